@@ -1,0 +1,60 @@
+// Builds the two bundles: the extension host (node/cjs) and the tagging-panel webview (browser/esm).
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Logs build results in the problem-matcher format VS Code's esbuild watch task understands. */
+const reporter = {
+  name: 'reporter',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? 'linked' : 'inline',
+  sourcesContent: !production,
+  logLevel: 'warning',
+  plugins: watch ? [reporter] : [],
+};
+
+const host = await esbuild.context({
+  ...common,
+  entryPoints: { extension: 'src/extension/extension.ts' },
+  outdir: 'dist',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  external: ['vscode'],
+});
+
+const webview = await esbuild.context({
+  ...common,
+  entryPoints: { webview: 'src/webview/main.ts' },
+  outdir: 'dist',
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+});
+
+// Codicons ship as a font + CSS; the webview loads them from dist/ under its CSP.
+mkdirSync('dist/codicons', { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
+
+if (watch) {
+  await Promise.all([host.watch(), webview.watch()]);
+} else {
+  await Promise.all([host.rebuild(), webview.rebuild()]);
+  await Promise.all([host.dispose(), webview.dispose()]);
+}

@@ -1,0 +1,161 @@
+/**
+ * Every message between the extension host and the tagging-panel webview, as zod schemas.
+ *
+ * Shape (after microsoft/vscode-hexeditor's protocol.ts, plus runtime validation):
+ * - Each direction is one `z.discriminatedUnion('type', …)` with readable string tags.
+ * - Every message travels in an envelope `{ id, inReplyTo?, body }`. A request gets exactly one
+ *   reply whose `inReplyTo` is the request's id and whose body is `{ type: 'reply', ok, … }`.
+ * - The host validates everything the webview sends (untrusted input); the webview validates
+ *   what the host sends so a version mismatch shows as an error, not a broken panel.
+ * - Files cross the boundary as staged file names only (`prefix_0001.png`), never paths.
+ */
+import { z } from 'zod';
+
+/** A staged file name: no separators, no `..`, so it can only name a file inside the output folder. */
+export const StagedName = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((s) => !/[\\/]/.test(s) && s !== '.' && s !== '..' && !s.includes('\0'), 'not a plain file name');
+
+export const CaptionStyle = z.enum(['tags', 'natural']);
+export type CaptionStyle = z.infer<typeof CaptionStyle>;
+
+export const ImageStatus = z.enum(['untagged', 'tagged', 'skipped']);
+export type ImageStatus = z.infer<typeof ImageStatus>;
+
+/** One image as the panel sees it: everything it needs to show, filter and navigate. */
+export const ImageView = z.object({
+  file: StagedName,
+  /** `asWebviewUri` of the staged image. */
+  uri: z.string(),
+  width: z.number().int().nonnegative(),
+  height: z.number().int().nonnegative(),
+  /** EXIF orientation 1-8 (1 = normal), when the header has one. */
+  orientation: z.number().int().min(1).max(8).optional(),
+  status: ImageStatus,
+  favourite: z.boolean(),
+  nsfw: z.boolean(),
+  /** The exact content of the `.txt`. */
+  caption: z.string(),
+});
+export type ImageView = z.infer<typeof ImageView>;
+
+export const TagCategory = z.object({ name: z.string().min(1), tags: z.array(z.string()) });
+export type TagCategory = z.infer<typeof TagCategory>;
+
+/** The whole dataset, sent once after `ready` and again after a rebuild. */
+export const DatasetView = z.object({
+  title: z.string(),
+  outputFolder: z.string(),
+  prefix: z.string(),
+  triggerWord: z.string(),
+  captionStyle: CaptionStyle,
+  images: z.array(ImageView),
+  /** Every tag of `tags.txt` in first-use order (counts are derived from the captions). */
+  knownTags: z.array(z.string()),
+  recentTags: z.array(z.string()),
+  pinnedTags: z.array(z.string()),
+  categories: z.array(TagCategory),
+  currentIndex: z.number().int().nonnegative(),
+});
+export type DatasetView = z.infer<typeof DatasetView>;
+
+export const StatusKind = z.enum(['saved', 'saving', 'error', 'info']);
+
+// ---------------------------------------------------------------- webview -> host
+
+export const ToHost = z.discriminatedUnion('type', [
+  /** The webview is listening; the host sends nothing before it. */
+  z.object({ type: z.literal('ready') }),
+  /** Save a caption exactly as given (the host strips nothing but line breaks). */
+  z.object({ type: z.literal('caption/update'), file: StagedName, text: z.string().max(100_000) }),
+  /** The user moved to another image. */
+  z.object({ type: z.literal('image/select'), file: StagedName }),
+  /** Favourite / NSFW / skipped flags of one image. */
+  z.object({
+    type: z.literal('image/flags'),
+    file: StagedName,
+    favourite: z.boolean().optional(),
+    nsfw: z.boolean().optional(),
+    skipped: z.boolean().optional(),
+  }),
+  /** Pin or unpin a tag in the palette. */
+  z.object({ type: z.literal('tags/pin'), tag: z.string().min(1).max(500), pinned: z.boolean() }),
+  /** A tag was applied: it goes to the front of the recent list. */
+  z.object({ type: z.literal('tags/used'), tags: z.array(z.string().min(1).max(500)).max(1000) }),
+  /** Autocomplete from the vocabulary files (the dataset's own tags are matched in the webview). */
+  z.object({ type: z.literal('vocab/query'), prefix: z.string().max(500), limit: z.number().int().min(1).max(100) }),
+  /** Run a VS Code command that acts on this dataset (open the .txt beside, export, check). */
+  z.object({ type: z.literal('command/run'), command: z.enum(['openCaptionBeside', 'exportForCivitai', 'checkDataset']) }),
+  /** Put text on the clipboard (the report's "Copy as Markdown"). */
+  z.object({ type: z.literal('clipboard/write'), text: z.string().max(5_000_000) }),
+  /** Write the dirty caption now (Ctrl/Cmd+S). */
+  z.object({ type: z.literal('save/flush') }),
+]);
+export type ToHost = z.infer<typeof ToHost>;
+
+// ---------------------------------------------------------------- host -> webview
+
+export const VocabSuggestion = z.object({
+  name: z.string(),
+  category: z.string().optional(),
+  count: z.number().optional(),
+  alias: z.string().optional(),
+});
+export type VocabSuggestion = z.infer<typeof VocabSuggestion>;
+
+export const ToWebview = z.discriminatedUnion('type', [
+  /** The whole dataset (first load, or after the session was rebuilt). */
+  z.object({ type: z.literal('dataset/load'), dataset: DatasetView }),
+  /** A caption changed outside the panel (text editor, another program). */
+  z.object({ type: z.literal('caption/changed'), file: StagedName, text: z.string() }),
+  /** `tags.txt` changed on disk, or a tag was added to it. */
+  z.object({ type: z.literal('tags/known'), tags: z.array(z.string()) }),
+  /** Session-level lists changed. */
+  z.object({
+    type: z.literal('session/lists'),
+    recentTags: z.array(z.string()),
+    pinnedTags: z.array(z.string()),
+    categories: z.array(TagCategory),
+  }),
+  /** One image's flags or status changed. */
+  z.object({
+    type: z.literal('image/changed'),
+    file: StagedName,
+    status: ImageStatus,
+    favourite: z.boolean(),
+    nsfw: z.boolean(),
+  }),
+  /** Go to this image (Resume, a Problems-view link, the editor following). */
+  z.object({ type: z.literal('image/reveal'), file: StagedName }),
+  /** Status line: saved / saving / an error with what to do. */
+  z.object({ type: z.literal('status'), kind: StatusKind, message: z.string() }),
+  /** Reply to a request. */
+  z.object({ type: z.literal('reply'), ok: z.literal(true), result: z.unknown().optional() }),
+  z.object({ type: z.literal('reply'), ok: z.literal(false), error: z.string() }),
+]);
+export type ToWebview = z.infer<typeof ToWebview>;
+
+/** A reply body, sent by either side. */
+export type ReplyBody = { type: 'reply'; ok: true; result?: unknown } | { type: 'reply'; ok: false; error: string };
+
+/** The envelope every message travels in. */
+export function envelopeSchema<T extends z.ZodTypeAny>(body: T) {
+  return z.object({ id: z.string().min(1).max(64), inReplyTo: z.string().max(64).optional(), body });
+}
+export const HostEnvelope = envelopeSchema(ToWebview);
+export type HostEnvelope = z.infer<typeof HostEnvelope>;
+
+/** Webview replies are only ever acknowledgements, so they ride in the same union as a `reply` body. */
+const WebviewReply = z.union([
+  z.object({ type: z.literal('reply'), ok: z.literal(true), result: z.unknown().optional() }),
+  z.object({ type: z.literal('reply'), ok: z.literal(false), error: z.string() }),
+]);
+export const WebviewEnvelope = envelopeSchema(z.union([ToHost, WebviewReply]));
+export type WebviewEnvelope = z.infer<typeof WebviewEnvelope>;
+
+/** Exhaustiveness check for `switch (msg.type)`: a new message type that is not handled fails to compile. */
+export function assertNever(x: never): never {
+  throw new Error(`Unhandled message: ${JSON.stringify(x)}`);
+}
