@@ -44,6 +44,24 @@ export type ImageView = z.infer<typeof ImageView>;
 export const TagCategory = z.object({ name: z.string().min(1), tags: z.array(z.string()) });
 export type TagCategory = z.infer<typeof TagCategory>;
 
+/**
+ * Panel actions VS Code can trigger through contributed (rebindable) keybindings. VS Code forwards every key
+ * pressed in a webview to its keybinding service, so the webview must not also handle the keys of the actions
+ * listed in `DatasetView.hostKeys`, or they would run twice.
+ */
+export const PanelAction = z.enum([
+  'previousImage',
+  'nextImage',
+  'nextUntagged',
+  'toggleFavourite',
+  'toggleNsfw',
+  'toggleSkipped',
+  'focusAddTag',
+  'focusFilter',
+  'showShortcuts',
+]);
+export type PanelAction = z.infer<typeof PanelAction>;
+
 /** The whole dataset, sent once after `ready` and again after a rebuild. */
 export const DatasetView = z.object({
   title: z.string(),
@@ -58,6 +76,8 @@ export const DatasetView = z.object({
   pinnedTags: z.array(z.string()),
   categories: z.array(TagCategory),
   currentIndex: z.number().int().nonnegative(),
+  /** Actions whose keys VS Code dispatches (see PanelAction); empty outside VS Code (component tests). */
+  hostKeys: z.array(PanelAction),
 });
 export type DatasetView = z.infer<typeof DatasetView>;
 
@@ -129,6 +149,10 @@ export const ToWebview = z.discriminatedUnion('type', [
   }),
   /** Go to this image (Resume, a Problems-view link, the editor following). */
   z.object({ type: z.literal('image/reveal'), file: StagedName }),
+  /** Run a panel action (from a VS Code keybinding or command). */
+  z.object({ type: z.literal('action'), action: PanelAction }),
+  /** Show the dataset report page (or the tagging page). */
+  z.object({ type: z.literal('view/show'), view: z.enum(['tagging', 'report']) }),
   /** Status line: saved / saving / an error with what to do. */
   z.object({ type: z.literal('status'), kind: StatusKind, message: z.string() }),
   /** Reply to a request. */
