@@ -59,6 +59,17 @@ export const PanelAction = z.enum([
   'focusAddTag',
   'focusFilter',
   'showShortcuts',
+  // Alt+1..9 toggle the first nine pinned tags. VS Code binds Alt+1..9 to "open editor at index" on Windows and
+  // Linux, so the panel must contribute them (scoped to the panel) or the editor tabs would switch as well.
+  'togglePinned1',
+  'togglePinned2',
+  'togglePinned3',
+  'togglePinned4',
+  'togglePinned5',
+  'togglePinned6',
+  'togglePinned7',
+  'togglePinned8',
+  'togglePinned9',
 ]);
 export type PanelAction = z.infer<typeof PanelAction>;
 
