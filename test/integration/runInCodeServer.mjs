@@ -1,0 +1,136 @@
+// `npm run test:integration`: runs the integration tests in a real VS Code (code-server's web workbench, see
+// scripts/vscodeHost.mjs) with nothing downloaded but npm and Debian packages.
+//   1. the extension-host suite: test/integration/suite/**/*.test.ts, bundled to out/integration/, run by mocha
+//      INSIDE the VS Code extension host; its output is streamed here through the workbench's smoke-test driver
+//      (window.codeAutomationLog) and its result arrives through window.codeAutomationExit;
+//   2. the workbench UI tests: test/integration/ui/**/*.test.mjs, mocha in Node driving the workbench in headless
+//      Chromium as a person would (helpers in test/integration/ui/workbench.mjs).
+// Options: --suite-only, --ui-only, --no-build (skip `node esbuild.mjs`), --grep <text> (both layers),
+// --verbose (echo code-server's own log). Exits 0 only when both layers pass; everything it starts is ended on
+// exit, on Ctrl-C and after a 10-minute limit per layer.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { format } from 'node:util';
+import { ensureHost, launchBrowser, reapRegistry, REPO_ROOT, startServer } from '../../scripts/vscodeHost.mjs';
+import { writeImage } from '../../scripts/lib/makeImages.mjs';
+import { buildSuite, OUT_DIR, suiteFiles } from './build.mjs';
+
+const LAYER_TIMEOUT_MS = 10 * 60 * 1000;
+const argv = process.argv.slice(2);
+const flag = (f) => argv.includes(f);
+const grepAt = argv.indexOf('--grep');
+const grep = grepAt >= 0 ? argv[grepAt + 1] : undefined;
+const verbose = flag('--verbose');
+
+// Lines the extension host prints that say nothing about our tests (the closed network, the web host).
+const NOISE = [
+  /open-vsx\.org/, /^Resolv(ing|ed) connection token/, /^Creating a socket/, /^\[reconnection-grace-time\]/,
+  /^Updating additional builtin extensions cache/, /^\[Service Worker\]/, /^\[AgentHost/, /^\[AccountPolicyGate\]/,
+];
+
+const say = (msg) => console.log(`[integration] ${msg}`);
+
+/** Builds the extension and the suite, starts code-server with the suite as extensionTestsPath, returns the exit code. */
+async function runHostSuite() {
+  if (suiteFiles().length === 0) {
+    say('no test/integration/suite/**/*.test.ts files: extension-host suite skipped');
+    return 0;
+  }
+  await buildSuite();
+  // The suite's workspace: a temp folder with images/ holding three generated images (tests may make their own too).
+  const ws = mkdtempSync(join(tmpdir(), 'lora-it-ws-'));
+  for (let i = 1; i <= 3; i++) writeImage(join(ws, 'images', `gen_${i}.png`), 48 + i * 8, 40 + i * 4, i);
+  const t0 = Date.now();
+  const server = await startServer({
+    folder: ws,
+    extensionDevelopmentPath: REPO_ROOT,
+    extensionTestsPath: OUT_DIR,
+    env: grep ? { LORA_TEST_GREP: grep } : {},
+    verbose,
+  });
+  let browser;
+  try {
+    browser = await launchBrowser();
+    const page = await browser.newPage();
+    let finish;
+    const done = new Promise((res) => { finish = res; });
+    await page.exposeFunction('codeAutomationExit', (code) => finish({ code: Number(code) }));
+    await page.exposeFunction('codeAutomationLog', (type, args) => {
+      const text = format(...(Array.isArray(args) ? args : [args]));
+      if (NOISE.some((re) => re.test(text))) return;
+      (type === 'error' ? process.stderr : process.stdout).write(text.endsWith('\n') ? text : text + '\n');
+    });
+    page.on('crash', () => finish({ code: 1, why: 'the workbench page crashed' }));
+    const timer = setTimeout(() => finish({ code: 1, why: `no result after ${LAYER_TIMEOUT_MS / 60000} minutes` }), LAYER_TIMEOUT_MS);
+    say(`code-server ready on port ${server.port}; opening the workbench with the suite (${suiteFiles().length} file(s))`);
+    await page.goto(server.url);
+    const result = await done;
+    clearTimeout(timer);
+    if (result.why) {
+      console.error(`[integration] extension-host suite FAILED: ${result.why}. code-server's log:\n${server.logTail()}`);
+    }
+    say(`extension-host suite exited ${result.code} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    return result.code;
+  } finally {
+    await browser?.close().catch(() => {});
+    await server.stop();
+    rmSync(ws, { recursive: true, force: true });
+  }
+}
+
+/** Runs the workbench UI tests with mocha in a child Node process; returns its exit code. */
+async function runUiTests() {
+  const registry = mkdtempSync(join(tmpdir(), 'lora-it-reg-'));
+  const args = [
+    join(REPO_ROOT, 'node_modules/mocha/bin/mocha.js'),
+    '--ui', 'bdd', '--reporter', 'spec', '--timeout', '180000', '--slow', '30000', '--exit',
+    ...(grep ? ['--grep', grep] : []),
+    'test/integration/ui/**/*.test.mjs',
+  ];
+  const t0 = Date.now();
+  say('running the workbench UI tests (mocha in Node driving headless Chromium)');
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, LORA_HOST_REGISTRY: registry, ...(verbose ? { LORA_VERBOSE: '1' } : {}) },
+  });
+  current = child;
+  const timer = setTimeout(() => {
+    console.error(`[integration] UI tests still running after ${LAYER_TIMEOUT_MS / 60000} minutes: stopping them`);
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10000).unref();
+  }, LAYER_TIMEOUT_MS);
+  const code = await new Promise((res) => child.on('close', (c, sig) => res(c ?? (sig ? 1 : 0))));
+  clearTimeout(timer);
+  current = undefined;
+  // Servers the child could not stop itself (killed hard) are ended here.
+  const reaped = reapRegistry(registry);
+  if (reaped) say(`ended ${reaped} code-server process group(s) the UI tests left behind`);
+  rmSync(registry, { recursive: true, force: true });
+  say(`workbench UI tests exited ${code} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return code;
+}
+
+let current;
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    current?.kill('SIGTERM');
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  });
+}
+
+try {
+  if (!flag('--no-build')) {
+    const b = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    if (b.status !== 0) throw new Error('`node esbuild.mjs` failed: the extension does not build, so there is nothing to test.');
+  }
+  await ensureHost();
+  const suiteCode = flag('--ui-only') ? 0 : await runHostSuite();
+  const uiCode = flag('--suite-only') ? 0 : await runUiTests();
+  process.exitCode = suiteCode || uiCode ? 1 : 0;
+} catch (err) {
+  console.error(`[integration] ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+}
