@@ -1,11 +1,28 @@
-/** activate(): wiring only. */
+/** activate(): wiring only. Commands are thin; the engine lives in dataset/, the panel in panel/. */
 import * as vscode from 'vscode';
+import { registerPanelCommands } from './commands/panelCommands';
+import { resumeTagging } from './commands/resumeTagging';
+import { startTagging } from './commands/startTagging';
+import { disposeLog } from './log';
+import { PanelManager } from './panel/panelManager';
 
+let panels: PanelManager | undefined;
+
+/** Registers the commands, the panel serializer and the status bar item. */
 export function activate(context: vscode.ExtensionContext): void {
+  panels = new PanelManager(context);
+  const p = panels;
   context.subscriptions.push(
-    vscode.commands.registerCommand('loraTagger.startTagging', () => undefined),
-    vscode.commands.registerCommand('loraTagger.resumeTagging', () => undefined),
+    p,
+    vscode.commands.registerCommand('loraTagger.startTagging', (folder?: unknown, options?: unknown) => startTagging(context, p, folder, options)),
+    vscode.commands.registerCommand('loraTagger.resumeTagging', (arg?: unknown) => resumeTagging(p, arg)),
+    ...registerPanelCommands(p),
   );
 }
 
-export function deactivate(): void {}
+/** Writes every pending caption and session save before the extension host stops. */
+export async function deactivate(): Promise<void> {
+  await panels?.flushAll();
+  panels = undefined;
+  disposeLog();
+}

@@ -1,0 +1,169 @@
+/**
+ * Keeps the panel, the caption files on disk and any text editor showing a caption in step.
+ *
+ * - Panel -> disk: through the engine's atomic write; but while the `.txt` is open in VS Code, through a
+ *   WorkspaceEdit plus save, so VS Code's undo covers the change and no "file is newer" dialog can appear.
+ * - Editor -> panel: every edit typed in an editor is forwarded at once (it shows within a frame or two), and the
+ *   document is saved after a short pause so the file on disk, the truth, follows.
+ * - Disk -> panel: a file-system watcher on the output folder re-reads changed captions and `tags.txt`.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ToWebview } from '../../shared/protocol';
+import type { Dataset } from '../dataset/dataset';
+import { errorMessage, log } from '../log';
+import { readSettings } from '../settings';
+
+const EDITOR_FORWARD_MS = 40;
+const EDITOR_AUTOSAVE_MS = 600;
+
+/** Two-way caption sync for one dataset. */
+export class CaptionSync implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly forwardTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly saveTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The last text the panel asked for, per image: an editor change with this text is our own echo. */
+  private readonly fromPanel = new Map<string, string>();
+  private imageByStem = new Map<string, string>();
+
+  constructor(
+    private readonly dataset: Dataset,
+    private readonly post: (msg: ToWebview) => void,
+    private readonly onProgress: () => void,
+  ) {
+    this.indexImages();
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dataset.outputFolder), '*.txt'));
+    this.disposables.push(
+      watcher,
+      watcher.onDidChange((uri) => void this.onDisk(uri)),
+      watcher.onDidCreate((uri) => void this.onDisk(uri)),
+      vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && this.onEditorChange(e.document)),
+      vscode.workspace.onDidSaveTextDocument((doc) => void this.onEditorSaved(doc)),
+      dataset.onDidChange(() => {
+        if (this.imageByStem.size !== dataset.session.images.length) this.indexImages();
+      }),
+    );
+  }
+
+  /** Writes a caption the panel sent. */
+  async writeCaption(file: string, text: string): Promise<void> {
+    this.fromPanel.set(file, text);
+    const doc = this.openDocument(file);
+    const knownBefore = this.dataset.knownTags().length;
+    if (doc) {
+      if (doc.getText() !== text) {
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+        if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code refused the edit to ${doc.uri.fsPath}`);
+      }
+      if (doc.isDirty && !(await doc.save())) throw new Error(`VS Code could not save ${doc.uri.fsPath}`);
+      await this.dataset.reloadCaption(file);
+    } else {
+      await this.dataset.setCaption(file, text);
+    }
+    if (this.dataset.knownTags().length !== knownBefore) this.post({ type: 'tags/known', tags: this.dataset.knownTags() });
+    this.onProgress();
+  }
+
+  /** Opens the image's caption in a text editor beside the panel. */
+  async openBeside(file: string): Promise<vscode.TextEditor> {
+    const uri = vscode.Uri.file(this.dataset.captionPath(file));
+    return vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false, preview: false });
+  }
+
+  /** With `followCaptionEditor`, a visible caption editor of this dataset switches to the new image's caption. */
+  async followEditor(file: string): Promise<void> {
+    const editor = vscode.window.visibleTextEditors.find((e) => this.imageFor(e.document.uri) !== undefined);
+    if (!editor || this.imageFor(editor.document.uri) === file) return;
+    const uri = vscode.Uri.file(this.dataset.captionPath(file));
+    await vscode.window.showTextDocument(uri, { viewColumn: editor.viewColumn, preserveFocus: true, preview: true });
+  }
+
+  /** Forwards and saves pending editor edits now. */
+  async flush(): Promise<void> {
+    for (const [file, t] of this.saveTimers) {
+      clearTimeout(t);
+      this.saveTimers.delete(file);
+      await this.openDocument(file)?.save();
+    }
+  }
+
+  dispose(): void {
+    for (const t of [...this.forwardTimers.values(), ...this.saveTimers.values()]) clearTimeout(t);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  private indexImages(): void {
+    this.imageByStem = new Map(this.dataset.session.images.map((i) => [path.parse(i.file).name, i.file]));
+  }
+
+  /** The image whose caption this file is, if it is one of this dataset's. */
+  private imageFor(uri: vscode.Uri): string | undefined {
+    if (uri.scheme !== 'file' || path.extname(uri.fsPath).toLowerCase() !== '.txt') return undefined;
+    if (path.resolve(path.dirname(uri.fsPath)) !== path.resolve(this.dataset.outputFolder)) return undefined;
+    return this.imageByStem.get(path.basename(uri.fsPath, path.extname(uri.fsPath)));
+  }
+
+  private openDocument(file: string): vscode.TextDocument | undefined {
+    const p = path.resolve(this.dataset.captionPath(file));
+    return vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && path.resolve(d.uri.fsPath) === p && !d.isClosed);
+  }
+
+  private onEditorChange(doc: vscode.TextDocument): void {
+    const file = this.imageFor(doc.uri);
+    if (!file) return;
+    const text = doc.getText();
+    if (this.fromPanel.get(file) === text) return;
+    this.fromPanel.delete(file);
+    clearTimeout(this.forwardTimers.get(file));
+    this.forwardTimers.set(
+      file,
+      setTimeout(() => {
+        this.forwardTimers.delete(file);
+        this.post({ type: 'caption/changed', file, text: doc.getText() });
+      }, EDITOR_FORWARD_MS),
+    );
+    if (!readSettings(doc.uri).autoSaveCaptionEditor) return;
+    clearTimeout(this.saveTimers.get(file));
+    this.saveTimers.set(
+      file,
+      setTimeout(() => {
+        this.saveTimers.delete(file);
+        if (!doc.isClosed && doc.isDirty) void doc.save();
+      }, EDITOR_AUTOSAVE_MS),
+    );
+  }
+
+  private async onEditorSaved(doc: vscode.TextDocument): Promise<void> {
+    const file = this.imageFor(doc.uri);
+    if (!file) return;
+    await this.reload(file);
+  }
+
+  private async onDisk(uri: vscode.Uri): Promise<void> {
+    if (path.resolve(path.dirname(uri.fsPath)) !== path.resolve(this.dataset.outputFolder)) return;
+    if (path.basename(uri.fsPath) === 'tags.txt') {
+      try {
+        if (await this.dataset.reloadTagsFile()) this.post({ type: 'tags/known', tags: this.dataset.knownTags() });
+      } catch (err) {
+        log().warn(`Could not re-read ${uri.fsPath}: ${errorMessage(err)}`);
+      }
+      return;
+    }
+    const file = this.imageFor(uri);
+    if (file) await this.reload(file);
+  }
+
+  private async reload(file: string): Promise<void> {
+    try {
+      const knownBefore = this.dataset.knownTags().length;
+      const text = await this.dataset.reloadCaption(file);
+      if (text === undefined) return;
+      this.post({ type: 'caption/changed', file, text });
+      if (this.dataset.knownTags().length !== knownBefore) this.post({ type: 'tags/known', tags: this.dataset.knownTags() });
+      this.onProgress();
+    } catch (err) {
+      log().warn(`Could not re-read the caption of ${file}: ${errorMessage(err)}`);
+    }
+  }
+}

@@ -1,0 +1,259 @@
+/** One tagging panel on one dataset: the WebviewPanel, its protocol endpoint and the dispatch of what it asks. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { toFileText } from '../../shared/caption';
+import {
+  assertNever,
+  type DatasetView,
+  type PanelAction,
+  type ToHost,
+  type ToWebview,
+  type VocabSuggestion,
+  WebviewEnvelope,
+} from '../../shared/protocol';
+import { RpcEndpoint } from '../../shared/rpc';
+import type { Dataset } from '../dataset/dataset';
+import { errorMessage, log } from '../log';
+import { readSettings } from '../settings';
+import { CaptionSync } from './captionSync';
+import { panelHtml } from './html';
+import { HOST_KEY_ACTIONS } from './keybindings';
+import { getVocabulary } from './vocabularyCache';
+
+/** The webview panel type, also used by the serializer and the keybindings' `when` clauses. */
+export const PANEL_VIEW_TYPE = 'loraTagger.panel';
+
+/** What a panel needs from the extension. */
+export interface PanelDeps {
+  extensionUri: vscode.Uri;
+  onDidDispose(panel: TaggingPanel): void;
+  onDidChangeProgress(panel: TaggingPanel): void;
+  onDidFocus(panel: TaggingPanel): void;
+}
+
+/** The panel title for a dataset. */
+export function panelTitle(dataset: Dataset): string {
+  return `LoRA: ${dataset.session.prefix || path.basename(path.dirname(dataset.outputFolder))}`;
+}
+
+/** One open tagging panel. Owns its Dataset and closes it when disposed. */
+export class TaggingPanel implements vscode.Disposable {
+  private readonly rpc: RpcEndpoint<ToWebview, ToHost>;
+  private readonly sync: CaptionSync;
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private pendingReveal: string | undefined;
+  private disposed = false;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly dataset: Dataset,
+    private readonly deps: PanelDeps,
+  ) {
+    const outputUri = vscode.Uri.file(dataset.outputFolder);
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist'), outputUri],
+    };
+    panel.title = panelTitle(dataset);
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
+    this.rpc = new RpcEndpoint<ToWebview, ToHost>(
+      (env) => void panel.webview.postMessage(env),
+      WebviewEnvelope,
+      (body) => this.handle(body),
+      (problem) => log().warn(`Ignored an invalid message from the tagging panel (${dataset.outputFolder}): ${problem}`),
+      'h',
+    );
+    this.sync = new CaptionSync(dataset, (msg) => this.post(msg), () => this.deps.onDidChangeProgress(this));
+    this.disposables.push(
+      this.sync,
+      panel.webview.onDidReceiveMessage((raw) => void this.rpc.receive(raw)),
+      panel.onDidDispose(() => void this.dispose()),
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.active) this.deps.onDidFocus(this);
+        // Hidden panels keep running (retainContextWhenHidden is off), so save what is pending now.
+        if (!e.webviewPanel.visible) void this.dataset.flush();
+      }),
+      dataset.onDidChange(() => this.deps.onDidChangeProgress(this)),
+    );
+    panel.webview.html = panelHtml(panel.webview, deps.extensionUri, panel.title);
+  }
+
+  /** Tagged and total image counts, for the status bar. */
+  progress(): { tagged: number; total: number } {
+    const images = this.dataset.session.images;
+    return { tagged: images.filter((i) => i.status === 'tagged').length, total: images.length };
+  }
+
+  /** Brings the panel to the front, optionally on one image. */
+  reveal(file?: string): void {
+    this.panel.reveal(undefined, false);
+    if (!file) return;
+    if (this.ready) this.post({ type: 'image/reveal', file });
+    else this.pendingReveal = file;
+  }
+
+  /** Opens an image's caption in a text editor beside the panel. */
+  openCaptionBeside(file: string): Promise<vscode.TextEditor> {
+    return this.sync.openBeside(file);
+  }
+
+  /** Runs a panel action (keybinding or command). */
+  runAction(action: PanelAction): void {
+    this.post({ type: 'action', action });
+  }
+
+  /** Switches the panel between the tagging page and the report page. */
+  showView(view: 'tagging' | 'report'): void {
+    this.panel.reveal(undefined, false);
+    this.post({ type: 'view/show', view });
+  }
+
+  /** The image the panel is on. */
+  currentFile(): string | undefined {
+    return this.dataset.session.currentFile ?? this.dataset.session.images[0]?.file;
+  }
+
+  /** Sends the whole dataset again (after a rebuild or an outside change to many files). */
+  reload(): void {
+    if (this.ready) this.post({ type: 'dataset/load', dataset: this.view() });
+  }
+
+  private post(msg: ToWebview): void {
+    if (!this.disposed) this.rpc.notify(msg);
+  }
+
+  private status(kind: 'saved' | 'error' | 'info', message: string): void {
+    this.post({ type: 'status', kind, message });
+  }
+
+  private async handle(msg: ToHost): Promise<unknown> {
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        this.post({ type: 'dataset/load', dataset: this.view() });
+        if (this.pendingReveal) this.post({ type: 'image/reveal', file: this.pendingReveal });
+        this.pendingReveal = undefined;
+        return undefined;
+      case 'caption/update':
+        return this.saveCaption(msg.file, msg.text);
+      case 'image/select':
+        this.requireImage(msg.file);
+        this.dataset.select(msg.file);
+        if (readSettings(vscode.Uri.file(this.dataset.outputFolder)).followCaptionEditor) await this.sync.followEditor(msg.file);
+        return undefined;
+      case 'image/flags': {
+        this.requireImage(msg.file);
+        this.dataset.setFlags(msg.file, { favourite: msg.favourite, nsfw: msg.nsfw, skipped: msg.skipped });
+        const rec = this.requireImage(msg.file);
+        this.post({ type: 'image/changed', file: msg.file, status: rec.status, favourite: rec.favourite, nsfw: rec.nsfw });
+        return undefined;
+      }
+      case 'tags/pin':
+        this.dataset.setPinned(msg.tag, msg.pinned);
+        this.postLists();
+        return undefined;
+      case 'tags/used':
+        this.dataset.useTags(msg.tags);
+        this.postLists();
+        return undefined;
+      case 'vocab/query':
+        return this.queryVocabulary(msg.prefix, msg.limit);
+      case 'command/run':
+        await vscode.commands.executeCommand(`loraTagger.${msg.command}`, vscode.Uri.file(this.dataset.outputFolder));
+        return undefined;
+      case 'clipboard/write':
+        await vscode.env.clipboard.writeText(msg.text);
+        this.status('info', 'Copied to the clipboard.');
+        return undefined;
+      case 'save/flush':
+        await this.sync.flush();
+        await this.dataset.flush();
+        this.status('saved', `Saved ${new Date().toLocaleTimeString()}`);
+        return undefined;
+      default:
+        return assertNever(msg);
+    }
+  }
+
+  private async saveCaption(file: string, text: string): Promise<{ savedAt: string }> {
+    this.requireImage(file);
+    try {
+      await this.sync.writeCaption(file, toFileText(text));
+    } catch (err) {
+      const message = `Could not save the caption of ${file}: ${errorMessage(err)}. Your text is still in the panel; free some space or fix the folder's permissions, then press Ctrl+S.`;
+      log().error(message);
+      this.status('error', message);
+      throw new Error(message);
+    }
+    const savedAt = new Date().toLocaleTimeString();
+    this.status('saved', `Saved ${savedAt}`);
+    return { savedAt };
+  }
+
+  private async queryVocabulary(prefix: string, limit: number): Promise<VocabSuggestion[]> {
+    const files = readSettings(vscode.Uri.file(this.dataset.outputFolder)).vocabularyFiles;
+    if (files.length === 0) return [];
+    const vocab = await getVocabulary(files, (problem) => log().warn(problem));
+    return vocab.query(prefix, limit);
+  }
+
+  private requireImage(file: string) {
+    const rec = this.dataset.session.images.find((i) => i.file === file);
+    if (!rec) throw new Error(`${file} is not an image of this dataset (${this.dataset.outputFolder}).`);
+    return rec;
+  }
+
+  private postLists(): void {
+    const s = this.dataset.session;
+    this.post({ type: 'session/lists', recentTags: [...s.recentTags], pinnedTags: [...s.pinnedTags], categories: s.categories.map((c) => ({ name: c.name, tags: [...c.tags] })) });
+  }
+
+  /** The dataset as the webview sees it: staged names and webview URIs only, never paths to elsewhere. */
+  private view(): DatasetView {
+    const s = this.dataset.session;
+    const webview = this.panel.webview;
+    const current = Math.max(0, s.images.findIndex((i) => i.file === s.currentFile));
+    return {
+      title: this.panel.title,
+      outputFolder: this.dataset.outputFolder,
+      prefix: s.prefix,
+      triggerWord: s.triggerWord,
+      captionStyle: s.captionStyle,
+      images: s.images.map((i) => ({
+        file: i.file,
+        uri: webview.asWebviewUri(vscode.Uri.file(this.dataset.resolve(i.file))).toString(),
+        width: i.width,
+        height: i.height,
+        orientation: i.orientation,
+        status: i.status,
+        favourite: i.favourite,
+        nsfw: i.nsfw,
+        caption: this.dataset.caption(i.file),
+      })),
+      knownTags: this.dataset.knownTags(),
+      recentTags: [...s.recentTags],
+      pinnedTags: [...s.pinnedTags],
+      categories: s.categories.map((c) => ({ name: c.name, tags: [...c.tags] })),
+      currentIndex: current,
+      hostKeys: [...HOST_KEY_ACTIONS],
+    };
+  }
+
+  /** Saves everything pending, closes the dataset and disposes the panel's listeners. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.rpc.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+    this.deps.onDidDispose(this);
+    try {
+      await this.dataset.close();
+    } catch (err) {
+      const message = `Could not save the session of ${this.dataset.outputFolder} while closing: ${errorMessage(err)}`;
+      log().error(message);
+      void vscode.window.showErrorMessage(message);
+    }
+  }
+}
