@@ -39,6 +39,9 @@ export interface ScanOptions {
   fs?: FsLike;
 }
 
+/** A folder set aside by "Start over" (`<name>.backup-<time>`): an old dataset, never input. */
+const BACKUP_DIR = /\.backup-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d(-\d+)?$/;
+
 /** True when `child` is `parent` or inside it. */
 export function isInside(parent: string, child: string): boolean {
   const r = relative(parent, child);
@@ -62,6 +65,7 @@ export async function scanFolder(sourceFolder: string, opts: ScanOptions): Promi
     real === outReal ||
     isInside(outReal, real) ||
     (parentReal === dirname(outReal) && name.startsWith(outBase + '.backup-')) ||
+    BACKUP_DIR.test(name) ||
     name.startsWith('.') ||
     name === 'node_modules';
 

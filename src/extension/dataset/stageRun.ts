@@ -134,7 +134,7 @@ export async function runPlan(input: RunInput): Promise<RunOutcome> {
   session.updatedAt = new Date().toISOString();
   const tags = records.filter((r) => !dropped.has(r.file)).flatMap((r) => captionTags(captions.get(r.file) ?? '', session.captionStyle));
   try {
-    await appendTags(outputFolder, tags, fs);
+    await appendTags(outputFolder, tags, fs, { create: true });
   } catch (err) {
     throw new Error(`The images are staged but ${join(outputFolder, 'tags.txt')} could not be written: ${describeError(err)}. ${adviceFor(err)} Run "Start LoRA Tagging" again to finish.`);
   }

@@ -55,7 +55,7 @@ export async function readTagsText(outputFolder: string, fs: FsLike = nodeFs): P
  * Appends the given tags that the file lacks, re-reading it first so an edit made meanwhile in an editor is kept;
  * written atomically. Returns the tags of the file afterwards.
  */
-export async function appendTags(outputFolder: string, tags: readonly string[], fs: FsLike = nodeFs, opts: { fsync?: boolean } = {}): Promise<string[]> {
+export async function appendTags(outputFolder: string, tags: readonly string[], fs: FsLike = nodeFs, opts: { fsync?: boolean; create?: boolean } = {}): Promise<string[]> {
   const text = await readTagsText(outputFolder, fs);
   const have = parseTagsFile(text);
   const known = new Set(have);
@@ -67,9 +67,13 @@ export async function appendTags(outputFolder: string, tags: readonly string[], 
       add.push(t);
     }
   }
-  if (add.length === 0) return have;
+  if (add.length === 0 && !(opts.create && text === '' && !(await hasTagsFile(outputFolder, fs)))) return have;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const base = text === '' || /[\r\n]$/.test(text) ? text : text + eol;
-  await writeFileAtomic(join(outputFolder, TAGS_FILE), base + add.join(eol) + eol, fs, opts);
+  await writeFileAtomic(join(outputFolder, TAGS_FILE), base + add.map((t) => t + eol).join(''), fs, opts);
   return [...have, ...add];
+}
+
+async function hasTagsFile(outputFolder: string, fs: FsLike): Promise<boolean> {
+  return fs.stat(join(outputFolder, TAGS_FILE)).then(() => true, () => false);
 }

@@ -1,0 +1,140 @@
+/** Shared helpers of the dataset engine tests: temp folders, generated images, an fs that fails on cue. */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { writeImage } from '../../../scripts/lib/makeImages.mjs';
+import { nodeFs, type FsLike } from '../../../src/extension/dataset/fsLike';
+import { withDefaults, type StageOptions, type StageOptionsInput } from '../../../src/extension/dataset/stageOptions';
+
+/** The real images shared by the project's tests (absent on a fresh clone elsewhere). */
+export const REAL_IMAGES = join(__dirname, '../../../../shared/fixtures/real-images');
+
+/** Skips the calling suite/test with a printed reason when the real images are absent. */
+export function needRealImages(ctx: Mocha.Context): void {
+  if (!existsSync(REAL_IMAGES)) {
+    console.log(`    (skipped: ${REAL_IMAGES} is absent; these tests read the shared real images in place)`);
+    ctx.skip();
+  }
+}
+
+const made: string[] = [];
+
+/** A fresh temp folder, removed after the run. */
+export function tempDir(tag = 'ds'): string {
+  const d = mkdtempSync(join(tmpdir(), `lora-${tag}-`));
+  made.push(d);
+  return d;
+}
+
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+/** Writes a small real PNG/JPEG (by extension) at `dir/rel`. */
+export function img(dir: string, rel: string, seed = 1, w = 16, h = 12): string {
+  return writeImage(join(dir, rel), w, h, seed);
+}
+
+/** Writes a text file, creating folders. */
+export function text(dir: string, rel: string, content: string | Uint8Array): string {
+  const p = join(dir, rel);
+  mkdirSync(dirname(p), { recursive: true });
+  writeFileSync(p, content);
+  return p;
+}
+
+/** Full staging options over the defaults. */
+export function opts(given: StageOptionsInput = {}): StageOptions {
+  return withDefaults(given, 'set');
+}
+
+/** Every file under `dir` (relative, `/`-separated, sorted) with its bytes, for whole-tree comparisons. */
+export function snapshot(dir: string, skip: (rel: string) => boolean = () => false): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      const rel = relative(dir, p).split('\\').join('/');
+      if (skip(rel)) continue;
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) out.set(rel, readFileSync(p));
+    }
+  };
+  walk(dir);
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Names in a folder, sorted. */
+export function ls(dir: string): string[] {
+  return readdirSync(dir).sort();
+}
+
+/** Reads a file as text. */
+export function read(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+/** The size of a file. */
+export function size(path: string): number {
+  return statSync(path).size;
+}
+
+/** A Node system error with a code, as the real fs throws. */
+export function sysError(code: string, syscall: string, path: string): NodeJS.ErrnoException {
+  const e = new Error(`${code}: simulated, ${syscall} '${path}'`) as NodeJS.ErrnoException;
+  e.code = code;
+  e.syscall = syscall;
+  e.path = path;
+  return e;
+}
+
+/** An fs method, or a FileHandle method as `handle.<name>` (its args then start with the file's path). */
+export type Method = keyof FsLike | `handle.${string}`;
+
+/** A trapped fs, how often its trap fired, and a promise settled when it "dies". */
+export interface Trap {
+  fs: FsLike;
+  state: { fired: number; dead: boolean };
+  /** Resolves when the trap fires in kill mode: from then on every call hangs, as if the process had died. */
+  killed: Promise<void>;
+}
+
+/**
+ * The real fs with a trap: `when(method, args)` decides, per call, to throw (return an error) or pass.
+ * With `kill`, the first firing kills the fs: that call and every later one never settles, so nothing more
+ * reaches the disk and no clean-up runs, like VS Code being killed at that instant.
+ */
+export function trapFs(when: (method: Method, args: unknown[]) => Error | undefined, o: { kill?: boolean } = {}): Trap {
+  const state = { fired: 0, dead: false };
+  let onKill: () => void = () => undefined;
+  const killed = new Promise<void>((r) => (onKill = r));
+  const wrapped: Record<string, unknown> = {};
+  const trap = (m: Method, args: unknown[]): Promise<never> | undefined => {
+    if (state.dead) return new Promise(() => undefined);
+    const err = when(m, args);
+    if (!err) return undefined;
+    state.fired++;
+    if (!o.kill) return Promise.reject(err);
+    state.dead = true;
+    onKill();
+    return new Promise(() => undefined);
+  };
+  for (const m of Object.keys(nodeFs) as (keyof FsLike)[]) {
+    const real = nodeFs[m] as (...a: unknown[]) => Promise<unknown>;
+    wrapped[m] = async (...args: unknown[]) => {
+      const t = trap(m, args);
+      if (t) return t;
+      const result = await real(...args);
+      if (m !== 'open') return result;
+      const handle = result as Record<string, unknown>;
+      return new Proxy(handle, {
+        get(target, prop, receiver) {
+          const v = Reflect.get(target, prop, receiver);
+          if (typeof v !== 'function' || typeof prop !== 'string') return v;
+          return (...a: unknown[]) => trap(`handle.${prop}`, [args[0], ...a]) ?? (v as (...x: unknown[]) => unknown).apply(target, a);
+        },
+      });
+    };
+  }
+  return { fs: wrapped as unknown as FsLike, state, killed };
+}

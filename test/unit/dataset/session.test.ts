@@ -1,0 +1,52 @@
+import { strict as assert } from 'node:assert';
+import { migrateSession, SESSION_SCHEMA_VERSION } from '../../../src/shared/session';
+import { parseSession, serializeSession } from '../../../src/extension/dataset/sessionStore';
+
+/** A minimal valid session as stored on disk. */
+export function sampleSession(images = 2): Record<string, unknown> {
+  return {
+    schemaVersion: 1,
+    id: 'abc',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    sourceFolder: '..',
+    prefix: 'cat',
+    triggerWord: 'ohwx',
+    captionStyle: 'tags',
+    includeSubfolders: false,
+    mode: 'copy',
+    images: Array.from({ length: images }, (_, i) => ({ file: `cat_000${i + 1}.png`, source: `p${i}.png`, size: 10, width: 1, height: 1, format: 'png', status: 'untagged', favourite: false, nsfw: false })),
+    currentFile: 'cat_0001.png',
+    recentTags: [],
+    pinnedTags: [],
+    categories: [],
+  };
+}
+
+describe('session schema', () => {
+  it('accepts a valid session and fills lists a hand edit left out', () => {
+    const raw = sampleSession();
+    delete raw.recentTags;
+    delete raw.categories;
+    const s = migrateSession(raw);
+    assert.equal(s.schemaVersion, SESSION_SCHEMA_VERSION);
+    assert.deepEqual(s.recentTags, []);
+    assert.deepEqual(s.categories, []);
+  });
+  it('round-trips through the on-disk text, one image per line', () => {
+    const s = migrateSession(sampleSession(3));
+    const text = serializeSession(s);
+    assert.deepEqual(parseSession(text), s);
+    assert.equal(text.split('\n').filter((l) => l.includes('"file":')).length, 3);
+  });
+  it('refuses what it cannot read, saying why', () => {
+    assert.throws(() => migrateSession(null), /JSON object/);
+    assert.throws(() => migrateSession({ ...sampleSession(), schemaVersion: undefined }), /schemaVersion/);
+    assert.throws(() => migrateSession({ ...sampleSession(), schemaVersion: 99 }), /newer version/);
+    assert.throws(() => migrateSession({ ...sampleSession(), images: [{ file: '../x.png' }] }), /not a valid session/);
+    const dup = sampleSession(2);
+    (dup.images as { file: string }[])[1]!.file = 'cat_0001.png';
+    assert.throws(() => migrateSession(dup), /listed twice/);
+    assert.throws(() => parseSession('{"schemaVersion": 1,'), /not valid JSON/);
+  });
+});
