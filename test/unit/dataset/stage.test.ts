@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, openSync, readFileSync, symlinkSync, writeSync, closeSync, ftruncateSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, symlinkSync, writeSync, closeSync, ftruncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { jpegBuffer, pngBuffer } from '../../../scripts/lib/makeImages.mjs';
 import { stageDataset } from '../../../src/extension/dataset/stage';
