@@ -28,6 +28,7 @@ const verbose = flag('--verbose');
 const NOISE = [
   /open-vsx\.org/, /^Resolv(ing|ed) connection token/, /^Creating a socket/, /^\[reconnection-grace-time\]/,
   /^Updating additional builtin extensions cache/, /^\[Service Worker\]/, /^\[AgentHost/, /^\[AccountPolicyGate\]/,
+  /^Creation of workbench contribution/, /authentication provider 'github'/,
 ];
 
 const say = (msg) => console.log(`[integration] ${msg}`);

@@ -1,0 +1,47 @@
+// Workbench UI smoke test: a person opens a folder of images in VS Code, right-clicks a subfolder in the
+// Explorer and finds "Start LoRA Tagging"; the command palette offers "LoRA Tagging: Resume Session".
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { DARK_THEME, LIGHT_THEME, makeTempFolder, openWorkbench, writeImages } from './workbench.mjs';
+
+describe('workbench: the extension as a person finds it', function () {
+  let wb;
+  before(async function () {
+    const folder = makeTempFolder('lora-ui-explorer-');
+    writeImages(join(folder, 'my-dataset'), 3, { jpgEvery: 3 });
+    wb = await openWorkbench({ folder, theme: LIGHT_THEME });
+  });
+  after(async () => wb?.close());
+
+  it('shows "Start LoRA Tagging" when right-clicking a folder in the Explorer', async () => {
+    // chooseFromContextMenu-style retry: the menu lists what was registered when it opened.
+    let items = [];
+    const deadline = Date.now() + 30000;
+    while (!items.includes('Start LoRA Tagging') && Date.now() < deadline) {
+      items = await wb.contextMenuItems('my-dataset');
+      if (!items.includes('Start LoRA Tagging')) await new Promise((r) => setTimeout(r, 500));
+    }
+    await wb.screenshot('explorer-context-menu-checked');
+    assert.ok(items.includes('Start LoRA Tagging'), `context menu of a folder shows: ${items.join(' | ')}`);
+  });
+
+  it('does not offer it on an image file', async () => {
+    const items = await wb.contextMenuItems('my-dataset/img_01.png');
+    assert.ok(items.length > 0, 'the context menu of a file opened');
+    assert.ok(!items.includes('Start LoRA Tagging'), `a file's context menu should not offer it: ${items.join(' | ')}`);
+  });
+
+  it('lists "LoRA Tagging: Resume Session" in the command palette', async () => {
+    const items = await wb.paletteItems('Resume Session');
+    assert.ok(items.includes('LoRA Tagging: Resume Session'), `palette shows: ${items.join(' | ')}`);
+  });
+
+  it('follows a colour theme switch (the helper the panel screenshots rely on)', async () => {
+    const isDark = () => wb.page.evaluate(() => document.querySelector('.monaco-workbench').classList.contains('vs-dark'));
+    await wb.setTheme(DARK_THEME);
+    assert.equal(await isDark(), true);
+    await wb.screenshot('explorer-dark');
+    await wb.setTheme(LIGHT_THEME);
+    assert.equal(await isDark(), false);
+  });
+});

@@ -1,0 +1,363 @@
+// Helpers for the workbench UI tests (test/integration/ui/**/*.test.mjs): mocha in Node drives the real VS Code
+// web workbench (code-server, scripts/vscodeHost.mjs) in headless Chromium, as a person would: the Explorer,
+// its context menu, the command palette, the tagging panel's webview, colour themes, screenshots.
+//
+// Usage (a whole test file):
+//
+//   import { openWorkbench, makeTempFolder, writeImages, copyRealImages, waitFor } from './workbench.mjs';
+//   describe('tagging from the Explorer', function () {
+//     let wb, folder;
+//     before(async function () {
+//       folder = makeTempFolder();                       // removed by wb.close()
+//       writeImages(`${folder}/shoot`, 4);               // or: copyRealImages(this, 'photos', `${folder}/shoot`)
+//       wb = await openWorkbench({ folder, theme: 'Default Dark Modern' });
+//     });
+//     after(async () => wb?.close());
+//     it('opens the panel', async () => {
+//       await wb.chooseFromContextMenu('shoot', 'Start LoRA Tagging');
+//       const img = await wb.findInWebview('img[alt]');   // a Playwright Locator inside the webview's frame
+//       await wb.screenshot('panel-dark');                 // -> .test-artifacts/screenshots/panel-dark.png
+//     });
+//   });
+//
+// Exports:
+//   openWorkbench({ folder, theme?, settings?, viewport?, readyTimeoutMs? }) -> Promise<Workbench>
+//       starts code-server with this repo as extensionDevelopmentPath, opens `folder` in Chromium, waits until ready.
+//       `theme` ('Default Light Modern' | 'Default Dark Modern') goes into User/settings.json before the first paint.
+//   Workbench:
+//     .page / .browser / .server / .folder      Playwright Page and Browser, the server from startServer()
+//     .hostLog                                   extension host console lines seen so far (string[])
+//     close()                                    closes the browser, stops the server, removes temp folders
+//     waitReady()                                workbench restored and the Explorer shows the folder
+//     explorerItem(pathInFolder) -> Locator      the Explorer row for 'a' or 'a/b' (expands the parents)
+//     contextMenuItems(pathInFolder) -> string[] right-clicks the row, returns the menu's entries, closes the menu
+//     chooseFromContextMenu(pathInFolder, entry, { timeout? })  right-clicks and clicks `entry` (reopens the menu
+//                                                until the entry is registered)
+//     paletteItems(query) -> string[]            the command palette's entries for `query` (palette left closed)
+//     runCommand(title, { timeout? })            runs a palette command by its exact title ("Category: Title")
+//     closeQuickInput()                          closes the palette / a quick pick and waits until it is gone
+//     findInWebview(selector, { timeout? }) -> Locator   first match of a CSS / Playwright selector in any frame
+//                                                (a webview is two iframes deep)
+//     webviewFrame(selector, { timeout? }) -> Frame      the frame holding that selector
+//     setTheme(name)                             'Default Light Modern' | 'Default Dark Modern' | another theme's label:
+//                                                picks it in "Preferences: Color Theme", waits until the workbench repaints
+//     waitForTheme(name)                         waits until the workbench wears that theme's light/dark class
+//     screenshot(name, { locator? }) -> path     PNG in .test-artifacts/screenshots/ (git-ignored)
+//     notifications() -> string[]                texts of the notification toasts on screen
+//     pressKey(key)                              page.keyboard.press on the workbench
+//   makeTempFolder(prefix?) -> path              a fresh folder under the OS temp dir, removed by close()/removeTempFolders()
+//   writeImages(dir, count, { width?, height?, jpgEvery?, prefix? }) -> paths   distinct generated PNG/JPEGs
+//   realImagesDir() -> path | undefined          ../shared/fixtures/real-images beside the repo
+//   copyRealImages(mochaContext, subdir?, dest?) -> path   copies the fixtures; skips the test with a printed reason
+//                                                when they are absent (call it with `this` in a `function ()`)
+//   waitFor(fn, { timeout?, interval?, what? })  polls until fn() is truthy and returns it
+//   removeTempFolders()                          removes every folder makeTempFolder made
+//   LIGHT_THEME, DARK_THEME, SCREENSHOT_DIR, REPO_ROOT
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { format } from 'node:util';
+import { ensureHost, launchBrowser, REPO_ROOT, startServer } from '../../../scripts/vscodeHost.mjs';
+import { writeImage } from '../../../scripts/lib/makeImages.mjs';
+
+export { REPO_ROOT };
+export const LIGHT_THEME = 'Default Light Modern';
+export const DARK_THEME = 'Default Dark Modern';
+/** Where screenshots land (git-ignored). */
+export const SCREENSHOT_DIR = join(REPO_ROOT, '.test-artifacts/screenshots');
+
+const temps = [];
+
+/** A fresh empty folder under the OS temp dir; removed by Workbench.close() or removeTempFolders(). */
+export function makeTempFolder(prefix = 'lora-ui-') {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+/** Removes every folder makeTempFolder created. */
+export function removeTempFolders() {
+  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+/** Writes `count` distinct images into `dir` (img_01.png …; every `jpgEvery`-th a .jpg); returns their paths. */
+export function writeImages(dir, count, { width = 96, height = 72, jpgEvery = 0, prefix = 'img_' } = {}) {
+  const out = [];
+  for (let i = 1; i <= count; i++) {
+    const ext = jpgEvery && i % jpgEvery === 0 ? 'jpg' : 'png';
+    out.push(writeImage(join(dir, `${prefix}${String(i).padStart(2, '0')}.${ext}`), width + i * 4, height + i * 2, i));
+  }
+  return out;
+}
+
+/** ../shared/fixtures/real-images beside the repo, or undefined when this machine has none. */
+export function realImagesDir() {
+  const dir = resolve(REPO_ROOT, '../shared/fixtures/real-images');
+  return existsSync(dir) ? dir : undefined;
+}
+
+/**
+ * Copies the shared real images (all, or `subdir` such as 'photos') into `dest` (default: a new temp folder).
+ * When they are absent, prints why and skips the test: pass mocha's `this` from a `function ()` test or hook.
+ */
+export function copyRealImages(ctx, subdir = '', dest = makeTempFolder('lora-real-')) {
+  const src = realImagesDir();
+  if (!src) {
+    console.log(`    (skipped: ${resolve(REPO_ROOT, '../shared/fixtures/real-images')} is absent on this machine)`);
+    ctx.skip();
+  }
+  cpSync(join(src, subdir), dest, { recursive: true });
+  return dest;
+}
+
+/** Polls `fn` until it returns something truthy (returned), or throws after `timeout` ms naming `what`. */
+export async function waitFor(fn, { timeout = 15000, interval = 150, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting for ${what}${last ? `: ${last.message ?? last}` : ''}`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const THEME_CLASSES = ['vs', 'vs-dark', 'hc-black', 'hc-light'];
+
+/** One workbench in one browser on one code-server; create it with openWorkbench(). */
+export class Workbench {
+  constructor(server, browser, page, folder) {
+    this.server = server;
+    this.browser = browser;
+    this.page = page;
+    this.folder = folder;
+    /** Extension host (and workbench) console lines, formatted. */
+    this.hostLog = [];
+  }
+
+  /** Closes the browser, stops code-server (its whole process group) and removes temp folders. */
+  async close() {
+    await this.browser.close().catch(() => {});
+    await this.server.stop();
+    removeTempFolders();
+  }
+
+  /** Waits until the workbench is restored and the Explorer lists the folder's contents. */
+  async waitReady(timeout = 60000) {
+    const { page } = this;
+    await page.waitForFunction(() => !!window.driver, null, { timeout });
+    await page.evaluate(() => window.driver.whenWorkbenchRestored());
+    await page.locator('.explorer-folders-view').waitFor({ timeout });
+  }
+
+  /** The Explorer row of `pathInFolder` ('shoot' or 'shoot/img_01.png'), expanding parent folders as needed. */
+  async explorerItem(pathInFolder, { timeout = 15000 } = {}) {
+    const parts = pathInFolder.split('/').filter(Boolean);
+    const rowFor = (name, depth) => this.page.locator(`.explorer-folders-view .monaco-list-row[aria-level="${depth}"][aria-label="${name.replace(/"/g, '\\"')}"]`);
+    // In a single-folder workspace the folder's children are the rows at aria-level 1.
+    let row;
+    for (let i = 0; i < parts.length; i++) {
+      row = rowFor(parts[i], i + 1);
+      await row.first().waitFor({ timeout });
+      if (i < parts.length - 1 && (await row.first().getAttribute('aria-expanded')) === 'false') await row.first().click();
+    }
+    return row.first();
+  }
+
+  async #openContextMenu(pathInFolder) {
+    const row = await this.explorerItem(pathInFolder);
+    await row.click({ button: 'right' });
+    const menu = this.page.getByRole('menu').first();
+    await menu.waitFor({ timeout: 10000 });
+    return menu;
+  }
+
+  /** Right-clicks the Explorer row, returns the context menu's entries, then closes the menu. */
+  async contextMenuItems(pathInFolder) {
+    const menu = await this.#openContextMenu(pathInFolder);
+    const labels = (await menu.getByRole('menuitem').allInnerTexts()).map((t) => t.split('\n')[0].trim()).filter(Boolean);
+    await this.page.keyboard.press('Escape');
+    return labels;
+  }
+
+  /**
+   * Right-clicks the Explorer row of `pathInFolder` and clicks the context-menu entry named `entry`. The menu lists
+   * what was registered when it opened, so it is closed and reopened until the entry shows up.
+   */
+  async chooseFromContextMenu(pathInFolder, entry, { timeout = 30000 } = {}) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const menu = await this.#openContextMenu(pathInFolder);
+      const item = menu.getByRole('menuitem', { name: entry, exact: true });
+      if (await item.count()) {
+        await item.first().click();
+        return;
+      }
+      await this.page.keyboard.press('Escape');
+      if (Date.now() > deadline) {
+        const seen = await this.contextMenuItems(pathInFolder);
+        throw new Error(`"${entry}" is not in the Explorer context menu of ${pathInFolder} after ${timeout} ms; it shows: ${seen.join(' | ')}`);
+      }
+      await sleep(500);
+    }
+  }
+
+  /** Closes the command palette / quick pick if it is open and waits until it is gone. */
+  async closeQuickInput() {
+    const widget = this.page.locator('.quick-input-widget');
+    if (await widget.isVisible().catch(() => false)) await this.page.keyboard.press('Escape');
+    await widget.waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {});
+  }
+
+  async #openPalette(query) {
+    const { page } = this;
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await this.closeQuickInput();
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 10000 });
+    await input.fill(`>${query}`);
+    // The list filters asynchronously; give it a moment to settle.
+    await sleep(300);
+    return page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  }
+
+  /** The command palette's entry titles for `query`; the palette is closed afterwards. */
+  async paletteItems(query) {
+    const rows = await this.#openPalette(query);
+    const labels = (await rows.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? '').trim())))
+      .filter((l) => l && l !== 'No matching commands');
+    await this.closeQuickInput();
+    return labels;
+  }
+
+  /** Runs a command-palette command by its exact title as shown ("LoRA Tagging: Resume Session"). */
+  async runCommand(title, { timeout = 30000 } = {}) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const rows = await this.#openPalette(title);
+      const labels = await rows.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? '').trim()));
+      const i = labels.indexOf(title);
+      if (i >= 0) {
+        await rows.nth(i).click();
+        return;
+      }
+      // The palette lists what was registered when it opened: close it and try again.
+      await this.closeQuickInput();
+      if (Date.now() > deadline) throw new Error(`No command titled "${title}" in the palette after ${timeout} ms; it offers: ${labels.join(' | ') || '(nothing)'}`);
+      await sleep(500);
+    }
+  }
+
+  /** The frame (usually the webview's inner iframe, two levels deep) holding `selector`. */
+  async webviewFrame(selector, { timeout = 30000 } = {}) {
+    return waitFor(async () => {
+      for (const frame of this.page.frames()) {
+        if (frame === this.page.mainFrame()) continue;
+        if (await frame.locator(selector).count().catch(() => 0)) return frame;
+      }
+      return undefined;
+    }, { timeout, what: `"${selector}" in a webview` });
+  }
+
+  /** A Locator for the first match of `selector` inside any webview frame. */
+  async findInWebview(selector, opts) {
+    const frame = await this.webviewFrame(selector, opts);
+    return frame.locator(selector).first();
+  }
+
+  /** Waits until the workbench wears the light / dark / high-contrast class that matches theme `name`. */
+  async waitForTheme(name, { timeout = 20000 } = {}) {
+    const want = /high contrast light/i.test(name) ? 'hc-light' : /high contrast/i.test(name) ? 'hc-black' : /dark|abyss|monokai|kimbie/i.test(name) ? 'vs-dark' : 'vs';
+    await this.page.waitForFunction(
+      ([w, all]) => {
+        const cl = document.querySelector('.monaco-workbench')?.classList;
+        return !!cl && cl.contains(w) && all.filter((c) => c !== w).every((c) => !cl.contains(c));
+      },
+      [want, THEME_CLASSES],
+      { timeout },
+    );
+  }
+
+  /**
+   * Switches the colour theme as a person does: "Preferences: Color Theme", then the theme's entry. `name` is the
+   * settings id ('Default Dark Modern') or the label the picker shows ('Dark Modern'). The running workbench does
+   * not watch User/settings.json written from outside, so the picker is the reliable way.
+   */
+  async setTheme(name, { timeout = 20000 } = {}) {
+    const label = name.replace(/^Default /, '');
+    await this.runCommand('Preferences: Color Theme');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 10000 });
+    await input.fill(label);
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const i = await waitFor(async () => {
+      const labels = await rows.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? '').trim()));
+      const at = labels.indexOf(label);
+      return at >= 0 ? at + 1 : 0;
+    }, { timeout, what: `the colour theme "${label}" in the theme picker` });
+    await rows.nth(i - 1).click();
+    await this.closeQuickInput();
+    await this.waitForTheme(name, { timeout });
+    // Webviews repaint from the new --vscode-* variables a moment later.
+    await sleep(500);
+  }
+
+  /** Saves a PNG of the page (or of `locator`) to .test-artifacts/screenshots/<name>.png and returns its path. */
+  async screenshot(name, { locator } = {}) {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const path = join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+    await (locator ?? this.page).screenshot({ path });
+    return path;
+  }
+
+  /** Texts of the notification toasts currently shown. */
+  async notifications() {
+    return this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
+  }
+
+  /** Presses a key (Playwright syntax, e.g. 'Control+S') in the workbench. */
+  async pressKey(key) {
+    await this.page.keyboard.press(key);
+  }
+}
+
+/**
+ * Starts code-server with this repo as the extension in development mode, opens `folder` in headless Chromium
+ * and waits until the workbench is ready. `theme` sets workbench.colorTheme before the first paint; `settings`
+ * are more User settings. Close it with wb.close().
+ */
+export async function openWorkbench({ folder, theme, settings = {}, viewport = { width: 1280, height: 800 }, readyTimeoutMs = 60000 } = {}) {
+  if (!folder) throw new Error('openWorkbench needs { folder }: the folder the workbench opens (makeTempFolder() makes one).');
+  await ensureHost();
+  const server = await startServer({
+    folder,
+    extensionDevelopmentPath: REPO_ROOT,
+    settings: theme ? { ...settings, 'workbench.colorTheme': theme } : settings,
+    verbose: !!process.env.LORA_VERBOSE,
+  });
+  let browser;
+  try {
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport });
+    const wb = new Workbench(server, browser, page, folder);
+    await page.exposeFunction('codeAutomationLog', (_type, args) => {
+      const line = format(...(Array.isArray(args) ? args : [args]));
+      wb.hostLog.push(line);
+      if (process.env.LORA_VERBOSE) console.log(`      [host] ${line}`);
+    });
+    await page.goto(server.url);
+    await wb.waitReady(readyTimeoutMs);
+    // The theme from settings.json is applied a moment after the workbench is restored.
+    if (theme) await wb.waitForTheme(theme);
+    return wb;
+  } catch (err) {
+    await browser?.close().catch(() => {});
+    await server.stop();
+    throw err;
+  }
+}
