@@ -147,8 +147,8 @@ function installExitHandlers() {
   });
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(sig, () => {
-      for (const s of live) s.stopSync();
-      process.exit(sig === 'SIGINT' ? 130 : 143);
+      // Give code-server its SIGTERM (stop() escalates to SIGKILL after 3 s), then leave with the signal's code.
+      Promise.allSettled([...live].map((s) => s.stop())).finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
     });
   }
 }
@@ -214,11 +214,11 @@ export function workbenchUrl(port, { folder, extensionDevelopmentPath, extension
 
 /**
  * Starts code-server in its own process group with everything it writes in a fresh temp dir.
- * Returns { url, port, tmp, userSettingsPath, urlFor(opts), writeSettings(obj), logTail(), stop() }.
+ * Returns { url, port, pid, tmp, userSettingsPath, urlFor(opts), writeSettings(obj), logTail(), exited, stop() }.
  * `settings` are merged over quiet defaults into User/settings.json (e.g. { 'workbench.colorTheme': 'Default Light Modern' }).
- * `verbose` echoes the server's own output.
+ * `port` defaults to a free one; `verbose` echoes the server's own output.
  */
-export async function startServer({ folder, extensionDevelopmentPath = REPO_ROOT, extensionTestsPath, env = {}, settings = {}, verbose = false, readyTimeoutMs = 60000 } = {}) {
+export async function startServer({ folder, extensionDevelopmentPath = REPO_ROOT, extensionTestsPath, env = {}, settings = {}, port: wantedPort, verbose = false, readyTimeoutMs = 60000 } = {}) {
   if (!codeServerOk() || !nodeOk()) throw new Error('The VS Code host is not installed: call ensureHost() first (or run `npm start` once).');
   const tmp = mkdtempSync(join(tmpdir(), 'lora-vscode-'));
   const d = (n) => { const p = join(tmp, n); mkdirSync(p, { recursive: true }); return p; };
@@ -231,7 +231,7 @@ export async function startServer({ folder, extensionDevelopmentPath = REPO_ROOT
     writeFileSync(userSettingsPath, JSON.stringify(current, null, 2));
   };
   writeSettings({});
-  const port = await freePort();
+  const port = wantedPort || (await freePort());
   writeFileSync(join(cfg, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const args = [
     paths.codeServerEntry,
@@ -263,7 +263,7 @@ export async function startServer({ folder, extensionDevelopmentPath = REPO_ROOT
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   let exited = null;
-  child.on('exit', (code, signal) => { exited = { code, signal }; });
+  const exitedPromise = new Promise((res) => child.on('exit', (code, signal) => { exited = { code, signal }; res(exited); }));
   const unregister = register(child.pid, tmp);
 
   let stopped = false;
@@ -278,6 +278,8 @@ export async function startServer({ folder, extensionDevelopmentPath = REPO_ROOT
     /** Merges settings into User/settings.json; a running workbench picks the change up live. */
     writeSettings,
     logTail: () => out.slice(-4000),
+    /** Resolves with { code, signal } when the code-server process itself ends. */
+    exited: exitedPromise,
     stopSync() {
       if (stopped) return;
       stopped = true;
