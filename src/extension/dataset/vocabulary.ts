@@ -96,21 +96,36 @@ export class Vocabulary {
     return s;
   }
 
-  /** The best `n` keys in [lo, hi): one per tag, name matches before alias matches, then by count. */
+  /**
+   * The best `n` keys in [lo, hi): one per tag (its name match preferred over an alias match), by count, then
+   * name matches first, then shorter keys. A bounded insertion list, so a 20,000-key range costs one pass.
+   */
   private rank(lo: number, hi: number, n: number): number[] {
-    const best = new Map<number, number>();
+    const top: number[] = [];
+    const better = (a: number, b: number): boolean => {
+      const ca = this.rows[this.rowOf[a]!]!.count;
+      const cb = this.rows[this.rowOf[b]!]!.count;
+      if (ca !== cb) return ca > cb;
+      const aa = this.aliasOf[a]! >= 0;
+      if (aa !== this.aliasOf[b]! >= 0) return !aa;
+      const la = this.keys[a]!.length;
+      const lb = this.keys[b]!.length;
+      return la !== lb ? la < lb : this.keys[a]! < this.keys[b]!;
+    };
     for (let k = lo; k < hi; k++) {
+      if (top.length === n && !better(k, top[n - 1]!)) continue;
       const row = this.rowOf[k]!;
-      const prev = best.get(row);
-      if (prev === undefined || (this.aliasOf[k]! < 0 && this.aliasOf[prev]! >= 0)) best.set(row, k);
+      const at = top.findIndex((t) => this.rowOf[t] === row);
+      if (at !== -1) {
+        if (!better(k, top[at]!)) continue;
+        top.splice(at, 1);
+      }
+      let i = top.length;
+      while (i > 0 && better(k, top[i - 1]!)) i--;
+      top.splice(i, 0, k);
+      if (top.length > n) top.pop();
     }
-    const ks = [...best.values()];
-    ks.sort((a, b) => {
-      const ra = this.rows[this.rowOf[a]!]!;
-      const rb = this.rows[this.rowOf[b]!]!;
-      return rb.count - ra.count || Number(this.aliasOf[a]! >= 0) - Number(this.aliasOf[b]! >= 0) || this.keys[a]!.length - this.keys[b]!.length || (this.keys[a]! < this.keys[b]! ? -1 : 1);
-    });
-    return ks.slice(0, n);
+    return top;
   }
 
   private lowerBound(s: string): number {

@@ -100,11 +100,11 @@ export interface Trap {
 }
 
 /**
- * The real fs with a trap: `when(method, args)` decides, per call, to throw (return an error) or pass.
- * With `kill`, the first firing kills the fs: that call and every later one never settles, so nothing more
- * reaches the disk and no clean-up runs, like VS Code being killed at that instant.
+ * The real fs with a trap: `when(method, args)` decides, per call, to pass (undefined), to fail (an Error), or
+ * to kill ('kill'): that call and every later one never settles, so nothing more reaches the disk and no
+ * clean-up runs, like VS Code being killed at that instant.
  */
-export function trapFs(when: (method: Method, args: unknown[]) => Error | undefined, o: { kill?: boolean } = {}): Trap {
+export function trapFs(when: (method: Method, args: unknown[]) => Error | 'kill' | undefined): Trap {
   const state = { fired: 0, dead: false };
   let onKill: () => void = () => undefined;
   const killed = new Promise<void>((r) => (onKill = r));
@@ -114,7 +114,7 @@ export function trapFs(when: (method: Method, args: unknown[]) => Error | undefi
     const err = when(m, args);
     if (!err) return undefined;
     state.fired++;
-    if (!o.kill) return Promise.reject(err);
+    if (err !== 'kill') return Promise.reject(err);
     state.dead = true;
     onKill();
     return new Promise(() => undefined);
