@@ -136,7 +136,9 @@ export const VocabSuggestion = z.object({
 });
 export type VocabSuggestion = z.infer<typeof VocabSuggestion>;
 
-export const ToWebview = z.discriminatedUnion('type', [
+// The two reply shapes share the tag 'reply', which z.discriminatedUnion rejects ("Duplicate discriminator value")
+// on first parse, so they sit beside the discriminated union; the inferred type is unchanged.
+export const ToWebview = z.union([z.discriminatedUnion('type', [
   /** The whole dataset (first load, or after the session was rebuilt). */
   z.object({ type: z.literal('dataset/load'), dataset: DatasetView }),
   /** A caption changed outside the panel (text editor, another program). */
@@ -166,6 +168,7 @@ export const ToWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('view/show'), view: z.enum(['tagging', 'report']) }),
   /** Status line: saved / saving / an error with what to do. */
   z.object({ type: z.literal('status'), kind: StatusKind, message: z.string() }),
+  ]),
   /** Reply to a request. */
   z.object({ type: z.literal('reply'), ok: z.literal(true), result: z.unknown().optional() }),
   z.object({ type: z.literal('reply'), ok: z.literal(false), error: z.string() }),
