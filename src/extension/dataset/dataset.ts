@@ -107,7 +107,11 @@ export class Dataset {
 
   /** Saves a caption (line breaks become spaces): atomic, serialized per file, latest wins; updates status and tags.txt. */
   setCaption(file: string, text: string): Promise<void> {
-    this.record(file);
+    try {
+      this.record(file);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const t = toFileText(text);
     const q = this.writes.get(file) ?? { seq: 0, tail: Promise.resolve() };
     const my = ++q.seq;

@@ -138,3 +138,24 @@ export function trapFs(when: (method: Method, args: unknown[]) => Error | 'kill'
   }
   return { fs: wrapped as unknown as FsLike, state, killed };
 }
+
+/** A minimal valid session as stored on disk. */
+export function sampleSession(images = 2): Record<string, unknown> {
+  return {
+    schemaVersion: 1,
+    id: 'abc',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    sourceFolder: '..',
+    prefix: 'cat',
+    triggerWord: 'ohwx',
+    captionStyle: 'tags',
+    includeSubfolders: false,
+    mode: 'copy',
+    images: Array.from({ length: images }, (_, i) => ({ file: `cat_000${i + 1}.png`, source: `p${i}.png`, size: 10, width: 1, height: 1, format: 'png', status: 'untagged', favourite: false, nsfw: false })),
+    currentFile: 'cat_0001.png',
+    recentTags: [],
+    pinnedTags: [],
+    categories: [],
+  };
+}
