@@ -1,0 +1,255 @@
+/**
+ * `<film-strip>`: thumbnails of the images (all, or those the filter lets through), virtualized so only the
+ * visible window exists in the DOM: a 10,000-image dataset scrolls as smoothly as a ten-image one.
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-icon/index.js';
+import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
+import type { ImageFilterKind } from './datasetModel';
+import { baseStyles } from './styles';
+import { StoreController } from './storeController';
+import type { TaggerStore } from './store';
+import type { ViewStateStore } from './vscodeApi';
+
+/** Thumbnail cell width in px, gap included. */
+const CELL = 76;
+const THUMB = 68;
+const OVERSCAN = 4;
+
+/** The filmstrip and its image filter. */
+export class FilmStrip extends LitElement {
+  static override properties = { store: { attribute: false }, viewState: { attribute: false } };
+  static override styles = [
+    baseStyles,
+    css`
+      :host { display: flex; flex-direction: column; gap: 2px; min-width: 0; }
+      .bar { display: flex; align-items: center; gap: 6px; padding: 0 4px; }
+      .bar vscode-single-select { width: 130px; }
+      .bar vscode-textfield { width: 200px; }
+      .viewport { position: relative; overflow-x: auto; overflow-y: hidden; height: ${THUMB + 14}px; }
+      .spacer { height: 1px; }
+      .window { position: absolute; top: 2px; left: 0; display: flex; will-change: transform; }
+      .thumb {
+        position: relative;
+        width: ${CELL - 6}px;
+        height: ${THUMB}px;
+        margin: 0 3px;
+        padding: 0;
+        border: 2px solid transparent;
+        border-radius: 3px;
+        background: var(--vscode-editor-background);
+        cursor: pointer;
+        overflow: hidden;
+      }
+      .thumb img { width: 100%; height: 100%; object-fit: cover; display: block; image-orientation: from-image; }
+      .thumb[aria-current='true'] { border-color: var(--vscode-focusBorder); }
+      .thumb:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
+      .thumb.skipped img { opacity: 0.35; }
+      .badge { position: absolute; right: 2px; top: 2px; display: flex; gap: 1px; }
+      .badge vscode-icon { background: var(--vscode-editor-background); border-radius: 2px; }
+      .dot { position: absolute; left: 3px; bottom: 3px; width: 8px; height: 8px; border-radius: 50%;
+        background: var(--vscode-editorWarning-foreground, var(--vscode-charts-yellow)); border: 1px solid var(--vscode-editor-background); }
+      .num { position: absolute; right: 2px; bottom: 1px; font-size: 10px; padding: 0 2px; border-radius: 2px;
+        background: var(--vscode-editor-background); color: var(--vscode-descriptionForeground); }
+    `,
+  ];
+  declare store?: TaggerStore;
+  declare viewState?: ViewStateStore;
+  private stripLeft = 0;
+  private viewW = 800;
+  private lastIndex = -1;
+  private refocus = false;
+  private resize = new ResizeObserver((entries) => {
+    const w = entries[0]?.contentRect.width ?? 0;
+    if (w && Math.abs(w - this.viewW) > 1) {
+      this.viewW = w;
+      this.requestUpdate();
+    }
+  });
+
+  constructor() {
+    super();
+    new StoreController(this, ['dataset', 'current', 'flags', 'filter']);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resize.disconnect();
+  }
+
+  override firstUpdated(): void {
+    const vp = this.viewport;
+    if (!vp) return;
+    this.resize.observe(vp);
+    const left = this.viewState?.get().filmstripScroll ?? 0;
+    if (left) requestAnimationFrame(() => (vp.scrollLeft = left));
+  }
+
+  private get viewport(): HTMLElement | null {
+    return this.renderRoot.querySelector('.viewport');
+  }
+
+  /** The image indices shown, in order. */
+  private list(): readonly number[] | undefined {
+    return this.store?.filtered;
+  }
+
+  override render() {
+    const s = this.store;
+    if (!s) return nothing;
+    const list = this.list();
+    const total = list ? list.length : s.model.images.length;
+    const first = Math.max(0, Math.floor(this.stripLeft / CELL) - OVERSCAN);
+    const last = Math.min(total, Math.ceil((this.stripLeft + this.viewW) / CELL) + OVERSCAN);
+    const cells = [];
+    for (let p = first; p < last; p++) cells.push(this.thumb(list ? list[p]! : p));
+    const f = s.imageFilter;
+    const needsValue = f.kind === 'tag' || f.kind === 'text';
+    return html`<div class="bar">
+        <vscode-single-select label="Show images" title="Which images the filmstrip and navigation show" .value=${f.kind} @change=${this.onKind}>
+          <vscode-option value="all">All images</vscode-option>
+          <vscode-option value="untagged">Untagged</vscode-option>
+          <vscode-option value="favourite">Favourites</vscode-option>
+          <vscode-option value="nsfw">NSFW</vscode-option>
+          <vscode-option value="tag">With tag…</vscode-option>
+          <vscode-option value="text">Caption contains…</vscode-option>
+        </vscode-single-select>
+        ${needsValue
+          ? html`<vscode-textfield
+              label=${f.kind === 'tag' ? 'Image filter tag' : 'Image filter text'}
+              placeholder=${f.kind === 'tag' ? 'tag' : 'text in the caption'}
+              .value=${f.value}
+              @input=${this.onValue}
+            ></vscode-textfield>`
+          : nothing}
+        <span class="muted" aria-live="polite">${list ? `${total} of ${s.model.images.length} images` : `${total} images`}</span>
+      </div>
+      <div class="viewport" @scroll=${this.onScroll} @wheel=${this.onWheel} @keydown=${this.onKey}>
+        <div class="spacer"></div>
+        <div class="window" role="list" aria-label="Filmstrip">${cells}</div>
+      </div>`;
+  }
+
+  private thumb(i: number) {
+    const s = this.store!;
+    const im = s.model.images[i]!;
+    const cur = i === s.index;
+    const state = im.status === 'untagged' ? ', untagged' : im.status === 'skipped' ? ', skipped' : '';
+    return html`<div role="listitem">
+      <button
+        class="thumb ${im.status}"
+        data-i=${i}
+        tabindex=${cur ? 0 : -1}
+        aria-current=${cur ? 'true' : 'false'}
+        aria-label="${i + 1}: ${im.file}${state}${im.favourite ? ', favourite' : ''}${im.nsfw ? ', NSFW' : ''}"
+        title="${i + 1}: ${im.file}"
+        @click=${() => s.go(i)}
+      >
+        <img src=${im.uri} alt="" loading="lazy" decoding="async" width=${THUMB} height=${THUMB} draggable="false" />
+        ${im.status === 'untagged' ? html`<span class="dot" aria-hidden="true"></span>` : nothing}
+        <span class="badge" aria-hidden="true"
+          >${im.favourite ? html`<vscode-icon name="star-full" size="12"></vscode-icon>` : nothing}${im.nsfw
+            ? html`<vscode-icon name="eye-closed" size="12"></vscode-icon>`
+            : nothing}</span
+        >
+        <span class="num" aria-hidden="true">${i + 1}</span>
+      </button>
+    </div>`;
+  }
+
+  override updated(): void {
+    const vp = this.viewport;
+    const s = this.store;
+    if (!vp || !s) return;
+    const list = this.list();
+    const total = list ? list.length : s.model.images.length;
+    const first = Math.max(0, Math.floor(this.stripLeft / CELL) - OVERSCAN);
+    vp.querySelector<HTMLElement>('.spacer')?.style.setProperty('width', `${total * CELL}px`);
+    vp.querySelector<HTMLElement>('.window')?.style.setProperty('transform', `translateX(${first * CELL}px)`);
+    if (s.index !== this.lastIndex) {
+      this.lastIndex = s.index;
+      this.reveal(s.index);
+    }
+    if (this.refocus) {
+      this.refocus = false;
+      vp.querySelector<HTMLElement>(`.thumb[data-i="${s.index}"]`)?.focus();
+    }
+  }
+
+  /** Scrolls so the image at index i is in view. */
+  private reveal(i: number): void {
+    const vp = this.viewport;
+    const list = this.list();
+    const p = list ? list.indexOf(i) : i;
+    if (!vp || p < 0) return;
+    const left = p * CELL;
+    if (left < vp.scrollLeft || left + CELL > vp.scrollLeft + vp.clientWidth) {
+      vp.scrollLeft = Math.max(0, left - (vp.clientWidth - CELL) / 2);
+      this.stripLeft = vp.scrollLeft;
+      this.requestUpdate();
+    }
+  }
+
+  private onScroll(): void {
+    const vp = this.viewport;
+    if (!vp) return;
+    this.stripLeft = vp.scrollLeft;
+    this.viewState?.set({ filmstripScroll: vp.scrollLeft });
+    this.requestUpdate();
+  }
+
+  private onWheel(e: WheelEvent): void {
+    const vp = this.viewport;
+    if (!vp || Math.abs(e.deltaX) > Math.abs(e.deltaY)) return;
+    // A vertical wheel scrolls the strip sideways.
+    vp.scrollLeft += e.deltaY;
+    e.preventDefault();
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const s = this.store;
+    if (!s || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    const list = this.list() ?? null;
+    const pos = list ? list.indexOf(s.index) : s.index;
+    const n = list ? list.length : s.model.images.length;
+    let p: number;
+    if (e.key === 'ArrowRight') p = pos + 1;
+    else if (e.key === 'ArrowLeft') p = pos - 1;
+    else if (e.key === 'Home') p = 0;
+    else if (e.key === 'End') p = n - 1;
+    else return;
+    e.preventDefault();
+    p = Math.max(0, Math.min(n - 1, p));
+    const i = list ? list[p] : p;
+    if (i === undefined) return;
+    s.go(i);
+    this.refocus = true;
+  }
+
+  private onKind(e: Event): void {
+    const kind = (e.currentTarget as HTMLSelectElement).value as ImageFilterKind;
+    const s = this.store;
+    if (!s) return;
+    s.setImageFilter(kind, s.imageFilter.value);
+    this.viewState?.set({ imageFilterKind: kind });
+  }
+
+  private onValue(e: Event): void {
+    const value = (e.currentTarget as VscodeTextfield).value;
+    const s = this.store;
+    if (!s) return;
+    s.setImageFilter(s.imageFilter.kind, value);
+    this.viewState?.set({ imageFilterValue: value });
+  }
+}
+
+customElements.define('film-strip', FilmStrip);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'film-strip': FilmStrip;
+  }
+}

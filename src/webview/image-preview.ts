@@ -1,0 +1,241 @@
+/**
+ * `<image-preview>`: the current image as large as the panel allows, zoom (wheel, +/-, 100% toggle), pan when
+ * zoomed, EXIF orientation respected (Chromium's `image-orientation: from-image`), with name, size and position.
+ */
+import { LitElement, css, html } from 'lit';
+import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
+import { baseStyles } from './styles';
+import { StoreController } from './storeController';
+import type { TaggerStore } from './store';
+import type { ViewStateStore } from './vscodeApi';
+
+const MIN_ZOOM = 0.05;
+const MAX_ZOOM = 16;
+const STEP = 1.25;
+
+/** The image preview. */
+export class ImagePreview extends LitElement {
+  static override properties = { store: { attribute: false }, viewState: { attribute: false } };
+  static override styles = [
+    baseStyles,
+    css`
+      :host { display: flex; flex-direction: column; min-width: 0; min-height: 0; }
+      .info { display: flex; align-items: center; gap: 8px; padding: 2px 4px; min-height: 26px; }
+      .name { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; min-width: 0; }
+      .spacer { flex: 1; }
+      .stage {
+        position: relative;
+        flex: 1 1 auto;
+        min-height: 0;
+        overflow: hidden;
+        background: var(--vscode-editor-background);
+        border: 1px solid var(--vscode-panel-border, transparent);
+      }
+      .stage.zoomed { overflow: auto; cursor: grab; }
+      .stage.panning { cursor: grabbing; }
+      .canvas { min-width: 100%; min-height: 100%; display: grid; place-items: center; }
+      img { display: block; image-orientation: from-image; user-select: none; -webkit-user-drag: none; max-width: none; }
+      .stage.zoomed img { image-rendering: auto; }
+      .empty { padding: 24px; text-align: center; }
+      .zoom { min-width: 44px; text-align: right; font-variant-numeric: tabular-nums; }
+    `,
+  ];
+  declare store?: TaggerStore;
+  declare viewState?: ViewStateStore;
+  /** 'fit' or a scale factor of the natural size. */
+  private zoom: number | 'fit' = 'fit';
+  private natW = 0;
+  private natH = 0;
+  private pan: { x: number; y: number; left: number; top: number; id: number } | undefined;
+  private prefetched: HTMLImageElement[] = [];
+  private resize = new ResizeObserver(() => this.layout());
+
+  constructor() {
+    super();
+    // Until the new image has loaded, lay it out from the size the host read from its header.
+    new StoreController(this, ['current', 'dataset'], () => {
+      const im = this.store?.current;
+      const swap = (im?.orientation ?? 1) >= 5;
+      this.natW = (swap ? im?.height : im?.width) ?? 0;
+      this.natH = (swap ? im?.width : im?.height) ?? 0;
+    });
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.zoom = this.viewState?.get().zoom ?? 'fit';
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resize.disconnect();
+  }
+
+  override firstUpdated(): void {
+    const stage = this.stage;
+    if (stage) this.resize.observe(stage);
+  }
+
+  private get stage(): HTMLElement | null {
+    return this.renderRoot.querySelector('.stage');
+  }
+
+  /** The preview `<img>` (for tests and the bench). */
+  get image(): HTMLImageElement | null {
+    return this.renderRoot.querySelector('img');
+  }
+
+  override render() {
+    const s = this.store;
+    const im = s?.current;
+    if (!s || !im) return html`<div class="stage"><div class="empty muted">No image</div></div>`;
+    const n = s.model.images.length;
+    // Orientations 5-8 swap width and height on screen.
+    const [w, h] = (im.orientation ?? 1) >= 5 ? [im.height, im.width] : [im.width, im.height];
+    const pct = this.zoom === 'fit' ? 'Fit' : `${Math.round(this.zoom * 100)}%`;
+    return html`<div class="info">
+        <span class="name" title=${im.file}>${im.file}</span>
+        <span class="muted" aria-label="${w} by ${h} pixels">${w} × ${h}</span>
+        <span class="muted" aria-label="Image ${s.index + 1} of ${n}">${s.index + 1} / ${n}</span>
+        <span class="spacer"></span>
+        <vscode-toolbar-button icon="zoom-out" label="Zoom out" title="Zoom out (-)" @click=${() => this.zoomBy(1 / STEP)}></vscode-toolbar-button>
+        <span class="zoom muted" aria-live="polite">${pct}</span>
+        <vscode-toolbar-button icon="zoom-in" label="Zoom in" title="Zoom in (+)" @click=${() => this.zoomBy(STEP)}></vscode-toolbar-button>
+        <vscode-toolbar-button
+          icon=${this.zoom === 'fit' ? 'screen-full' : 'screen-normal'}
+          label=${this.zoom === 'fit' ? 'Actual size' : 'Fit to panel'}
+          title=${this.zoom === 'fit' ? 'Actual size, 100% (0)' : 'Fit to panel (0)'}
+          @click=${() => this.toggleActual()}
+        ></vscode-toolbar-button>
+      </div>
+      <div
+        class="stage ${this.zoom === 'fit' ? '' : 'zoomed'}"
+        tabindex="0"
+        role="img"
+        aria-label="Preview of ${im.file}"
+        @wheel=${this.onWheel}
+        @pointerdown=${this.onPointerDown}
+        @pointermove=${this.onPointerMove}
+        @pointerup=${this.onPointerUp}
+        @pointercancel=${this.onPointerUp}
+      >
+        <div class="canvas">
+          <img src=${im.uri} alt=${im.file} decoding="async" draggable="false" @load=${this.onLoad} @error=${this.onError} />
+        </div>
+      </div>
+`;
+  }
+
+  override updated(): void {
+    this.layout();
+  }
+
+  private onLoad(e: Event): void {
+    const img = e.currentTarget as HTMLImageElement;
+    // naturalWidth/Height already follow the EXIF orientation in Chromium.
+    this.natW = img.naturalWidth;
+    this.natH = img.naturalHeight;
+    this.layout();
+    this.prefetchNext();
+  }
+
+  private onError(): void {
+    const im = this.store?.current;
+    if (im) this.store?.setStatus('error', `${im.file} could not be shown: the browser cannot decode it. Check dataset lists such files.`);
+  }
+
+  /** The scale shown now (fit resolves to the panel size). */
+  scale(): number {
+    if (this.zoom !== 'fit') return this.zoom;
+    const stage = this.stage;
+    if (!stage || !this.natW || !this.natH) return 1;
+    return Math.min(stage.clientWidth / this.natW, stage.clientHeight / this.natH);
+  }
+
+  private layout(): void {
+    const img = this.image;
+    if (!img || !this.natW) return;
+    const k = this.scale();
+    // Through the CSSOM: the CSP forbids style attributes.
+    img.style.setProperty('width', `${Math.max(1, Math.floor(this.natW * k))}px`);
+    img.style.setProperty('height', `${Math.max(1, Math.floor(this.natH * k))}px`);
+  }
+
+  /** Zooms by a factor, keeping the point under (cx, cy) in the stage still (the centre by default). */
+  zoomBy(factor: number, cx?: number, cy?: number): void {
+    const stage = this.stage;
+    if (!stage) return;
+    const old = this.scale();
+    const next = Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, old * factor));
+    const px = cx ?? stage.clientWidth / 2;
+    const py = cy ?? stage.clientHeight / 2;
+    const contentX = (stage.scrollLeft + px) / old;
+    const contentY = (stage.scrollTop + py) / old;
+    this.setZoom(next);
+    requestAnimationFrame(() => {
+      stage.scrollLeft = contentX * next - px;
+      stage.scrollTop = contentY * next - py;
+    });
+  }
+
+  /** Toggles between fit and 100%. */
+  toggleActual(): void {
+    this.setZoom(this.zoom === 'fit' ? 1 : 'fit');
+  }
+
+  private setZoom(z: number | 'fit'): void {
+    this.zoom = z;
+    this.viewState?.set({ zoom: z });
+    this.requestUpdate();
+  }
+
+  private onWheel(e: WheelEvent): void {
+    e.preventDefault();
+    const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
+    this.zoomBy(e.deltaY < 0 ? STEP : 1 / STEP, e.clientX - r.left, e.clientY - r.top);
+  }
+
+  private onPointerDown(e: PointerEvent): void {
+    const stage = this.stage;
+    if (!stage || this.zoom === 'fit' || e.button !== 0) return;
+    this.pan = { x: e.clientX, y: e.clientY, left: stage.scrollLeft, top: stage.scrollTop, id: e.pointerId };
+    stage.setPointerCapture(e.pointerId);
+    stage.classList.add('panning');
+  }
+
+  private onPointerMove(e: PointerEvent): void {
+    const stage = this.stage;
+    if (!stage || !this.pan || e.pointerId !== this.pan.id) return;
+    stage.scrollLeft = this.pan.left - (e.clientX - this.pan.x);
+    stage.scrollTop = this.pan.top - (e.clientY - this.pan.y);
+  }
+
+  private onPointerUp(e: PointerEvent): void {
+    if (!this.pan || e.pointerId !== this.pan.id) return;
+    this.pan = undefined;
+    this.stage?.classList.remove('panning');
+  }
+
+  /** Starts decoding the neighbours, so the next image shows without waiting for the disk and the decoder. */
+  private prefetchNext(): void {
+    const s = this.store;
+    if (!s) return;
+    const ims = s.model.images;
+    const next = [ims[s.index + 1], ims[s.index - 1]].filter((x) => x !== undefined);
+    this.prefetched = next.map((im) => {
+      const img = new Image();
+      img.decoding = 'async';
+      img.src = im.uri;
+      img.decode().catch(() => undefined);
+      return img;
+    });
+  }
+}
+
+customElements.define('image-preview', ImagePreview);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'image-preview': ImagePreview;
+  }
+}

@@ -1,0 +1,125 @@
+/** `<shortcut-overlay>`: the `?` dialog listing every key of the panel, from the keymap table. */
+import { LitElement, css, html } from 'lit';
+import { LOCAL_KEYS, PANEL_KEYMAP, keyLabel } from './keymap';
+import type { PanelAction } from '../shared/protocol';
+import { baseStyles } from './styles';
+
+const ACTION_TITLES: Record<PanelAction, string> = {
+  previousImage: 'Previous image',
+  nextImage: 'Next image',
+  nextUntagged: 'Next untagged image',
+  toggleFavourite: 'Toggle favourite',
+  toggleNsfw: 'Toggle NSFW',
+  toggleSkipped: 'Toggle skip (left out of export)',
+  focusAddTag: 'Add tag',
+  focusFilter: 'Filter tags',
+  showShortcuts: 'This list',
+  togglePinned1: 'Toggle pinned tag 1',
+  togglePinned2: 'Toggle pinned tag 2',
+  togglePinned3: 'Toggle pinned tag 3',
+  togglePinned4: 'Toggle pinned tag 4',
+  togglePinned5: 'Toggle pinned tag 5',
+  togglePinned6: 'Toggle pinned tag 6',
+  togglePinned7: 'Toggle pinned tag 7',
+  togglePinned8: 'Toggle pinned tag 8',
+  togglePinned9: 'Toggle pinned tag 9',
+};
+
+const LOCAL_TITLES: Array<[string, readonly string[]]> = [
+  ['Save now', LOCAL_KEYS.save],
+  ['Undo caption edit', LOCAL_KEYS.undo],
+  ['Redo caption edit', LOCAL_KEYS.redo],
+  ['Go to image number', LOCAL_KEYS.goTo],
+  ['Zoom in / out', [...LOCAL_KEYS.zoomIn.slice(0, 1), ...LOCAL_KEYS.zoomOut]],
+  ['Fit / 100%', LOCAL_KEYS.zoomToggle],
+  ['Remove focused chip', LOCAL_KEYS.removeChip],
+  ['Move focused chip', [...LOCAL_KEYS.moveChipUp, ...LOCAL_KEYS.moveChipDown]],
+  ['Shortcut list (outside text fields)', LOCAL_KEYS.shortcuts],
+];
+
+/** A modal list of shortcuts; Escape closes it and focus returns where it was. */
+export class ShortcutOverlay extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      dialog {
+        color: var(--vscode-foreground);
+        background: var(--vscode-editorWidget-background);
+        border: 1px solid var(--vscode-widget-border, var(--vscode-contrastBorder, transparent));
+        box-shadow: 0 4px 16px var(--vscode-widget-shadow);
+        padding: 12px 16px;
+        max-height: 80vh;
+        overflow: auto;
+        min-width: 360px;
+      }
+      dialog::backdrop { background: rgba(0, 0, 0, 0.3); }
+      table { border-collapse: collapse; width: 100%; }
+      td { padding: 2px 8px 2px 0; vertical-align: top; }
+      kbd {
+        font-family: var(--vscode-editor-font-family, monospace);
+        font-size: 11px;
+        padding: 1px 4px;
+        border-radius: 3px;
+        border: 1px solid var(--vscode-keybindingLabel-border, var(--vscode-widget-border, transparent));
+        background: var(--vscode-keybindingLabel-background);
+        color: var(--vscode-keybindingLabel-foreground);
+        margin-right: 4px;
+        white-space: nowrap;
+      }
+      header { display: flex; justify-content: space-between; align-items: center; margin-bottom: 8px; }
+      h2 { font-size: 13px; margin: 0; }
+    `,
+  ];
+  private returnFocus: HTMLElement | null = null;
+
+  /** Opens the dialog. */
+  open(): void {
+    const d = this.renderRoot.querySelector('dialog');
+    if (!d || d.open) return;
+    this.returnFocus = deepActive();
+    d.showModal();
+    this.renderRoot.querySelector<HTMLElement>('button')?.focus();
+  }
+
+  /** True while shown. */
+  get isOpen(): boolean {
+    return !!this.renderRoot.querySelector('dialog')?.open;
+  }
+
+  override render() {
+    const rows = [
+      ...(Object.entries(PANEL_KEYMAP) as Array<[PanelAction, readonly string[]]>)
+        .filter(([a]) => !a.startsWith('togglePinned') || a === 'togglePinned1')
+        .map(([a, keys]): [string, readonly string[]] =>
+          a === 'togglePinned1' ? ['Toggle pinned tag 1…9', ['alt+1', '…', 'alt+9']] : [ACTION_TITLES[a], keys],
+        ),
+      ...LOCAL_TITLES,
+    ];
+    return html`<dialog aria-label="Keyboard shortcuts" @close=${() => this.returnFocus?.focus()}>
+      <header><h2>Keyboard shortcuts</h2><button class="plain" aria-label="Close" @click=${this.close}>Close (Esc)</button></header>
+      <table>
+        ${rows.map(([title, keys]) => html`<tr><td>${title}</td><td>${keys.map((k) => html`<kbd>${k === '…' ? '…' : keyLabel(k)}</kbd>`)}</td></tr>`)}
+      </table>
+    </dialog>`;
+  }
+
+  /** Closes the dialog. */
+  close(): void {
+    this.renderRoot.querySelector('dialog')?.close();
+  }
+}
+
+/** The focused element, looking through shadow roots. */
+export function deepActive(): HTMLElement | null {
+  let el = document.activeElement as HTMLElement | null;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement as HTMLElement;
+  return el;
+}
+
+customElements.define('shortcut-overlay', ShortcutOverlay);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'shortcut-overlay': ShortcutOverlay;
+  }
+}

@@ -1,0 +1,452 @@
+/**
+ * The panel's state and every action on it: the one place that edits captions, keeps undo history, saves
+ * (debounced, flushed on navigation), applies host messages and tells components what changed.
+ */
+import {
+  VocabSuggestion,
+  type CaptionStyle,
+  type DatasetView,
+  type PanelAction,
+  type TagCategory,
+  type ToHost,
+  type ToWebview,
+  type ReplyBody,
+  assertNever,
+} from '../shared/protocol';
+import { addTags, cleanTag, moveTag, removeTag, toFileText, toggleTag, hasTag } from '../shared/caption';
+import { DatasetModel, type ImageFilterKind } from './datasetModel';
+
+/** What changed, so each component re-renders only for what it shows. */
+export type Aspect = 'dataset' | 'current' | 'caption' | 'counts' | 'lists' | 'flags' | 'status' | 'view' | 'filter';
+
+/** The `change` event's detail. */
+export type ChangeDetail = ReadonlySet<Aspect>;
+
+/** How the store talks to the host (the RpcEndpoint in the page, a recorder in tests). */
+export interface HostLink {
+  notify(body: ToHost): void;
+  request(body: ToHost, timeoutMs?: number): Promise<unknown>;
+}
+
+/** Panel actions that need a component to move focus or open something. */
+export type UiAction = 'focusAddTag' | 'focusFilter' | 'showShortcuts' | 'goTo';
+
+/** The status line. */
+export interface Status {
+  kind: 'saved' | 'saving' | 'error' | 'info';
+  message: string;
+}
+
+/** Typing within this long of the last keystroke is one undo step. */
+const TYPING_GROUP_MS = 1000;
+/** Debounce of caption saves while typing (issue 4: at most 300 ms after typing stops). */
+export const SAVE_DEBOUNCE_MS = 250;
+const RECENT_MAX = 20;
+
+interface History {
+  undo: string[];
+  redo: string[];
+  at: number;
+  typing: boolean;
+}
+
+/** The tagging panel's state. Dispatches `change` (detail: the set of aspects) at most once per microtask. */
+export class TaggerStore extends EventTarget {
+  readonly model = new DatasetModel();
+  loaded = false;
+  title = '';
+  style: CaptionStyle = 'tags';
+  trigger = '';
+  index = 0;
+  recent: string[] = [];
+  pinned: string[] = [];
+  categories: TagCategory[] = [];
+  hostKeys = new Set<PanelAction>();
+  view: 'tagging' | 'report' = 'tagging';
+  status: Status = { kind: 'info', message: '' };
+  /** The current caption has local changes not yet sent. */
+  dirty = false;
+  imageFilter: { kind: ImageFilterKind; value: string } = { kind: 'all', value: '' };
+  /** Image indices the filter lets through, or undefined for all. */
+  filtered: number[] | undefined;
+  private readonly history = new Map<string, History>();
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private pendingAspects = new Set<Aspect>();
+  private base: DatasetView | undefined;
+  private reportCache: { version: number; view: DatasetView } | undefined;
+  /** Bumped when recent, pinned or categories change. */
+  listsRevision = 0;
+  /** Bumped on every change, so derived snapshots know when to rebuild. */
+  revision = 0;
+
+  constructor(private readonly host: HostLink) {
+    super();
+  }
+
+  /** The image shown now. */
+  get current() {
+    return this.model.images[this.index];
+  }
+
+  // ------------------------------------------------------------------ host messages
+
+  /** Applies one message from the host. */
+  handle(msg: Exclude<ToWebview, ReplyBody>): void {
+    switch (msg.type) {
+      case 'dataset/load':
+        return this.load(msg.dataset);
+      case 'caption/changed':
+        return this.applyOutsideCaption(msg.file, msg.text);
+      case 'tags/known':
+        if (this.model.addTags(msg.tags)) this.emit('counts');
+        return;
+      case 'session/lists':
+        this.recent = msg.recentTags;
+        this.pinned = msg.pinnedTags;
+        this.categories = msg.categories;
+        return this.emit('lists');
+      case 'image/changed': {
+        const i = this.model.indexOfFile(msg.file);
+        const im = this.model.images[i];
+        if (!im) return;
+        im.favourite = msg.favourite;
+        im.nsfw = msg.nsfw;
+        this.model.setStatus(i, msg.status);
+        return this.emit('flags');
+      }
+      case 'image/reveal': {
+        const i = this.model.indexOfFile(msg.file);
+        if (i !== -1) this.go(i, false);
+        return;
+      }
+      case 'action':
+        return this.runAction(msg.action);
+      case 'view/show':
+        return this.setView(msg.view);
+      case 'status':
+        this.status = { kind: msg.kind, message: msg.message };
+        return this.emit('status');
+      default:
+        assertNever(msg);
+    }
+  }
+
+  /** Takes a whole dataset (first load or a rebuild). */
+  load(ds: DatasetView): void {
+    clearTimeout(this.saveTimer);
+    this.dirty = false;
+    this.base = ds;
+    this.model.load(ds);
+    this.title = ds.title;
+    this.style = ds.captionStyle;
+    this.trigger = ds.triggerWord;
+    this.recent = ds.recentTags;
+    this.pinned = ds.pinnedTags;
+    this.categories = ds.categories;
+    this.hostKeys = new Set(ds.hostKeys);
+    this.index = Math.min(ds.currentIndex, Math.max(0, ds.images.length - 1));
+    this.history.clear();
+    this.loaded = true;
+    this.refreshFilter();
+    this.emit('dataset', 'current', 'caption', 'counts', 'lists', 'flags', 'filter');
+  }
+
+  private applyOutsideCaption(file: string, text: string): void {
+    const i = this.model.indexOfFile(file);
+    if (i === -1) return;
+    if (i === this.index && this.dirty) {
+      // The user is typing this caption right now: keep their text (and caret); their next save wins.
+      this.setStatus('info', `${file} changed outside the panel while you were typing; your text is kept and will be saved.`);
+      return;
+    }
+    if (this.model.images[i]!.caption === text) return;
+    this.model.setCaption(i, text);
+    this.emit('caption', 'counts', 'flags');
+  }
+
+  // ------------------------------------------------------------------ captions
+
+  /** The user typed in the caption text area: shown at once, saved after a pause. */
+  typeCaption(text: string): void {
+    const im = this.current;
+    if (!im || im.caption === text) return;
+    this.record(im.file, im.caption, true);
+    const countsChanged = this.model.setCaption(this.index, text);
+    this.dirty = true;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.flush(), SAVE_DEBOUNCE_MS);
+    this.emit('caption', ...(countsChanged ? (['counts', 'flags'] as const) : []));
+  }
+
+  /** Sends the dirty caption now. */
+  flush(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    const im = this.current;
+    if (!this.dirty || !im) return;
+    this.dirty = false;
+    this.host.notify({ type: 'caption/update', file: im.file, text: toFileText(im.caption) });
+  }
+
+  /** Ctrl/Cmd+S: send what is dirty and ask the host to write now. */
+  save(): void {
+    this.flush();
+    this.host.notify({ type: 'save/flush' });
+  }
+
+  /** Applies a discrete edit (chip, palette, add-tag) as one undo step and saves it at once. */
+  private edit(fn: (text: string) => string, used: readonly string[] = []): boolean {
+    const im = this.current;
+    if (!im) return false;
+    const before = im.caption;
+    const after = fn(before);
+    if (after === before) return false;
+    this.record(im.file, before, false);
+    this.model.setCaption(this.index, after);
+    this.dirty = true;
+    this.flush();
+    if (used.length) this.markUsed(used);
+    this.emit('caption', 'counts', 'flags');
+    return true;
+  }
+
+  /** Adds tags to the current caption (the add-tag input, a comma list). */
+  addTags(tags: readonly string[]): boolean {
+    const clean = tags.map(cleanTag).filter(Boolean);
+    return this.edit((t) => addTags(t, clean, this.style, this.trigger), clean);
+  }
+
+  /** Removes a tag from the current caption. */
+  removeTag(tag: string): boolean {
+    return this.edit((t) => removeTag(t, tag, this.style, this.trigger));
+  }
+
+  /** Adds the tag when absent, removes it when present (palette click, pinned shortcut). */
+  toggleTag(tag: string): boolean {
+    const adding = !hasTag(this.current?.caption ?? '', tag);
+    return this.edit((t) => toggleTag(t, tag, this.style, this.trigger), adding ? [tag] : []);
+  }
+
+  /** Moves a chip. */
+  moveTag(from: number, to: number): boolean {
+    return this.edit((t) => moveTag(t, from, to, this.trigger));
+  }
+
+  /** Toggles the n-th pinned tag (1-based). */
+  togglePinned(n: number): void {
+    const tag = this.pinned[n - 1];
+    if (tag) this.toggleTag(tag);
+    else this.setStatus('info', `No pinned tag ${n}: pin tags in the palette first.`);
+  }
+
+  private record(file: string, before: string, typing: boolean): void {
+    let h = this.history.get(file);
+    if (!h) this.history.set(file, (h = { undo: [], redo: [], at: 0, typing: false }));
+    const now = performance.now();
+    if (!(typing && h.typing && now - h.at < TYPING_GROUP_MS)) h.undo.push(before);
+    if (h.undo.length > 500) h.undo.shift();
+    h.redo = [];
+    h.at = now;
+    h.typing = typing;
+  }
+
+  /** Undoes the last caption edit of the current image. */
+  undo(): boolean {
+    return this.step('undo');
+  }
+
+  /** Redoes the last undone caption edit of the current image. */
+  redo(): boolean {
+    return this.step('redo');
+  }
+
+  /** True when there is something to undo / redo on the current image. */
+  canStep(dir: 'undo' | 'redo'): boolean {
+    const im = this.current;
+    return !!im && (this.history.get(im.file)?.[dir].length ?? 0) > 0;
+  }
+
+  private step(dir: 'undo' | 'redo'): boolean {
+    const im = this.current;
+    const h = im && this.history.get(im.file);
+    const text = h?.[dir].pop();
+    if (!im || !h || text === undefined) return false;
+    (dir === 'undo' ? h.redo : h.undo).push(im.caption);
+    h.typing = false;
+    this.model.setCaption(this.index, text);
+    this.dirty = true;
+    this.flush();
+    this.emit('caption', 'counts', 'flags');
+    return true;
+  }
+
+  private markUsed(tags: readonly string[]): void {
+    this.host.notify({ type: 'tags/used', tags: [...tags] });
+    const set = new Set(tags);
+    this.recent = [...tags, ...this.recent.filter((t) => !set.has(t))].slice(0, RECENT_MAX);
+    this.emit('lists');
+  }
+
+  /** Pins or unpins a tag in the palette. */
+  pin(tag: string, pinned: boolean): void {
+    this.pinned = pinned ? [...this.pinned.filter((t) => t !== tag), tag] : this.pinned.filter((t) => t !== tag);
+    this.host.notify({ type: 'tags/pin', tag, pinned });
+    this.emit('lists');
+  }
+
+  // ------------------------------------------------------------------ navigation and flags
+
+  /** Shows image `i`, saving the dirty caption first. */
+  go(i: number, announce = true): void {
+    const n = this.model.images.length;
+    if (n === 0) return;
+    const target = Math.max(0, Math.min(n - 1, i));
+    if (target === this.index) return;
+    this.flush();
+    this.index = target;
+    if (announce) this.host.notify({ type: 'image/select', file: this.model.images[target]!.file });
+    // The filter follows edits made on the image just left (e.g. it is no longer untagged).
+    if (this.imageFilter.kind !== 'all') this.refreshFilter();
+    this.emit('current', 'caption', 'flags', 'filter');
+  }
+
+  /** Next (+1) or previous (-1) image, within the image filter when one is set. */
+  move(dir: 1 | -1): void {
+    const list = this.filtered;
+    if (!list) return this.go(this.index + dir);
+    if (list.length === 0) return;
+    let pos: number;
+    if (dir === 1) {
+      pos = list.findIndex((i) => i > this.index);
+      if (pos === -1) return;
+    } else {
+      pos = findLastIndex(list, (i) => i < this.index);
+      if (pos === -1) return;
+    }
+    this.go(list[pos]!);
+  }
+
+  /** The next untagged image after the current one, wrapping around. */
+  nextUntagged(): void {
+    const ims = this.model.images;
+    for (let k = 1; k < ims.length; k++) {
+      const i = (this.index + k) % ims.length;
+      if (ims[i]!.status === 'untagged') return this.go(i);
+    }
+    this.setStatus('info', 'No untagged images left.');
+  }
+
+  /** Toggles favourite, NSFW or skipped on the current image. */
+  toggleFlag(flag: 'favourite' | 'nsfw' | 'skipped'): void {
+    const im = this.current;
+    if (!im) return;
+    if (flag === 'skipped') {
+      const skipped = im.status !== 'skipped';
+      this.model.setStatus(this.index, skipped ? 'skipped' : this.model.unskippedStatus(this.index));
+      this.host.notify({ type: 'image/flags', file: im.file, skipped });
+    } else {
+      im[flag] = !im[flag];
+      this.host.notify({ type: 'image/flags', file: im.file, [flag]: im[flag] });
+    }
+    this.emit('flags');
+  }
+
+  /** Runs a panel action (a local key, or an `action` message for a key VS Code dispatched). */
+  runAction(action: PanelAction): void {
+    switch (action) {
+      case 'previousImage': return this.move(-1);
+      case 'nextImage': return this.move(1);
+      case 'nextUntagged': return this.nextUntagged();
+      case 'toggleFavourite': return this.toggleFlag('favourite');
+      case 'toggleNsfw': return this.toggleFlag('nsfw');
+      case 'toggleSkipped': return this.toggleFlag('skipped');
+      case 'focusAddTag':
+      case 'focusFilter':
+      case 'showShortcuts':
+        this.dispatchEvent(new CustomEvent<UiAction>('ui', { detail: action }));
+        return;
+      default:
+        if (action.startsWith('togglePinned')) return this.togglePinned(Number(action.slice(-1)));
+    }
+  }
+
+  /** Sets the filmstrip / navigation filter. */
+  setImageFilter(kind: ImageFilterKind, value: string): void {
+    this.imageFilter = { kind, value };
+    this.refreshFilter();
+    this.emit('filter');
+  }
+
+  /** Recomputes the image filter (after navigation or a flag change, not per keystroke). */
+  refreshFilter(): void {
+    this.filtered = this.model.filterImages(this.imageFilter.kind, this.imageFilter.value);
+  }
+
+  /** Switches between the tagging page and the dataset report. */
+  setView(view: 'tagging' | 'report'): void {
+    if (view === this.view) return;
+    this.flush();
+    this.view = view;
+    this.emit('view');
+  }
+
+  /** Sets the status line. */
+  setStatus(kind: Status['kind'], message: string): void {
+    this.status = { kind, message };
+    this.emit('status');
+  }
+
+  /** Runs a host command on this dataset. */
+  runCommand(command: 'openCaptionBeside' | 'exportForCivitai' | 'checkDataset'): void {
+    this.flush();
+    this.host.notify({ type: 'command/run', command });
+  }
+
+  /** Puts text on the clipboard through the host. */
+  copy(text: string): void {
+    this.host.notify({ type: 'clipboard/write', text });
+  }
+
+  /** Vocabulary suggestions from the host's vocabulary files ([] on any failure: autocomplete is best effort). */
+  async queryVocab(prefix: string, limit = 20): Promise<VocabSuggestion[]> {
+    try {
+      const result = await this.host.request({ type: 'vocab/query', prefix, limit }, 3000);
+      const parsed = VocabSuggestion.array().safeParse(result);
+      return parsed.success ? parsed.data : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** The dataset as it is now (captions included), for the report page. */
+  datasetView(): DatasetView | undefined {
+    if (!this.base) return undefined;
+    const v = this.revision;
+    if (this.reportCache?.version !== v) {
+      this.reportCache = {
+        version: v,
+        view: { ...this.base, images: this.model.images.map((im) => ({ ...im })), knownTags: [...this.model.tags], recentTags: this.recent, pinnedTags: this.pinned, categories: this.categories, currentIndex: this.index },
+      };
+    }
+    return this.reportCache.view;
+  }
+
+  /** Queues a change notification; components read the store when it fires. */
+  emit(...aspects: Aspect[]): void {
+    this.revision++;
+    if (aspects.includes('lists')) this.listsRevision++;
+    const first = this.pendingAspects.size === 0;
+    for (const a of aspects) this.pendingAspects.add(a);
+    if (!first) return;
+    queueMicrotask(() => {
+      const detail = this.pendingAspects;
+      this.pendingAspects = new Set();
+      this.dispatchEvent(new CustomEvent<ChangeDetail>('change', { detail }));
+    });
+  }
+}
+
+function findLastIndex<T>(xs: readonly T[], pred: (x: T) => boolean): number {
+  for (let i = xs.length - 1; i >= 0; i--) if (pred(xs[i]!)) return i;
+  return -1;
+}

@@ -1,0 +1,101 @@
+// Caption chips and the add-tag input: what the user does, and the exact caption text that reaches the host.
+import assert from 'node:assert/strict';
+import { open, assertNoCspViolations } from './context.mjs';
+import { posted, waitPosted, clearPosted } from './harness.mjs';
+
+const lastUpdate = async (p) => (await posted(p, 'caption/update')).at(-1);
+
+describe('caption chips and add tag', function () {
+  let p;
+  afterEach(async () => {
+    if (p) {
+      await assertNoCspViolations(p);
+      await p.context().close();
+    }
+    p = undefined;
+  });
+
+  it('shows the current caption as chips, the trigger word first and marked', async () => {
+    p = await open(['ohwx, red hair, smile', 'ohwx, blue eyes']);
+    const chips = p.getByRole('list', { name: 'Caption tags' }).getByRole('listitem');
+    assert.deepEqual(await chips.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))), ['ohwx', 'red hair', 'smile']);
+    const trigger = p.getByRole('listitem', { name: 'ohwx' });
+    assert.match(await trigger.getAttribute('class'), /trigger/);
+    assert.equal(await trigger.getAttribute('aria-description'), 'trigger word');
+  });
+
+  it('adds a tag with Enter and posts the caption as "trigger, tag1, tag2"', async () => {
+    p = await open(['ohwx, red hair']);
+    const input = p.getByRole('textbox', { name: 'Add tag' });
+    await input.fill('freckles');
+    await input.press('Enter');
+    const msg = await waitPosted(p, 'caption/update');
+    assert.deepEqual(msg, { type: 'caption/update', file: 'test_0001.png', text: 'ohwx, red hair, freckles' });
+    assert.equal(await input.inputValue(), '');
+    await p.getByRole('listitem', { name: 'freckles' }).waitFor();
+    const used = await waitPosted(p, 'tags/used');
+    assert.deepEqual(used.tags, ['freckles']);
+  });
+
+  it('a comma in the add-tag input adds several tags', async () => {
+    p = await open(['']);
+    const input = p.getByRole('textbox', { name: 'Add tag' });
+    await input.pressSequentially('blue eyes, smile, lon');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, blue eyes, smile');
+    assert.equal(await input.inputValue(), 'lon');
+    await input.press('Enter');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, blue eyes, smile, lon');
+  });
+
+  it('autocompletes from the dataset first, then from the vocabulary (vocab/query)', async () => {
+    p = await open(['ohwx, long hair', 'ohwx, long sleeves']);
+    await p.evaluate(() => (window.__vocab = [{ name: 'long_skirt', category: 'general', count: 900 }, { name: 'long hair', count: 5 }]));
+    await p.getByRole('button', { name: 'Next image' }).click();
+    const input = p.getByRole('textbox', { name: 'Add tag' });
+    await input.pressSequentially('long');
+    const list = p.getByRole('listbox', { name: 'Tag suggestions' });
+    await list.getByRole('option', { name: /long_skirt/ }).waitFor();
+    const names = await list.getByRole('option').evaluateAll((els) => els.map((e) => e.querySelector('span').textContent));
+    // long sleeves is on this image already; long hair comes from the dataset, once; then the vocabulary.
+    assert.deepEqual(names, ['long hair', 'long_skirt']);
+    const q = await waitPosted(p, 'vocab/query');
+    assert.equal(q.prefix, 'long');
+    await input.press('ArrowDown');
+    await input.press('ArrowDown');
+    await input.press('Enter');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, long sleeves, long_skirt');
+  });
+
+  it('removes a chip with its x button, and with Delete when focused', async () => {
+    p = await open(['ohwx, red hair, smile, freckles']);
+    await p.getByRole('button', { name: 'Remove smile' }).click();
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, red hair, freckles');
+    await p.getByRole('listitem', { name: 'red hair' }).focus();
+    await p.keyboard.press('Delete');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, freckles');
+    // Focus moves to the neighbour, so repeated Deletes keep working.
+    await p.keyboard.press('Backspace');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx');
+  });
+
+  it('reorders chips with Alt+Up/Down (the trigger word stays first) and by dragging', async () => {
+    p = await open(['ohwx, a, b, c']);
+    await p.getByRole('listitem', { name: 'a' }).focus();
+    await p.keyboard.press('Alt+ArrowDown');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, b, a, c');
+    await p.keyboard.press('Alt+ArrowDown');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, b, c, a');
+    await p.keyboard.press('Alt+ArrowUp');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, b, a, c');
+    // Moving a tag before the trigger word leaves the trigger first.
+    await clearPosted(p);
+    await p.getByRole('listitem', { name: 'b' }).focus();
+    await p.keyboard.press('Alt+ArrowUp');
+    await p.waitForTimeout(100);
+    const moved = await lastUpdate(p);
+    assert.ok(!moved || moved.text.startsWith('ohwx, '), `trigger word must stay first, got ${moved?.text}`);
+    await clearPosted(p);
+    await p.getByRole('listitem', { name: 'c' }).dragTo(p.getByRole('listitem', { name: 'b' }));
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, c, b, a' || m.text === 'ohwx, a, c, b' || m.text.indexOf('c') < m.text.indexOf('b'));
+  });
+});

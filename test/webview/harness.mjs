@@ -1,0 +1,185 @@
+// Serves the built webview and a harness page that stands in for VS Code (fake acquireVsCodeApi, the panel's
+// CSP, a theme's --vscode-* variables), and drives it in Debian's Chromium through playwright-core.
+// Used by the component tests (run.mjs) and by bench/webview.bench.ts.
+import http from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, extname, dirname, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { chromium } from 'playwright-core';
+import { themeCss } from './themes.mjs';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The shared real-image fixtures, read in place (never copied into the repo). */
+export const realImagesDir = resolve(repoRoot, '..', 'shared', 'fixtures', 'real-images');
+
+const TYPES = {
+  '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.ttf': 'font/ttf',
+  '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.map': 'application/json',
+};
+
+/** Builds the webview bundle with the project's esbuild.mjs; if the host side fails to build (work in progress elsewhere), builds the webview alone with the same options. */
+export async function buildWebview() {
+  const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, encoding: 'utf8' });
+  if (r.status === 0) return;
+  console.log(`esbuild.mjs failed (${(r.stderr || r.stdout).split('\n').find((l) => l.includes('ERROR')) ?? 'see its output'}); building the webview bundle alone`);
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    bundle: true, sourcemap: 'inline', logLevel: 'warning', entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'dist',
+    platform: 'browser', format: 'esm', target: 'es2022', absWorkingDir: repoRoot,
+  });
+}
+
+const FAKE_VSCODE = `
+window.__posted = [];
+window.__csp = [];
+window.__vocab = [];
+let state = undefined;
+try { state = JSON.parse(sessionStorage.getItem('vscodeState') ?? 'null') ?? undefined; } catch {}
+document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || '') + ' at ' + e.sourceFile + ':' + e.lineNumber + ':' + e.columnNumber));
+let acquired = false;
+let seq = 0;
+window.__send = (body, inReplyTo) => window.postMessage({ id: 'h' + (++seq), ...(inReplyTo ? { inReplyTo } : {}), body }, '*');
+window.acquireVsCodeApi = () => {
+  if (acquired) throw new Error('acquireVsCodeApi called twice');
+  acquired = true;
+  return {
+    postMessage(m) {
+      const copy = JSON.parse(JSON.stringify(m));
+      copy.t = performance.now();
+      window.__posted.push(copy);
+      if (copy.body && copy.body.type === 'vocab/query') {
+        const p = copy.body.prefix.toLowerCase();
+        const result = window.__vocab.filter((v) => v.name.toLowerCase().includes(p)).slice(0, copy.body.limit);
+        setTimeout(() => window.__send({ type: 'reply', ok: true, result }, copy.id), 5);
+      }
+    },
+    getState() { return state; },
+    setState(s) { state = s; sessionStorage.setItem('vscodeState', JSON.stringify(s)); },
+  };
+};
+`;
+
+function page(theme) {
+  // The panel's CSP, with 'self' standing in for webview.cspSource.
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self' data: blob:; style-src 'self'; font-src 'self'; script-src 'nonce-harness'">
+<link rel="stylesheet" href="/dist/codicons/codicon.css" id="vscode-codicon-stylesheet">
+<link rel="stylesheet" href="/theme-${theme}.css">
+<title>LoRA tagger harness</title></head>
+<body class="vscode-${theme}" data-vscode-theme-kind="vscode-${theme}">
+<lora-tagger-app></lora-tagger-app>
+<script nonce="harness" src="/fake-vscode.js"></script>
+<script type="module" nonce="harness" src="/dist/webview.js"></script>
+</body></html>`;
+}
+
+/** Starts the server on 127.0.0.1 (random port): `/` the harness, `/dist/` the build, `/img/` a temp folder, `/real/` the real fixtures. */
+export async function startServer() {
+  const imgDir = mkdtempSync(join(tmpdir(), 'lora-webview-'));
+  const roots = { '/dist/': join(repoRoot, 'dist'), '/img/': imgDir, '/real/': realImagesDir };
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const send = (code, type, body) => {
+      res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store' });
+      res.end(body);
+    };
+    if (url.pathname === '/' ) return send(200, 'text/html', page(url.searchParams.get('theme') === 'light' ? 'light' : 'dark'));
+    if (url.pathname === '/fake-vscode.js') return send(200, 'text/javascript', FAKE_VSCODE);
+    const theme = /^\/theme-(light|dark)\.css$/.exec(url.pathname);
+    if (theme) return send(200, 'text/css', themeCss(theme[1]));
+    for (const [prefix, dir] of Object.entries(roots)) {
+      if (!url.pathname.startsWith(prefix)) continue;
+      const file = normalize(join(dir, decodeURIComponent(url.pathname.slice(prefix.length))));
+      if (!file.startsWith(dir + sep)) break;
+      try {
+        if (!(await stat(file)).isFile()) break;
+        res.writeHead(200, { 'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream', 'cache-control': 'max-age=3600' });
+        return res.end(await readFile(file));
+      } catch {
+        break;
+      }
+    }
+    send(404, 'text/plain', 'not found');
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    imgDir,
+    close: async () => {
+      server.closeAllConnections?.();
+      await new Promise((r) => server.close(r));
+      rmSync(imgDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Launches /usr/bin/chromium headless with the flags that work on these machines. */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+/** One image of a test dataset. */
+export function imageView(file, uri, caption = '', extra = {}) {
+  return { file, uri, width: 64, height: 48, status: caption ? 'tagged' : 'untagged', favourite: false, nsfw: false, caption, ...extra };
+}
+
+/** A DatasetView with sensible defaults. */
+export function datasetView(images, extra = {}) {
+  return {
+    title: 'Test dataset', outputFolder: '/tmp/out', prefix: 'test', triggerWord: 'ohwx', captionStyle: 'tags', images,
+    knownTags: [], recentTags: [], pinnedTags: [], categories: [], currentIndex: 0, hostKeys: [], ...extra,
+  };
+}
+
+/**
+ * Opens the harness page, waits for `ready`, sends `dataset/load` and waits until the panel shows it.
+ * Returns the Playwright page.
+ */
+export async function openPanel(browser, server, dataset, { theme = 'dark', viewport = { width: 1280, height: 800 } } = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const p = await context.newPage();
+  p.on('pageerror', (err) => console.log(`    [page error] ${err.message}`));
+  await p.goto(`${server.url}/?theme=${theme}`);
+  await p.waitForFunction(() => window.__posted.some((m) => m.body.type === 'ready'));
+  await send(p, { type: 'dataset/load', dataset });
+  await p.waitForFunction(() => window.loraTagger?.store.loaded && !!document.querySelector('lora-tagger-app')?.shadowRoot?.querySelector('tag-palette'));
+  return p;
+}
+
+/** Sends a host message (in an envelope) to the page. */
+export async function send(p, body) {
+  await p.evaluate((b) => window.__send(b), body);
+}
+
+/** The bodies posted by the webview so far, optionally of one type. */
+export async function posted(p, type) {
+  const all = await p.evaluate(() => window.__posted.map((m) => m.body));
+  return type ? all.filter((b) => b.type === type) : all;
+}
+
+/** Waits until a body of `type` matching `pred` has been posted, and returns it. */
+export async function waitPosted(p, type, pred = () => true, timeout = 3000) {
+  const t0 = Date.now();
+  for (;;) {
+    const hit = (await posted(p, type)).find(pred);
+    if (hit) return hit;
+    if (Date.now() - t0 > timeout) throw new Error(`no '${type}' message matching ${pred} within ${timeout} ms; posted: ${JSON.stringify(await posted(p))}`);
+    await p.waitForTimeout(20);
+  }
+}
+
+/** Forgets what was posted so far. */
+export async function clearPosted(p) {
+  await p.evaluate(() => (window.__posted.length = 0));
+}
+
+export { existsSync };
