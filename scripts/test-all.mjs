@@ -20,7 +20,6 @@ const LAYERS = [
   { name: 'integration', args: ['test/integration/runInCodeServer.mjs'] },
 ];
 
-// eslint-disable-next-line no-control-regex
 const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
 
 /** Sums every summary line a runner printed (the integration layer prints two mocha summaries). */

@@ -3,9 +3,11 @@
 // and suite/index.ts becomes out/integration/index.js, the runner whose run() the extension host calls
 // (the @vscode/test-electron shape). Used by runInCodeServer.mjs and by `npm run test:electron` (.vscode-test.mjs).
 import * as esbuild from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeImage } from '../../scripts/lib/makeImages.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Where the compiled suite lands; extensionTestsPath points at OUT_DIR/index.js. */
@@ -37,6 +39,16 @@ export async function buildSuite() {
     logLevel: 'warning',
   });
   return join(OUT_DIR, 'index.js');
+}
+
+/**
+ * The folder the suite's VS Code opens (its workspaceFolders[0]): a fresh temp folder holding images/ with three
+ * generated PNGs (gen_1.png … gen_3.png). Tests that change files should still make their own temp copies.
+ */
+export function makeSuiteWorkspace() {
+  const ws = mkdtempSync(join(tmpdir(), 'lora-it-ws-'));
+  for (let i = 1; i <= 3; i++) writeImage(join(ws, 'images', `gen_${i}.png`), 48 + i * 8, 40 + i * 4, i);
+  return ws;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -14,8 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { ensureHost, launchBrowser, reapRegistry, REPO_ROOT, startServer } from '../../scripts/vscodeHost.mjs';
-import { writeImage } from '../../scripts/lib/makeImages.mjs';
-import { buildSuite, OUT_DIR, suiteFiles } from './build.mjs';
+import { buildSuite, makeSuiteWorkspace, OUT_DIR, suiteFiles } from './build.mjs';
 
 const LAYER_TIMEOUT_MS = 10 * 60 * 1000;
 const argv = process.argv.slice(2);
@@ -40,9 +39,7 @@ async function runHostSuite() {
     return 0;
   }
   await buildSuite();
-  // The suite's workspace: a temp folder with images/ holding three generated images (tests may make their own too).
-  const ws = mkdtempSync(join(tmpdir(), 'lora-it-ws-'));
-  for (let i = 1; i <= 3; i++) writeImage(join(ws, 'images', `gen_${i}.png`), 48 + i * 8, 40 + i * 4, i);
+  const ws = makeSuiteWorkspace();
   const t0 = Date.now();
   const server = await startServer({
     folder: ws,
