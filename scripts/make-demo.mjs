@@ -1,7 +1,8 @@
 // `npm run demo`: (re)creates demo/ (git-ignored), the folder `npm start` opens: eight distinct generated
 // images of different sizes in demo/photoshoot/ (one a JPEG), two of them already captioned by a `.txt`
-// beside them, as a half-finished dataset would be. Prints where it is. Usage: node scripts/make-demo.mjs [dir]
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// beside them, as a half-finished dataset would be. Prints where it is.
+// Usage: node scripts/make-demo.mjs [dir] [--if-missing]   (--if-missing keeps an existing folder untouched)
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeImage } from './lib/makeImages.mjs';
@@ -36,7 +37,13 @@ export function makeDemo(dir = join(ROOT, 'demo')) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const target = process.argv[2] ? resolve(process.argv[2]) : join(ROOT, 'demo');
-  const shoot = makeDemo(target);
-  console.log(`demo: ${IMAGES.length} images (2 captioned) in ${relative(process.cwd(), shoot) || shoot}`);
+  const args = process.argv.slice(2);
+  const dirArg = args.find((a) => !a.startsWith('--'));
+  const target = dirArg ? resolve(dirArg) : join(ROOT, 'demo');
+  if (args.includes('--if-missing') && existsSync(target)) {
+    console.log(`demo: keeping the existing ${relative(process.cwd(), target) || target}`);
+  } else {
+    const shoot = makeDemo(target);
+    console.log(`demo: ${IMAGES.length} images (2 captioned) in ${relative(process.cwd(), shoot) || shoot}`);
+  }
 }
