@@ -1,6 +1,7 @@
 // Workbench UI smoke test: a person opens a folder of images in VS Code, right-clicks a subfolder in the
 // Explorer and finds "Start LoRA Tagging"; the command palette offers "LoRA Tagging: Resume Session".
 import { strict as assert } from 'node:assert';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DARK_THEME, LIGHT_THEME, makeTempFolder, openWorkbench, writeImages } from './workbench.mjs';
 
@@ -9,6 +10,7 @@ describe('workbench: the extension as a person finds it', function () {
   before(async function () {
     const folder = makeTempFolder('lora-ui-explorer-');
     writeImages(join(folder, 'my-dataset'), 3, { jpgEvery: 3 });
+    writeFileSync(join(folder, 'notes.md'), '# Dataset notes\n\nShot on a **grey** day.\n');
     wb = await openWorkbench({ folder, theme: LIGHT_THEME });
   });
   after(async () => wb?.close());
@@ -43,5 +45,20 @@ describe('workbench: the extension as a person finds it', function () {
     await wb.screenshot('explorer-dark');
     await wb.setTheme(LIGHT_THEME);
     assert.equal(await isDark(), false);
+  });
+
+  it('finds content two iframes deep in a webview, repainted with the theme (Markdown preview)', async () => {
+    // The tagging panel is a webview too: this proves findInWebview and setTheme on one that exists today.
+    await (await wb.explorerItem('notes.md')).click();
+    await wb.runCommand('Markdown: Open Preview');
+    // Found afresh each time: a theme switch can re-create the webview's frames.
+    const heading = () => wb.findInWebview((f) => f.getByRole('heading', { name: 'Dataset notes' }));
+    const ink = async () => (await heading()).evaluate((el) => getComputedStyle(el).color);
+    const light = await ink();
+    await wb.setTheme(DARK_THEME);
+    const dark = await ink();
+    assert.notEqual(dark, light, `the heading inside the webview kept its colour ${light} after the theme switch`);
+    await wb.screenshot('markdown-preview-dark');
+    await wb.setTheme(LIGHT_THEME);
   });
 });

@@ -36,11 +36,13 @@
 //     paletteItems(query) -> string[]            the command palette's entries for `query` (palette left closed)
 //     runCommand(title, { timeout? })            runs a palette command by its exact title ("Category: Title")
 //     closeQuickInput()                          closes the palette / a quick pick and waits until it is gone
-//     findInWebview(selector, { timeout? }) -> Locator   first match of a CSS / Playwright selector in any frame
-//                                                (a webview is two iframes deep)
-//     webviewFrame(selector, { timeout? }) -> Frame      the frame holding that selector
+//     findInWebview(target, { timeout? }) -> Locator   first match in any webview frame (a webview is two iframes
+//                                                deep); target: a CSS / Playwright selector, or a function
+//                                                frame => Locator, e.g. (f) => f.getByRole('button', { name: 'Add tag' })
+//     webviewFrame(target, { timeout? }) -> Frame        the frame holding that target
 //     setTheme(name)                             'Default Light Modern' | 'Default Dark Modern' | another theme's label:
 //                                                picks it in "Preferences: Color Theme", waits until the workbench repaints
+//                                                (webview frames may be re-created: find webview elements again after it)
 //     waitForTheme(name)                         waits until the workbench wears that theme's light/dark class
 //     screenshot(name, { locator? }) -> path     PNG in .test-artifacts/screenshots/ (git-ignored)
 //     notifications() -> string[]                texts of the notification toasts on screen
@@ -253,21 +255,25 @@ export class Workbench {
     }
   }
 
-  /** The frame (usually the webview's inner iframe, two levels deep) holding `selector`. */
-  async webviewFrame(selector, { timeout = 30000 } = {}) {
+  /**
+   * The frame (usually a webview's inner iframe, two levels deep) holding `target`: a CSS / Playwright selector,
+   * or a function frame => Locator such as (f) => f.getByRole('button', { name: 'Add tag' }).
+   */
+  async webviewFrame(target, { timeout = 30000 } = {}) {
+    const locate = typeof target === 'function' ? target : (f) => f.locator(target);
     return waitFor(async () => {
       for (const frame of this.page.frames()) {
         if (frame === this.page.mainFrame()) continue;
-        if (await frame.locator(selector).count().catch(() => 0)) return frame;
+        if (await locate(frame).count().catch(() => 0)) return frame;
       }
       return undefined;
-    }, { timeout, what: `"${selector}" in a webview` });
+    }, { timeout, what: `${typeof target === 'function' ? String(target) : `"${target}"`} in a webview` });
   }
 
-  /** A Locator for the first match of `selector` inside any webview frame. */
-  async findInWebview(selector, opts) {
-    const frame = await this.webviewFrame(selector, opts);
-    return frame.locator(selector).first();
+  /** A Locator for the first match of `target` (selector or frame => Locator) inside any webview frame. */
+  async findInWebview(target, opts) {
+    const frame = await this.webviewFrame(target, opts);
+    return (typeof target === 'function' ? target(frame) : frame.locator(target)).first();
   }
 
   /** Waits until the workbench wears the light / dark / high-contrast class that matches theme `name`. */
