@@ -163,7 +163,7 @@ export class AddTagInput extends LitElement {
     const onImage = new Set(m.tagsOf[s.index] ?? []);
     const local: Suggestion[] = [];
     for (const hit of matchTags(m.lower, m.order('count', s.recent), q, MAX_LOCAL + onImage.size)) {
-      const name = m.tags[hit.index]!;
+      const name = m.tags[hit]!;
       if (onImage.has(name)) continue;
       local.push({ name, count: m.counts.get(name) ?? 0, source: 'dataset' });
       if (local.length >= MAX_LOCAL) break;

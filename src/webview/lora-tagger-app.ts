@@ -38,18 +38,25 @@ export class LoraTaggerApp extends LitElement {
     css`
       :host { display: grid; grid-template-rows: auto 1fr auto auto; height: 100vh; overflow: hidden; background: var(--vscode-editor-background); }
       panel-toolbar { border-bottom: 1px solid var(--vscode-panel-border, transparent); }
-      .body { display: grid; grid-template-columns: minmax(240px, 1fr) minmax(300px, 380px); gap: 8px; padding: 6px 8px; min-height: 0; }
+      .body {
+        display: grid;
+        grid-template-columns: minmax(240px, 1fr) minmax(300px, 380px);
+        grid-template-rows: minmax(0, 1fr);
+        gap: 8px;
+        padding: 6px 8px;
+        min-height: 0;
+      }
       image-preview { min-height: 0; }
       aside { display: flex; flex-direction: column; gap: 8px; min-height: 0; overflow: hidden; }
       section { display: flex; flex-direction: column; gap: 6px; }
-      section.palette { flex: 1 1 auto; min-height: 120px; }
+      section.palette { flex: 1 1 0; min-height: 120px; }
       tag-palette { flex: 1 1 auto; min-height: 0; }
       film-strip { border-top: 1px solid var(--vscode-panel-border, transparent); padding-top: 4px; }
       progress-status { border-top: 1px solid var(--vscode-panel-border, transparent); background: var(--vscode-sideBar-background, transparent); }
       .report { overflow: auto; padding: 8px 12px; min-height: 0; }
       .loading { padding: 24px; }
       @media (max-width: 720px) {
-        .body { grid-template-columns: 1fr; grid-template-rows: minmax(200px, 45%) 1fr; }
+        .body { grid-template-columns: 1fr; grid-template-rows: minmax(200px, 45%) minmax(0, 1fr); }
       }
     `,
   ];

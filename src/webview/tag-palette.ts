@@ -12,14 +12,17 @@ import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import { cleanTag } from '../shared/caption';
 import type { TagSort } from './datasetModel';
-import { highlightRuns, matchTags, type Match } from './fuzzy';
+import { highlightRuns, matchHits, matchTags } from './fuzzy';
 import { baseStyles, chipStyles } from './styles';
 import { StoreController } from './storeController';
 import type { TaggerStore } from './store';
 import type { ViewStateStore } from './vscodeApi';
 
-/** One palette row: a category header or a tag match. */
-type Row = { header: string; n: number } | { match: Match };
+/** A category header row. */
+interface Header {
+  name: string;
+  n: number;
+}
 
 /** Row height in px (fixed, so the window is computed, not measured). */
 const ROW = 24;
@@ -90,7 +93,10 @@ export class TagPalette extends LitElement {
   private focusRow = -1;
   private refocus = false;
   private rowsKey = '';
-  private rows: Row[] = [];
+  /** Palette rows: a tag index (>= 0), or a header as -(its index in `headers`) - 1. */
+  private rows: number[] = [];
+  private headers: Header[] = [];
+  private q = '';
   private catOf = new Map<string, string>();
   private catRef: unknown;
   private resize = new ResizeObserver((entries) => {
@@ -151,7 +157,7 @@ export class TagPalette extends LitElement {
     this.requestUpdate();
   }
 
-  private computeRows(): Row[] {
+  private computeRows(): number[] {
     const s = this.store!;
     const m = s.model;
     const q = cleanTag(this.query).toLowerCase();
@@ -167,27 +173,28 @@ export class TagPalette extends LitElement {
       // Category tags not yet in the dataset still belong in the palette, so they can be clicked.
       m.addTags(this.catOf.keys());
     }
+    this.q = q;
     const matches = matchTags(m.lower, m.order(this.sort, s.recent), q);
+    this.headers = [];
     if (!this.group || s.categories.length === 0) {
-      this.rows = matches.map((match) => ({ match }));
+      this.rows = matches;
       return this.rows;
     }
-    const byCat = new Map<string, Match[]>(s.categories.map((c) => [c.name, []]));
-    const other: Match[] = [];
-    for (const match of matches) {
-      const c = this.catOf.get(m.tags[match.index]!);
-      (c === undefined ? other : byCat.get(c)!).push(match);
+    const byCat = new Map<string, number[]>(s.categories.map((c) => [c.name, []]));
+    const other: number[] = [];
+    for (const i of matches) {
+      const c = this.catOf.get(m.tags[i]!);
+      (c === undefined ? other : byCat.get(c)!).push(i);
     }
-    const rows: Row[] = [];
-    for (const [name, list] of byCat) {
-      if (!list.length) continue;
-      rows.push({ header: name, n: list.length });
-      for (const match of list) rows.push({ match });
-    }
-    if (other.length) {
-      rows.push({ header: 'Other tags', n: other.length });
-      for (const match of other) rows.push({ match });
-    }
+    const rows: number[] = [];
+    const section = (name: string, list: number[]) => {
+      if (!list.length) return;
+      this.headers.push({ name, n: list.length });
+      rows.push(-this.headers.length);
+      for (const i of list) rows.push(i);
+    };
+    for (const [name, list] of byCat) section(name, list);
+    section('Other tags', other);
     this.rows = rows;
     return rows;
   }
@@ -198,11 +205,12 @@ export class TagPalette extends LitElement {
     const rows = this.computeRows();
     const first = Math.max(0, Math.floor(this.listTop / ROW) - OVERSCAN);
     const last = Math.min(rows.length, Math.ceil((this.listTop + this.viewH) / ROW) + OVERSCAN);
-    if (this.focusRow >= rows.length || (this.focusRow >= 0 && 'header' in rows[this.focusRow]!)) this.focusRow = -1;
-    const stop = this.focusRow >= first && this.focusRow < last ? this.focusRow : rows.findIndex((r, i) => i >= first && 'match' in r);
+    if (this.focusRow >= rows.length || (this.focusRow >= 0 && rows[this.focusRow]! < 0)) this.focusRow = -1;
+    let stop = this.focusRow >= first && this.focusRow < last ? this.focusRow : first;
+    while (stop < last && rows[stop]! < 0) stop++;
     const onImage = new Set(s.model.tagsOf[s.index] ?? []);
     const pinned = new Set(s.pinned);
-    const nTags = rows.reduce((n, r) => n + ('match' in r ? 1 : 0), 0);
+    const nTags = rows.length - this.headers.length;
     return html`<div class="controls">
         <vscode-textfield
           label="Filter tags"
@@ -232,10 +240,13 @@ export class TagPalette extends LitElement {
       </div>`;
   }
 
-  private renderRow(row: Row, r: number, stop: number, onImage: Set<string>, pinned: Set<string>) {
-    if ('header' in row) return html`<div class="row header" role="listitem" data-r=${r}>${row.header} · ${row.n}</div>`;
+  private renderRow(row: number, r: number, stop: number, onImage: Set<string>, pinned: Set<string>) {
+    if (row < 0) {
+      const h = this.headers[-row - 1]!;
+      return html`<div class="row header" role="listitem" data-r=${r}>${h.name} · ${h.n}</div>`;
+    }
     const m = this.store!.model;
-    const tag = m.tags[row.match.index]!;
+    const tag = m.tags[row]!;
     const n = m.counts.get(tag) ?? 0;
     const on = onImage.has(tag);
     const isPinned = pinned.has(tag);
@@ -250,7 +261,7 @@ export class TagPalette extends LitElement {
         @focus=${() => (this.focusRow = r)}
       >
         <span class="check" aria-hidden="true">${on ? '✓' : ''}</span>
-        <span class="name">${highlightRuns(tag, row.match.hits).map((run) => (run.hit ? html`<mark>${run.text}</mark>` : run.text))}</span>
+        <span class="name">${highlightRuns(tag, matchHits(m.lower[row]!, this.q)).map((run) => (run.hit ? html`<mark>${run.text}</mark>` : run.text))}</span>
         <span class="count" aria-hidden="true">${n}</span>
       </button>
       <button
@@ -305,9 +316,9 @@ export class TagPalette extends LitElement {
       this.moveFocus(0, 1);
     } else if (e.key === 'Enter') {
       // The fastest keyboard path: type part of a tag, Enter toggles the best match (or adds what was typed).
-      const first = this.rows.find((r): r is { match: Match } => 'match' in r);
+      const first = this.rows.find((r) => r >= 0);
       const typed = cleanTag(this.query);
-      if (first) this.store?.toggleTag(this.store.model.tags[first.match.index]!);
+      if (first !== undefined) this.store?.toggleTag(this.store.model.tags[first]!);
       else if (typed) this.store?.addTags([typed]);
       this.focusFilter();
     } else if (e.key === 'Escape' && this.query) {
@@ -331,8 +342,8 @@ export class TagPalette extends LitElement {
     else if (e.key === 'PageUp' && !e.shiftKey) this.moveFocus(Math.max(0, r - page), -1);
     else if (e.key.toLowerCase() === 'p') {
       const row = this.rows[r];
-      if (row && 'match' in row) {
-        const tag = this.store!.model.tags[row.match.index]!;
+      if (row !== undefined && row >= 0) {
+        const tag = this.store!.model.tags[row]!;
         this.store!.pin(tag, !this.store!.pinned.includes(tag));
       }
     } else return;
@@ -343,7 +354,7 @@ export class TagPalette extends LitElement {
   /** Moves the roving focus to the first tag row from `r` in direction `dir`; false when there is none. */
   private moveFocus(r: number, dir: 1 | -1): boolean {
     let i = r;
-    while (i >= 0 && i < this.rows.length && 'header' in this.rows[i]!) i += dir;
+    while (i >= 0 && i < this.rows.length && this.rows[i]! < 0) i += dir;
     if (i < 0 || i >= this.rows.length) return false;
     this.focusRow = i;
     const vp = this.viewport;

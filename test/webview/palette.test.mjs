@@ -1,0 +1,146 @@
+// The tag palette: counts across the dataset, substring and fuzzy filter with highlight, toggling, pinning.
+import assert from 'node:assert/strict';
+import { open, assertNoCspViolations } from './context.mjs';
+import { waitPosted, posted } from './harness.mjs';
+
+const captions = ['ohwx, red hair, smile', 'ohwx, smile, blue eyes', 'ohwx, smile', 'ohwx, red dress'];
+const known = ['red hair', 'smile', 'blue eyes', 'red dress', 'looking at viewer'];
+
+/** Tag names in the palette, in display order, with their counts and highlighted parts. */
+async function entries(p) {
+  return p.getByRole('list', { name: 'Tag palette' }).evaluate((list) =>
+    [...list.querySelectorAll('button.tag')].map((b) => ({
+      tag: b.getAttribute('aria-label'),
+      count: Number(b.querySelector('.count').textContent),
+      marks: [...b.querySelectorAll('mark')].map((m) => m.textContent),
+      pressed: b.getAttribute('aria-pressed') === 'true',
+    })),
+  );
+}
+
+describe('tag palette', function () {
+  let p;
+  afterEach(async () => {
+    if (p) {
+      await assertNoCspViolations(p);
+      await p.context().close();
+    }
+    p = undefined;
+  });
+
+  it('lists every known tag with how many images use it, most used first', async () => {
+    p = await open(captions, { knownTags: known });
+    const e = await entries(p);
+    const byTag = Object.fromEntries(e.map((x) => [x.tag, x.count]));
+    assert.equal(byTag.smile, 3);
+    assert.equal(byTag['red hair'], 1);
+    assert.equal(byTag['looking at viewer'], 0);
+    assert.equal(byTag.ohwx, 4);
+    assert.deepEqual(e.slice(0, 2).map((x) => x.tag), ['ohwx', 'smile']);
+    assert.ok(e.find((x) => x.tag === 'red hair').pressed, 'tags on the current image are marked pressed');
+  });
+
+  it('filters by substring and highlights the match', async () => {
+    p = await open(captions, { knownTags: known });
+    await p.getByRole('textbox', { name: 'Filter tags' }).fill('red');
+    await p.waitForFunction(() => true);
+    const e = await entries(p);
+    assert.deepEqual(e.map((x) => x.tag).sort(), ['red dress', 'red hair']);
+    assert.deepEqual(e.map((x) => x.marks), [['red'], ['red']]);
+  });
+
+  it('falls back to fuzzy matching (letters in order) and highlights each matched letter', async () => {
+    p = await open(captions, { knownTags: known });
+    await p.getByRole('textbox', { name: 'Filter tags' }).fill('lkvwr');
+    const e = await entries(p);
+    assert.deepEqual(e.map((x) => x.tag), ['looking at viewer']);
+    assert.deepEqual(e[0].marks, ['l', 'k', 'v', 'w', 'r']);
+    // Substring matches rank before fuzzy ones.
+    await p.getByRole('textbox', { name: 'Filter tags' }).fill('re');
+    const ranked = (await entries(p)).map((x) => x.tag);
+    assert.ok(ranked.indexOf('red hair') < ranked.indexOf('looking at viewer') || !ranked.includes('looking at viewer'));
+  });
+
+  it('a click toggles the tag on the current image, and counts follow', async () => {
+    p = await open(captions, { knownTags: known });
+    const palette = p.getByRole('list', { name: 'Tag palette' });
+    await palette.getByRole('button', { name: 'looking at viewer', exact: true }).click();
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, red hair, smile, looking at viewer');
+    assert.equal((await entries(p)).find((x) => x.tag === 'looking at viewer').count, 1);
+    await palette.getByRole('button', { name: 'smile', exact: true }).click();
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, red hair, looking at viewer');
+    assert.equal((await entries(p)).find((x) => x.tag === 'smile').count, 2);
+  });
+
+  it('Enter in the filter toggles the best match; ↓ walks the list', async () => {
+    p = await open(captions, { knownTags: known });
+    const filter = p.getByRole('textbox', { name: 'Filter tags' });
+    await filter.fill('blue');
+    await filter.press('Enter');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, red hair, smile, blue eyes');
+    await filter.fill('');
+    await filter.press('ArrowDown');
+    await p.keyboard.press('ArrowDown');
+    const focused = await p.evaluate(() => {
+      let el = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      return el?.getAttribute('aria-label');
+    });
+    assert.equal(focused, (await entries(p))[1].tag);
+  });
+
+  it('pins a tag (tags/pin) and Alt+1 toggles the first pinned tag', async () => {
+    p = await open(captions, { knownTags: known });
+    await p.getByRole('button', { name: 'Pin blue eyes' }).click();
+    const pin = await waitPosted(p, 'tags/pin');
+    assert.deepEqual(pin, { type: 'tags/pin', tag: 'blue eyes', pinned: true });
+    await p.getByRole('group', { name: 'Pinned tags' }).getByRole('button', { name: 'Pinned 1: blue eyes' }).waitFor();
+    await p.keyboard.press('Alt+1');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, red hair, smile, blue eyes');
+    await p.keyboard.press('Alt+1');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, red hair, smile');
+    await p.getByRole('button', { name: 'Unpin blue eyes' }).click();
+    await waitPosted(p, 'tags/pin', (m) => m.pinned === false);
+  });
+
+  it('groups by the session categories and shows recent tags', async () => {
+    p = await open(captions, {
+      knownTags: known,
+      recentTags: ['smile'],
+      categories: [{ name: 'Hair', tags: ['red hair'] }, { name: 'Clothes', tags: ['red dress'] }],
+    });
+    await p.getByRole('group', { name: 'Recent tags' }).getByRole('button', { name: 'Recent: smile' }).waitFor();
+    await p.getByRole('checkbox', { name: 'Group' }).focus();
+    await p.keyboard.press('Space');
+    await p.waitForTimeout(50);
+    const text = await p.getByRole('list', { name: 'Tag palette' }).evaluate((l) => [...l.querySelectorAll('.row')].map((r) => r.textContent.replace(/\s+/g, ' ').trim()));
+    assert.match(text[0], /^Hair · 1/);
+    assert.match(text[1], /red hair/);
+    assert.match(text[2], /^Clothes · 1/);
+    assert.ok(text.some((t) => /^Other tags/.test(t)));
+  });
+
+  it('handles 20,000 tags: only the visible rows are in the DOM and a filter keystroke stays within a frame', async () => {
+    const many = Array.from({ length: 20000 }, (_, i) => `tag number ${i} ${['alpha', 'beta', 'gamma', 'delta'][i % 4]}`);
+    p = await open(captions, { knownTags: [...known, ...many] });
+    const rows = await p.getByRole('list', { name: 'Tag palette' }).evaluate((l) => l.querySelectorAll('.row').length);
+    assert.ok(rows < 120, `${rows} rows rendered`);
+    const ms = await p.evaluate(async () => {
+      const app = document.querySelector('lora-tagger-app');
+      const pal = app.shadowRoot.querySelector('tag-palette');
+      const field = pal.shadowRoot.querySelector('vscode-textfield');
+      const times = [];
+      for (const q of ['g', 'ga', 'gam', 'gamm', 'gamma', 'gamma 1', 'gmm']) {
+        const t0 = performance.now();
+        field.value = q;
+        field.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+        await pal.updateComplete;
+        times.push(performance.now() - t0);
+      }
+      return times;
+    });
+    console.log(`      filter keystroke over 20,000 tags: ${ms.map((x) => x.toFixed(1)).join(', ')} ms`);
+    assert.ok((await entries(p)).every((e) => /gamma|g.*m.*m/.test(e.tag)));
+    assert.ok((await posted(p, 'caption/update')).length === 0);
+  });
+});
