@@ -8,8 +8,13 @@ import { PanelManager } from './panel/panelManager';
 
 let panels: PanelManager | undefined;
 
+/** What activate() returns: the panel manager, for integration tests and other extensions. */
+export interface TaggerApi {
+  panels: PanelManager;
+}
+
 /** Registers the commands, the panel serializer and the status bar item. */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): TaggerApi {
   panels = new PanelManager(context);
   const p = panels;
   context.subscriptions.push(
@@ -18,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('loraTagger.resumeTagging', (arg?: unknown) => resumeTagging(p, arg)),
     ...registerPanelCommands(p),
   );
+  return { panels: p };
 }
 
 /** Writes every pending caption and session save before the extension host stops. */

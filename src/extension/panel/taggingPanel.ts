@@ -44,6 +44,9 @@ export class TaggingPanel implements vscode.Disposable {
   private ready = false;
   private pendingReveal: string | undefined;
   private disposed = false;
+  private readonly posted = new vscode.EventEmitter<ToWebview>();
+  /** Fires for every message sent to the webview (integration tests observe the real traffic through it). */
+  readonly onDidPost = this.posted.event;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -66,6 +69,7 @@ export class TaggingPanel implements vscode.Disposable {
     );
     this.sync = new CaptionSync(dataset, (msg) => this.post(msg), () => this.deps.onDidChangeProgress(this));
     this.disposables.push(
+      this.posted,
       this.sync,
       panel.webview.onDidReceiveMessage((raw) => void this.rpc.receive(raw)),
       panel.onDidDispose(() => void this.dispose()),
@@ -119,8 +123,20 @@ export class TaggingPanel implements vscode.Disposable {
     if (this.ready) this.post({ type: 'dataset/load', dataset: this.view() });
   }
 
+  /** Handles a raw message as if the webview had sent it (the same validation and dispatch path). */
+  receive(raw: unknown): Promise<void> {
+    return this.rpc.receive(raw);
+  }
+
+  /** True once the webview has said `ready` and received the dataset. */
+  isReady(): boolean {
+    return this.ready;
+  }
+
   private post(msg: ToWebview): void {
-    if (!this.disposed) this.rpc.notify(msg);
+    if (this.disposed) return;
+    this.rpc.notify(msg);
+    this.posted.fire(msg);
   }
 
   private status(kind: 'saved' | 'error' | 'info', message: string): void {

@@ -1,0 +1,120 @@
+/**
+ * The tagging panel's host side in a real VS Code: the real webview loads and says `ready`; messages go through the
+ * same validation and dispatch as the webview's; captions sync with text editors and with changes on disk.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TaggerApi } from '../../../src/extension/extension';
+import type { TaggingPanel } from '../../../src/extension/panel/taggingPanel';
+import type { ToWebview } from '../../../src/shared/protocol';
+import { activateExtension, cleanupTempDirs, makeTempDir, waitFor, writeGeneratedImages } from './helpers';
+
+let seq = 0;
+function send(panel: TaggingPanel, body: unknown): Promise<void> {
+  return panel.receive({ id: `test${++seq}`, body });
+}
+
+describe('tagging panel (host side, real VS Code)', () => {
+  let api: TaggerApi;
+  let panel: TaggingPanel;
+  let out: string;
+  const posted: ToWebview[] = [];
+
+  before(async () => {
+    api = (await activateExtension()).exports as TaggerApi;
+    const src = makeTempDir('lora-panel-');
+    writeGeneratedImages(src, 5, { jpgEvery: 2 });
+    const r = await vscode.commands.executeCommand<{ outputFolder: string }>('loraTagger.startTagging', vscode.Uri.file(src), {
+      prefix: 'pan',
+      triggerWord: 'ohwx',
+      captionStyle: 'natural',
+    });
+    out = r.outputFolder;
+    panel = api.panels.get(out)!;
+    assert.ok(panel, 'Start LoRA Tagging opened a panel');
+    panel.onDidPost((m) => posted.push(m));
+    await waitFor(() => panel.isReady(), { timeout: 30_000, what: 'the real webview to load and say ready' });
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await panel?.dispose();
+    cleanupTempDirs();
+  });
+
+  it('is titled after the dataset and shows progress in the status bar', () => {
+    assert.equal(panel.panel.title, 'LoRA: pan');
+    assert.deepEqual(panel.progress(), { tagged: 0, total: 5 });
+  });
+
+  it('saves natural-language prose byte for byte, line breaks folded to spaces', async () => {
+    const prose = 'ohwx woman, smiling; in a field.  She holds a "red" umbrella… (35mm, f/1.8).';
+    await send(panel, { type: 'caption/update', file: 'pan_0001.png', text: prose });
+    assert.equal(fs.readFileSync(path.join(out, 'pan_0001.txt'), 'utf8'), prose);
+    await send(panel, { type: 'caption/update', file: 'pan_0001.png', text: 'line one.\nline two.' });
+    assert.equal(fs.readFileSync(path.join(out, 'pan_0001.txt'), 'utf8'), 'line one. line two.');
+    assert.equal(panel.progress().tagged, 1);
+  });
+
+  it('refuses files outside the dataset and invalid messages without writing anything', async () => {
+    const before = fs.readdirSync(path.dirname(out)).sort();
+    await send(panel, { type: 'caption/update', file: '../evil.png', text: 'x' });
+    await send(panel, { type: 'caption/update', file: 'nope_9999.png', text: 'x' });
+    await send(panel, { type: 'caption/update', file: 'pan_0002.jpg' });
+    await send(panel, { type: 'no/such/message' });
+    await panel.receive('not even an object');
+    assert.deepEqual(fs.readdirSync(path.dirname(out)).sort(), before);
+    assert.equal(fs.existsSync(path.join(out, 'nope_9999.txt')), false);
+    assert.equal(fs.readFileSync(path.join(out, 'pan_0002.txt'), 'utf8'), 'ohwx');
+  });
+
+  it('records flags and the current image in session.json', async () => {
+    await send(panel, { type: 'image/flags', file: 'pan_0003.png', favourite: true, skipped: true });
+    await send(panel, { type: 'image/select', file: 'pan_0004.jpg' });
+    await panel.dataset.flush();
+    const s = JSON.parse(fs.readFileSync(path.join(out, 'session.json'), 'utf8'));
+    const rec = s.images.find((i: { file: string }) => i.file === 'pan_0003.png');
+    assert.equal(rec.favourite, true);
+    assert.equal(rec.status, 'skipped');
+    assert.equal(s.currentFile, 'pan_0004.jpg');
+    assert.ok(posted.some((m) => m.type === 'image/changed' && m.file === 'pan_0003.png' && m.status === 'skipped'));
+  });
+
+  it('opens the caption beside; panel edits reach the editor through a saved WorkspaceEdit', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('loraTagger.openCaptionBeside');
+    assert.equal(path.basename(uri.fsPath), 'pan_0004.txt');
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === uri.fsPath)!;
+    await send(panel, { type: 'caption/update', file: 'pan_0004.jpg', text: 'ohwx, from the panel, 1.' });
+    assert.equal(doc.getText(), 'ohwx, from the panel, 1.');
+    assert.equal(doc.isDirty, false, 'the document was saved, so no "file is newer" dialog can come');
+    assert.equal(fs.readFileSync(uri.fsPath, 'utf8'), 'ohwx, from the panel, 1.');
+    // VS Code's own undo covers the panel's change.
+    await vscode.window.showTextDocument(doc, { preserveFocus: false });
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.getText(), 'ohwx');
+    await doc.save();
+  });
+
+  it('edits typed in the editor show in the panel and are saved to disk', async () => {
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(path.join(out, 'pan_0004.txt')));
+    posted.length = 0;
+    await editor.edit((b) => b.insert(editor.document.positionAt(editor.document.getText().length), ', typed in the editor'));
+    const msg = await waitFor(() => posted.find((m) => m.type === 'caption/changed' && m.file === 'pan_0004.jpg'), { what: 'caption/changed from an editor edit' });
+    assert.equal(msg.type === 'caption/changed' && msg.text, 'ohwx, typed in the editor');
+    await waitFor(() => fs.readFileSync(path.join(out, 'pan_0004.txt'), 'utf8') === 'ohwx, typed in the editor', { what: 'the editor to autosave the caption' });
+    await waitFor(() => panel.dataset.caption('pan_0004.jpg') === 'ohwx, typed in the editor', { what: 'the engine cache to follow' });
+  });
+
+  it('shows captions and tags.txt changed by another program', async () => {
+    posted.length = 0;
+    fs.writeFileSync(path.join(out, 'pan_0005.png'.replace('.png', '.txt')), 'ohwx, written by a script');
+    const msg = await waitFor(() => posted.find((m) => m.type === 'caption/changed' && m.file === 'pan_0005.png'), { what: 'caption/changed from a disk write' });
+    assert.equal(msg.type === 'caption/changed' && msg.text, 'ohwx, written by a script');
+    fs.appendFileSync(path.join(out, 'tags.txt'), '\nhand added tag\n');
+    const known = await waitFor(() => posted.find((m) => m.type === 'tags/known' && m.tags.includes('hand added tag')), {
+      what: 'tags/known with the hand-added tag after a tags.txt edit',
+    });
+    assert.ok(known.type === 'tags/known' && known.tags.includes('written by a script'), 'tags from captions stay known');
+  });
+});
