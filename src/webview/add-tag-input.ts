@@ -74,7 +74,7 @@ export class AddTagInput extends LitElement {
   override render() {
     const open = this.suggestions.length > 0;
     return html`<vscode-textfield
-        label="Add tag"
+        .label=${"Add tag"}
         placeholder="Add tag… (Enter adds, a comma adds several)"
         title="Add tags to this image (Alt+Shift+A). Enter adds; a comma adds several."
         aria-haspopup="listbox"

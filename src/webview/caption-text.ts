@@ -40,7 +40,7 @@ export class CaptionText extends LitElement {
     const text = s?.current?.caption ?? '';
     const words = text.trim() ? text.trim().split(/\s+/).length : 0;
     return html`<vscode-textarea
-        label="Caption text"
+        .label=${"Caption text"}
         placeholder=${natural ? 'Describe the image in sentences…' : 'trigger, tag1, tag2'}
         rows=${natural ? 6 : 3}
         resize="vertical"

@@ -119,7 +119,7 @@ export class FilmStrip extends LitElement {
         </vscode-single-select>
         ${needsValue
           ? html`<vscode-textfield
-              label=${f.kind === 'tag' ? 'Image filter tag' : 'Image filter text'}
+              .label=${f.kind === 'tag' ? 'Image filter tag' : 'Image filter text'}
               placeholder=${f.kind === 'tag' ? 'tag' : 'text in the caption'}
               .value=${f.value}
               @input=${this.onValue}

@@ -49,7 +49,7 @@ export class PanelToolbar extends LitElement {
       <vscode-toolbar-button icon="debug-step-over" label="Next untagged image" title=${withKey('Next untagged image', k.nextUntagged[0])} @click=${() => s?.runAction('nextUntagged')}></vscode-toolbar-button>
       <vscode-textfield
         class="goto"
-        label="Go to image number"
+        .label=${"Go to image number"}
         placeholder="Go to #"
         title=${withKey(`Go to image number (1-${n}), Enter`, LOCAL_KEYS.goTo[0])}
         @keydown=${this.onGoKey}

@@ -213,7 +213,7 @@ export class TagPalette extends LitElement {
     const nTags = rows.length - this.headers.length;
     return html`<div class="controls">
         <vscode-textfield
-          label="Filter tags"
+          .label=${"Filter tags"}
           placeholder="Filter tags"
           title="Filter tags (Alt+Shift+T): substring or fuzzy; Enter toggles the first match, ↓ enters the list"
           .value=${this.query}

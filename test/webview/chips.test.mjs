@@ -17,7 +17,7 @@ describe('caption chips and add tag', function () {
 
   it('shows the current caption as chips, the trigger word first and marked', async () => {
     p = await open(['ohwx, red hair, smile', 'ohwx, blue eyes']);
-    const chips = p.getByRole('list', { name: 'Caption tags' }).getByRole('listitem');
+    const chips = p.getByRole('list', { name: 'Caption tags', exact: true }).getByRole('listitem');
     assert.deepEqual(await chips.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))), ['ohwx', 'red hair', 'smile']);
     const trigger = p.getByRole('listitem', { name: 'ohwx' });
     assert.match(await trigger.getAttribute('class'), /trigger/);
@@ -26,7 +26,7 @@ describe('caption chips and add tag', function () {
 
   it('adds a tag with Enter and posts the caption as "trigger, tag1, tag2"', async () => {
     p = await open(['ohwx, red hair']);
-    const input = p.getByRole('textbox', { name: 'Add tag' });
+    const input = p.getByRole('textbox', { name: 'Add tag', exact: true });
     await input.fill('freckles');
     await input.press('Enter');
     const msg = await waitPosted(p, 'caption/update');
@@ -39,7 +39,7 @@ describe('caption chips and add tag', function () {
 
   it('a comma in the add-tag input adds several tags', async () => {
     p = await open(['']);
-    const input = p.getByRole('textbox', { name: 'Add tag' });
+    const input = p.getByRole('textbox', { name: 'Add tag', exact: true });
     await input.pressSequentially('blue eyes, smile, lon');
     await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, blue eyes, smile');
     assert.equal(await input.inputValue(), 'lon');
@@ -50,8 +50,8 @@ describe('caption chips and add tag', function () {
   it('autocompletes from the dataset first, then from the vocabulary (vocab/query)', async () => {
     p = await open(['ohwx, long hair', 'ohwx, long sleeves']);
     await p.evaluate(() => (window.__vocab = [{ name: 'long_skirt', category: 'general', count: 900 }, { name: 'long hair', count: 5 }]));
-    await p.getByRole('button', { name: 'Next image' }).click();
-    const input = p.getByRole('textbox', { name: 'Add tag' });
+    await p.getByRole('button', { name: 'Next image', exact: true }).click();
+    const input = p.getByRole('textbox', { name: 'Add tag', exact: true });
     await input.pressSequentially('long');
     const list = p.getByRole('listbox', { name: 'Tag suggestions' });
     await list.getByRole('option', { name: /long_skirt/ }).waitFor();

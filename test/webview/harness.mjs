@@ -146,6 +146,7 @@ export function datasetView(images, extra = {}) {
  */
 export async function openPanel(browser, server, dataset, { theme = 'dark', viewport = { width: 1280, height: 800 } } = {}) {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  context.setDefaultTimeout(5000);
   const p = await context.newPage();
   p.on('pageerror', (err) => console.log(`    [page error] ${err.message}`));
   await p.goto(`${server.url}/?theme=${theme}`);

@@ -8,7 +8,7 @@ const known = ['red hair', 'smile', 'blue eyes', 'red dress', 'looking at viewer
 
 /** Tag names in the palette, in display order, with their counts and highlighted parts. */
 async function entries(p) {
-  return p.getByRole('list', { name: 'Tag palette' }).evaluate((list) =>
+  return p.getByRole('list', { name: 'Tag palette', exact: true }).evaluate((list) =>
     [...list.querySelectorAll('button.tag')].map((b) => ({
       tag: b.getAttribute('aria-label'),
       count: Number(b.querySelector('.count').textContent),
@@ -42,7 +42,7 @@ describe('tag palette', function () {
 
   it('filters by substring and highlights the match', async () => {
     p = await open(captions, { knownTags: known });
-    await p.getByRole('textbox', { name: 'Filter tags' }).fill('red');
+    await p.getByRole('textbox', { name: 'Filter tags', exact: true }).fill('red');
     await p.waitForFunction(() => true);
     const e = await entries(p);
     assert.deepEqual(e.map((x) => x.tag).sort(), ['red dress', 'red hair']);
@@ -51,19 +51,19 @@ describe('tag palette', function () {
 
   it('falls back to fuzzy matching (letters in order) and highlights each matched letter', async () => {
     p = await open(captions, { knownTags: known });
-    await p.getByRole('textbox', { name: 'Filter tags' }).fill('lkvwr');
+    await p.getByRole('textbox', { name: 'Filter tags', exact: true }).fill('lkvwr');
     const e = await entries(p);
     assert.deepEqual(e.map((x) => x.tag), ['looking at viewer']);
     assert.deepEqual(e[0].marks, ['l', 'k', 'v', 'w', 'r']);
     // Substring matches rank before fuzzy ones.
-    await p.getByRole('textbox', { name: 'Filter tags' }).fill('re');
+    await p.getByRole('textbox', { name: 'Filter tags', exact: true }).fill('re');
     const ranked = (await entries(p)).map((x) => x.tag);
     assert.ok(ranked.indexOf('red hair') < ranked.indexOf('looking at viewer') || !ranked.includes('looking at viewer'));
   });
 
   it('a click toggles the tag on the current image, and counts follow', async () => {
     p = await open(captions, { knownTags: known });
-    const palette = p.getByRole('list', { name: 'Tag palette' });
+    const palette = p.getByRole('list', { name: 'Tag palette', exact: true });
     await palette.getByRole('button', { name: 'looking at viewer', exact: true }).click();
     await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, red hair, smile, looking at viewer');
     assert.equal((await entries(p)).find((x) => x.tag === 'looking at viewer').count, 1);
@@ -74,7 +74,7 @@ describe('tag palette', function () {
 
   it('Enter in the filter toggles the best match; ↓ walks the list', async () => {
     p = await open(captions, { knownTags: known });
-    const filter = p.getByRole('textbox', { name: 'Filter tags' });
+    const filter = p.getByRole('textbox', { name: 'Filter tags', exact: true });
     await filter.fill('blue');
     await filter.press('Enter');
     await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, red hair, smile, blue eyes');
@@ -113,7 +113,7 @@ describe('tag palette', function () {
     await p.getByRole('checkbox', { name: 'Group' }).focus();
     await p.keyboard.press('Space');
     await p.waitForTimeout(50);
-    const text = await p.getByRole('list', { name: 'Tag palette' }).evaluate((l) => [...l.querySelectorAll('.row')].map((r) => r.textContent.replace(/\s+/g, ' ').trim()));
+    const text = await p.getByRole('list', { name: 'Tag palette', exact: true }).evaluate((l) => [...l.querySelectorAll('.row')].map((r) => r.textContent.replace(/\s+/g, ' ').trim()));
     assert.match(text[0], /^Hair · 1/);
     assert.match(text[1], /red hair/);
     assert.match(text[2], /^Clothes · 1/);
@@ -123,7 +123,7 @@ describe('tag palette', function () {
   it('handles 20,000 tags: only the visible rows are in the DOM and a filter keystroke stays within a frame', async () => {
     const many = Array.from({ length: 20000 }, (_, i) => `tag number ${i} ${['alpha', 'beta', 'gamma', 'delta'][i % 4]}`);
     p = await open(captions, { knownTags: [...known, ...many] });
-    const rows = await p.getByRole('list', { name: 'Tag palette' }).evaluate((l) => l.querySelectorAll('.row').length);
+    const rows = await p.getByRole('list', { name: 'Tag palette', exact: true }).evaluate((l) => l.querySelectorAll('.row').length);
     assert.ok(rows < 120, `${rows} rows rendered`);
     const ms = await p.evaluate(async () => {
       const app = document.querySelector('lora-tagger-app');

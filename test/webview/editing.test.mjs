@@ -1,0 +1,194 @@
+// Caption text, saving, navigation, outside changes, undo/redo and host keys.
+import assert from 'node:assert/strict';
+import { open, assertNoCspViolations } from './context.mjs';
+import { posted, waitPosted, clearPosted, send } from './harness.mjs';
+
+const position = (p) => p.evaluate(() => window.loraTagger.store.index);
+const captionValue = (p) => p.getByRole('textbox', { name: 'Caption text', exact: true }).inputValue();
+
+describe('caption text, saving and navigation', function () {
+  let p;
+  afterEach(async () => {
+    if (p) {
+      await assertNoCspViolations(p);
+      await p.context().close();
+    }
+    p = undefined;
+  });
+
+  it('shows the exact caption text and saves natural prose byte for byte, debounced', async () => {
+    p = await open(['', 'ohwx, x'], { captionStyle: 'natural' });
+    const prose = 'ohwx woman standing on a pier at dusk, wind in her hair.  She smiles; the sea is calm, grey-blue.';
+    const area = p.getByRole('textbox', { name: 'Caption text', exact: true });
+    await area.pressSequentially(prose, { delay: 5 });
+    const t0 = Date.now();
+    const msg = await waitPosted(p, 'caption/update');
+    const waited = Date.now() - t0;
+    assert.equal(msg.text, prose);
+    assert.ok(waited < 1000, `saved ${waited} ms after typing stopped`);
+    // One save for the burst, not one per keystroke.
+    assert.equal((await posted(p, 'caption/update')).length, 1);
+    // Chips still show; a palette click appends the tag after a comma, leaving the prose untouched.
+    await p.getByRole('textbox', { name: 'Add tag', exact: true }).fill('pier');
+    await p.getByRole('textbox', { name: 'Add tag', exact: true }).press('Enter');
+    await waitPosted(p, 'caption/update', (m) => m.text === `${prose}, pier`);
+  });
+
+  it('Enter and pasted line breaks never put a newline in the caption', async () => {
+    p = await open(['ohwx, a'], { captionStyle: 'natural' });
+    const area = p.getByRole('textbox', { name: 'Caption text', exact: true });
+    await area.focus();
+    await p.keyboard.press('End');
+    await p.keyboard.press('Enter');
+    await p.keyboard.insertText(' line one\nline two');
+    const msg = await waitPosted(p, 'caption/update');
+    assert.equal(msg.text, 'ohwx, a line one line two');
+  });
+
+  it('navigation sends the dirty caption before image/select, and Ctrl+S flushes', async () => {
+    p = await open(['ohwx, a', 'ohwx, b', 'ohwx, c']);
+    const area = p.getByRole('textbox', { name: 'Caption text', exact: true });
+    await area.focus();
+    await p.keyboard.press('End');
+    await p.keyboard.type(', typed');
+    await p.getByRole('button', { name: 'Next image', exact: true }).click();
+    const seq = (await posted(p)).filter((b) => b.type === 'caption/update' || b.type === 'image/select');
+    assert.deepEqual(seq, [
+      { type: 'caption/update', file: 'test_0001.png', text: 'ohwx, a, typed' },
+      { type: 'image/select', file: 'test_0002.png' },
+    ]);
+    assert.equal(await captionValue(p), 'ohwx, b');
+    await clearPosted(p);
+    await area.focus();
+    await p.keyboard.press('End');
+    await p.keyboard.type('!');
+    await p.keyboard.press('Control+s');
+    const after = (await posted(p)).map((b) => b.type);
+    assert.deepEqual(after.slice(0, 2), ['caption/update', 'save/flush']);
+    // Going back shows the text as saved (kept in memory, no round trip).
+    await p.getByRole('button', { name: 'Previous image', exact: true }).click();
+    assert.equal(await captionValue(p), 'ohwx, a, typed');
+  });
+
+  it('a hidden panel (visibilitychange) sends what was typed at once', async () => {
+    p = await open(['ohwx, a']);
+    await p.getByRole('textbox', { name: 'Caption text', exact: true }).focus();
+    await p.keyboard.press('End');
+    await p.keyboard.type(', b');
+    await p.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    const sent = await posted(p, 'caption/update');
+    assert.deepEqual(sent.at(-1)?.text, 'ohwx, a, b');
+  });
+
+  it('shows a caption changed outside the panel, but never clobbers text being typed', async () => {
+    p = await open(['ohwx, a', 'ohwx, b']);
+    await send(p, { type: 'caption/changed', file: 'test_0001.png', text: 'ohwx, from the editor' });
+    await p.getByRole('listitem', { name: 'from the editor' }).waitFor();
+    assert.equal(await captionValue(p), 'ohwx, from the editor');
+    // Now the user is typing (dirty) when another outside change arrives: their text and caret stay.
+    const area = p.getByRole('textbox', { name: 'Caption text', exact: true });
+    await area.focus();
+    await p.keyboard.press('End');
+    await p.keyboard.type(', mine');
+    await send(p, { type: 'caption/changed', file: 'test_0001.png', text: 'ohwx, theirs' });
+    await p.waitForTimeout(50);
+    assert.equal(await captionValue(p), 'ohwx, from the editor, mine');
+    await p.keyboard.type('!');
+    const saved = await waitPosted(p, 'caption/update', (m) => m.text.endsWith('mine!'));
+    assert.equal(saved.text, 'ohwx, from the editor, mine!');
+    // A change to another image updates its counts without moving anything here.
+    await send(p, { type: 'caption/changed', file: 'test_0002.png', text: 'ohwx, b, zebra' });
+    await p.getByRole('list', { name: 'Tag palette', exact: true }).getByRole('button', { name: 'zebra', exact: true }).waitFor();
+  });
+
+  it('undo and redo caption edits with Ctrl+Z and Ctrl+Shift+Z', async () => {
+    p = await open(['ohwx, a']);
+    const input = p.getByRole('textbox', { name: 'Add tag', exact: true });
+    await input.fill('b');
+    await input.press('Enter');
+    await input.fill('c');
+    await input.press('Enter');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a, b, c');
+    await p.getByRole('listitem', { name: 'a' }).focus();
+    await clearPosted(p);
+    await p.keyboard.press('Control+z');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a, b');
+    await p.keyboard.press('Control+z');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a');
+    await p.keyboard.press('Control+Shift+z');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a, b');
+    // In the caption text area, Ctrl+Z undoes typing as one step.
+    await p.getByRole('textbox', { name: 'Caption text', exact: true }).focus();
+    await p.keyboard.press('End');
+    await p.keyboard.type(' more words');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a, b more words');
+    await p.keyboard.press('Control+z');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a, b' && true);
+    assert.equal(await captionValue(p), 'ohwx, a, b');
+  });
+
+  it('handles navigation keys itself when hostKeys is empty', async () => {
+    p = await open(['ohwx, a', 'ohwx, b', '', 'ohwx, d']);
+    await p.keyboard.press('Alt+ArrowRight');
+    await waitPosted(p, 'image/select', (m) => m.file === 'test_0002.png');
+    await p.keyboard.press('PageDown');
+    assert.equal(await position(p), 2);
+    await p.keyboard.press('PageUp');
+    await p.keyboard.press('Alt+ArrowLeft');
+    assert.equal(await position(p), 0);
+    await p.keyboard.press('Alt+Shift+ArrowRight');
+    assert.equal(await position(p), 2, 'next untagged');
+    await p.getByRole('textbox', { name: 'Go to image number', exact: true }).fill('4');
+    await p.getByRole('textbox', { name: 'Go to image number', exact: true }).press('Enter');
+    assert.equal(await position(p), 3);
+  });
+
+  it('leaves the keys in hostKeys to VS Code, and runs the action message instead', async () => {
+    p = await open(['ohwx, a', 'ohwx, b', 'ohwx, c'], { hostKeys: ['previousImage', 'nextImage', 'toggleFavourite', 'togglePinned1'], pinnedTags: ['a'] });
+    await p.keyboard.press('Alt+ArrowRight');
+    await p.keyboard.press('PageDown');
+    await p.keyboard.press('Alt+Shift+f');
+    await p.keyboard.press('Alt+1');
+    await p.waitForTimeout(100);
+    assert.equal(await position(p), 0);
+    assert.deepEqual((await posted(p)).filter((b) => b.type !== 'reply' && b.type !== 'ready'), []);
+    await send(p, { type: 'action', action: 'nextImage' });
+    await waitPosted(p, 'image/select', (m) => m.file === 'test_0002.png');
+    await send(p, { type: 'action', action: 'toggleFavourite' });
+    const flags = await waitPosted(p, 'image/flags');
+    assert.deepEqual(flags, { type: 'image/flags', file: 'test_0002.png', favourite: true });
+    // Keys not in hostKeys still work locally.
+    await p.keyboard.press('Alt+Shift+n');
+    await waitPosted(p, 'image/flags', (m) => m.nsfw === true);
+  });
+
+  it('applies host messages: image/reveal, image/changed, tags/known, session/lists, status', async () => {
+    p = await open(['ohwx, a', '', 'ohwx, c']);
+    await send(p, { type: 'image/reveal', file: 'test_0003.png' });
+    await p.waitForFunction(() => window.loraTagger.store.index === 2);
+    await send(p, { type: 'image/changed', file: 'test_0003.png', status: 'skipped', favourite: true, nsfw: false });
+    await p.getByRole('switch', { name: 'Favourite' }).and(p.locator('[aria-checked="true"]')).waitFor();
+    await send(p, { type: 'tags/known', tags: ['brand new tag'] });
+    await p.getByRole('list', { name: 'Tag palette', exact: true }).getByRole('button', { name: 'brand new tag', exact: true }).waitFor();
+    await send(p, { type: 'session/lists', recentTags: ['c'], pinnedTags: ['a'], categories: [] });
+    await p.getByRole('button', { name: 'Pinned 1: a' }).waitFor();
+    await send(p, { type: 'status', kind: 'saved', message: 'Saved 14:02:11' });
+    const live = p.getByRole('status').filter({ hasText: 'Saved 14:02:11' });
+    await live.waitFor();
+    assert.equal(await live.getAttribute('aria-live'), 'polite');
+    const progress = await p.getByRole('progressbar', { name: 'Tagged images' }).evaluate((e) => [e.getAttribute('aria-valuenow'), e.getAttribute('aria-valuemax')]);
+    assert.deepEqual(progress, ['1', '3']);
+  });
+
+  it('keeps only view state in setState, never captions', async () => {
+    p = await open(['ohwx, secret caption words']);
+    await p.getByRole('textbox', { name: 'Filter tags', exact: true }).fill('sec');
+    await p.waitForTimeout(50);
+    const state = await p.evaluate(() => sessionStorage.getItem('vscodeState'));
+    assert.match(state, /"paletteFilter":"sec"/);
+    assert.doesNotMatch(state, /secret caption words|test_0001/);
+  });
+});
