@@ -61,6 +61,9 @@ export function defaultZipPath(outputFolder: string, prefix: string): string {
 }
 
 const CHUNK = 1 << 20;
+/** Files up to this size are read whole (a few at a time) and written in batches. */
+const SMALL = 256 << 10;
+const READ_AHEAD = 16;
 const MAX32 = 0xffffffff;
 const MAX16 = 0xffff;
 
@@ -106,10 +109,28 @@ export async function exportZip(
     const w = new ZipWriter(out, !!opts.forceZip64);
     let done = 0;
     const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)] as const;
-    for (const p of plan) {
+    // Small files (captions, small images) are read a few ahead and their entries written in batches, so a dataset
+    // of many small files is not one disk round trip per syscall.
+    const reads = new Map<number, Promise<Buffer>>();
+    const readAhead = (from: number) => {
+      for (let j = from; j < Math.min(plan.length, from + READ_AHEAD); j++) {
+        const q = plan[j]!;
+        if (reads.has(j) || !isSmall(q)) continue;
+        const r = q.empty ? Promise.resolve(Buffer.alloc(0)) : fsp.readFile(q.path);
+        r.catch(() => undefined); // awaited (and reported) in order below
+        reads.set(j, r);
+      }
+    };
+    for (const [i, p] of plan.entries()) {
       throwIfAborted(opts.signal);
-      if (p.empty || p.name.endsWith('.txt')) {
-        await w.addSmall(p, p.empty ? Buffer.alloc(0) : await readSmall(p));
+      if (isSmall(p)) {
+        readAhead(i);
+        const data = await reads.get(i)!.catch((err: NodeJS.ErrnoException) => {
+          throw new ExportError(`${p.name} could not be read during export (${err.code ?? err.message}); check it is still in the output folder and export again.`, 'missing-image', p.name);
+        });
+        reads.delete(i);
+        if (!p.empty && data.length !== p.size) throw changed(p);
+        await w.addSmall(p, data, p.name.endsWith('.txt'));
         done += p.size;
         opts.onProgress?.(done, totalBytes, p.name);
       } else {
@@ -191,9 +212,9 @@ async function checkFreeSpace(zipPath: string, needed: number): Promise<void> {
   }
 }
 
-async function readSmall(p: Planned): Promise<Buffer> {
-  // Captions are text of a few hundred bytes; reading one whole is fine (images are never read whole).
-  return fsp.readFile(p.path);
+function isSmall(p: Planned): boolean {
+  // Captions and images up to SMALL are read whole; larger images are only ever streamed.
+  return p.empty === true || p.name.endsWith('.txt') || p.size <= SMALL;
 }
 
 function changed(p: Planned): ExportError {
@@ -223,14 +244,17 @@ function mb(n: number): string {
 
 /** The ZIP container: local headers, data, central directory, (ZIP64) end records. APPNOTE 6.3.10. */
 class ZipWriter {
+  /** End of the zip so far, queued bytes included. */
   private pos = 0;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private readonly done: Written[] = [];
   constructor(private readonly out: FileHandle, private readonly force64: boolean) {}
 
-  /** A caption: deflated when that makes it smaller, header and data in one write. */
-  async addSmall(p: Planned, data: Buffer): Promise<void> {
+  /** A small file read whole: a caption (deflated when that makes it smaller) or a small image (stored). */
+  async addSmall(p: Planned, data: Buffer, compress: boolean): Promise<void> {
     const crc = crc32(data);
-    const deflated = data.length > 64 ? deflateRawSync(data, { level: 9 }) : undefined;
+    const deflated = compress && data.length > 64 ? deflateRawSync(data, { level: 9 }) : undefined;
     const [body, method] = deflated && deflated.length < data.length ? [deflated, 8 as const] : [data, 0 as const];
     const w = this.entry(p, crc, data.length, body.length, method);
     await this.write(Buffer.concat([localHeader(w, this.needs64(w.size, w.csize)), body]));
@@ -244,18 +268,8 @@ class ZipWriter {
     try {
       const w = this.entry(p, 0, p.size, p.size, 0);
       const zip64 = this.needs64(p.size, p.size);
-      if (p.size < CHUNK) {
-        // Fits one chunk: checksum first, then header and data in one write, nothing to patch.
-        const n = (await src.read(bufs[0], 0, CHUNK, null)).bytesRead;
-        if (n !== p.size) throw changed(p);
-        w.crc = crc32(bufs[0].subarray(0, n));
-        const header = localHeader(w, zip64);
-        await this.out.writev([header, bufs[0].subarray(0, n)], this.pos);
-        this.pos += header.length + n;
-        progress(n);
-        return;
-      }
       await this.write(localHeader(w, zip64));
+      await this.flush();
       let crc = 0;
       let total = 0;
       let i = 0;
@@ -288,19 +302,10 @@ class ZipWriter {
   /** Writes the central directory and end records; returns the zip's size. */
   async finish(): Promise<number> {
     const cdStart = this.pos;
-    let batch: Buffer[] = [];
-    let batchLen = 0;
     for (const w of this.done) {
-      const rec = centralRecord(w, this.force64 || w.size >= MAX32 || w.csize >= MAX32 || w.offset >= MAX32);
-      batch.push(rec);
-      batchLen += rec.length;
-      if (batchLen > CHUNK) {
-        await this.write(Buffer.concat(batch));
-        batch = [];
-        batchLen = 0;
-      }
+      await this.write(centralRecord(w, this.force64 || w.size >= MAX32 || w.csize >= MAX32 || w.offset >= MAX32));
     }
-    if (batch.length) await this.write(Buffer.concat(batch));
+    await this.flush();
     const cdSize = this.pos - cdStart;
     const count = this.done.length;
     const zip64 = this.force64 || count >= MAX16 || cdStart >= MAX32 || cdSize >= MAX32;
@@ -330,6 +335,7 @@ class ZipWriter {
     e.writeUInt32LE(zip64 ? MAX32 : cdStart, 16);
     tail.push(e);
     await this.write(Buffer.concat(tail));
+    await this.flush();
     return this.pos;
   }
 
@@ -344,9 +350,20 @@ class ZipWriter {
     return w;
   }
 
+  /** Queues bytes at the end of the zip; they reach the disk by the MiB, or at the next flush. */
   private async write(b: Buffer): Promise<void> {
-    await this.out.write(b, 0, b.length, this.pos);
+    this.pending.push(b);
+    this.pendingBytes += b.length;
     this.pos += b.length;
+    if (this.pendingBytes >= CHUNK) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.pendingBytes) return;
+    const b = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.out.write(b, 0, b.length, this.pos - b.length);
   }
 }
 

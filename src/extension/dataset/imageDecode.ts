@@ -8,8 +8,8 @@
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
 
-/** Side of the square grayscale thumbnail made from each decoded image (a multiple of 8 and of 9, for dHash). */
-export const THUMB_SIDE = 72;
+/** Side of the square grayscale thumbnail made from each decoded image (the perceptual hash's DCT input). */
+export const THUMB_SIDE = 32;
 
 /** Largest image decoded, in megapixels (jpeg-js' guard); bigger ones are reported as not checked, not as broken. */
 export const MAX_DECODE_MP = 120;

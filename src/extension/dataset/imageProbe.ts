@@ -5,10 +5,11 @@
 import { imageSize } from 'image-size';
 import { describeError, errorCode, nodeFs, type FsLike } from './fsLike';
 
-const HEAD_BYTES = 64 * 1024;
+// Enough for the header of nearly every file; a JPEG whose EXIF block is bigger is read again up to MAX_HEAD_BYTES.
+const HEAD_BYTES = 16 * 1024;
 // image-size's own limit: JPEGs with a large EXIF block need more than the first 64 KB.
 const MAX_HEAD_BYTES = 512 * 1024;
-const TAIL_BYTES = 64 * 1024;
+const TAIL_BYTES = 16 * 1024;
 
 /** A readable image: what its header says. */
 export interface ProbedImage {

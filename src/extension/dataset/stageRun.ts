@@ -8,7 +8,7 @@ import { constants as fsConstants } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import type { ImageRecord, Session } from '../../shared/session';
 import { initialCaption } from '../../shared/caption';
-import { TEMP_SUFFIX, tempPathFor, writeFileAtomic } from './atomicWrite';
+import { TEMP_SUFFIX, tempPathFor } from './atomicWrite';
 import { adviceFor, describeError, errorCode, nodeFs, type FsLike } from './fsLike';
 import { probeImage } from './imageProbe';
 import { captionName } from './naming';
@@ -101,7 +101,7 @@ export async function runPlan(input: RunInput): Promise<RunOutcome> {
         }
         if (outcome.note) notices.push(outcome.note);
       }
-      captions.set(rec.file, await ensureCaption(outputFolder, rec, src, session.triggerWord, input.hints?.get(rec.file), fs, !!input.fresh));
+      captions.set(rec.file, await ensureCaption(outputFolder, rec, src, session.triggerWord, input.hints?.get(rec.file), fs));
     } catch (err) {
       if (err instanceof StageFailure || input.signal?.aborted) throw err;
       throw new StageFailure(rec, err);
@@ -243,13 +243,13 @@ export async function sha256(path: string, fs: FsLike = nodeFs): Promise<string>
   return h.digest('hex');
 }
 
-/** Writes the image's `.txt` unless it exists: the caption beside the source (`.txt`, else `.caption`), or the trigger word. */
-async function ensureCaption(outputFolder: string, rec: ImageRecord, src: string, trigger: string, hint: SourceHint | undefined, fs: FsLike, fresh: boolean): Promise<string> {
+/**
+ * Writes the image's `.txt`: the caption beside the source (`.txt`, else `.caption`), or the trigger word alone.
+ * A pending image's `.txt` is always rewritten, so a half-written one from a killed run cannot survive; it is
+ * written in place (no temp file): nobody has edited it yet, since a dataset opens only once its staging is done.
+ */
+async function ensureCaption(outputFolder: string, rec: ImageRecord, src: string, trigger: string, hint: SourceHint | undefined, fs: FsLike): Promise<string> {
   const txt = join(outputFolder, captionName(rec.file));
-  if (!fresh) {
-    const existing = await fs.readFile(txt, 'utf8').catch((err) => (errorCode(err) === 'ENOENT' ? undefined : Promise.reject(err)));
-    if (existing !== undefined) return existing;
-  }
   let text: string | undefined;
   const candidates = hint ? (hint.caption ? [hint.caption] : []) : sourceCaptionPaths(src);
   for (const c of candidates) {
@@ -257,7 +257,7 @@ async function ensureCaption(outputFolder: string, rec: ImageRecord, src: string
     if (text !== undefined) break;
   }
   text ??= initialCaption(trigger);
-  await writeFileAtomic(txt, text, fs, { fsync: false });
+  await fs.writeFile(txt, text);
   return text;
 }
 
