@@ -83,7 +83,7 @@ async function runUiTests() {
   const registry = mkdtempSync(join(tmpdir(), 'lora-it-reg-'));
   const args = [
     join(REPO_ROOT, 'node_modules/mocha/bin/mocha.js'),
-    '--ui', 'bdd', '--reporter', 'spec', '--timeout', '180000', '--slow', '30000', '--exit',
+    '--ui', 'bdd', '--reporter', 'spec', '--timeout', '180000', '--slow', '30000', '--exit', '--forbid-only',
     ...(grep ? ['--grep', grep] : []),
     'test/integration/ui/**/*.test.mjs',
   ];

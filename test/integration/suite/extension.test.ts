@@ -1,7 +1,7 @@
 /** Smoke tests run inside the real VS Code extension host: the manifest and activation are wired up. */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, waitFor } from './helpers';
+import { activateExtension, EXTENSION_ID, waitFor } from './helpers';
 
 describe('extension (in a real VS Code extension host)', () => {
   it('is loaded in development mode from the repo', () => {
@@ -18,7 +18,9 @@ describe('extension (in a real VS Code extension host)', () => {
     await waitFor(() => ext.isActive, { timeout: 20_000, what: 'the extension to activate on loraTagger.startTagging' });
   });
 
-  it('registers both commands', async () => {
+  it('registers both commands once active', async () => {
+    // getCommands lists only commands registered by an active extension, so activate it here too (tests run alone with --grep).
+    await activateExtension();
     const all = await vscode.commands.getCommands(true);
     assert.ok(all.includes('loraTagger.startTagging'), 'loraTagger.startTagging is not registered');
     assert.ok(all.includes('loraTagger.resumeTagging'), 'loraTagger.resumeTagging is not registered');

@@ -1,8 +1,10 @@
 /**
  * Helpers for tests that run inside the VS Code extension host (test/integration/suite/**\/*.test.ts).
+ * Mocha BDD (describe/it), 60 s timeout. The window's workspace folder (workspaceFolders[0]) is a fresh temp
+ * folder holding images/gen_1.png … gen_3.png; tests that change files should work on their own temp copies.
  *
  *   EXTENSION_ID                       'lora-dataset-tagger.lora-dataset-tagger'
- *   activateExtension()                activates it (through its command, as a user would) and returns it
+ *   activateExtension()                activates it (Extension.activate) and returns it
  *   repoRoot()                         the extension's folder (the repo, in development mode)
  *   realImagesDir()                    ../shared/fixtures/real-images, or undefined when absent
  *   skipWithoutRealImages(ctx)         in a mocha `function ()` body: prints why and skips when absent
@@ -20,7 +22,7 @@ import { writeImage } from '../../../scripts/lib/makeImages.mjs';
 
 export const EXTENSION_ID = 'lora-dataset-tagger.lora-dataset-tagger';
 
-/** Activates the extension by running its resume command's activation event, and returns it. */
+/** Activates the extension and returns it. */
 export async function activateExtension(): Promise<vscode.Extension<unknown>> {
   const ext = vscode.extensions.getExtension(EXTENSION_ID);
   if (!ext) throw new Error(`Extension ${EXTENSION_ID} is not loaded: is extensionDevelopmentPath the repo root?`);

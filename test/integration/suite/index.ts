@@ -9,7 +9,7 @@ import Mocha from 'mocha';
 
 /** Runs out/integration/suite/**\/*.test.js; rejects when any test fails. */
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000, slow: 5_000 });
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000, slow: 5_000, forbidOnly: true });
   const dir = path.join(__dirname, 'suite');
   const grep = process.env.LORA_TEST_GREP;
   if (grep) mocha.grep(grep);
