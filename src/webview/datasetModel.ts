@@ -146,7 +146,9 @@ export class DatasetModel {
     const key = sort === 'recent' ? `recent:${recent.join('\u0000')}` : sort;
     const hit = this.orderCache.get(key);
     if (hit) return hit;
-    const idx = this.tags.map((_, i) => i);
+    // The trigger word is on every caption by rule and managed by the caption rules, not toggled from the palette.
+    const idx: number[] = [];
+    for (let i = 0; i < this.tags.length; i++) if (this.lower[i] !== this.triggerLower) idx.push(i);
     const lower = this.lower;
     const byName = (a: number, b: number) => (lower[a]! < lower[b]! ? -1 : lower[a]! > lower[b]! ? 1 : a - b);
     const count = (i: number) => this.counts.get(this.tags[i]!) ?? 0;

@@ -98,7 +98,7 @@ export class LoraTaggerApp extends LitElement {
     const chips = html`<caption-chips .store=${s}></caption-chips>`;
     return html`<panel-toolbar .store=${s}></panel-toolbar>
       ${s.view === 'report'
-        ? html`<div class="report"><dataset-report .dataset=${s.datasetView()} @copy-markdown=${this.onCopy}></dataset-report></div>`
+        ? html`<div class="report" @copy-markdown=${this.onCopy}>${this.renderReport()}</div>`
         : html`<div class="body">
             <image-preview .store=${s} .viewState=${this.viewState}></image-preview>
             <aside>
@@ -117,6 +117,13 @@ export class LoraTaggerApp extends LitElement {
       ${s.view === 'report' ? nothing : html`<film-strip .store=${s} .viewState=${this.viewState}></film-strip>`}
       <progress-status .store=${s}></progress-status>
       <shortcut-overlay></shortcut-overlay>`;
+  }
+
+  private renderReport() {
+    // Only once <dataset-report> is defined: before that, `.dataset` would hit HTMLElement's read-only `dataset`.
+    if (customElements.get('dataset-report')) return html`<dataset-report .dataset=${this.store?.datasetView()}></dataset-report>`;
+    void customElements.whenDefined('dataset-report').then(() => this.requestUpdate());
+    return html`<p class="muted" role="status">The dataset report is not part of this build yet.</p>`;
   }
 
   private onCopy(e: Event): void {

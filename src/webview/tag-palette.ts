@@ -93,6 +93,7 @@ export class TagPalette extends LitElement {
   private focusRow = -1;
   private refocus = false;
   private rowsKey = '';
+  private stableKey = '';
   /** Palette rows: a tag index (>= 0), or a header as -(its index in `headers`) - 1. */
   private rows: number[] = [];
   private headers: Header[] = [];
@@ -168,6 +169,10 @@ export class TagPalette extends LitElement {
     }
     const key = `${q}\u0000${this.sort}\u0000${this.group}\u0000${m.version}\u0000${this.sort === 'recent' ? s.recent.join(',') : ''}\u0000${s.listsRevision}`;
     if (key === this.rowsKey) return this.rows;
+    // While the keyboard is in the list, a toggle must not re-sort rows under the focused entry (counts still update).
+    const stableKey = `${q}\u0000${this.sort}\u0000${this.group}\u0000${s.index}`;
+    if (stableKey === this.stableKey && this.renderRoot.querySelector('.viewport')?.matches(':focus-within')) return this.rows;
+    this.stableKey = stableKey;
     this.rowsKey = key;
     if (this.group && s.categories.length) {
       // Category tags not yet in the dataset still belong in the palette, so they can be clicked.

@@ -35,8 +35,8 @@ describe('tag palette', function () {
     assert.equal(byTag.smile, 3);
     assert.equal(byTag['red hair'], 1);
     assert.equal(byTag['looking at viewer'], 0);
-    assert.equal(byTag.ohwx, 4);
-    assert.deepEqual(e.slice(0, 2).map((x) => x.tag), ['ohwx', 'smile']);
+    assert.equal(byTag.ohwx, undefined, 'the trigger word is managed by the caption rules, not listed');
+    assert.deepEqual(e.slice(0, 2).map((x) => x.tag), ['smile', 'blue eyes']);
     assert.ok(e.find((x) => x.tag === 'red hair').pressed, 'tags on the current image are marked pressed');
   });
 

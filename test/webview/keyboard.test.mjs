@@ -1,0 +1,104 @@
+// A whole tagging pass with the keyboard only, the shortcut overlay, and every control reachable with Tab.
+import assert from 'node:assert/strict';
+import { open, assertNoCspViolations } from './context.mjs';
+import { waitPosted, posted } from './harness.mjs';
+
+/** The accessible name (or role) of the deepest focused element. */
+const focused = (p) =>
+  p.evaluate(() => {
+    let el = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    return el?.getAttribute('aria-label') ?? el?.closest?.('[aria-label]')?.getAttribute('aria-label') ?? el?.tagName;
+  });
+
+describe('keyboard only', function () {
+  let p;
+  afterEach(async () => {
+    if (p) {
+      await assertNoCspViolations(p);
+      await p.context().close();
+    }
+    p = undefined;
+  });
+
+  it('tags, navigates and flags images without a mouse', async () => {
+    p = await open(['ohwx', 'ohwx, smile', '', 'ohwx'], { knownTags: ['smile', 'red hair', 'blue eyes'] });
+    await p.keyboard.press('Alt+Shift+a');
+    assert.equal(await focused(p), 'Add tag');
+    await p.keyboard.type('red hair, freckles');
+    await p.keyboard.press('Enter');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, red hair, freckles');
+    await p.keyboard.press('Alt+Shift+t');
+    assert.equal(await focused(p), 'Filter tags');
+    await p.keyboard.type('smi');
+    await p.keyboard.press('Enter');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, red hair, freckles, smile');
+    // Into the palette with ↓, toggle the focused entry with Space, pin it with P.
+    await p.keyboard.press('Escape');
+    await p.keyboard.press('ArrowDown');
+    const tag = await focused(p);
+    await p.keyboard.press('Space');
+    await waitPosted(p, 'caption/update', (m) => m.text.split(', ').includes(tag) !== 'ohwx, red hair, freckles, smile'.split(', ').includes(tag));
+    await p.keyboard.press('p');
+    await waitPosted(p, 'tags/pin', (m) => m.tag === tag && m.pinned);
+    await p.keyboard.press('Alt+Shift+f');
+    await waitPosted(p, 'image/flags', (m) => m.favourite === true && m.file === 'test_0001.png');
+    await p.keyboard.press('Alt+ArrowRight');
+    await waitPosted(p, 'image/select', (m) => m.file === 'test_0002.png');
+    await p.keyboard.press('Alt+Shift+ArrowRight');
+    await waitPosted(p, 'image/select', (m) => m.file === 'test_0003.png');
+    await p.keyboard.press('Alt+1');
+    await waitPosted(p, 'caption/update', (m) => m.file === 'test_0003.png' && m.text === `ohwx, ${tag}`);
+    await p.keyboard.press('Alt+Shift+k');
+    await waitPosted(p, 'image/flags', (m) => m.skipped === true && m.file === 'test_0003.png');
+    await p.keyboard.press('Alt+Shift+g');
+    assert.equal(await focused(p), 'Go to image number');
+    await p.keyboard.type('4');
+    await p.keyboard.press('Enter');
+    await waitPosted(p, 'image/select', (m) => m.file === 'test_0004.png');
+    // Chips: focus the list, remove the trigger-less last chip with Delete.
+    await p.getByRole('listitem', { name: 'ohwx' }).focus();
+    await p.keyboard.press('Delete');
+    await waitPosted(p, 'caption/update', (m) => m.file === 'test_0004.png' && m.text === '');
+    const kinds = new Set((await posted(p)).map((b) => b.type));
+    assert.ok(['caption/update', 'image/select', 'image/flags', 'tags/pin', 'tags/used'].every((k) => kinds.has(k)));
+  });
+
+  it('? and Shift+F1 open the shortcut list; Escape closes it and focus returns', async () => {
+    p = await open(['ohwx, a']);
+    await p.getByRole('button', { name: 'Next image', exact: true }).focus();
+    await p.keyboard.press('?');
+    const dialog = p.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /Next image[\s\S]*Alt\+→/);
+    await p.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await focused(p), 'Next image');
+    // In a text field, ? is text.
+    await p.getByRole('textbox', { name: 'Add tag', exact: true }).focus();
+    await p.keyboard.press('?');
+    assert.equal(await dialog.isVisible(), false);
+    await p.keyboard.press('Shift+F1');
+    await dialog.waitFor();
+  });
+
+  it('reaches every named control with Tab', async () => {
+    p = await open(['ohwx, a, b'], { knownTags: ['a', 'b', 'c'] });
+    await p.locator('body').click({ position: { x: 2, y: 2 } });
+    const seen = new Set();
+    for (let i = 0; i < 60; i++) {
+      await p.keyboard.press('Tab');
+      seen.add(await focused(p));
+    }
+    for (const name of ['Previous image', 'Next image', 'Next untagged image', 'Go to image number', 'Favourite', 'Caption text', 'Add tag', 'Filter tags', 'Sort tags', 'ohwx']) {
+      assert.ok(seen.has(name), `${name} not reached; reached: ${[...seen].join(', ')}`);
+    }
+    assert.ok([...seen].some((n) => /^1: test_0001/.test(n)), 'the current filmstrip thumbnail is reachable');
+  });
+
+  it('tooltips name the shortcut', async () => {
+    p = await open(['ohwx']);
+    const title = await p.locator('panel-toolbar vscode-toolbar-button[label="Next image"]').getAttribute('title');
+    assert.equal(title, 'Next image (Alt+→)');
+  });
+});
