@@ -31,7 +31,10 @@ function unzipTest(zip: string): void {
 describe('exportZip', () => {
   let dir: string;
   beforeEach(() => (dir = tempDir()));
-  afterEach(() => cleanup(dir));
+  afterEach(function () {
+    this.timeout(60_000);
+    cleanup(dir);
+  });
 
   it('writes each included image and its caption at the zip root, byte for byte, images stored', async () => {
     const { out, include } = makeDataset(dir);
