@@ -36,7 +36,7 @@ export class LoraTaggerApp extends LitElement {
   static override styles = [
     baseStyles,
     css`
-      :host { display: grid; grid-template-rows: auto 1fr auto auto; height: 100vh; overflow: hidden; background: var(--vscode-editor-background); }
+      :host { display: grid; grid-template-rows: auto minmax(0, 1fr) auto auto; height: 100vh; overflow: hidden; background: var(--vscode-editor-background); }
       panel-toolbar { border-bottom: 1px solid var(--vscode-panel-border, transparent); }
       .body {
         display: grid;

@@ -15,7 +15,7 @@ const page = new CSSStyleSheet();
 page.replaceSync(`
   html, body { height: 100%; margin: 0; padding: 0; overflow: hidden; }
   body { background: var(--vscode-editor-background); color: var(--vscode-foreground); }
-  lora-tagger-app { display: block; height: 100%; }
+  lora-tagger-app { height: 100%; }
 `);
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, page];
 

@@ -62,7 +62,18 @@ export const dark = {
   '--vscode-scrollbarSlider-background': 'rgba(121, 121, 121, 0.4)',
   '--vscode-scrollbarSlider-hoverBackground': 'rgba(100, 100, 100, 0.7)',
   '--vscode-settings-textInputBackground': '#313131',
+  '--vscode-settings-textInputForeground': '#cccccc',
+  '--vscode-settings-textInputBorder': '#3c3c3c',
   '--vscode-settings-dropdownBackground': '#313131',
+  '--vscode-settings-dropdownForeground': '#cccccc',
+  '--vscode-settings-dropdownBorder': '#3c3c3c',
+  '--vscode-settings-dropdownListBorder': '#454545',
+  '--vscode-settings-checkboxBackground': '#313131',
+  '--vscode-settings-checkboxForeground': '#cccccc',
+  '--vscode-settings-checkboxBorder': '#3c3c3c',
+  '--vscode-settings-headerBorder': '#2b2b2b',
+  '--vscode-list-focusHighlightForeground': '#2aaaff',
+  '--vscode-list-inactiveSelectionForeground': '#cccccc',
 };
 
 export const light = {
@@ -120,7 +131,18 @@ export const light = {
   '--vscode-scrollbarSlider-background': 'rgba(100, 100, 100, 0.4)',
   '--vscode-scrollbarSlider-hoverBackground': 'rgba(100, 100, 100, 0.7)',
   '--vscode-settings-textInputBackground': '#ffffff',
+  '--vscode-settings-textInputForeground': '#3b3b3b',
+  '--vscode-settings-textInputBorder': '#cecece',
   '--vscode-settings-dropdownBackground': '#ffffff',
+  '--vscode-settings-dropdownForeground': '#3b3b3b',
+  '--vscode-settings-dropdownBorder': '#cecece',
+  '--vscode-settings-dropdownListBorder': '#c8c8c8',
+  '--vscode-settings-checkboxBackground': '#f8f8f8',
+  '--vscode-settings-checkboxForeground': '#3b3b3b',
+  '--vscode-settings-checkboxBorder': '#cecece',
+  '--vscode-settings-headerBorder': '#e5e5e5',
+  '--vscode-list-focusHighlightForeground': '#0066bf',
+  '--vscode-list-inactiveSelectionForeground': '#3b3b3b',
 };
 
 /** The theme as a stylesheet (served as a file: the page's CSP allows styles from 'self' only). */

@@ -1,0 +1,60 @@
+// Screenshots of the panel in VS Code's Default Light Modern and Default Dark Modern colours, for review and the README.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { harness, assertNoCspViolations } from './context.mjs';
+import { datasetView, imageView, openPanel, repoRoot } from './harness.mjs';
+
+const captions = [
+  'ohwx, woman, red hair, freckles, smile, looking at viewer, outdoors, sunlight',
+  'ohwx, woman, red hair, green dress, standing, beach, dusk',
+  '',
+  'ohwx, woman, close-up, portrait, blue eyes, soft lighting',
+  'ohwx, woman, red hair, sitting, cafe, coffee cup, window light',
+  '',
+  'ohwx, woman, full body, walking, city street, night, neon lights',
+  'ohwx, woman, red hair, smile, looking at viewer',
+];
+
+describe('screenshots', function () {
+  for (const theme of ['light', 'dark']) {
+    it(`saves the panel in the ${theme} theme`, async () => {
+      const { browser, server } = harness();
+      const ims = [];
+      for (let i = 0; i < 40; i++) {
+        ims.push(imageView(`ohwx_${String(i + 1).padStart(4, '0')}.png`, i === 0 ? '/img/big.jpg' : `/img/img_${(i % 6) + 1}.png`, captions[i % captions.length], { width: i === 0 ? 1600 : 336, height: i === 0 ? 1200 : 240, favourite: i === 4, nsfw: false }));
+      }
+      const known = [...new Set(captions.flatMap((c) => c.split(', ').filter(Boolean)))].filter((t) => t !== 'ohwx');
+      const p = await openPanel(
+        browser,
+        server,
+        datasetView(ims, {
+          title: 'ohwx woman — 40 images',
+          knownTags: [...known, 'long hair', 'short hair', 'glasses', 'hat', 'jacket'],
+          pinnedTags: ['smile', 'looking at viewer', 'red hair'],
+          recentTags: ['freckles', 'sunlight', 'outdoors', 'woman'],
+        }),
+        { theme, viewport: { width: 1280, height: 800 } },
+      );
+      try {
+        await p.evaluate(() => window.__send({ type: 'status', kind: 'saved', message: 'Saved ohwx_0001.txt at 14:02:11' }));
+        await p.getByRole('textbox', { name: 'Filter tags', exact: true }).fill('hai');
+        await p.evaluate(async () => {
+          await document.fonts.ready;
+          const app = document.querySelector('lora-tagger-app');
+          await app.shadowRoot.querySelector('image-preview').image.decode();
+          const strip = app.shadowRoot.querySelector('film-strip');
+          await Promise.all([...strip.shadowRoot.querySelectorAll('img')].map((i) => i.decode().catch(() => undefined)));
+        });
+        await p.waitForTimeout(200);
+        const file = join(repoRoot, '.test-artifacts', 'screenshots', `webview-${theme}.png`);
+        await p.screenshot({ path: file });
+        assert.ok(existsSync(file) && statSync(file).size > 10_000);
+        console.log(`      ${file}`);
+        await assertNoCspViolations(p);
+      } finally {
+        await p.context().close();
+      }
+    });
+  }
+});
