@@ -114,7 +114,7 @@ async function planImages(source: string, output: string, opts: StageOptions, pr
   const scan = await scanFolder(source, { includeSubfolders: opts.includeSubfolders, extensions: opts.extensions, outputFolder: output, fs });
   const skipped = [...scan.skipped];
   const probes = await mapLimit(scan.candidates, 16, async (c) => ({ c, p: await probeImage(c.path, fs) }));
-  const good: { rel: string; ext: string; p: Extract<Awaited<ReturnType<typeof probeImage>>, { ok: true }>; caption: string | null }[] = [];
+  const good: { rel: string; ext: string; p: Extract<Awaited<ReturnType<typeof probeImage>>, { ok: true }>; caption: string | null; viaLink: boolean }[] = [];
   for (const { c, p } of probes) {
     if (!p.ok) {
       skipped.push({ file: c.rel, reason: p.reason });
@@ -128,13 +128,13 @@ async function planImages(source: string, output: string, opts: StageOptions, pr
     }
     if (ext !== c.ext) notices.push(`${c.rel} is really a ${formatName(p.format)} image: it is staged with the .${ext} extension.`);
     if (p.size >= LARGE_IMAGE_BYTES) notices.push(`${c.rel} is ${Math.round(p.size / 2 ** 20)} MB: it was staged, but CivitAI and most trainers refuse or shrink images this large; consider resizing it.`);
-    good.push({ rel: c.rel, ext, p, caption: c.caption });
+    good.push({ rel: c.rel, ext, p, caption: c.caption, viaLink: c.viaLink });
   }
   const width = numberWidth(firstNumber + good.length - 1);
   const hints = new Map<string, SourceHint>();
   const records = good.map((g, i): ImageRecord => {
     const file = stagedName(prefix, firstNumber + i, width, g.ext);
-    hints.set(file, { mtimeMs: g.p.mtimeMs, caption: g.caption });
+    hints.set(file, { mtimeMs: g.p.mtimeMs, caption: g.caption, viaLink: g.viaLink });
     return {
       file,
       source: g.rel,

@@ -22,6 +22,8 @@ export const STAGING_CONCURRENCY = 8;
 /** What the plan knows about a source from the scan (saves a look-up per file on a fresh run). */
 export interface SourceHint {
   mtimeMs: number;
+  /** Reached through a symbolic link: copied, never moved. */
+  viaLink: boolean;
   /** Absolute path of the caption beside the source, null when there is none. */
   caption: string | null;
 }
@@ -144,26 +146,40 @@ export async function runPlan(input: RunInput): Promise<RunOutcome> {
 
 /** Puts one image in place; returns a skip reason when the source is gone or no longer an image. */
 async function placeImage(src: string, final: string, rec: ImageRecord, mode: 'copy' | 'move', hint: SourceHint | undefined, fs: FsLike): Promise<{ note?: string } | string> {
-  let lst;
-  try {
-    lst = await fs.lstat(src);
-  } catch (err) {
-    if (errorCode(err) === 'ENOENT') return 'deleted while staging (it was in the plan but is gone now)';
-    throw err;
-  }
+  const gone = 'deleted while staging (it was in the plan but is gone now)';
   let expectMtime = hint?.mtimeMs;
-  const st = lst.isSymbolicLink() ? await fs.stat(src) : lst;
-  if (st.size !== rec.size || (expectMtime !== undefined && st.mtimeMs !== expectMtime)) {
-    const reprobe = await reprobed(src, rec, fs);
-    if (typeof reprobe === 'string') return reprobe;
-    expectMtime = reprobe;
+  let viaLink: boolean;
+  if (hint) {
+    // Planned moments ago from a scan: skip the look-up; a change is caught by the check after the copy.
+    viaLink = hint.viaLink;
+  } else {
+    let lst;
+    try {
+      lst = await fs.lstat(src);
+    } catch (err) {
+      if (errorCode(err) === 'ENOENT') return gone;
+      throw err;
+    }
+    viaLink = lst.isSymbolicLink();
+    const st = viaLink ? await fs.stat(src) : lst;
+    if (st.size !== rec.size || (expectMtime !== undefined && st.mtimeMs !== expectMtime)) {
+      const reprobe = await reprobed(src, rec, fs);
+      if (typeof reprobe === 'string') return reprobe;
+      expectMtime = reprobe;
+    }
   }
-  if (mode === 'move' && !lst.isSymbolicLink()) {
+  if (mode === 'move' && !viaLink) {
     try {
       await fs.rename(src, final);
-      return {};
     } catch (err) {
+      if (errorCode(err) === 'ENOENT' && !(await fs.lstat(src).then(() => true, () => false))) return gone;
       if (errorCode(err) !== 'EXDEV' && errorCode(err) !== 'EPERM' && errorCode(err) !== 'EACCES') throw err;
+    }
+    if (!(await fs.lstat(src).then(() => true, () => false))) {
+      const st = await fs.stat(final);
+      // Moved already, so it stays in the dataset whatever it holds now; only its record is refreshed.
+      if (st.size !== rec.size || (expectMtime !== undefined && st.mtimeMs !== expectMtime)) await reprobed(final, rec, fs);
+      return {};
     }
   }
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -191,7 +207,7 @@ async function placeImage(src: string, final: string, rec: ImageRecord, mode: 'c
     expectMtime = reprobe;
     if (attempt === 2) return 'kept changing while it was being copied: run Start LoRA Tagging again once it is finished';
   }
-  if (mode === 'move' && !lst.isSymbolicLink()) {
+  if (mode === 'move' && !viaLink) {
     const note: string[] = [];
     await finishMove(src, final, fs, note, rec);
     return note.length ? { note: note[0]! } : {};
