@@ -1,0 +1,173 @@
+/**
+ * `<dataset-report>`: the dataset report page. Counts, tag frequencies, resolution and aspect-ratio histograms and
+ * caption lengths (with the captions the text encoders will cut), drawn as plain SVG, coloured only with
+ * `--vscode-*` variables, and copyable as Markdown.
+ *
+ * Events: `copy-markdown` ({ detail: { text } }) from "Copy as Markdown", `show-tagging` from "Back to tagging";
+ * both bubble and cross shadow roots. No inline `style` attributes (the panel's CSP forbids them): bar lengths
+ * are SVG attributes.
+ */
+import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import type { DatasetView } from '../shared/protocol';
+import { buildReport, reportToMarkdown, CLIP_TOKEN_LIMIT, T5_TOKEN_LIMIT, type Bucket, type Report } from '../shared/report';
+import { baseStyles } from './styles';
+
+/** Width of a chart's drawing, in SVG user units (the SVG scales to its box). */
+const CHART_W = 480;
+const LABEL_W = 150;
+const COUNT_W = 48;
+const ROW_H = 20;
+/** Tags listed as "used once" before "and N more". */
+const ONCE_SHOWN = 200;
+
+/** The dataset report page. */
+export class DatasetReport extends LitElement {
+  static override properties = { dataset: { attribute: false } };
+  static override styles = [
+    baseStyles,
+    css`
+      :host { display: block; overflow: auto; padding: 8px 16px 24px; max-width: 900px; }
+      header { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
+      h2 { font-size: 1.3em; margin: 8px auto 8px 0; font-weight: 600; }
+      h3 { font-size: 1.1em; margin: 20px 0 6px; font-weight: 600; }
+      .stats { display: flex; gap: 16px; flex-wrap: wrap; margin: 8px 0; padding: 0; }
+      .stats div { display: flex; flex-direction: column-reverse; min-width: 80px; padding: 6px 10px;
+        border: 1px solid var(--vscode-widget-border, var(--vscode-contrastBorder, transparent)); border-radius: 4px;
+        background: var(--vscode-editorWidget-background); }
+      .stats dd { margin: 0; font-size: 1.6em; font-variant-numeric: tabular-nums; }
+      .stats dt { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
+      figure { margin: 4px 0 12px; }
+      figcaption { color: var(--vscode-descriptionForeground); margin-bottom: 4px; }
+      svg { display: block; width: 100%; max-width: ${CHART_W}px; height: auto; overflow: visible; }
+      .bar { fill: var(--vscode-charts-blue, var(--vscode-progressBar-background)); }
+      .bar.warn { fill: var(--vscode-charts-orange, var(--vscode-editorWarning-foreground)); }
+      .track { fill: var(--vscode-editorWidget-background, transparent); }
+      text { fill: var(--vscode-foreground); font-size: 12px; font-family: var(--vscode-font-family); }
+      text.count { fill: var(--vscode-descriptionForeground); font-variant-numeric: tabular-nums; }
+      table { border-collapse: collapse; margin: 4px 0; }
+      th, td { text-align: left; padding: 2px 12px 2px 0; border-bottom: 1px solid var(--vscode-widget-border, transparent); }
+      td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+      .once { line-height: 1.6; }
+      .note { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
+      .cut { color: var(--vscode-editorWarning-foreground); }
+    `,
+  ];
+
+  /**
+   * The dataset to report on (a DatasetView; set it as a property). The name shadows HTMLElement.dataset, which this
+   * element never uses; the type keeps DOMStringMap in it only so the class stays a valid HTMLElement for TypeScript.
+   */
+  declare dataset: DOMStringMap & Partial<DatasetView>;
+
+  private report: Report | undefined;
+
+  protected override willUpdate(changed: PropertyValues): void {
+    if (changed.has('dataset')) this.report = this.data ? buildReport(this.data) : undefined;
+  }
+
+  private get data(): DatasetView | undefined {
+    return this.dataset as unknown as DatasetView | undefined;
+  }
+
+  override render() {
+    const r = this.report;
+    if (!r) return html`<p class="muted" role="status">No dataset loaded.</p>`;
+    const c = r.counts;
+    return html`<header>
+        <h2>Dataset report${this.data?.title ? `: ${this.data.title}` : ''}</h2>
+        <vscode-button secondary @click=${this.onBack}>Back to tagging</vscode-button>
+        <vscode-button @click=${this.onCopy}>Copy as Markdown</vscode-button>
+      </header>
+      <dl class="stats" aria-label="Image counts">
+        <div><dt>Images</dt><dd>${c.images}</dd></div>
+        <div><dt>Tagged</dt><dd>${c.tagged}</dd></div>
+        <div><dt>Untagged</dt><dd>${c.untagged}</dd></div>
+        <div><dt>Skipped</dt><dd>${c.skipped}</dd></div>
+      </dl>
+      <p class="note">Statistics below cover the ${r.exported} images that will be exported (skipped ones left out).</p>
+
+      <h3>Tags</h3>
+      <p>${r.tags.distinct} distinct tags, the trigger word left out.</p>
+      ${r.tags.top.length
+        ? this.chart('Most used tags', 'Images using each of the most used tags', r.tags.top.map((t) => ({ label: t.tag, count: t.count })))
+        : html`<p class="muted">No tags yet.</p>`}
+      ${this.renderUsedOnce(r)}
+
+      <h3>Resolutions</h3>
+      ${this.chart('Images by longest side, in pixels. Under 256 px is upscaled; over 2048 px is downscaled.', 'Images by longest side in pixels', r.resolutions, (b) => b.label === '< 256' || b.label === '> 2048')}
+
+      <h3>Aspect ratios</h3>
+      ${this.chart('Images by nearest aspect ratio (width:height)', 'Images by nearest aspect ratio', r.aspectRatios)}
+
+      <h3>Caption lengths</h3>
+      <p>Words per caption: min ${r.captions.minWords}, median ${r.captions.medianWords}, max ${r.captions.maxWords}${r.captions.empty ? html`; <span class="cut">${r.captions.empty} empty</span>` : nothing}.</p>
+      ${this.chart('Captions by length in words', 'Captions by length in words', r.captions.lengths)}
+      ${this.renderCut(`Cut by CLIP (over ${CLIP_TOKEN_LIMIT} tokens)`, r.captions.overClip, CLIP_TOKEN_LIMIT)}
+      ${this.renderCut(`Cut by T5 (over ${T5_TOKEN_LIMIT} tokens)`, r.captions.overT5, T5_TOKEN_LIMIT)}
+      <p class="note">Token counts are estimates (about 1.3 tokens per word, plus punctuation and digits), not a tokenizer run.</p>`;
+  }
+
+  /** A horizontal bar chart: one row per bucket, its values also in the accessible name. */
+  private chart(caption: string, name: string, buckets: readonly Bucket[], warn?: (b: Bucket) => boolean) {
+    const max = Math.max(1, ...buckets.map((b) => b.count));
+    const barMax = CHART_W - LABEL_W - COUNT_W;
+    const label = `${name}: ${buckets.map((b) => `${b.label} ${b.count}`).join(', ')}`;
+    const h = buckets.length * ROW_H;
+    return html`<figure>
+      <figcaption>${caption}</figcaption>
+      <svg viewBox="0 0 ${CHART_W} ${h}" role="img" aria-label=${label}>
+        ${buckets.map((b, i) => {
+          const y = i * ROW_H;
+          const w = b.count ? Math.max(2, (b.count / max) * barMax) : 0;
+          return svg`<g>
+            <title>${b.label}: ${b.count}</title>
+            <text x=${LABEL_W - 8} y=${y + ROW_H / 2} text-anchor="end" dominant-baseline="middle">${truncate(b.label, 22)}</text>
+            <rect class="track" x=${LABEL_W} y=${y + 3} width=${barMax} height=${ROW_H - 6} rx="2"></rect>
+            <rect class=${warn?.(b) && b.count ? 'bar warn' : 'bar'} x=${LABEL_W} y=${y + 3} width=${w} height=${ROW_H - 6} rx="2"></rect>
+            <text class="count" x=${LABEL_W + barMax + 6} y=${y + ROW_H / 2} dominant-baseline="middle">${b.count}</text>
+          </g>`;
+        })}
+      </svg>
+    </figure>`;
+  }
+
+  private renderUsedOnce(r: Report) {
+    const once = r.tags.usedOnce;
+    if (!once.length) return html`<p class="muted">No tag is used on one image only.</p>`;
+    const more = once.length - ONCE_SHOWN;
+    return html`<p class="once"><strong>Used on one image only (${once.length}):</strong> ${once.slice(0, ONCE_SHOWN).join(', ')}${more > 0 ? ` and ${more} more` : ''}.</p>`;
+  }
+
+  private renderCut(title: string, list: Report['captions']['overClip'], limit: number) {
+    if (!list.length) return html`<p>${title}: <span class="muted">none, every caption fits ${limit} tokens.</span></p>`;
+    return html`<table aria-label=${title}>
+      <caption class="cut">${title}: ${list.length} caption${list.length === 1 ? '' : 's'}</caption>
+      <thead><tr><th scope="col">Caption</th><th scope="col" class="num">Words</th><th scope="col" class="num">Est. CLIP tokens</th><th scope="col" class="num">Est. T5 tokens</th></tr></thead>
+      <tbody>
+        ${list.map((m) => html`<tr><td>${m.file}</td><td class="num">${m.words}</td><td class="num">${m.clipTokens}</td><td class="num">${m.t5Tokens}</td></tr>`)}
+      </tbody>
+    </table>`;
+  }
+
+  private onCopy(): void {
+    if (!this.report) return;
+    this.dispatchEvent(new CustomEvent('copy-markdown', { detail: { text: reportToMarkdown(this.report) }, bubbles: true, composed: true }));
+  }
+
+  private onBack(): void {
+    this.dispatchEvent(new CustomEvent('show-tagging', { bubbles: true, composed: true }));
+  }
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+customElements.define('dataset-report', DatasetReport);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'dataset-report': DatasetReport;
+  }
+}
