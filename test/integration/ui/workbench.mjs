@@ -195,9 +195,17 @@ export class Workbench {
     const deadline = Date.now() + timeout;
     for (;;) {
       const menu = await this.#openContextMenu(pathInFolder);
-      const item = menu.getByRole('menuitem', { name: entry, exact: true });
-      if (await item.count()) {
-        await item.first().click();
+      // Matched on the visible label: an entry's accessible name also carries its keybinding ("Find in Folder... Shift+Alt+F").
+      const items = menu.getByRole('menuitem');
+      const at = (await items.allInnerTexts()).map((t) => t.split('\n')[0].trim()).indexOf(entry);
+      if (at >= 0) {
+        const item = items.nth(at);
+        // VS Code's menu ignores a mouse-up that comes right after it opened (so the right-click's own release
+        // cannot pick an entry), and Playwright would click at once: hover, pause as a person does, then click.
+        await item.hover();
+        await sleep(400);
+        await item.click({ delay: 60 });
+        await menu.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
         return;
       }
       await this.page.keyboard.press('Escape');
