@@ -34,6 +34,8 @@ export async function startTagging(
   folderArg?: unknown,
   rawOptions?: unknown,
 ): Promise<StartResult | undefined> {
+  // From the Explorer's context menu the second argument is the array of selected resources, not options.
+  if (Array.isArray(rawOptions)) rawOptions = undefined;
   const batch = rawOptions !== undefined && rawOptions !== null;
   try {
     const { openPanel, options } = parseBatchOptions(rawOptions);
