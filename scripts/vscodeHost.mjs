@@ -218,7 +218,19 @@ export function workbenchUrl(port, { folder, extensionDevelopmentPath, extension
  * `settings` are merged over quiet defaults into User/settings.json (e.g. { 'workbench.colorTheme': 'Default Light Modern' }).
  * `port` defaults to a free one; `verbose` echoes the server's own output.
  */
-export async function startServer({ folder, extensionDevelopmentPath = REPO_ROOT, extensionTestsPath, env = {}, settings = {}, port: wantedPort, verbose = false, readyTimeoutMs = 60000 } = {}) {
+export async function startServer(opts = {}) {
+  // A free port can be taken by someone else between freePort() and code-server's bind: try another one.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerOnce(opts);
+    } catch (err) {
+      if (opts.port || attempt >= 3 || !/EADDRINUSE/.test(String(err?.message))) throw err;
+      log(`port taken before code-server could bind it; retrying on another (attempt ${attempt + 1})`);
+    }
+  }
+}
+
+async function startServerOnce({ folder, extensionDevelopmentPath = REPO_ROOT, extensionTestsPath, env = {}, settings = {}, port: wantedPort, verbose = false, readyTimeoutMs = 60000 } = {}) {
   if (!codeServerOk() || !nodeOk()) throw new Error('The VS Code host is not installed: call ensureHost() first (or run `npm start` once).');
   const tmp = mkdtempSync(join(tmpdir(), 'lora-vscode-'));
   const d = (n) => { const p = join(tmp, n); mkdirSync(p, { recursive: true }); return p; };

@@ -22,14 +22,17 @@ export function suiteFiles() {
     .sort();
 }
 
-/** Bundles the runner and every suite file into out/integration/; returns the runner's path. */
-export async function buildSuite() {
-  rmSync(OUT_DIR, { recursive: true, force: true });
+/**
+ * Bundles the runner and every suite file into `outDir` (default out/integration/); returns the runner's path.
+ * The folder must sit inside the repo so the runner's require('mocha') finds node_modules.
+ */
+export async function buildSuite(outDir = OUT_DIR) {
+  rmSync(outDir, { recursive: true, force: true });
   const entryPoints = { index: join(SUITE_DIR, 'index.ts') };
   for (const f of suiteFiles()) entryPoints[join('suite', f.replace(/\.ts$/, ''))] = join(SUITE_DIR, f);
   await esbuild.build({
     entryPoints,
-    outdir: OUT_DIR,
+    outdir: outDir,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -38,7 +41,7 @@ export async function buildSuite() {
     external: ['vscode', 'mocha'],
     logLevel: 'warning',
   });
-  return join(OUT_DIR, 'index.js');
+  return join(outDir, 'index.js');
 }
 
 /**

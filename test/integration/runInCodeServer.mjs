@@ -1,6 +1,6 @@
 // `npm run test:integration`: runs the integration tests in a real VS Code (code-server's web workbench, see
 // scripts/vscodeHost.mjs) with nothing downloaded but npm and Debian packages.
-//   1. the extension-host suite: test/integration/suite/**/*.test.ts, bundled to out/integration/, run by mocha
+//   1. the extension-host suite: test/integration/suite/**/*.test.ts, bundled to out/integration-run-<pid>/, run by mocha
 //      INSIDE the VS Code extension host; its output is streamed here through the workbench's smoke-test driver
 //      (window.codeAutomationLog) and its result arrives through window.codeAutomationExit;
 //   2. the workbench UI tests: test/integration/ui/**/*.test.mjs, mocha in Node driving the workbench in headless
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { ensureHost, launchBrowser, reapRegistry, REPO_ROOT, startServer } from '../../scripts/vscodeHost.mjs';
-import { buildSuite, makeSuiteWorkspace, OUT_DIR, suiteFiles } from './build.mjs';
+import { buildSuite, makeSuiteWorkspace, suiteFiles } from './build.mjs';
 
 const LAYER_TIMEOUT_MS = 10 * 60 * 1000;
 const argv = process.argv.slice(2);
@@ -38,13 +38,15 @@ async function runHostSuite() {
     say('no test/integration/suite/**/*.test.ts files: extension-host suite skipped');
     return 0;
   }
-  await buildSuite();
+  // A folder of this run's own: engineers sharing a working tree may run the suite at the same time.
+  const outDir = join(REPO_ROOT, 'out', `integration-run-${process.pid}`);
+  await buildSuite(outDir);
   const ws = makeSuiteWorkspace();
   const t0 = Date.now();
   const server = await startServer({
     folder: ws,
     extensionDevelopmentPath: REPO_ROOT,
-    extensionTestsPath: OUT_DIR,
+    extensionTestsPath: outDir,
     env: grep ? { LORA_TEST_GREP: grep } : {},
     verbose,
   });
@@ -75,6 +77,7 @@ async function runHostSuite() {
     await browser?.close().catch(() => {});
     await server.stop();
     rmSync(ws, { recursive: true, force: true });
+    rmSync(outDir, { recursive: true, force: true });
   }
 }
 
