@@ -40,6 +40,7 @@ async function runHostSuite() {
   }
   // A folder of this run's own: engineers sharing a working tree may run the suite at the same time.
   const outDir = join(REPO_ROOT, 'out', `integration-run-${process.pid}`);
+  scratch.add(outDir);
   await buildSuite(outDir);
   const ws = makeSuiteWorkspace();
   const t0 = Date.now();
@@ -84,6 +85,7 @@ async function runHostSuite() {
 /** Runs the workbench UI tests with mocha in a child Node process; returns its exit code. */
 async function runUiTests() {
   const registry = mkdtempSync(join(tmpdir(), 'lora-it-reg-'));
+  scratch.add(registry);
   const args = [
     join(REPO_ROOT, 'node_modules/mocha/bin/mocha.js'),
     '--ui', 'bdd', '--reporter', 'spec', '--timeout', '180000', '--slow', '30000', '--exit', '--forbid-only',
@@ -115,6 +117,11 @@ async function runUiTests() {
 }
 
 let current;
+// Folders this run made (the suite bundle, the UI tests' server registry), removed however the run ends.
+const scratch = new Set();
+process.on('exit', () => {
+  for (const d of scratch) rmSync(d, { recursive: true, force: true });
+});
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
     current?.kill('SIGTERM');
