@@ -1,5 +1,7 @@
 /** activate(): wiring only. Commands are thin; the engine lives in dataset/, the panel in panel/. */
 import * as vscode from 'vscode';
+import { checkDatasetCommand, PreflightDiagnostics } from './commands/checkDataset';
+import { exportForCivitaiCommand } from './commands/exportForCivitai';
 import { registerPanelCommands } from './commands/panelCommands';
 import { resumeTagging } from './commands/resumeTagging';
 import { startTagging } from './commands/startTagging';
@@ -17,10 +19,14 @@ export interface TaggerApi {
 export function activate(context: vscode.ExtensionContext): TaggerApi {
   panels = new PanelManager(context);
   const p = panels;
+  const diagnostics = new PreflightDiagnostics();
   context.subscriptions.push(
     p,
+    diagnostics,
     vscode.commands.registerCommand('loraTagger.startTagging', (folder?: unknown, options?: unknown) => startTagging(context, p, folder, options)),
     vscode.commands.registerCommand('loraTagger.resumeTagging', (arg?: unknown) => resumeTagging(p, arg)),
+    vscode.commands.registerCommand('loraTagger.checkDataset', (arg?: unknown, extra?: unknown) => checkDatasetCommand(p, diagnostics, arg, extra)),
+    vscode.commands.registerCommand('loraTagger.exportForCivitai', (arg?: unknown, extra?: unknown) => exportForCivitaiCommand(p, diagnostics, arg, extra)),
     ...registerPanelCommands(p),
   );
   return { panels: p };

@@ -16,6 +16,8 @@ export class PanelManager implements vscode.Disposable {
   private readonly opening = new Map<string, Promise<TaggingPanel>>();
   private readonly statusItem: vscode.StatusBarItem;
   private active: TaggingPanel | undefined;
+  /** Output folders seen this window: the Explorer offers Export/Check/Resume on them (`loraTagger.outputFolders`). */
+  private readonly outputFolders = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly context: vscode.ExtensionContext) {
@@ -101,6 +103,8 @@ export class PanelManager implements vscode.Disposable {
     });
     this.panels.set(key, tp);
     this.active = tp;
+    this.outputFolders.add(key);
+    void vscode.commands.executeCommand('setContext', 'loraTagger.outputFolders', [...this.outputFolders]);
     void this.rememberOpen();
     this.updateStatus();
     if (file) tp.reveal(file);

@@ -102,6 +102,12 @@ export class TaggingPanel implements vscode.Disposable {
     return this.sync.openBeside(file);
   }
 
+  /** Writes pending editor edits and the session now (before an export or a check reads the files). */
+  async flushAll(): Promise<void> {
+    await this.sync.flush();
+    await this.dataset.flush();
+  }
+
   /** Runs a panel action (keybinding or command). */
   runAction(action: PanelAction): void {
     this.post({ type: 'action', action });
@@ -176,15 +182,14 @@ export class TaggingPanel implements vscode.Disposable {
       case 'vocab/query':
         return this.queryVocabulary(msg.prefix, msg.limit);
       case 'command/run':
-        await vscode.commands.executeCommand(`loraTagger.${msg.command}`, vscode.Uri.file(this.dataset.outputFolder));
+        await vscode.commands.executeCommand(`loraTagger.${msg.command}`, vscode.Uri.file(this.dataset.outputFolder), { interactive: true });
         return undefined;
       case 'clipboard/write':
         await vscode.env.clipboard.writeText(msg.text);
         this.status('info', 'Copied to the clipboard.');
         return undefined;
       case 'save/flush':
-        await this.sync.flush();
-        await this.dataset.flush();
+        await this.flushAll();
         this.status('saved', `Saved ${new Date().toLocaleTimeString()}`);
         return undefined;
       default:

@@ -101,7 +101,7 @@ describe('tagging panel (host side, real VS Code)', () => {
     posted.length = 0;
     await editor.edit((b) => b.insert(editor.document.positionAt(editor.document.getText().length), ', typed in the editor'));
     const msg = await waitFor(() => posted.find((m) => m.type === 'caption/changed' && m.file === 'pan_0004.jpg'), { what: 'caption/changed from an editor edit' });
-    assert.equal(msg.type === 'caption/changed' && msg.text, 'ohwx, typed in the editor');
+    assert.equal(msg?.type === 'caption/changed' && msg.text, 'ohwx, typed in the editor');
     await waitFor(() => fs.readFileSync(path.join(out, 'pan_0004.txt'), 'utf8') === 'ohwx, typed in the editor', { what: 'the editor to autosave the caption' });
     await waitFor(() => panel.dataset.caption('pan_0004.jpg') === 'ohwx, typed in the editor', { what: 'the engine cache to follow' });
   });
@@ -110,11 +110,11 @@ describe('tagging panel (host side, real VS Code)', () => {
     posted.length = 0;
     fs.writeFileSync(path.join(out, 'pan_0005.png'.replace('.png', '.txt')), 'ohwx, written by a script');
     const msg = await waitFor(() => posted.find((m) => m.type === 'caption/changed' && m.file === 'pan_0005.png'), { what: 'caption/changed from a disk write' });
-    assert.equal(msg.type === 'caption/changed' && msg.text, 'ohwx, written by a script');
+    assert.equal(msg?.type === 'caption/changed' && msg.text, 'ohwx, written by a script');
     fs.appendFileSync(path.join(out, 'tags.txt'), '\nhand added tag\n');
     const known = await waitFor(() => posted.find((m) => m.type === 'tags/known' && m.tags.includes('hand added tag')), {
       what: 'tags/known with the hand-added tag after a tags.txt edit',
     });
-    assert.ok(known.type === 'tags/known' && known.tags.includes('written by a script'), 'tags from captions stay known');
+    assert.ok(known?.type === 'tags/known' && known.tags.includes('written by a script'), 'tags from captions stay known');
   });
 });
