@@ -109,7 +109,7 @@ export class FilmStrip extends LitElement {
     const f = s.imageFilter;
     const needsValue = f.kind === 'tag' || f.kind === 'text';
     return html`<div class="bar">
-        <vscode-single-select label="Show images" title="Which images the filmstrip and navigation show" .value=${f.kind} @change=${this.onKind}>
+        <vscode-single-select position="above" label="Show images" title="Which images the filmstrip and navigation show" .value=${f.kind} @change=${this.onKind}>
           <vscode-option value="all">All images</vscode-option>
           <vscode-option value="untagged">Untagged</vscode-option>
           <vscode-option value="favourite">Favourites</vscode-option>

@@ -48,6 +48,7 @@ export class ImagePreview extends LitElement {
   private natH = 0;
   private pan: { x: number; y: number; left: number; top: number; id: number } | undefined;
   private prefetched: HTMLImageElement[] = [];
+  private lastShown = -1;
   private resize = new ResizeObserver(() => this.layout());
 
   constructor() {
@@ -216,19 +217,33 @@ export class ImagePreview extends LitElement {
     this.stage?.classList.remove('panning');
   }
 
-  /** Starts decoding the neighbours, so the next image shows without waiting for the disk and the decoder. */
+  /** Resolves when the neighbours of the shown image are decoded (the bench waits on it). */
+  prefetchDone: Promise<void> = Promise.resolve();
+
+  /**
+   * Decodes the image the user will most likely show next (the next one, or the previous one when going backwards),
+   * so it shows from the decode cache instead of waiting a few hundred ms for the decoder on a 12-megapixel JPEG.
+   * Only one: the decode cache is small, and a second prefetch evicts the first.
+   */
   private prefetchNext(): void {
     const s = this.store;
     if (!s) return;
     const ims = s.model.images;
-    const next = [ims[s.index + 1], ims[s.index - 1]].filter((x) => x !== undefined);
-    this.prefetched = next.map((im) => {
-      const img = new Image();
-      img.decoding = 'async';
-      img.src = im.uri;
-      img.decode().catch(() => undefined);
-      return img;
-    });
+    const dir = s.index < this.lastShown ? -1 : 1;
+    this.lastShown = s.index;
+    const order = [ims[s.index + dir]].filter((x) => x !== undefined);
+    const shown = s.index;
+    this.prefetched = [];
+    this.prefetchDone = (async () => {
+      for (const im of order) {
+        if (this.store?.index !== shown) return;
+        const img = new Image();
+        img.decoding = 'async';
+        img.src = im.uri;
+        this.prefetched.push(img);
+        await img.decode().catch(() => undefined);
+      }
+    })();
   }
 }
 
