@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync, unlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync, unlinkSync, promises as fsp } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { exportZip, defaultZipPath, ExportError } from '../../../src/extension/dataset/export';
@@ -156,5 +156,51 @@ describe('exportZip', () => {
     assert.equal(readFileSync(zipPath, 'utf8'), 'old zip');
     await exportZip(out, include, zipPath);
     assert.equal((await readZip(zipPath)).length, 6);
+  });
+
+  it('on a full disk (ENOSPC mid-write) says so, names the zip, and leaves nothing', async () => {
+    const { out, include } = makeDataset(dir);
+    const zipPath = join(dir, 'full.zip');
+    const realOpen = fsp.open;
+    // Simulated full disk: the temp zip's second write fails as the kernel would report it.
+    fsp.open = (async (...args: Parameters<typeof realOpen>) => {
+      const fh = await realOpen(...args);
+      if (!String(args[0]).endsWith('.partial')) return fh;
+      let writes = 0;
+      return new Proxy(fh, {
+        get(target, prop, receiver) {
+          if (prop === 'write') {
+            return (...a: unknown[]) => {
+              if (++writes > 1) return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+              return (target.write as (...x: unknown[]) => unknown)(...a);
+            };
+          }
+          const v = Reflect.get(target, prop, receiver);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+    }) as typeof realOpen;
+    try {
+      writeFileSync(join(out, 'big_0001.png'), Buffer.alloc(3 << 20, 1));
+      await assert.rejects(
+        exportZip(out, [{ file: 'big_0001.png' }, ...include], zipPath),
+        (e: unknown) => e instanceof ExportError && e.code === 'no-space' && e.message.includes(zipPath) && /filled up.*Free some space/.test(e.message),
+      );
+    } finally {
+      fsp.open = realOpen;
+    }
+    assert.deepEqual(readdirSync(dir), ['output'], 'no zip and no temp file');
+  });
+
+  it('refuses up front when the disk has less free space than the zip needs', async () => {
+    const { out, include } = makeDataset(dir);
+    const realStatfs = fsp.statfs;
+    fsp.statfs = (async (...args: Parameters<typeof realStatfs>) => ({ ...(await realStatfs(...args)), bavail: 1, bsize: 4096 })) as typeof realStatfs;
+    try {
+      await assert.rejects(exportZip(out, include, join(dir, 'x.zip')), (e: unknown) => e instanceof ExportError && e.code === 'no-space' && /needs about/.test(e.message));
+    } finally {
+      fsp.statfs = realStatfs;
+    }
+    assert.deepEqual(readdirSync(dir), ['output']);
   });
 });
