@@ -133,8 +133,8 @@ export class TaggerStore extends EventTarget {
 
   /** Takes a whole dataset (first load or a rebuild). */
   load(ds: DatasetView): void {
-    clearTimeout(this.saveTimer);
-    this.dirty = false;
+    // A rebuild while the user was typing: send their text first, it must not be lost.
+    this.flush();
     this.base = ds;
     this.model.load(ds);
     this.title = ds.title;

@@ -26,6 +26,8 @@ interface Header {
 
 /** Row height in px (fixed, so the window is computed, not measured). */
 const ROW = 24;
+/** How long after a count change the count-sorted list re-sorts. */
+const RESORT_DELAY_MS = 400;
 /** Rows rendered beyond the visible ones on each side. */
 const OVERSCAN = 6;
 
@@ -93,7 +95,10 @@ export class TagPalette extends LitElement {
   private focusRow = -1;
   private refocus = false;
   private rowsKey = '';
-  private stableKey = '';
+  private baseKey = '';
+  private catVersion = 0;
+  private resortDue = false;
+  private resortTimer: ReturnType<typeof setTimeout> | undefined;
   /** Palette rows: a tag index (>= 0), or a header as -(its index in `headers`) - 1. */
   private rows: number[] = [];
   private headers: Header[] = [];
@@ -164,15 +169,29 @@ export class TagPalette extends LitElement {
     const q = cleanTag(this.query).toLowerCase();
     if (s.categories !== this.catRef) {
       this.catRef = s.categories;
+      this.catVersion++;
       this.catOf = new Map();
       for (const c of s.categories) for (const t of c.tags) if (!this.catOf.has(t)) this.catOf.set(t, c.name);
     }
-    const key = `${q}\u0000${this.sort}\u0000${this.group}\u0000${m.version}\u0000${this.sort === 'recent' ? s.recent.join(',') : ''}\u0000${s.listsRevision}`;
+    // Rows depend on the query, sort, grouping and tag list; counts only reorder them (count sort).
+    const base = `${q}\u0000${this.sort}\u0000${this.group}\u0000${m.tags.length}\u0000${this.sort === 'recent' ? s.recent.join(',') : ''}\u0000${this.catVersion}`;
+    const key = `${base}\u0000${m.version}`;
     if (key === this.rowsKey) return this.rows;
-    // While the keyboard is in the list, a toggle must not re-sort rows under the focused entry (counts still update).
-    const stableKey = `${q}\u0000${this.sort}\u0000${this.group}\u0000${s.index}`;
-    if (stableKey === this.stableKey && this.renderRoot.querySelector('.viewport')?.matches(':focus-within')) return this.rows;
-    this.stableKey = stableKey;
+    if (base === this.baseKey) {
+      // Only counts changed. While the keyboard is in the list, never re-sort under the focused entry; otherwise
+      // re-sort a moment later, so typing a caption does not re-sort 20,000 tags per keystroke. Counts show live.
+      if (this.renderRoot.querySelector('.viewport')?.matches(':focus-within')) return this.rows;
+      if (!this.resortDue) {
+        this.resortTimer ??= setTimeout(() => {
+          this.resortTimer = undefined;
+          this.resortDue = true;
+          this.requestUpdate();
+        }, RESORT_DELAY_MS);
+        return this.rows;
+      }
+    }
+    this.resortDue = false;
+    this.baseKey = base;
     this.rowsKey = key;
     if (this.group && s.categories.length) {
       // Category tags not yet in the dataset still belong in the palette, so they can be clicked.
@@ -235,7 +254,7 @@ export class TagPalette extends LitElement {
           : nothing}
       </div>
       <span class="sr-only" aria-live="polite">${this.query ? `${nTags} tags match` : ''}</span>
-      <div class="viewport" @scroll=${this.onScroll} @keydown=${this.onListKey}>
+      <div class="viewport" @scroll=${this.onScroll} @keydown=${this.onListKey} @focusout=${() => this.requestUpdate()}>
         <div class="spacer"></div>
         <div class="window" role="list" aria-label="Tag palette" aria-rowcount=${rows.length}>
           ${rows.length === 0

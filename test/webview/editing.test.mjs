@@ -83,6 +83,16 @@ describe('caption text, saving and navigation', function () {
     assert.deepEqual(sent.at(-1)?.text, 'ohwx, a, b');
   });
 
+  it('a dataset reload while typing sends the typed text first', async () => {
+    p = await open(['ohwx, a']);
+    await p.getByRole('textbox', { name: 'Caption text', exact: true }).focus();
+    await p.keyboard.press('End');
+    await p.keyboard.type(', b');
+    const ds = await p.evaluate(() => window.loraTagger.store.datasetView());
+    await send(p, { type: 'dataset/load', dataset: { ...ds, images: ds.images.map((im) => ({ ...im, caption: 'ohwx, a' })) } });
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a, b');
+  });
+
   it('shows a caption changed outside the panel, but never clobbers text being typed', async () => {
     p = await open(['ohwx, a', 'ohwx, b']);
     await send(p, { type: 'caption/changed', file: 'test_0001.png', text: 'ohwx, from the editor' });
