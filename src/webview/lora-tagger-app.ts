@@ -98,7 +98,7 @@ export class LoraTaggerApp extends LitElement {
     const chips = html`<caption-chips .store=${s}></caption-chips>`;
     return html`<panel-toolbar .store=${s}></panel-toolbar>
       ${s.view === 'report'
-        ? html`<div class="report" @copy-markdown=${this.onCopy}>${this.renderReport()}</div>`
+        ? html`<div class="report" @copy-markdown=${this.onCopy} @show-tagging=${() => s.setView('tagging')}>${this.renderReport()}</div>`
         : html`<div class="body">
             <image-preview .store=${s} .viewState=${this.viewState}></image-preview>
             <aside>

@@ -6,6 +6,7 @@ import { RpcEndpoint, type Envelope } from '../shared/rpc';
 import { TaggerStore } from './store';
 import { ViewStateStore } from './vscodeApi';
 import './lora-tagger-app';
+import './dataset-report';
 
 const vscode = acquireVsCodeApi();
 const viewState = new ViewStateStore(vscode);

@@ -1,7 +1,8 @@
 // The report view switch, the dataset commands, and copy-as-Markdown through the host clipboard.
 import assert from 'node:assert/strict';
 import { open, assertNoCspViolations } from './context.mjs';
-import { waitPosted, send } from './harness.mjs';
+import { join } from 'node:path';
+import { waitPosted, send, repoRoot } from './harness.mjs';
 
 describe('report view and commands', function () {
   let p;
@@ -34,6 +35,15 @@ describe('report view and commands', function () {
     await report.evaluate((el) => el.dispatchEvent(new CustomEvent('copy-markdown', { detail: { text: '# Report' }, bubbles: true, composed: true })));
     const clip = await waitPosted(p, 'clipboard/write');
     assert.equal(clip.text, '# Report');
+    if (defined) {
+      await p.getByRole('button', { name: 'Copy as Markdown', exact: true }).click();
+      const md = await waitPosted(p, 'clipboard/write', (m) => m.text !== '# Report');
+      assert.match(md.text, /\|/, 'the report as Markdown (with a table)');
+      await p.screenshot({ path: join(repoRoot, '.test-artifacts', 'screenshots', 'webview-report-dark.png') });
+      await p.getByRole('button', { name: 'Back to tagging', exact: true }).click();
+      await p.getByRole('textbox', { name: 'Caption text', exact: true }).waitFor();
+      await p.getByRole('button', { name: 'Report', exact: true }).click();
+    }
     await p.getByRole('button', { name: 'Tagging', exact: true }).click();
     await p.getByRole('textbox', { name: 'Caption text', exact: true }).waitFor();
     await send(p, { type: 'view/show', view: 'report' });
