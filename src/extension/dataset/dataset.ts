@@ -59,6 +59,7 @@ export class Dataset {
     const folder = resolvePath(outputFolder);
     const o = await openSession(folder, fs);
     const dataset = new Dataset(folder, o.session, o.captions, o.fileTags, fs, Math.min(opts.saveDelayMs ?? 1000, 1000));
+    dataset.knownCache = o.knownTags;
     return { dataset, notices: o.notices };
   }
 

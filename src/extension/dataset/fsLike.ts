@@ -2,6 +2,7 @@
  * The file-system surface the dataset engine uses: a subset of `node:fs/promises`, injectable so tests can
  * simulate a full disk, a read-only folder or a kill in the middle of a write.
  */
+import { readFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 
 /** The subset of `node:fs/promises` the engine calls; pass a wrapped one to simulate failures. */
@@ -17,6 +18,11 @@ export interface FsLike {
   readdir: typeof fsp.readdir;
   mkdir: typeof fsp.mkdir;
   realpath: typeof fsp.realpath;
+  /**
+   * Optional: when present, bulk reads of small files (the captions, on open) use it in short synchronous batches
+   * with a yield between them, 5-10x faster than one promise per file. Injected file systems usually leave it out.
+   */
+  readFileSync?: typeof readFileSync;
 }
 
 /** The real file system. */
@@ -32,7 +38,43 @@ export const nodeFs: FsLike = {
   readdir: fsp.readdir,
   mkdir: fsp.mkdir,
   realpath: fsp.realpath,
+  readFileSync,
 };
+
+/** Files read per synchronous batch: about 5-10 ms of blocking, then the event loop runs again. */
+const SYNC_BATCH = 250;
+
+/** Reads many small text files (UTF-8); a missing file reads as ''. Other errors reject, naming the file. */
+export async function readTextFiles(paths: readonly string[], fs: FsLike = nodeFs): Promise<string[]> {
+  const out = new Array<string>(paths.length);
+  const missing = (err: unknown) => errorCode(err) === 'ENOENT';
+  if (fs.readFileSync) {
+    for (let i = 0; i < paths.length; i += SYNC_BATCH) {
+      for (let j = i; j < Math.min(i + SYNC_BATCH, paths.length); j++) {
+        try {
+          out[j] = fs.readFileSync(paths[j]!, 'utf8');
+        } catch (err) {
+          if (!missing(err)) throw new Error(`Cannot read ${paths[j]}: ${describeError(err)}. ${adviceFor(err)}`);
+          out[j] = '';
+        }
+      }
+      if (i + SYNC_BATCH < paths.length) await new Promise((r) => setImmediate(r));
+    }
+    return out;
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      const j = next++;
+      out[j] = await fs.readFile(paths[j]!, 'utf8').catch((err) => {
+        if (missing(err)) return '';
+        throw new Error(`Cannot read ${paths[j]}: ${describeError(err)}. ${adviceFor(err)}`);
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(64, paths.length) }, worker));
+  return out;
+}
 
 /** The `code` of a Node system error ('ENOENT', 'ENOSPC', …), or undefined. */
 export function errorCode(err: unknown): string | undefined {

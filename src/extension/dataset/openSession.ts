@@ -4,13 +4,12 @@
  */
 import { join } from 'node:path';
 import type { Session } from '../../shared/session';
-import { adviceFor, describeError, errorCode, type FsLike } from './fsLike';
+import { adviceFor, describeError, readTextFiles, type FsLike } from './fsLike';
 import { captionName, naturalCompare } from './naming';
-import { mapLimit } from './pool';
 import { recordsFromDisk } from './rebuild';
 import { loadSession, saveSession } from './sessionStore';
 import { removeLeftoverTemps, runPlan } from './stageRun';
-import { appendTags, captionTags, isTagged, parseTagsFile, readTagsText } from './tagsFile';
+import { appendTags, captionInfo, parseTagsFile, readTagsText } from './tagsFile';
 
 /** Everything Dataset needs, read from disk. */
 export interface OpenedSession {
@@ -18,6 +17,8 @@ export interface OpenedSession {
   captions: Map<string, string>;
   /** The tags of `tags.txt`, in file order. */
   fileTags: string[];
+  /** fileTags then every other tag in use, in first-use order. */
+  knownTags: string[];
   notices: string[];
 }
 
@@ -25,20 +26,23 @@ export interface OpenedSession {
 export async function openSession(outputFolder: string, fs: FsLike): Promise<OpenedSession> {
   const { session, notices } = await loadSession(outputFolder, fs);
   let dirty = false;
+  let names: string[];
+  const list = async () => {
+    try {
+      return await fs.readdir(outputFolder);
+    } catch (err) {
+      throw new Error(`Cannot read the dataset folder ${outputFolder}: ${describeError(err)}. ${adviceFor(err)}`);
+    }
+  };
   if (session.staging) {
     const n = session.staging.pending.length;
     const r = await runPlan({ outputFolder, session, fs });
     notices.push(`An interrupted staging run was finished (${n} images were pending).`, ...r.notices);
     if (r.skipped.length) notices.push(`Skipped while finishing: ${r.skipped.map((s) => `${s.file} (${s.reason})`).join('; ')}.`);
+    names = await list();
   } else {
-    await removeLeftoverTemps(outputFolder, fs);
-  }
-
-  let names: string[];
-  try {
-    names = await fs.readdir(outputFolder);
-  } catch (err) {
-    throw new Error(`Cannot read the dataset folder ${outputFolder}: ${describeError(err)}. ${adviceFor(err)}`);
+    names = await list();
+    if (await removeLeftoverTemps(outputFolder, fs, names)) names = await list();
   }
   const onDisk = new Set(names);
   const missing = session.images.filter((r) => !onDisk.has(r.file));
@@ -58,37 +62,31 @@ export async function openSession(outputFolder: string, fs: FsLike): Promise<Ope
     dirty = true;
   }
 
-  const toRead = session.images.filter((r) => !captions.has(r.file));
-  const texts = await mapLimit(toRead, 64, (r) => {
-    const name = captionName(r.file);
-    if (!onDisk.has(name)) return Promise.resolve('');
-    return fs.readFile(join(outputFolder, name), 'utf8').catch((err) => {
-      if (errorCode(err) === 'ENOENT') return '';
-      throw new Error(`Cannot read the caption ${join(outputFolder, name)}: ${describeError(err)}. ${adviceFor(err)}`);
-    });
-  });
+  const toRead = session.images.filter((r) => !captions.has(r.file) && onDisk.has(captionName(r.file)));
+  const texts = await readTextFiles(toRead.map((r) => join(outputFolder, captionName(r.file))), fs);
   toRead.forEach((r, i) => captions.set(r.file, texts[i]!));
+  for (const r of session.images) if (!captions.has(r.file)) captions.set(r.file, '');
 
-  // The .txt files are the truth: statuses follow them (skipped stays skipped).
+  // The .txt files are the truth: statuses follow them (skipped stays skipped); every tag in use is a known tag.
+  let fileTags = parseTagsFile(await readTagsText(outputFolder, fs));
+  const known = new Set(fileTags);
+  const inUse: string[] = [];
   for (const r of session.images) {
-    if (r.status === 'skipped') continue;
-    const status = isTagged(captions.get(r.file) ?? '', session.triggerWord) ? 'tagged' : 'untagged';
-    if (status !== r.status) {
-      r.status = status;
+    const info = captionInfo(captions.get(r.file) ?? '', session.captionStyle, session.triggerWord);
+    if (r.status !== 'skipped' && r.status !== (info.tagged ? 'tagged' : 'untagged')) {
+      r.status = info.tagged ? 'tagged' : 'untagged';
       dirty = true;
     }
+    for (const t of info.tags) {
+      if (!known.has(t)) {
+        known.add(t);
+        inUse.push(t);
+      }
+    }
   }
-  if (session.currentFile !== null && !listed.has(session.currentFile) && !extra.records.some((r) => r.file === session.currentFile)) {
+  if (session.currentFile !== null && !session.images.some((r) => r.file === session.currentFile)) {
     session.currentFile = session.images[0]?.file ?? null;
     dirty = true;
-  }
-
-  let fileTags = parseTagsFile(await readTagsText(outputFolder, fs));
-  const inFile = new Set(fileTags);
-  const inUse: string[] = [];
-  for (const r of session.images) for (const t of captionTags(captions.get(r.file) ?? '', session.captionStyle)) if (!inFile.has(t)) {
-    inFile.add(t);
-    inUse.push(t);
   }
   if (inUse.length) {
     // Captions edited elsewhere introduced tags: tags.txt lists every tag used so far.
@@ -99,5 +97,6 @@ export async function openSession(outputFolder: string, fs: FsLike): Promise<Ope
     }
   }
   if (dirty) await saveSession(outputFolder, session, fs);
-  return { session, captions, fileTags, notices };
+  const inFile = new Set(fileTags);
+  return { session, captions, fileTags, knownTags: [...fileTags, ...inUse.filter((t) => !inFile.has(t))], notices };
 }

@@ -7,7 +7,9 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { hasLineBreak, looksNatural, triggerState } from '../../shared/caption';
-import { decodeToThumb, webpProblem } from './imageDecode';
+import { inlineDecoder, type Decoder } from './decodePool';
+import { webpProblem } from './imageDecode';
+import { mapLimit } from './pool';
 import { groupNearDuplicates, NEAR_DUPLICATE_DISTANCE, orientThumb, pHash } from './perceptualHash';
 
 /** How much a finding matters: `error` = CivitAI would reject the upload or the image. */
@@ -89,6 +91,8 @@ export interface PreflightOptions {
   signal?: AbortSignal;
   /** Called after each image is read: images done, of the total, and the current file. */
   onProgress?(done: number, total: number, file: string): void;
+  /** Where images are decoded (default: on this thread). The extension passes a WorkerDecoder. */
+  decoder?: Decoder;
 }
 
 const ORIENTATION_NAMES: Record<number, string> = {
@@ -193,42 +197,32 @@ async function checkFiles(images: readonly PreflightImage[], folder: string, opt
   const sizeCount = new Map<number, number>();
   for (const s of sizes.values()) sizeCount.set(s, (sizeCount.get(s) ?? 0) + 1);
 
+  const decoder = opts.decoder ?? inlineDecoder;
+  let done = 0;
+  // Images are read and decoded concurrently (in worker threads in the extension); findings are added in image order.
+  const results = await mapLimit(images, Math.max(1, decoder.concurrency), async (img) => {
+    throwIfAborted(opts.signal);
+    const size = sizes.get(img.file);
+    if (size === undefined) return undefined;
+    const r = await inspectFile(img, join(folder, img.file), size, (sizeCount.get(size) ?? 0) > 1, decode, decoder);
+    opts.onProgress?.(++done, images.length, img.file);
+    return r;
+  });
+  throwIfAborted(opts.signal);
+
   const digests = new Map<string, string>();
   const hashes: Array<{ file: string; hash: string }> = [];
   let webpCount = 0;
   let tooLarge = 0;
-  let done = 0;
-  for (const img of images) {
-    throwIfAborted(opts.signal);
-    const size = sizes.get(img.file);
-    if (size === undefined) continue;
-    const path = join(folder, img.file);
-    const format = (img.format || '').toLowerCase();
-    const sameSize = (sizeCount.get(size) ?? 0) > 1;
-    if (decode && (format === 'png' || format === 'jpg' || format === 'jpeg')) {
-      const buf = await fsp.readFile(path);
-      if (sameSize) digests.set(img.file, createHash('sha256').update(buf).digest('hex'));
-      const r = decodeToThumb(buf, format);
-      if (r.ok) hashes.push({ file: img.file, hash: pHash(orientThumb(r.thumb, img.orientation)) });
-      else if (r.tooLarge) tooLarge++;
-      else add(img.file, 'does-not-decode', `${img.file} does not decode as ${format.toUpperCase()}: ${r.reason}. Trainers will fail on it; re-save it from an image editor, or skip it.`);
-    } else {
-      if (format === 'webp') {
-        webpCount++;
-        const fh = await fsp.open(path, 'r');
-        const head = Buffer.alloc(30);
-        try {
-          await fh.read(head, 0, 30, 0);
-        } finally {
-          await fh.close();
-        }
-        const why = webpProblem(head, size);
-        if (why) add(img.file, 'does-not-decode', `${img.file} is not a readable WebP: ${why}. Re-save it from an image editor, or skip it.`);
-      }
-      if (sameSize) digests.set(img.file, await sha256File(path));
-    }
-    opts.onProgress?.(++done, images.length, img.file);
-  }
+  images.forEach((img, i) => {
+    const r = results[i];
+    if (!r) return;
+    if (r.digest) digests.set(img.file, r.digest);
+    if (r.hash) hashes.push({ file: img.file, hash: r.hash });
+    if (r.webp) webpCount++;
+    if (r.tooLarge) tooLarge++;
+    if (r.problem) add(img.file, 'does-not-decode', r.problem);
+  });
 
   const firstWith = new Map<string, string>();
   const exactDup = new Set<string>();
@@ -255,6 +249,42 @@ async function checkFiles(images: readonly PreflightImage[], folder: string, opt
     const parts = [webpCount ? `${webpCount} WebP image(s) (only their header was checked)` : '', tooLarge ? `${tooLarge} image(s) too large to decode here` : ''].filter(Boolean);
     add('', 'not-decoded', `Not compared for near-duplicates: ${parts.join(' and ')}. Exact duplicates were still checked.`);
   }
+}
+
+interface FileFacts {
+  digest?: string;
+  hash?: string;
+  webp?: boolean;
+  tooLarge?: boolean;
+  problem?: string;
+}
+
+/** Reads one image: its sha-256 when another file has its size, its perceptual hash, and why it does not decode. */
+async function inspectFile(img: PreflightImage, path: string, size: number, sameSize: boolean, decode: boolean, decoder: Decoder): Promise<FileFacts> {
+  const format = (img.format || '').toLowerCase();
+  if (decode && (format === 'png' || format === 'jpg' || format === 'jpeg')) {
+    const buf = await fsp.readFile(path);
+    const digest = sameSize ? createHash('sha256').update(buf).digest('hex') : undefined;
+    const r = await decoder.decode(buf, format);
+    if (r.ok) return { digest, hash: pHash(orientThumb(r.thumb, img.orientation)) };
+    if (r.tooLarge) return { digest, tooLarge: true };
+    return { digest, problem: `${img.file} does not decode as ${format.toUpperCase()}: ${r.reason}. Trainers will fail on it; re-save it from an image editor, or skip it.` };
+  }
+  const facts: FileFacts = {};
+  if (format === 'webp') {
+    facts.webp = true;
+    const fh = await fsp.open(path, 'r');
+    const head = Buffer.alloc(30);
+    try {
+      await fh.read(head, 0, 30, 0);
+    } finally {
+      await fh.close();
+    }
+    const why = webpProblem(head, size);
+    if (why) facts.problem = `${img.file} is not a readable WebP: ${why}. Re-save it from an image editor, or skip it.`;
+  }
+  if (sameSize) facts.digest = await sha256File(path);
+  return facts;
 }
 
 async function sha256File(path: string): Promise<string> {

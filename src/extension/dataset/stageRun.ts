@@ -59,9 +59,9 @@ export function sourceRootOf(outputFolder: string, session: Session): string {
 }
 
 /** Removes temp files a killed run left in the output folder (only ours: hidden and ending in TEMP_SUFFIX). */
-export async function removeLeftoverTemps(outputFolder: string, fs: FsLike = nodeFs): Promise<number> {
+export async function removeLeftoverTemps(outputFolder: string, fs: FsLike = nodeFs, listed?: readonly string[]): Promise<number> {
   let n = 0;
-  const names = await fs.readdir(outputFolder).catch(() => [] as string[]);
+  const names = listed ?? (await fs.readdir(outputFolder).catch(() => [] as string[]));
   for (const name of names) {
     if (name.startsWith('.') && name.endsWith(TEMP_SUFFIX)) {
       await fs.unlink(join(outputFolder, name)).then(() => n++, () => undefined);

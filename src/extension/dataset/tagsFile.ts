@@ -16,9 +16,33 @@ export const TAGS_FILE = 'tags.txt';
  * that read as tags (at most six words, no sentence punctuation), so prose sentences do not become "tags".
  */
 export function captionTags(text: string, style: CaptionStyle): string[] {
-  const tags = parseTags(text);
-  if (style === 'tags') return tags;
-  return tags.filter((t) => t.split(' ').length <= 6 && !/[.!?;:]/.test(t));
+  const tags = fastParseTags(text);
+  return style === 'tags' ? tags : tags.filter(readsAsTag);
+}
+
+/** parseTags with cleanTag's exact result, but the regular expression runs only on parts that need it (opening 10,000 captions). */
+export function fastParseTags(text: string): string[] {
+  const out: string[] = [];
+  for (const part of text.split(',')) {
+    let t = part.trim();
+    if (/[^\S ]| {2}/.test(t)) t = cleanTag(t);
+    if (t) out.push(t);
+  }
+  return out;
+}
+
+/** The tags a caption adds to tags.txt and whether it counts as tagged, from one parse. */
+export function captionInfo(text: string, style: CaptionStyle, trigger: string): { tags: string[]; tagged: boolean } {
+  const all = fastParseTags(text);
+  const t = cleanTag(trigger).toLowerCase();
+  return {
+    tags: style === 'tags' ? all : all.filter(readsAsTag),
+    tagged: all.some((x) => x.toLowerCase() !== t),
+  };
+}
+
+function readsAsTag(t: string): boolean {
+  return t.split(' ').length <= 6 && !/[.!?;:]/.test(t);
 }
 
 /** True when a caption holds something besides the trigger word (an image with it is "tagged"). */

@@ -119,7 +119,8 @@ export function trapFs(when: (method: Method, args: unknown[]) => Error | 'kill'
     onKill();
     return new Promise(() => undefined);
   };
-  for (const m of Object.keys(nodeFs) as (keyof FsLike)[]) {
+  // Only the asynchronous methods: an injected fs takes the engine's asynchronous paths.
+  for (const m of (Object.keys(nodeFs) as (keyof FsLike)[]).filter((k) => !k.endsWith('Sync'))) {
     const real = nodeFs[m] as (...a: unknown[]) => Promise<unknown>;
     wrapped[m] = async (...args: unknown[]) => {
       const t = trap(m, args);
