@@ -3,6 +3,7 @@ import './zodConfig';
 import type { z } from 'zod';
 import { HostEnvelope, type ReplyBody, type ToHost, type ToWebview } from '../shared/protocol';
 import { RpcEndpoint, type Envelope } from '../shared/rpc';
+import { applyHostMessage } from './hostMessages';
 import { TaggerStore } from './store';
 import { ViewStateStore } from './vscodeApi';
 import './lora-tagger-app';
@@ -24,7 +25,7 @@ document.adoptedStyleSheets = [...document.adoptedStyleSheets, page];
 const rpc = new RpcEndpoint<ToHost, ToWebview>(
   (envelope) => vscode.postMessage(envelope),
   HostEnvelope as unknown as z.ZodType<Envelope<ToWebview | ReplyBody>>,
-  (body) => store.handle(body),
+  (body) => applyHostMessage(store, body),
   (problem) => {
     console.error(`LoRA Tagger: ignored an invalid message from the extension: ${problem}`);
     store.setStatus('error', `The extension sent a message this panel does not understand (${problem}). Reload the window after updating the extension.`);

@@ -9,11 +9,10 @@ import {
   type PanelAction,
   type TagCategory,
   type ToHost,
-  type ToWebview,
-  type ReplyBody,
-  assertNever,
+  type ImageStatus,
 } from '../shared/protocol';
 import { addTags, cleanTag, moveTag, removeTag, toFileText, toggleTag, hasTag } from '../shared/caption';
+import { CaptionHistory } from './captionHistory';
 import { DatasetModel, type ImageFilterKind } from './datasetModel';
 
 /** What changed, so each component re-renders only for what it shows. */
@@ -37,18 +36,9 @@ export interface Status {
   message: string;
 }
 
-/** Typing within this long of the last keystroke is one undo step. */
-const TYPING_GROUP_MS = 1000;
 /** Debounce of caption saves while typing (issue 4: at most 300 ms after typing stops). */
 export const SAVE_DEBOUNCE_MS = 250;
 const RECENT_MAX = 20;
-
-interface History {
-  undo: string[];
-  redo: string[];
-  at: number;
-  typing: boolean;
-}
 
 /** The tagging panel's state. Dispatches `change` (detail: the set of aspects) at most once per microtask. */
 export class TaggerStore extends EventTarget {
@@ -69,7 +59,7 @@ export class TaggerStore extends EventTarget {
   imageFilter: { kind: ImageFilterKind; value: string } = { kind: 'all', value: '' };
   /** Image indices the filter lets through, or undefined for all. */
   filtered: number[] | undefined;
-  private readonly history = new Map<string, History>();
+  private readonly history = new CaptionHistory();
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private pendingAspects = new Set<Aspect>();
   private base: DatasetView | undefined;
@@ -88,48 +78,7 @@ export class TaggerStore extends EventTarget {
     return this.model.images[this.index];
   }
 
-  // ------------------------------------------------------------------ host messages
-
-  /** Applies one message from the host. */
-  handle(msg: Exclude<ToWebview, ReplyBody>): void {
-    switch (msg.type) {
-      case 'dataset/load':
-        return this.load(msg.dataset);
-      case 'caption/changed':
-        return this.applyOutsideCaption(msg.file, msg.text);
-      case 'tags/known':
-        if (this.model.addTags(msg.tags)) this.emit('counts');
-        return;
-      case 'session/lists':
-        this.recent = msg.recentTags;
-        this.pinned = msg.pinnedTags;
-        this.categories = msg.categories;
-        return this.emit('lists');
-      case 'image/changed': {
-        const i = this.model.indexOfFile(msg.file);
-        const im = this.model.images[i];
-        if (!im) return;
-        im.favourite = msg.favourite;
-        im.nsfw = msg.nsfw;
-        this.model.setStatus(i, msg.status);
-        return this.emit('flags');
-      }
-      case 'image/reveal': {
-        const i = this.model.indexOfFile(msg.file);
-        if (i !== -1) this.go(i, false);
-        return;
-      }
-      case 'action':
-        return this.runAction(msg.action);
-      case 'view/show':
-        return this.setView(msg.view);
-      case 'status':
-        this.status = { kind: msg.kind, message: msg.message };
-        return this.emit('status');
-      default:
-        assertNever(msg);
-    }
-  }
+  // ------------------------------------------------------------------ host messages (see hostMessages.ts)
 
   /** Takes a whole dataset (first load or a rebuild). */
   load(ds: DatasetView): void {
@@ -151,7 +100,38 @@ export class TaggerStore extends EventTarget {
     this.emit('dataset', 'current', 'caption', 'counts', 'lists', 'flags', 'filter');
   }
 
-  private applyOutsideCaption(file: string, text: string): void {
+  /** `tags.txt` changed: new tags join the palette. */
+  addKnownTags(tags: readonly string[]): void {
+    if (this.model.addTags(tags)) this.emit('counts');
+  }
+
+  /** The session's recent, pinned and category lists changed. */
+  setLists(recent: string[], pinned: string[], categories: TagCategory[]): void {
+    this.recent = recent;
+    this.pinned = pinned;
+    this.categories = categories;
+    this.emit('lists');
+  }
+
+  /** The host changed one image's flags or status. */
+  applyImageChanged(file: string, status: ImageStatus, favourite: boolean, nsfw: boolean): void {
+    const i = this.model.indexOfFile(file);
+    const im = this.model.images[i];
+    if (!im) return;
+    im.favourite = favourite;
+    im.nsfw = nsfw;
+    this.model.setStatus(i, status);
+    this.emit('flags');
+  }
+
+  /** Shows an image the host asked for (Resume, a Problems-view link), without echoing image/select. */
+  reveal(file: string): void {
+    const i = this.model.indexOfFile(file);
+    if (i !== -1) this.go(i, false);
+  }
+
+  /** A caption changed outside the panel (text editor, another program). */
+  applyOutsideCaption(file: string, text: string): void {
     const i = this.model.indexOfFile(file);
     if (i === -1) return;
     if (i === this.index && this.dirty) {
@@ -170,7 +150,7 @@ export class TaggerStore extends EventTarget {
   typeCaption(text: string): void {
     const im = this.current;
     if (!im || im.caption === text) return;
-    this.record(im.file, im.caption, true);
+    this.history.record(im.file, im.caption, true);
     const countsChanged = this.model.setCaption(this.index, text);
     this.dirty = true;
     clearTimeout(this.saveTimer);
@@ -201,7 +181,7 @@ export class TaggerStore extends EventTarget {
     const before = im.caption;
     const after = fn(before);
     if (after === before) return false;
-    this.record(im.file, before, false);
+    this.history.record(im.file, before, false);
     this.model.setCaption(this.index, after);
     this.dirty = true;
     this.flush();
@@ -239,17 +219,6 @@ export class TaggerStore extends EventTarget {
     else this.setStatus('info', `No pinned tag ${n}: pin tags in the palette first.`);
   }
 
-  private record(file: string, before: string, typing: boolean): void {
-    let h = this.history.get(file);
-    if (!h) this.history.set(file, (h = { undo: [], redo: [], at: 0, typing: false }));
-    const now = performance.now();
-    if (!(typing && h.typing && now - h.at < TYPING_GROUP_MS)) h.undo.push(before);
-    if (h.undo.length > 500) h.undo.shift();
-    h.redo = [];
-    h.at = now;
-    h.typing = typing;
-  }
-
   /** Undoes the last caption edit of the current image. */
   undo(): boolean {
     return this.step('undo');
@@ -263,16 +232,13 @@ export class TaggerStore extends EventTarget {
   /** True when there is something to undo / redo on the current image. */
   canStep(dir: 'undo' | 'redo'): boolean {
     const im = this.current;
-    return !!im && (this.history.get(im.file)?.[dir].length ?? 0) > 0;
+    return !!im && this.history.can(im.file, dir);
   }
 
   private step(dir: 'undo' | 'redo'): boolean {
     const im = this.current;
-    const h = im && this.history.get(im.file);
-    const text = h?.[dir].pop();
-    if (!im || !h || text === undefined) return false;
-    (dir === 'undo' ? h.redo : h.undo).push(im.caption);
-    h.typing = false;
+    const text = im && this.history.step(im.file, dir, im.caption);
+    if (!im || text === undefined) return false;
     this.model.setCaption(this.index, text);
     this.dirty = true;
     this.flush();

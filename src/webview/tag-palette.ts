@@ -356,14 +356,12 @@ export class TagPalette extends LitElement {
     const btn = (e.composedPath()[0] as HTMLElement).closest?.('.row');
     if (!btn || e.altKey || e.ctrlKey || e.metaKey) return;
     const r = Number((btn as HTMLElement).dataset.r);
-    const page = Math.max(1, Math.floor(this.viewH / ROW) - 1);
+    // PageUp/PageDown are left alone: they navigate images everywhere in the panel (issue 4).
     if (e.key === 'ArrowDown') this.moveFocus(r + 1, 1);
     else if (e.key === 'ArrowUp') {
       if (!this.moveFocus(r - 1, -1)) this.focusFilter();
     } else if (e.key === 'Home') this.moveFocus(0, 1);
     else if (e.key === 'End') this.moveFocus(this.rows.length - 1, -1);
-    else if (e.key === 'PageDown' && !e.shiftKey) this.moveFocus(Math.min(this.rows.length - 1, r + page), 1);
-    else if (e.key === 'PageUp' && !e.shiftKey) this.moveFocus(Math.max(0, r - page), -1);
     else if (e.key.toLowerCase() === 'p') {
       const row = this.rows[r];
       if (row !== undefined && row >= 0) {

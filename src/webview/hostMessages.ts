@@ -1,0 +1,29 @@
+/** Applies each message from the host to the store: one exhaustive switch, as design.md asks for. */
+import { assertNever, type ReplyBody, type ToWebview } from '../shared/protocol';
+import type { TaggerStore } from './store';
+
+/** Applies one validated host message (replies are matched by the RpcEndpoint and never come here). */
+export function applyHostMessage(store: TaggerStore, msg: Exclude<ToWebview, ReplyBody>): void {
+  switch (msg.type) {
+    case 'dataset/load':
+      return store.load(msg.dataset);
+    case 'caption/changed':
+      return store.applyOutsideCaption(msg.file, msg.text);
+    case 'tags/known':
+      return store.addKnownTags(msg.tags);
+    case 'session/lists':
+      return store.setLists(msg.recentTags, msg.pinnedTags, msg.categories);
+    case 'image/changed':
+      return store.applyImageChanged(msg.file, msg.status, msg.favourite, msg.nsfw);
+    case 'image/reveal':
+      return store.reveal(msg.file);
+    case 'action':
+      return store.runAction(msg.action);
+    case 'view/show':
+      return store.setView(msg.view);
+    case 'status':
+      return store.setStatus(msg.kind, msg.message);
+    default:
+      assertNever(msg);
+  }
+}
