@@ -37,6 +37,8 @@ export class ImagePreview extends LitElement {
       img { display: block; image-orientation: from-image; user-select: none; -webkit-user-drag: none; max-width: none; }
       .stage.zoomed img { image-rendering: auto; }
       .empty { padding: 24px; text-align: center; }
+      .state { font-size: 11px; padding: 0 6px; border-radius: 8px; border: 1px solid var(--vscode-editorWarning-foreground, var(--vscode-contrastBorder)); color: var(--vscode-editorWarning-foreground, inherit); }
+      .state.skipped { border-color: var(--vscode-descriptionForeground); color: var(--vscode-descriptionForeground); }
       .zoom { min-width: 44px; text-align: right; font-variant-numeric: tabular-nums; }
     `,
   ];
@@ -49,13 +51,16 @@ export class ImagePreview extends LitElement {
   private pan: { x: number; y: number; left: number; top: number; id: number } | undefined;
   private prefetched: HTMLImageElement[] = [];
   private lastShown = -1;
+  private shownFile = '';
   private resize = new ResizeObserver(() => this.layout());
 
   constructor() {
     super();
     // Until the new image has loaded, lay it out from the size the host read from its header.
-    new StoreController(this, ['current', 'dataset'], () => {
+    new StoreController(this, ['current', 'dataset', 'flags'], () => {
       const im = this.store?.current;
+      if (!im || im.file === this.shownFile) return;
+      this.shownFile = im.file;
       const swap = (im?.orientation ?? 1) >= 5;
       this.natW = (swap ? im?.height : im?.width) ?? 0;
       this.natH = (swap ? im?.width : im?.height) ?? 0;
@@ -98,6 +103,7 @@ export class ImagePreview extends LitElement {
         <span class="name" title=${im.file}>${im.file}</span>
         <span class="muted" aria-label="${w} by ${h} pixels">${w} × ${h}</span>
         <span class="muted" aria-label="Image ${s.index + 1} of ${n}">${s.index + 1} / ${n}</span>
+        ${im.status === 'tagged' ? '' : html`<span class="state ${im.status}">${im.status}</span>`}
         <span class="spacer"></span>
         <vscode-toolbar-button icon="zoom-out" label="Zoom out" title="Zoom out (-)" @click=${() => this.zoomBy(1 / STEP)}></vscode-toolbar-button>
         <span class="zoom muted" aria-live="polite">${pct}</span>

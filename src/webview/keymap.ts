@@ -46,6 +46,7 @@ export const LOCAL_KEYS = {
 /** Human text for a key, for tooltips and the shortcut overlay ("Alt+Right", "Ctrl+S" / "⌘S"). */
 export function keyLabel(key: string, mac = isMac()): string {
   if (key === '+') return '+';
+  if (key === 'shift+/') return '?';
   return key
     .split('+')
     .map((p) => {

@@ -100,6 +100,7 @@ export class ShortcutOverlay extends LitElement {
       <table>
         ${rows.map(([title, keys]) => html`<tr><td>${title}</td><td>${keys.map((k) => html`<kbd>${k === '…' ? '…' : keyLabel(k)}</kbd>`)}</td></tr>`)}
       </table>
+      <p class="muted">In VS Code these keys can be changed in Keyboard Shortcuts (search for "LoRA Tagging").</p>
     </dialog>`;
   }
 
