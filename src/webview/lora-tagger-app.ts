@@ -144,7 +144,9 @@ export class LoraTaggerApp extends LitElement {
 
   private handleKey(e: KeyboardEvent): void {
     const s = this.store;
-    if (!s?.loaded || e.defaultPrevented || e.isComposing) return;
+    // defaultPrevented is not checked: VS Code's own keydown listener in the webview frame runs first and
+    // prevents the default of Ctrl/Cmd+Z, Y and S (components stop the propagation of keys they handle).
+    if (!s?.loaded || e.isComposing) return;
     const key = eventKey(e);
     const active = deepActive();
     const inText = isTextEntry(active);

@@ -140,6 +140,28 @@ describe('caption text, saving and navigation', function () {
     assert.equal(await captionValue(p), 'ohwx, a, b');
   });
 
+  it('with VS Code forwarding undo/redo/save (default prevented, execCommand sent back), each runs once', async () => {
+    p = await open(['ohwx, a'], {}, { vscodeKeys: true });
+    const area = p.getByRole('textbox', { name: 'Caption text', exact: true });
+    await area.focus();
+    await p.keyboard.press('End');
+    await p.keyboard.type(', b');
+    await p.keyboard.press('Control+s');
+    await waitPosted(p, 'save/flush');
+    assert.equal((await posted(p, 'caption/update')).at(-1).text, 'ohwx, a, b');
+    await p.waitForTimeout(1100);
+    await p.keyboard.type(', c');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a, b, c');
+    await p.keyboard.press('Control+z');
+    await p.waitForTimeout(150);
+    // One step back (the ', c' burst), not two: the native undo VS Code triggers finds nothing left to undo.
+    assert.equal(await captionValue(p), 'ohwx, a, b');
+    await p.keyboard.press('Control+Shift+z');
+    await p.waitForTimeout(150);
+    assert.equal(await captionValue(p), 'ohwx, a, b, c');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a, b, c');
+  });
+
   it('handles navigation keys itself when hostKeys is empty', async () => {
     p = await open(['ohwx, a', 'ohwx, b', '', 'ohwx, d']);
     await p.keyboard.press('Alt+ArrowRight');

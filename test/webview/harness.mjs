@@ -42,6 +42,18 @@ document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.
 let acquired = false;
 let seq = 0;
 window.__send = (body, inReplyTo) => window.postMessage({ id: 'h' + (++seq), ...(inReplyTo ? { inReplyTo } : {}), body }, '*');
+// ?vscodeKeys: behave like VS Code's webview frame, whose keydown listener is registered before the page's: it
+// prevents the default of undo/redo/save and, for undo/redo, sends document.execCommand back a moment later.
+if (new URLSearchParams(location.search).has('vscodeKeys')) {
+  window.addEventListener('keydown', (e) => {
+    const mod = e.ctrlKey || e.metaKey;
+    const k = e.key.toLowerCase();
+    if (mod && (k === 'z' || k === 'y' || k === 's')) {
+      e.preventDefault();
+      if (k !== 's') setTimeout(() => document.execCommand(k === 'y' || e.shiftKey ? 'redo' : 'undo'), 30);
+    }
+  });
+}
 window.acquireVsCodeApi = () => {
   if (acquired) throw new Error('acquireVsCodeApi called twice');
   acquired = true;
@@ -144,12 +156,12 @@ export function datasetView(images, extra = {}) {
  * Opens the harness page, waits for `ready`, sends `dataset/load` and waits until the panel shows it.
  * Returns the Playwright page.
  */
-export async function openPanel(browser, server, dataset, { theme = 'dark', viewport = { width: 1280, height: 800 } } = {}) {
+export async function openPanel(browser, server, dataset, { theme = 'dark', viewport = { width: 1280, height: 800 }, vscodeKeys = false } = {}) {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
   context.setDefaultTimeout(5000);
   const p = await context.newPage();
   p.on('pageerror', (err) => console.log(`    [page error] ${err.message}`));
-  await p.goto(`${server.url}/?theme=${theme}`);
+  await p.goto(`${server.url}/?theme=${theme}${vscodeKeys ? '&vscodeKeys' : ''}`);
   await p.waitForFunction(() => window.__posted.some((m) => m.body.type === 'ready'));
   await send(p, { type: 'dataset/load', dataset });
   await p.waitForFunction(() => window.loraTagger?.store.loaded && !!document.querySelector('lora-tagger-app')?.shadowRoot?.querySelector('tag-palette'));
