@@ -19,7 +19,7 @@ export interface TaggerApi {
 export function activate(context: vscode.ExtensionContext): TaggerApi {
   panels = new PanelManager(context);
   const p = panels;
-  const diagnostics = new PreflightDiagnostics();
+  const diagnostics = new PreflightDiagnostics(vscode.Uri.joinPath(context.extensionUri, 'dist', 'decodeWorker.js').fsPath);
   context.subscriptions.push(
     p,
     diagnostics,

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Dataset } from '../dataset/dataset';
+import { WorkerDecoder, type Decoder } from '../dataset/decodePool';
 import { checkDataset, type Finding } from '../dataset/preflight';
 import { errorMessage, log } from '../log';
 import type { PanelManager } from '../panel/panelManager';
@@ -17,10 +18,13 @@ const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
 };
 const ICON: Record<Finding['severity'], string> = { error: '$(error)', warning: '$(warning)', info: '$(info)' };
 
-/** The Problems-view collection of the preflight, one per extension. */
+/** The preflight's Problems-view collection and where its decode worker lives; one per extension. */
 export class PreflightDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('loraTagger');
   private readonly byFolder = new Map<string, vscode.Uri[]>();
+
+  /** @param workerScript dist/decodeWorker.js, which decodes images off the extension host's main thread. */
+  constructor(readonly workerScript: string) {}
 
   /** Replaces one dataset's findings in the Problems view. */
   show(dataset: Dataset, findings: readonly Finding[]): void {
@@ -43,8 +47,17 @@ export class PreflightDiagnostics implements vscode.Disposable {
   }
 }
 
-/** Runs the preflight on a dataset with a cancellable progress notification. */
-export async function runPreflight(dataset: Dataset, batch: boolean): Promise<Finding[]> {
+/** Runs the preflight on a dataset (decoding in worker threads) with a cancellable progress notification. */
+export async function runPreflight(dataset: Dataset, batch: boolean, workerScript: string): Promise<Finding[]> {
+  const decoder = new WorkerDecoder(workerScript);
+  try {
+    return await preflightWith(dataset, batch, decoder);
+  } finally {
+    await decoder.dispose();
+  }
+}
+
+async function preflightWith(dataset: Dataset, batch: boolean, decoder: Decoder): Promise<Finding[]> {
   const s = dataset.session;
   const input = {
     outputFolder: dataset.outputFolder,
@@ -52,7 +65,7 @@ export async function runPreflight(dataset: Dataset, batch: boolean): Promise<Fi
     triggerWord: s.triggerWord,
     captionStyle: s.captionStyle,
   };
-  if (batch) return checkDataset(input);
+  if (batch) return checkDataset(input, { decoder });
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Checking the dataset against CivitAI’s rules', cancellable: true },
     async (progress, token) => {
@@ -61,6 +74,7 @@ export async function runPreflight(dataset: Dataset, batch: boolean): Promise<Fi
       let last = 0;
       try {
         return await checkDataset(input, {
+          decoder,
           signal: abort.signal,
           onProgress: (done, total, file) => {
             const pct = total ? (done / total) * 100 : 100;
@@ -102,7 +116,7 @@ export async function checkDatasetCommand(panels: PanelManager, diagnostics: Pre
   if (!outputFolder) return undefined;
   try {
     const findings = await withDataset(panels, outputFolder, async (dataset) => {
-      const found = await runPreflight(dataset, batch);
+      const found = await runPreflight(dataset, batch, diagnostics.workerScript);
       diagnostics.show(dataset, found);
       return found;
     });

@@ -40,7 +40,7 @@ export async function exportForCivitaiCommand(
   if (!outputFolder) return undefined;
   try {
     return await withDataset(panels, outputFolder, async (dataset) => {
-      const findings = await runPreflight(dataset, batch);
+      const findings = await runPreflight(dataset, batch, diagnostics.workerScript);
       diagnostics.show(dataset, findings);
       if (!batch) await confirmFindings(panels, outputFolder, findings);
       const zipPath = given ? path.resolve(given) : batch ? defaultZipPath(outputFolder, dataset.session.prefix) : await askZipPath(dataset);
