@@ -18,6 +18,7 @@ import type { ViewStateStore } from './vscodeApi';
 const CELL = 76;
 const THUMB = 68;
 const OVERSCAN = 4;
+const SETTLE_MS = 150;
 
 /** The filmstrip and its image filter. */
 export class FilmStrip extends LitElement {
@@ -45,6 +46,7 @@ export class FilmStrip extends LitElement {
         overflow: hidden;
       }
       .thumb img { width: 100%; height: 100%; object-fit: cover; display: block; image-orientation: from-image; }
+      .ph { display: block; width: 100%; height: 100%; background: var(--vscode-input-background, var(--vscode-editor-background)); }
       .thumb[aria-current='true'] { border-color: var(--vscode-focusBorder); }
       .thumb:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
       .thumb.skipped img { opacity: 0.35; }
@@ -61,6 +63,11 @@ export class FilmStrip extends LitElement {
   private stripLeft = 0;
   private viewW = 800;
   private lastIndex = -1;
+  /** Thumbnails are full-size files: new ones load only once the strip is still and the preview has decoded. */
+  private settled = false;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Images whose thumbnail element exists (kept while scrolling so nothing flickers). */
+  private withImg = new Set<number>();
   private refocus = false;
   private resize = new ResizeObserver((entries) => {
     const w = entries[0]?.contentRect.width ?? 0;
@@ -81,6 +88,7 @@ export class FilmStrip extends LitElement {
   }
 
   override firstUpdated(): void {
+    this.unsettle();
     const vp = this.viewport;
     if (!vp) return;
     this.resize.observe(vp);
@@ -148,7 +156,9 @@ export class FilmStrip extends LitElement {
         title="${i + 1}: ${im.file}"
         @click=${() => s.go(i)}
       >
-        <img src=${im.uri} alt="" loading="lazy" decoding="async" width=${THUMB} height=${THUMB} draggable="false" />
+        ${this.withImage(i)
+          ? html`<img src=${im.uri} alt="" loading="lazy" decoding="async" width=${THUMB} height=${THUMB} draggable="false" />`
+          : html`<span class="ph" aria-hidden="true"></span>`}
         ${im.status === 'untagged' ? html`<span class="dot" aria-hidden="true"></span>` : nothing}
         <span class="badge" aria-hidden="true"
           >${im.favourite ? html`<vscode-icon name="star-full" size="12"></vscode-icon>` : nothing}${im.nsfw
@@ -193,9 +203,32 @@ export class FilmStrip extends LitElement {
     }
   }
 
+  private withImage(i: number): boolean {
+    if (this.withImg.has(i)) return true;
+    if (!this.settled) return false;
+    if (this.withImg.size > 400) this.withImg.clear();
+    this.withImg.add(i);
+    return true;
+  }
+
+  /**
+   * Holds back new thumbnails until scrolling stops and the preview has decoded: each thumbnail decodes its whole
+   * file (12 megapixels for a 4000x3000 photo), which would otherwise compete with the preview for the CPU.
+   */
+  private unsettle(): void {
+    this.settled = false;
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(async () => {
+      await this.store?.previewShown;
+      this.settled = true;
+      this.requestUpdate();
+    }, SETTLE_MS);
+  }
+
   private onScroll(): void {
     const vp = this.viewport;
     if (!vp) return;
+    this.unsettle();
     this.stripLeft = vp.scrollLeft;
     this.viewState?.set({ filmstripScroll: vp.scrollLeft });
     this.requestUpdate();

@@ -52,6 +52,7 @@ export class ImagePreview extends LitElement {
   private prefetched: HTMLImageElement[] = [];
   private lastShown = -1;
   private shownFile = '';
+  private settleShown: (() => void) | undefined;
   private resize = new ResizeObserver(() => this.layout());
 
   constructor() {
@@ -61,6 +62,7 @@ export class ImagePreview extends LitElement {
       const im = this.store?.current;
       if (!im || im.file === this.shownFile) return;
       this.shownFile = im.file;
+      if (this.store) this.store.previewShown = new Promise((resolve) => (this.settleShown = resolve));
       const swap = (im?.orientation ?? 1) >= 5;
       this.natW = (swap ? im?.height : im?.width) ?? 0;
       this.natH = (swap ? im?.width : im?.height) ?? 0;
@@ -144,9 +146,12 @@ export class ImagePreview extends LitElement {
     this.natH = img.naturalHeight;
     this.layout();
     this.prefetchNext();
+    const done = this.settleShown;
+    void img.decode().catch(() => undefined).then(() => done?.());
   }
 
   private onError(): void {
+    this.settleShown?.();
     const im = this.store?.current;
     if (im) this.store?.setStatus('error', `${im.file} could not be shown: the browser cannot decode it. Check dataset lists such files.`);
   }

@@ -64,6 +64,8 @@ export class TaggerStore extends EventTarget {
   private pendingAspects = new Set<Aspect>();
   private base: DatasetView | undefined;
   private reportCache: { version: number; view: DatasetView } | undefined;
+  /** Settles when the preview has decoded the current image (the filmstrip waits for it before loading thumbnails). */
+  previewShown: Promise<void> = Promise.resolve();
   /** Bumped when recent, pinned or categories change. */
   listsRevision = 0;
   /** Bumped on every change, so derived snapshots know when to rebuild. */

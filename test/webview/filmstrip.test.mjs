@@ -24,6 +24,8 @@ describe('filmstrip', function () {
     const first = await thumbs(p);
     assert.ok(first.length > 5 && first.length < 60, `${first.length} thumbnails in the DOM`);
     assert.match(first[0], /^1: big_00001\.png, untagged/);
+    // Thumbnails (whole files) load once the preview has decoded and the strip is still.
+    await p.waitForFunction(() => document.querySelector('lora-tagger-app').shadowRoot.querySelector('film-strip').shadowRoot.querySelectorAll('img').length > 5);
     const lazy = await p.getByRole('list', { name: 'Filmstrip' }).evaluate((l) => [...l.querySelectorAll('img')].every((i) => i.loading === 'lazy' && i.decoding === 'async'));
     assert.ok(lazy, 'thumbnails load lazily and decode off the main thread');
     await p.locator('film-strip .viewport').evaluate((v) => (v.scrollLeft = v.scrollWidth));

@@ -39,6 +39,7 @@ describe('screenshots', function () {
       try {
         await p.evaluate(() => window.__send({ type: 'status', kind: 'saved', message: 'Saved ohwx_0001.txt at 14:02:11' }));
         await p.getByRole('textbox', { name: 'Filter tags', exact: true }).fill('hai');
+        await p.waitForFunction(() => document.querySelector('lora-tagger-app').shadowRoot.querySelector('film-strip').shadowRoot.querySelectorAll('img').length > 10);
         await p.evaluate(async () => {
           await document.fonts.ready;
           const app = document.querySelector('lora-tagger-app');
