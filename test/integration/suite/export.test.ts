@@ -47,7 +47,6 @@ describe('Check Dataset and Export for CivitAI (real extension host)', () => {
     const fileOf = (source: string) => session.images.find((i: { source: string }) => i.source === source)?.file as string;
 
     const findings = await vscode.commands.executeCommand<Finding[]>('loraTagger.checkDataset', vscode.Uri.file(out));
-    const has = (file: string, rule: string) => findings.some((f) => f.file === file && f.rule === rule);
     const rules = (file: string) => findings.filter((f) => f.file === file).map((f) => f.rule).join(', ');
     for (const n of [2, 3, 4, 5, 6, 7, 8]) {
       const f = fileOf(`photos/Landscape_${n}.jpg`);
