@@ -3,7 +3,7 @@
  * median time to save one caption (atomic write with fsync; target < 10 ms), plus one debounced session save.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nanoid } from 'nanoid';
 import { pngBuffer } from '../scripts/lib/makeImages.mjs';
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     rows.push({ name: 'save one caption with a new tag (+ tags.txt, median of 50)', ms: await median(50, saveNewTag), target: 10 });
     rows.push({ name: `write session.json of ${IMAGES} images (+ .bak)`, ms: await median(5, () => saveSession(out, dataset.session as Session)) });
     rows.push({ name: 'flush and close', ms: await time(() => dataset.close()) });
-    printRows('Session', rows);
+    printRows(`Session (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`, rows);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -15,7 +15,8 @@ import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, parse } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { crc32, deflateRawSync } from 'node:zlib';
+import { deflateRawSync } from 'node:zlib';
+import { crc32 } from './crc32';
 
 /** One image to put in the zip, by its staged name in the output folder. */
 export interface ExportEntry {

@@ -5,7 +5,8 @@
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { nanoid } from 'nanoid';
 import { SESSION_FILE, SESSION_SCHEMA_VERSION, type ImageRecord, type Session } from '../../shared/session';
-import { adviceFor, describeError, errorCode, exists, nodeFs, type FsLike } from './fsLike';
+import { adviceFor, describeError, errorCode, exists, type FsLike } from './fsLike';
+import { syncFs } from './syncFs';
 import { formatName, probeImage } from './imageProbe';
 import { captionName, defaultPrefix, extensionForFormat, fileTimeStamp, numberWidth, stagedName, stagedNumber } from './naming';
 import { mapLimit } from './pool';
@@ -46,7 +47,7 @@ export interface StageHooks {
 
 /** Stages the images of `sourceFolder` as the options say; throws an Error saying what happened and what to do. */
 export async function stageDataset(sourceFolder: string, options: StageOptions, hooks: StageHooks = {}): Promise<StageResult> {
-  const fs = hooks.fs ?? nodeFs;
+  const fs = hooks.fs ?? syncFs;
   const checked = StageOptionsInput.required().omit({ openPanel: true }).safeParse(options);
   if (!checked.success) throw new Error(`Invalid staging options: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Nothing was written.`);
   const opts = checked.data as StageOptions;
