@@ -39,6 +39,8 @@ export interface Status {
 /** Debounce of caption saves while typing (issue 4: at most 300 ms after typing stops). */
 export const SAVE_DEBOUNCE_MS = 250;
 const RECENT_MAX = 20;
+/** How long a sent caption may come back from the file watcher as an echo. */
+const ECHO_WINDOW_MS = 2000;
 
 /** The tagging panel's state. Dispatches `change` (detail: the set of aspects) at most once per microtask. */
 export class TaggerStore extends EventTarget {
@@ -60,6 +62,8 @@ export class TaggerStore extends EventTarget {
   /** Image indices the filter lets through, or undefined for all. */
   filtered: number[] | undefined;
   private readonly history = new CaptionHistory();
+  /** Captions sent lately, per file, to recognise the file watcher's echo of them. */
+  private readonly sent = new Map<string, { texts: string[]; at: number }>();
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private pendingAspects = new Set<Aspect>();
   private base: DatasetView | undefined;
@@ -142,6 +146,9 @@ export class TaggerStore extends EventTarget {
       return;
     }
     if (this.model.images[i]!.caption === text) return;
+    // The file watcher echoing one of our own earlier saves (typing went on since): not an outside edit.
+    const echo = this.sent.get(file);
+    if (echo && echo.texts.includes(text) && performance.now() - echo.at < ECHO_WINDOW_MS) return;
     this.model.setCaption(i, text);
     this.emit('caption', 'counts', 'flags');
   }
@@ -167,7 +174,11 @@ export class TaggerStore extends EventTarget {
     const im = this.current;
     if (!this.dirty || !im) return;
     this.dirty = false;
-    this.host.notify({ type: 'caption/update', file: im.file, text: toFileText(im.caption) });
+    const text = toFileText(im.caption);
+    const prev = this.sent.get(im.file);
+    const recent = prev && performance.now() - prev.at < ECHO_WINDOW_MS ? prev.texts.slice(-7) : [];
+    this.sent.set(im.file, { texts: [...recent, text], at: performance.now() });
+    this.host.notify({ type: 'caption/update', file: im.file, text });
   }
 
   /** Ctrl/Cmd+S: send what is dirty and ask the host to write now. */

@@ -114,6 +114,24 @@ describe('caption text, saving and navigation', function () {
     await p.getByRole('list', { name: 'Tag palette', exact: true }).getByRole('button', { name: 'zebra', exact: true }).waitFor();
   });
 
+  it('ignores the file watcher echoing an older save of its own', async () => {
+    p = await open(['ohwx']);
+    const input = p.getByRole('textbox', { name: 'Add tag', exact: true });
+    await input.fill('a');
+    await input.press('Enter');
+    await input.fill('b');
+    await input.press('Enter');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a, b');
+    // The watcher reports the first write after the second was sent: the panel keeps the newer text.
+    await send(p, { type: 'caption/changed', file: 'test_0001.png', text: 'ohwx, a' });
+    await p.waitForTimeout(50);
+    assert.equal(await captionValue(p), 'ohwx, a, b');
+    assert.equal(await p.getByRole('listitem', { name: 'b', exact: true }).count(), 1);
+    // A genuinely different outside edit still shows.
+    await send(p, { type: 'caption/changed', file: 'test_0001.png', text: 'ohwx, a, b, c' });
+    await p.getByRole('listitem', { name: 'c', exact: true }).waitFor();
+  });
+
   it('undo and redo caption edits with Ctrl+Z and Ctrl+Shift+Z', async () => {
     p = await open(['ohwx, a']);
     const input = p.getByRole('textbox', { name: 'Add tag', exact: true });
