@@ -64,3 +64,15 @@ describe('decoding in worker threads', () => {
     }
   });
 });
+
+describe('crc32 fallback', () => {
+  it('matches the native CRC-32 in one go and in chunks', async () => {
+    const { crc32Js } = await import('../../../src/extension/dataset/crc32');
+    const zlib = (await import('node:zlib')) as unknown as { crc32?: (d: Uint8Array, v?: number) => number };
+    const data = jpegBuffer(200, 150, 7);
+    const whole = crc32Js(data);
+    assert.equal(crc32Js(data.subarray(1000), crc32Js(data.subarray(0, 1000))), whole);
+    assert.equal(crc32Js(Buffer.from('123456789')), 0xcbf43926); // the standard check value
+    if (zlib.crc32) assert.equal(zlib.crc32(data), whole);
+  });
+});
