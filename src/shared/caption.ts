@@ -25,6 +25,21 @@ export function parseTags(text: string): string[] {
   return out;
 }
 
+/**
+ * The tags a caption contributes to the dataset's tag list (tags.txt, the palette). Tag style: every comma-separated
+ * part. Natural style: only the parts that read as tags (at most six words, no sentence punctuation), so prose
+ * sentences do not become "tags".
+ */
+export function captionTags(text: string, style: CaptionStyle): string[] {
+  const tags = parseTags(text);
+  return style === 'tags' ? tags : tags.filter(readsAsTag);
+}
+
+/** True when a comma-separated part of a natural-language caption reads as a tag rather than prose. */
+export function readsAsTag(part: string): boolean {
+  return part.split(' ').length <= 6 && !/[.!?;:]/.test(part);
+}
+
 /** Tags joined as a tag-style caption, duplicates after the first dropped. */
 export function serializeTags(tags: readonly string[]): string {
   const seen = new Set<string>();

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { addTags, moveTag, parseTags, removeTag, toFileText, toggleTag, triggerState, looksNatural, countTags } from '../../src/shared/caption';
+import { addTags, captionTags, moveTag, parseTags, removeTag, toFileText, toggleTag, triggerState, looksNatural, countTags } from '../../src/shared/caption';
 
 describe('caption', () => {
   it('parses comma-separated tags, trimmed, empties dropped', () => {
@@ -37,5 +37,12 @@ describe('caption', () => {
   });
   it('counts each tag once per caption', () => {
     assert.deepEqual([...countTags(['a, b, a', 'b'])], [['a', 1], ['b', 2]]);
+  });
+});
+
+describe('captionTags', () => {
+  it('takes every part in tag style but only tag-like parts of prose', () => {
+    assert.deepEqual(captionTags('ohwx, a b c d e f g, x.', 'tags'), ['ohwx', 'a b c d e f g', 'x.']);
+    assert.deepEqual(captionTags('ohwx A woman, laughing. Taken at dusk., film grain', 'natural'), ['ohwx A woman', 'film grain']);
   });
 });

@@ -3,7 +3,7 @@
  * edits are respected: lines they add are known tags, and nothing is ever removed from the file by the engine.
  */
 import { join } from 'node:path';
-import { cleanTag, parseTags } from '../../shared/caption';
+import { cleanTag, parseTags, readsAsTag } from '../../shared/caption';
 import type { CaptionStyle } from '../../shared/protocol';
 import { writeFileAtomic } from './atomicWrite';
 import { errorCode, nodeFs, type FsLike } from './fsLike';
@@ -39,10 +39,6 @@ export function captionInfo(text: string, style: CaptionStyle, trigger: string):
     tags: style === 'tags' ? all : all.filter(readsAsTag),
     tagged: all.some((x) => x.toLowerCase() !== t),
   };
-}
-
-function readsAsTag(t: string): boolean {
-  return t.split(' ').length <= 6 && !/[.!?;:]/.test(t);
 }
 
 /** True when a caption holds something besides the trigger word (an image with it is "tagged"). */
