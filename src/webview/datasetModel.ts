@@ -3,8 +3,8 @@
  * dataset and progress counts, all derived once on load and then updated incrementally per caption change,
  * so navigation, filtering and counting never wait for the host.
  */
-import type { DatasetView, ImageStatus, ImageView } from '../shared/protocol';
-import { cleanTag, parseTags } from '../shared/caption';
+import type { CaptionStyle, DatasetView, ImageStatus, ImageView } from '../shared/protocol';
+import { captionTags, cleanTag, parseTags } from '../shared/caption';
 
 /** How the palette orders tags. */
 export type TagSort = 'count' | 'name' | 'recent';
@@ -15,7 +15,7 @@ export type ImageFilterKind = 'all' | 'untagged' | 'favourite' | 'nsfw' | 'tag' 
 /** In-memory dataset with derived counts. */
 export class DatasetModel {
   images: ImageView[] = [];
-  /** Parsed tags of each image's caption, by image index. */
+  /** The tags of each image's caption, by image index (natural style: only the parts that read as tags). */
   tagsOf: string[][] = [];
   /** How many images use each tag. */
   readonly counts = new Map<string, number>();
@@ -25,6 +25,7 @@ export class DatasetModel {
   lower: string[] = [];
   private readonly tagPos = new Map<string, number>();
   private triggerLower = '';
+  private style: CaptionStyle = 'tags';
   taggedCount = 0;
   untaggedCount = 0;
   skippedCount = 0;
@@ -37,12 +38,13 @@ export class DatasetModel {
   load(ds: DatasetView): void {
     this.images = ds.images.map((im) => ({ ...im }));
     this.triggerLower = cleanTag(ds.triggerWord).toLowerCase();
+    this.style = ds.captionStyle;
     this.tags = [];
     this.lower = [];
     this.tagPos.clear();
     this.counts.clear();
     this.addTags(ds.knownTags);
-    this.tagsOf = this.images.map((im) => parseTags(im.caption));
+    this.tagsOf = this.images.map((im) => captionTags(im.caption, this.style));
     for (const tags of this.tagsOf) {
       for (const t of new Set(tags)) this.counts.set(t, (this.counts.get(t) ?? 0) + 1);
     }
@@ -78,7 +80,7 @@ export class DatasetModel {
     if (!im) return false;
     im.caption = text;
     const before = new Set(this.tagsOf[i]);
-    const nextTags = parseTags(text);
+    const nextTags = captionTags(text, this.style);
     const after = new Set(nextTags);
     this.tagsOf[i] = nextTags;
     let changed = false;
@@ -98,18 +100,19 @@ export class DatasetModel {
       this.addTags(after);
       this.version++;
     }
-    if (im.status !== 'skipped') this.setStatus(i, this.statusOf(nextTags));
+    if (im.status !== 'skipped') this.setStatus(i, this.statusOf(text));
     return changed;
   }
 
   /** Tagged when the caption holds anything besides the trigger word. */
-  statusOf(tags: readonly string[]): ImageStatus {
+  statusOf(text: string): ImageStatus {
+    const tags = parseTags(text);
     return tags.some((t) => t.toLowerCase() !== this.triggerLower) ? 'tagged' : 'untagged';
   }
 
   /** The status a skipped image returns to when un-skipped. */
   unskippedStatus(i: number): ImageStatus {
-    return this.statusOf(this.tagsOf[i] ?? []);
+    return this.statusOf(this.images[i]?.caption ?? '');
   }
 
   /** Sets one image's status and keeps the progress counts right. */

@@ -32,6 +32,12 @@ describe('caption text, saving and navigation', function () {
     await p.getByRole('textbox', { name: 'Add tag', exact: true }).fill('pier');
     await p.getByRole('textbox', { name: 'Add tag', exact: true }).press('Enter');
     await waitPosted(p, 'caption/update', (m) => m.text === `${prose}, pier`);
+    // Sentences are not tags: the chips and the palette show only the parts that read as tags.
+    const chips = await p.getByRole('list', { name: 'Caption tags', exact: true }).getByRole('listitem').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    assert.deepEqual(chips, ['pier']);
+    const palette = await p.getByRole('list', { name: 'Tag palette', exact: true }).evaluate((l) => [...l.querySelectorAll('button.tag')].map((b) => b.getAttribute('aria-label')));
+    assert.ok(palette.includes('pier') && !palette.some((t) => t.includes('pier at dusk')), palette.join(' | '));
+    assert.match(await p.locator('image-preview .info').innerText(), /1 \/ 2(?![\s\S]*untagged)/);
   });
 
   it('Enter and pasted line breaks never put a newline in the caption', async () => {
