@@ -9,13 +9,18 @@ import { baseStyles } from './styles';
 import { StoreController } from './storeController';
 import type { TaggerStore } from './store';
 
+/** Below this width the command buttons show icons only. */
+const NARROW_PX = 1040;
+
 /** The panel's top toolbar. */
 export class PanelToolbar extends LitElement {
   static override properties = { store: { attribute: false } };
   static override styles = [
     baseStyles,
     css`
-      :host { display: flex; align-items: center; gap: 2px; padding: 2px 4px; flex-wrap: wrap; min-width: 0; }
+      :host { display: block; }
+      .bar { display: flex; align-items: center; gap: 2px; padding: 2px 4px; flex-wrap: wrap; min-width: 0; }
+      .narrow .title { max-width: 140px; }
       .sep { width: 1px; align-self: stretch; margin: 3px 4px; background: var(--vscode-panel-border, var(--vscode-widget-border, transparent)); }
       .goto { width: 84px; }
       .spacer { flex: 1; }
@@ -24,6 +29,24 @@ export class PanelToolbar extends LitElement {
     `,
   ];
   declare store?: TaggerStore;
+  private narrow = false;
+  private readonly resize = new ResizeObserver((entries) => {
+    const narrow = (entries[0]?.contentRect.width ?? 0) < NARROW_PX;
+    if (narrow !== this.narrow) {
+      this.narrow = narrow;
+      this.requestUpdate();
+    }
+  });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.resize.observe(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resize.disconnect();
+  }
 
   constructor() {
     super();
@@ -43,7 +66,7 @@ export class PanelToolbar extends LitElement {
     const n = s?.model.images.length ?? 0;
     const report = s?.view === 'report';
     const k = PANEL_KEYMAP;
-    return html`<span class="title" title=${s?.title ?? ''}>${s?.title ?? ''}</span>
+    return html`<div class="bar ${this.narrow ? 'narrow' : ''}"><span class="title" title=${s?.title ?? ''}>${s?.title ?? ''}</span>
       <vscode-toolbar-button icon="arrow-left" label="Previous image" title=${withKey('Previous image', k.previousImage[0])} @click=${() => s?.runAction('previousImage')}></vscode-toolbar-button>
       <vscode-toolbar-button icon="arrow-right" label="Next image" title=${withKey('Next image', k.nextImage[0])} @click=${() => s?.runAction('nextImage')}></vscode-toolbar-button>
       <vscode-toolbar-button icon="debug-step-over" label="Next untagged image" title=${withKey('Next untagged image', k.nextUntagged[0])} @click=${() => s?.runAction('nextUntagged')}></vscode-toolbar-button>
@@ -65,11 +88,21 @@ export class PanelToolbar extends LitElement {
       <vscode-toolbar-button icon="discard" label="Undo caption edit" title=${withKey('Undo caption edit', LOCAL_KEYS.undo[0])} @click=${() => s?.undo()}></vscode-toolbar-button>
       <vscode-toolbar-button icon="redo" label="Redo caption edit" title=${withKey('Redo caption edit', LOCAL_KEYS.redo[0])} @click=${() => s?.redo()}></vscode-toolbar-button>
       <span class="spacer"></span>
-      <vscode-button secondary icon="split-horizontal" title="Open this image's .txt in an editor beside the panel" @click=${() => s?.runCommand('openCaptionBeside')}>Open caption beside</vscode-button>
-      <vscode-button secondary icon="checklist" title="Check the dataset against CivitAI's rules" @click=${() => s?.runCommand('checkDataset')}>Check dataset</vscode-button>
-      <vscode-button secondary icon="package" title="Write an upload-ready zip for CivitAI" @click=${() => s?.runCommand('exportForCivitai')}>Export for CivitAI</vscode-button>
-      <vscode-button secondary icon=${report ? 'tag' : 'graph'} title=${report ? 'Back to tagging' : 'Dataset report'} @click=${() => s?.setView(report ? 'tagging' : 'report')}>${report ? 'Tagging' : 'Report'}</vscode-button>
-      <vscode-toolbar-button icon="keyboard" label="Keyboard shortcuts" title=${withKey('Keyboard shortcuts (?)', k.showShortcuts[0])} @click=${() => s?.runAction('showShortcuts')}></vscode-toolbar-button>`;
+      ${this.command('split-horizontal', 'Open caption beside', "Open this image's .txt in an editor beside the panel", () => s?.runCommand('openCaptionBeside'))}
+      ${this.command('checklist', 'Check dataset', "Check the dataset against CivitAI's rules", () => s?.runCommand('checkDataset'))}
+      ${this.command('package', 'Export for CivitAI', 'Write an upload-ready zip for CivitAI', () => s?.runCommand('exportForCivitai'))}
+      ${report
+        ? this.command('tag', 'Tagging', 'Back to tagging', () => s?.setView('tagging'))
+        : this.command('graph', 'Report', 'Dataset report', () => s?.setView('report'))}
+      <vscode-toolbar-button icon="keyboard" label="Keyboard shortcuts" title=${withKey('Keyboard shortcuts (?)', k.showShortcuts[0])} @click=${() => s?.runAction('showShortcuts')}></vscode-toolbar-button>
+    </div>`;
+  }
+
+  private command(icon: string, name: string, title: string, run: () => void) {
+    // Narrow panels: the command buttons keep their icon and their name (aria-label), not their text.
+    return this.narrow
+      ? html`<vscode-button secondary icon-only icon=${icon} aria-label=${name} title="${name}: ${title}" @click=${run}></vscode-button>`
+      : html`<vscode-button secondary icon=${icon} aria-label=${name} title=${title} @click=${run}>${name}</vscode-button>`;
   }
 
   private flag(e: Event, flag: 'favourite' | 'nsfw' | 'skipped'): void {
