@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pngBuffer } from '../../../scripts/lib/makeImages.mjs';
 import { Dataset } from '../../../src/extension/dataset/dataset';
@@ -145,6 +145,18 @@ describe('staging in move mode', () => {
     const r = await stageDataset(src, opts({ prefix: 'p', triggerWord: 'ohwx', mode: 'move' }));
     assert.deepEqual(snapshot(r.outputFolder, isSessionFile), ref.files);
     assert.deepEqual(ls(src), ['output', 'pic 2.txt', 'pic 7.caption']);
+  });
+
+  it('copies (never moves) an image reached through a symbolic link, leaving the link and its target alone', async () => {
+    const src = tempDir('src');
+    img(src, 'real/a.png', 1);
+    symlinkSync(join(src, 'real', 'a.png'), join(src, 'link.png'));
+    img(src, 'b.png', 2);
+    const r = await stageDataset(src, opts({ prefix: 'm', mode: 'move' }));
+    assert.deepEqual(images(r).map((i) => i.source), ['b.png', 'link.png']);
+    assert.ok(lstatSync(join(src, 'link.png')).isSymbolicLink() && existsSync(join(src, 'real', 'a.png')));
+    assert.ok(!existsSync(join(src, 'b.png')), 'the plain file was moved');
+    assert.ok(!lstatSync(join(r.outputFolder, 'm_0002.png')).isSymbolicLink(), 'the staged image is a real file');
   });
 
   it('across disks (EXDEV) copies, verifies, then removes each source; a kill before a removal is finished by the re-run', async () => {
