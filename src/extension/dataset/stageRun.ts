@@ -131,7 +131,7 @@ export async function runPlan(input: RunInput): Promise<RunOutcome> {
     }
     const f = err instanceof StageFailure ? err : new StageFailure(records[0]!, err);
     throw new Error(
-      `Staging stopped at "${f.rec.source}" -> ${join(outputFolder, f.rec.file)}: ${describeError(f.cause)}. ${adviceFor(f.cause)} Nothing was lost: ${done} of ${records.length} images are staged, your source files are untouched, and running "Start LoRA Tagging" on the folder again finishes the job with the same numbering.`,
+      `Staging stopped at "${f.rec.source}" -> ${join(outputFolder, f.rec.file)}: ${describeError(f.cause)}. ${adviceFor(f.cause)} Nothing was lost: ${done} of ${records.length} images are staged, ${plan.mode === 'move' ? 'each source not yet moved is still in place' : 'your source files are untouched'}, and running "Start LoRA Tagging" on the folder again finishes the job with the same numbering.`,
     );
   }
 
