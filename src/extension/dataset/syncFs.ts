@@ -54,5 +54,5 @@ export const syncFs: FsLike = {
   readdir: wrap(fsSync.readdirSync) as unknown as FsLike['readdir'],
   mkdir: wrap(fsSync.mkdirSync) as unknown as FsLike['mkdir'],
   realpath: wrap(fsSync.realpathSync) as unknown as FsLike['realpath'],
-  readFileSync: nodeFs.readFileSync,
+  readTextSync: nodeFs.readTextSync,
 };
