@@ -16,6 +16,7 @@ import { resolveOutputFolder, StageOptionsInput, type StageOptions } from './sta
 import { runPlan, sourceRootOf, type SourceHint } from './stageRun';
 import { TAGS_FILE } from './tagsFile';
 
+// The staging API in one module for the commands: the prefix default, the session check and the option checks.
 export { defaultPrefix } from './naming';
 export { sessionExists } from './sessionStore';
 export { validateStageOptions, type StageOptions, type StageOptionsInput } from './stageOptions';
