@@ -5,6 +5,7 @@ import { exportForCivitaiCommand } from './commands/exportForCivitai';
 import { registerPanelCommands } from './commands/panelCommands';
 import { resumeTagging } from './commands/resumeTagging';
 import { startTagging } from './commands/startTagging';
+import { TagOperations } from './commands/tagOperations';
 import { disposeLog } from './log';
 import { PanelManager } from './panel/panelManager';
 
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): TaggerApi {
     vscode.commands.registerCommand('loraTagger.resumeTagging', (arg?: unknown) => resumeTagging(p, arg)),
     vscode.commands.registerCommand('loraTagger.checkDataset', (arg?: unknown, extra?: unknown) => checkDatasetCommand(p, diagnostics, arg, extra)),
     vscode.commands.registerCommand('loraTagger.exportForCivitai', (arg?: unknown, extra?: unknown) => exportForCivitaiCommand(p, diagnostics, arg, extra)),
+    new TagOperations(p),
     ...registerPanelCommands(p),
   );
   return { panels: p };

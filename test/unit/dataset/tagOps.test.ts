@@ -16,7 +16,7 @@ describe('dataset-wide tag operations', () => {
 
   it('merges into a tag the caption already has', () => {
     assert.equal(applyToCaption('ohwx, redhead, red hair, smile', { kind: 'rename', from: 'redhead', to: 'red hair' }, 'tags', 'ohwx'), 'ohwx, red hair, smile');
-    assert.equal(applyToCaption('redhead, a woman smiling.  red hair', { kind: 'rename', from: 'redhead', to: 'red hair' }, 'natural', 'ohwx'), 'a woman smiling.  red hair');
+    assert.equal(applyToCaption('redhead, a woman smiling.  Soft light, red hair', { kind: 'rename', from: 'redhead', to: 'red hair' }, 'natural', 'ohwx'), 'a woman smiling.  Soft light, red hair');
   });
 
   it('keeps natural prose byte for byte around the renamed part', () => {
