@@ -89,7 +89,8 @@ export async function probeImage(path: string, fs: FsLike = nodeFs): Promise<Pro
 }
 
 async function readAt(handle: { read(b: Uint8Array, o: number, l: number, p: number): Promise<{ bytesRead: number }> }, length: number, position: number): Promise<Uint8Array> {
-  const buf = new Uint8Array(length);
+  // Not zeroed: only the bytes actually read are looked at.
+  const buf = Buffer.allocUnsafe(length);
   let got = 0;
   while (got < length) {
     const { bytesRead } = await handle.read(buf, got, length - got, position + got);

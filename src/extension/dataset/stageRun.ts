@@ -84,14 +84,6 @@ export async function runPlan(input: RunInput): Promise<RunOutcome> {
   const dropped = new Set<string>();
   const captions = new Map<string, string>();
   if (!input.fresh) await removeLeftoverTemps(outputFolder, fs);
-  // Most images get the same starting caption: copying one small file is a single file-system call, a write is three.
-  const template = tempPathFor(join(outputFolder, 'caption'));
-  try {
-    await fs.writeFile(template, initialCaption(session.triggerWord));
-  } catch (err) {
-    await fs.unlink(template).catch(() => undefined);
-    throw new Error(`Staging cannot write in the output folder ${outputFolder}: ${describeError(err)}. ${adviceFor(err)} Nothing was lost: run "Start LoRA Tagging" again once this is fixed.`);
-  }
   let done = 0;
 
   const stageOne = async (rec: ImageRecord): Promise<void> => {
@@ -111,7 +103,7 @@ export async function runPlan(input: RunInput): Promise<RunOutcome> {
         }
         if (outcome.note) notices.push(outcome.note);
       }
-      captions.set(rec.file, await ensureCaption(outputFolder, rec, src, session.triggerWord, template, input.hints?.get(rec.file), fs));
+      captions.set(rec.file, await ensureCaption(outputFolder, rec, src, session.triggerWord, input.hints?.get(rec.file), fs));
     } catch (err) {
       if (err instanceof StageFailure || input.signal?.aborted) throw err;
       throw new StageFailure(rec, err);
@@ -123,7 +115,6 @@ export async function runPlan(input: RunInput): Promise<RunOutcome> {
   try {
     await mapLimit(records, STAGING_CONCURRENCY, stageOne);
   } catch (err) {
-    await fs.unlink(template).catch(() => undefined);
     if (input.signal?.aborted) {
       const e = new Error(`Staging was cancelled after ${done} of ${records.length} images. Nothing was lost: run "Start LoRA Tagging" (or Resume) on the folder again to finish it with the same numbering.`);
       e.name = 'AbortError';
@@ -135,7 +126,6 @@ export async function runPlan(input: RunInput): Promise<RunOutcome> {
     );
   }
 
-  await fs.unlink(template).catch(() => undefined);
   session.images = session.images.filter((r) => !dropped.has(r.file));
   for (const r of session.images) {
     const text = captions.get(r.file);
@@ -274,7 +264,7 @@ export async function sha256(path: string, fs: FsLike = nodeFs): Promise<string>
  * A pending image's `.txt` is always rewritten, so a half-written one from a killed run cannot survive; it is
  * written in place (no temp file): nobody has edited it yet, since a dataset opens only once its staging is done.
  */
-async function ensureCaption(outputFolder: string, rec: ImageRecord, src: string, trigger: string, template: string, hint: SourceHint | undefined, fs: FsLike): Promise<string> {
+async function ensureCaption(outputFolder: string, rec: ImageRecord, src: string, trigger: string, hint: SourceHint | undefined, fs: FsLike): Promise<string> {
   const txt = join(outputFolder, captionName(rec.file));
   let text: string | undefined;
   const candidates = hint ? (hint.caption ? [hint.caption] : []) : sourceCaptionPaths(src);
@@ -282,10 +272,7 @@ async function ensureCaption(outputFolder: string, rec: ImageRecord, src: string
     text = await fs.readFile(c, 'utf8').catch((err) => (errorCode(err) === 'ENOENT' ? undefined : Promise.reject(err)));
     if (text !== undefined) break;
   }
-  if (text === undefined) {
-    await fs.copyFile(template, txt);
-    return initialCaption(trigger);
-  }
+  text ??= initialCaption(trigger);
   await fs.writeFile(txt, text);
   return text;
 }
