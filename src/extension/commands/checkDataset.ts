@@ -10,6 +10,7 @@ import { checkDataset, type Finding } from '../dataset/preflight';
 import { errorMessage, log } from '../log';
 import type { PanelManager } from '../panel/panelManager';
 import { isBatchCall, resolveOutputFolder, withDataset } from './datasetTarget';
+import { withCancellableProgress } from './progress';
 
 const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -66,27 +67,7 @@ async function preflightWith(dataset: Dataset, batch: boolean, decoder: Decoder)
     captionStyle: s.captionStyle,
   };
   if (batch) return checkDataset(input, { decoder });
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Checking the dataset against CivitAI’s rules', cancellable: true },
-    async (progress, token) => {
-      const abort = new AbortController();
-      const sub = token.onCancellationRequested(() => abort.abort());
-      let last = 0;
-      try {
-        return await checkDataset(input, {
-          decoder,
-          signal: abort.signal,
-          onProgress: (done, total, file) => {
-            const pct = total ? (done / total) * 100 : 100;
-            progress.report({ increment: pct - last, message: `${done}/${total} ${file}` });
-            last = pct;
-          },
-        });
-      } finally {
-        sub.dispose();
-      }
-    },
-  );
+  return withCancellableProgress('Checking the dataset against CivitAI’s rules', (onProgress, signal) => checkDataset(input, { decoder, signal, onProgress }));
 }
 
 /** One line of counts: "2 errors, 5 warnings, 1 note". */

@@ -13,6 +13,7 @@ import { errorMessage, log } from '../log';
 import type { PanelManager } from '../panel/panelManager';
 import { reviewFindings, runPreflight, summarize, type PreflightDiagnostics } from './checkDataset';
 import { isBatchCall, resolveOutputFolder, withDataset } from './datasetTarget';
+import { withCancellableProgress } from './progress';
 
 /** What the command returns. */
 export interface ExportSummary {
@@ -89,31 +90,16 @@ async function writeZip(dataset: Dataset, zipPath: string, batch: boolean): Prom
   const entries = dataset.session.images.filter((i) => i.status !== 'skipped').map((i) => ({ file: i.file }));
   if (entries.length === 0) throw new Error('every image is marked skipped, so there is nothing to export. Un-skip some images in the panel.');
   if (batch) return exportZip(dataset.outputFolder, entries, zipPath);
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Exporting ${entries.length} images for CivitAI`, cancellable: true },
-    async (progress, token) => {
-      const abort = new AbortController();
-      const sub = token.onCancellationRequested(() => abort.abort());
-      let last = 0;
-      try {
-        return await exportZip(dataset.outputFolder, entries, zipPath, {
-          signal: abort.signal,
-          onProgress: (done, total, file) => {
-            const pct = total ? (done / total) * 100 : 100;
-            if (pct - last >= 1 || done === total) {
-              progress.report({ increment: pct - last, message: file });
-              last = pct;
-            }
-          },
-        });
-      } catch (err) {
-        if (token.isCancellationRequested) throw new Stopped();
-        throw err;
-      } finally {
-        sub.dispose();
-      }
-    },
-  );
+  let cancelled = false;
+  try {
+    return await withCancellableProgress(`Exporting ${entries.length} images for CivitAI`, (onProgress, signal) => {
+      signal.addEventListener('abort', () => (cancelled = true));
+      return exportZip(dataset.outputFolder, entries, zipPath, { signal, onProgress });
+    }, 'bytes');
+  } catch (err) {
+    if (cancelled) throw new Stopped();
+    throw err;
+  }
 }
 
 async function announce(result: ExportResult): Promise<void> {

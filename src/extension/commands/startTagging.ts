@@ -11,6 +11,7 @@ import { defaultPrefix, sessionExists, stageDataset, validateStageOptions, type 
 import { errorMessage, log } from '../log';
 import type { PanelManager } from '../panel/panelManager';
 import { readSettings } from '../settings';
+import { withCancellableProgress } from './progress';
 
 /** What the command returns (absolute paths). */
 export interface StartResult {
@@ -156,27 +157,8 @@ async function askAnswers(context: vscode.ExtensionContext, folder: string, defa
   return answers;
 }
 
-async function runStaging(folder: string, options: StageOptions): Promise<StageResult> {
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Staging images from ${path.basename(folder)}`, cancellable: true },
-    async (progress, token) => {
-      const abort = new AbortController();
-      const sub = token.onCancellationRequested(() => abort.abort());
-      let last = 0;
-      try {
-        return await stageDataset(folder, options, {
-          signal: abort.signal,
-          onProgress: (done, total, file) => {
-            const pct = total ? (done / total) * 100 : 100;
-            progress.report({ increment: pct - last, message: `${done}/${total} ${file}` });
-            last = pct;
-          },
-        });
-      } finally {
-        sub.dispose();
-      }
-    },
-  );
+function runStaging(folder: string, options: StageOptions): Thenable<StageResult> {
+  return withCancellableProgress(`Staging images from ${path.basename(folder)}`, (onProgress, signal) => stageDataset(folder, options, { signal, onProgress }));
 }
 
 function report(folder: string, result: StageResult): void {
