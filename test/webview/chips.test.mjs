@@ -1,6 +1,6 @@
 // Caption chips and the add-tag input: what the user does, and the exact caption text that reaches the host.
 import assert from 'node:assert/strict';
-import { open, assertNoCspViolations } from './context.mjs';
+import { open, checkAndClose } from './context.mjs';
 import { posted, waitPosted, clearPosted } from './harness.mjs';
 
 const lastUpdate = async (p) => (await posted(p, 'caption/update')).at(-1);
@@ -8,10 +8,7 @@ const lastUpdate = async (p) => (await posted(p, 'caption/update')).at(-1);
 describe('caption chips and add tag', function () {
   let p;
   afterEach(async () => {
-    if (p) {
-      await assertNoCspViolations(p);
-      await p.context().close();
-    }
+    await checkAndClose(p);
     p = undefined;
   });
 

@@ -18,6 +18,13 @@ export async function open(captions, extra = {}, opts = {}) {
   return openPanel(browser, server, ds, opts);
 }
 
+/** After a test: fails it if its page hit the CSP, then closes the page (nothing when no page was opened). */
+export async function checkAndClose(p) {
+  if (!p) return;
+  await assertNoCspViolations(p);
+  await p.context().close();
+}
+
 /** Fails the test when the page hit the CSP (an inline style, a stray script). */
 export async function assertNoCspViolations(p) {
   const v = await p.evaluate(() => window.__csp);

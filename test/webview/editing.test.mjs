@@ -1,6 +1,6 @@
 // Caption text, saving, navigation, outside changes, undo/redo and host keys.
 import assert from 'node:assert/strict';
-import { open, assertNoCspViolations } from './context.mjs';
+import { open, checkAndClose } from './context.mjs';
 import { posted, waitPosted, clearPosted, send } from './harness.mjs';
 
 const position = (p) => p.evaluate(() => window.loraTagger.store.index);
@@ -9,10 +9,7 @@ const captionValue = (p) => p.getByRole('textbox', { name: 'Caption text', exact
 describe('caption text, saving and navigation', function () {
   let p;
   afterEach(async () => {
-    if (p) {
-      await assertNoCspViolations(p);
-      await p.context().close();
-    }
+    await checkAndClose(p);
     p = undefined;
   });
 

@@ -1,6 +1,6 @@
 // The filmstrip: virtualized over 10,000 images, click to navigate, filter by untagged / favourite / tag / text.
 import assert from 'node:assert/strict';
-import { harness, open, assertNoCspViolations } from './context.mjs';
+import { harness, open, checkAndClose } from './context.mjs';
 import { datasetView, imageView, openPanel, waitPosted } from './harness.mjs';
 
 const thumbs = (p) => p.getByRole('list', { name: 'Filmstrip' }).evaluate((l) => [...l.querySelectorAll('button.thumb')].map((b) => b.getAttribute('aria-label')));
@@ -8,10 +8,7 @@ const thumbs = (p) => p.getByRole('list', { name: 'Filmstrip' }).evaluate((l) =>
 describe('filmstrip', function () {
   let p;
   afterEach(async () => {
-    if (p) {
-      await assertNoCspViolations(p);
-      await p.context().close();
-    }
+    await checkAndClose(p);
     p = undefined;
   });
 

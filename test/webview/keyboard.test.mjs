@@ -1,6 +1,6 @@
 // A whole tagging pass with the keyboard only, the shortcut overlay, and every control reachable with Tab.
 import assert from 'node:assert/strict';
-import { open, assertNoCspViolations } from './context.mjs';
+import { open, checkAndClose } from './context.mjs';
 import { waitPosted, posted } from './harness.mjs';
 
 /** The accessible name (or role) of the deepest focused element. */
@@ -14,10 +14,7 @@ const focused = (p) =>
 describe('keyboard only', function () {
   let p;
   afterEach(async () => {
-    if (p) {
-      await assertNoCspViolations(p);
-      await p.context().close();
-    }
+    await checkAndClose(p);
     p = undefined;
   });
 

@@ -1,6 +1,6 @@
 // The tag palette: counts across the dataset, substring and fuzzy filter with highlight, toggling, pinning.
 import assert from 'node:assert/strict';
-import { open, assertNoCspViolations } from './context.mjs';
+import { open, checkAndClose } from './context.mjs';
 import { waitPosted, posted } from './harness.mjs';
 
 const captions = ['ohwx, red hair, smile', 'ohwx, smile, blue eyes', 'ohwx, smile', 'ohwx, red dress'];
@@ -21,10 +21,7 @@ async function entries(p) {
 describe('tag palette', function () {
   let p;
   afterEach(async () => {
-    if (p) {
-      await assertNoCspViolations(p);
-      await p.context().close();
-    }
+    await checkAndClose(p);
     p = undefined;
   });
 

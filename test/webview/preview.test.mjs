@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { harness, assertNoCspViolations } from './context.mjs';
+import { harness, checkAndClose } from './context.mjs';
 import { datasetView, imageView, openPanel, realImagesDir } from './harness.mjs';
 
 const box = (p) =>
@@ -17,10 +17,7 @@ const box = (p) =>
 describe('image preview', function () {
   let p;
   afterEach(async () => {
-    if (p) {
-      await assertNoCspViolations(p);
-      await p.context().close();
-    }
+    await checkAndClose(p);
     p = undefined;
   });
 

@@ -1,16 +1,13 @@
 // The report view switch, the dataset commands, and copy-as-Markdown through the host clipboard.
 import assert from 'node:assert/strict';
-import { open, assertNoCspViolations } from './context.mjs';
+import { open, checkAndClose } from './context.mjs';
 import { join } from 'node:path';
 import { waitPosted, send, repoRoot } from './harness.mjs';
 
 describe('report view and commands', function () {
   let p;
   afterEach(async () => {
-    if (p) {
-      await assertNoCspViolations(p);
-      await p.context().close();
-    }
+    await checkAndClose(p);
     p = undefined;
   });
 
