@@ -117,7 +117,7 @@ describe('tag palette', function () {
     assert.ok(text.some((t) => /^Other tags/.test(t)));
   });
 
-  it('handles 20,000 tags: only the visible rows are in the DOM and a filter keystroke stays within a frame', async () => {
+  it('handles 20,000 tags: only the visible rows are in the DOM and the filter still finds the matches (timings printed; npm run bench measures them)', async () => {
     const many = Array.from({ length: 20000 }, (_, i) => `tag number ${i} ${['alpha', 'beta', 'gamma', 'delta'][i % 4]}`);
     p = await open(captions, { knownTags: [...known, ...many] });
     const rows = await p.getByRole('list', { name: 'Tag palette', exact: true }).evaluate((l) => l.querySelectorAll('.row').length);
