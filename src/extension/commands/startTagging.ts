@@ -41,6 +41,14 @@ export async function startTagging(
   try {
     const { openPanel, options } = parseBatchOptions(rawOptions);
     const folder = await resolveFolder(folderArg, batch);
+    if (await sessionExists(folder)) {
+      // The folder is itself a dataset's output folder: staging it again would copy the staged images into a
+      // nested output. Resume it instead (interactive), or say what to pass (batch).
+      if (batch) throw new Error(`${folder} is the output folder of a tagging session, not a folder of source images. Pass its parent folder, or use loraTagger.resumeTagging on it. Nothing was written.`);
+      void vscode.window.showInformationMessage(`${path.basename(folder)} already holds a tagging session: resuming it.`);
+      await panels.open(folder);
+      return undefined;
+    }
     const settings = readSettings(vscode.Uri.file(folder));
     const outputFolder = path.resolve(folder, options.outputFolder ?? settings.outputFolder);
     const exists = await sessionExists(outputFolder);

@@ -125,6 +125,14 @@ describe('Start LoRA Tagging (batch form, real extension host)', () => {
     assert.ok(fs.existsSync(path.join(src, 'output', 'new_0001.png')));
   });
 
+  it('refuses to stage an output folder into itself, saying what to do', async () => {
+    const src = makeTempDir('lora-nest-');
+    writeGeneratedImages(src, 2);
+    const r = await start(src, { prefix: 'nest' });
+    await assert.rejects(Promise.resolve(start(r.outputFolder, {})), /output folder of a tagging session/);
+    assert.equal(fs.existsSync(path.join(r.outputFolder, 'output')), false, 'no nested output folder');
+  });
+
   it('Resume with a folder opens the panel on the saved image', async () => {
     const src = makeTempDir('lora-resume-');
     writeGeneratedImages(src, 4);
