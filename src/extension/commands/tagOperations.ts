@@ -136,11 +136,18 @@ export class TagOperations implements vscode.Disposable {
   }
 
   private async apply(ds: Dataset, changes: readonly CaptionChange[], side: 'before' | 'after'): Promise<void> {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Writing captions' }, async () => {
-      for (const c of changes) await ds.setCaption(c.file, c[side]);
+    // With a panel open, captions go through its sync, so a caption open in an editor changes through a saved
+    // WorkspaceEdit (VS Code's undo covers it, no "file is newer" dialog) exactly as the panel's own edits do.
+    const panel = this.panels.get(ds.outputFolder);
+    const write = panel ? (f: string, t: string) => panel.writeCaption(f, t) : (f: string, t: string) => ds.setCaption(f, t);
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Writing captions' }, async (progress) => {
+      for (const [i, c] of changes.entries()) {
+        await write(c.file, c[side]);
+        if (i % 50 === 0) progress.report({ message: `${i + 1}/${changes.length}` });
+      }
       await ds.flush();
     });
-    this.panels.get(ds.outputFolder)?.reload();
+    panel?.reload();
   }
 
   private push(folder: string, applied: Applied): void {

@@ -97,6 +97,11 @@ export class TaggingPanel implements vscode.Disposable {
     else this.pendingReveal = file;
   }
 
+  /** Writes a caption the way the panel's own edits are written (through an open editor, if there is one). */
+  writeCaption(file: string, text: string): Promise<void> {
+    return this.sync.writeCaption(file, text);
+  }
+
   /** Opens an image's caption in a text editor beside the panel. */
   openCaptionBeside(file: string): Promise<vscode.TextEditor> {
     return this.sync.openBeside(file);

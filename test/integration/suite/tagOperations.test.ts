@@ -59,6 +59,21 @@ describe('dataset-wide tag operations (real extension host)', () => {
     assert.deepEqual(s.categories, [{ name: 'hair', tags: ['red hair', 'redhead'] }]);
   });
 
+  it('changes a caption open in an editor through VS Code when a panel is open, leaving the document saved', async () => {
+    await vscode.commands.executeCommand('loraTagger.resumeTagging', vscode.Uri.file(out));
+    const doc = await vscode.workspace.openTextDocument(txt(1));
+    await vscode.window.showTextDocument(doc);
+    const before = doc.getText();
+    assert.ok(before.includes('redhead'), before);
+    await run('loraTagger.renameTag', { from: 'redhead', to: 'copper hair' });
+    assert.equal(doc.getText(), before.replace('redhead', 'copper hair'));
+    assert.equal(doc.isDirty, false, 'saved, so no "file is newer" dialog can come');
+    assert.equal(read(1), doc.getText());
+    await run('loraTagger.undoTagOperation');
+    assert.equal(doc.getText(), before);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('refuses to edit the trigger word as a tag, with a reason', async () => {
     await assert.rejects(run('loraTagger.removeTag', { tag: 'ohwx' }), /trigger word/);
   });
