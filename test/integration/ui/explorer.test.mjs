@@ -37,6 +37,8 @@ describe('workbench: the extension as a person finds it', function () {
     // Guards chooseFromContextMenu, which the tagging tests use for "Start LoRA Tagging".
     await wb.chooseFromContextMenu('my-dataset', 'Find in Folder...');
     await wb.page.locator('.search-view').waitFor({ state: 'visible', timeout: 10000 });
+    // The Search view moves focus into its box a moment later; a palette opened before that is dismissed by it.
+    await waitFor(() => wb.page.evaluate(() => !!document.activeElement?.closest('.search-view')), { what: 'focus in the Search box' });
     await wb.runCommand('View: Show Explorer');
     await wb.explorerItem('my-dataset');
   });

@@ -228,9 +228,19 @@ export class Workbench {
     const { page } = this;
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await this.closeQuickInput();
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 10000 });
-    await input.fill(`>${query}`);
+    // A view that takes focus a moment late (Search after "Find in Folder...", a webview) dismisses a palette
+    // opened just before; open it again rather than wait on a palette that is gone.
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('F1');
+      try {
+        await input.waitFor({ state: 'visible', timeout: 10000 });
+        await input.fill(`>${query}`, { timeout: 3000 });
+        break;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        await this.closeQuickInput();
+      }
+    }
     // The list filters asynchronously; give it a moment to settle.
     await sleep(300);
     return page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
