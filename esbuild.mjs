@@ -31,7 +31,7 @@ const common = {
 
 const host = await esbuild.context({
   ...common,
-  entryPoints: { extension: 'src/extension/extension.ts', decodeWorker: 'src/extension/dataset/decodeWorker.ts' },
+  entryPoints: { extension: 'src/extension/extension.ts', decodeWorker: 'src/extension/dataset/images/decodeWorker.ts' },
   outdir: 'dist',
   platform: 'node',
   format: 'cjs',

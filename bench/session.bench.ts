@@ -7,9 +7,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nanoid } from 'nanoid';
 import { pngBuffer } from '../scripts/lib/makeImages.mjs';
-import { Dataset } from '../src/extension/dataset/dataset';
-import { saveSession, serializeSession } from '../src/extension/dataset/sessionStore';
-import { SESSION_SCHEMA_VERSION, type ImageRecord, type Session } from '../src/shared/session';
+import { Dataset } from '../src/extension/dataset/session/dataset';
+import { saveSession, serializeSession } from '../src/extension/dataset/session/sessionFile';
+import { SESSION_SCHEMA_VERSION, type ImageRecord, type Session } from '../src/extension/dataset/session/schema';
 import { median, printRows, time, type BenchRow } from './harness';
 
 const IMAGES = Number(process.env.SESSION_BENCH_IMAGES ?? 10000);

@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jpegBuffer, pngBuffer } from '../scripts/lib/makeImages.mjs';
-import { stageDataset } from '../src/extension/dataset/stage';
-import { withDefaults } from '../src/extension/dataset/stageOptions';
+import { stageDataset } from '../src/extension/dataset/staging/stage';
+import { withDefaults } from '../src/extension/dataset/staging/options';
 import { printRows, time, type BenchRow } from './harness';
 
 const BIG = Number(process.env.STAGING_BENCH_IMAGES ?? 2000);

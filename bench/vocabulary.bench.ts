@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadVocabulary } from '../src/extension/dataset/vocabulary';
+import { loadVocabulary } from '../src/extension/dataset/vocabulary/vocabulary';
 import { time, printRows } from './harness';
 
 const LINES = 100_000;

@@ -4,9 +4,9 @@
  * `executeCommand('loraTagger.checkDataset', outputFolderUri)` returns the findings as data.
  */
 import * as vscode from 'vscode';
-import type { Dataset } from '../dataset/dataset';
-import { WorkerDecoder, type Decoder } from '../dataset/decodePool';
-import { checkDataset, type Finding } from '../dataset/preflight';
+import type { Dataset } from '../dataset/session/dataset';
+import { WorkerDecoder, type Decoder } from '../dataset/images/decodePool';
+import { checkDataset, type Finding } from '../dataset/export/preflight';
 import { errorMessage, log } from '../log';
 import type { PanelManager } from '../panel/panelManager';
 import { isBatchCall, resolveOutputFolder, withDataset } from './datasetTarget';

@@ -5,8 +5,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Dataset } from '../dataset/dataset';
-import { findSessions } from '../dataset/sessions';
+import { Dataset } from '../dataset/session/dataset';
+import { findSessions } from '../dataset/session/findSessions';
 import { log } from '../log';
 import type { PanelManager } from '../panel/panelManager';
 import { readSettings } from '../settings';

@@ -6,9 +6,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Dataset } from '../dataset/dataset';
-import { defaultZipPath, exportZip, type ExportResult } from '../dataset/export';
-import type { Finding } from '../dataset/preflight';
+import type { Dataset } from '../dataset/session/dataset';
+import { defaultZipPath, exportZip, type ExportResult } from '../dataset/export/zipExport';
+import type { Finding } from '../dataset/export/preflight';
 import { errorMessage, log } from '../log';
 import type { PanelManager } from '../panel/panelManager';
 import { reviewFindings, runPreflight, summarize, type PreflightDiagnostics } from './checkDataset';

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findSessions, type SessionSummary } from '../dataset/sessions';
+import { findSessions, type SessionSummary } from '../dataset/session/findSessions';
 import { errorMessage, log } from '../log';
 import type { PanelManager } from '../panel/panelManager';
 import { readSettings } from '../settings';

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CaptionStyle } from '../../shared/protocol';
-import { defaultPrefix, sessionExists, stageDataset, validateStageOptions, type StageOptions, type StageResult } from '../dataset/stage';
+import { defaultPrefix, sessionExists, stageDataset, validateStageOptions, type StageOptions, type StageResult } from '../dataset/staging/stage';
 import { errorMessage, log } from '../log';
 import type { PanelManager } from '../panel/panelManager';
 import { readSettings } from '../settings';

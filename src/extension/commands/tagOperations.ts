@@ -7,8 +7,8 @@
  */
 import * as vscode from 'vscode';
 import { countTags } from '../../shared/caption';
-import type { Dataset } from '../dataset/dataset';
-import { describeOperation, planOperation, type CaptionChange, type TagOperation } from '../dataset/tagOps';
+import type { Dataset } from '../dataset/session/dataset';
+import { describeOperation, planOperation, type CaptionChange, type TagOperation } from '../dataset/session/tagOperations';
 import { errorMessage, log } from '../log';
 import type { PanelManager } from '../panel/panelManager';
 import { isBatchCall, resolveOutputFolder, withDataset } from './datasetTarget';

@@ -10,7 +10,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ToWebview } from '../../shared/protocol';
-import type { Dataset } from '../dataset/dataset';
+import type { Dataset } from '../dataset/session/dataset';
 import { errorMessage, log } from '../log';
 import { readSettings } from '../settings';
 

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Dataset } from '../dataset/dataset';
+import { Dataset } from '../dataset/session/dataset';
 import { errorMessage, log } from '../log';
 import { PANEL_VIEW_TYPE, TaggingPanel } from './taggingPanel';
 

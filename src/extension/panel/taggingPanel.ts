@@ -12,7 +12,7 @@ import {
   WebviewEnvelope,
 } from '../../shared/protocol';
 import { RpcEndpoint } from '../../shared/rpc';
-import type { Dataset } from '../dataset/dataset';
+import type { Dataset } from '../dataset/session/dataset';
 import { errorMessage, log } from '../log';
 import { readSettings } from '../settings';
 import { CaptionSync } from './captionSync';

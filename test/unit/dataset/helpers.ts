@@ -3,19 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { writeImage } from '../../../scripts/lib/makeImages.mjs';
-import { nodeFs, type FsLike } from '../../../src/extension/dataset/fsLike';
-import { withDefaults, type StageOptions, type StageOptionsInput } from '../../../src/extension/dataset/stageOptions';
+import { nodeFs, type FsLike } from '../../../src/extension/dataset/io/fsLike';
+import { withDefaults, type StageOptions, type StageOptionsInput } from '../../../src/extension/dataset/staging/options';
 
-/** The real images shared by the project's tests (absent on a fresh clone elsewhere). */
-export const REAL_IMAGES = join(__dirname, '../../../../shared/fixtures/real-images');
-
-/** Skips the calling suite/test with a printed reason when the real images are absent. */
-export function needRealImages(ctx: Mocha.Context): void {
-  if (!existsSync(REAL_IMAGES)) {
-    console.log(`    (skipped: ${REAL_IMAGES} is absent; these tests read the shared real images in place)`);
-    ctx.skip();
-  }
-}
 
 const made: string[] = [];
 

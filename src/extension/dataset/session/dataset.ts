@@ -1,0 +1,301 @@
+/**
+ * The open dataset behind a tagging panel: the session, every caption and the known tags in memory (a cache of
+ * the files, which stay the truth), with serialized atomic caption writes and a debounced session save.
+ */
+import { dirname, join, resolve as resolvePath } from 'node:path';
+import { cleanTag, toFileText } from '../../../shared/caption';
+import { TagCategory } from '../../../shared/protocol';
+import { SESSION_FILE, type ImageRecord, type Session } from './schema';
+import { writeFileAtomic } from '../io/atomicWrite';
+import { adviceFor, describeError, errorCode, nodeFs, type FsLike } from '../io/fsLike';
+import { captionName } from '../staging/naming';
+import { openSession } from './openDataset';
+import { saveSession } from './sessionFile';
+import { appendTags, captionTags, isTagged, parseTagsFile, readTagsText } from './tagsFile';
+
+/** At most this many tags in the recent list. */
+export const RECENT_TAGS_MAX = 20;
+
+/** Options of Dataset.open. */
+export interface DatasetOpenOptions {
+  fs?: FsLike;
+  /** Longest wait before a change reaches session.json (the timer starts at the first unsaved change). Default 1000. */
+  saveDelayMs?: number;
+}
+
+/** An open dataset; create with Dataset.open and close when done. */
+export class Dataset {
+  /** Absolute path of `session.json`. */
+  readonly sessionFile: string;
+  private readonly byFile = new Map<string, ImageRecord>();
+  private readonly listeners = new Set<() => void>();
+  private readonly saveErrorListeners = new Set<(err: Error) => void>();
+  private readonly writes = new Map<string, { seq: number; tail: Promise<void> }>();
+  private knownCache: string[] | undefined;
+  private fileTagSet: Set<string>;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private saveChain: Promise<void> = Promise.resolve();
+  private dirty = false;
+  private lastSaveError: Error | undefined;
+  private closed = false;
+
+  private constructor(
+    /** Absolute path of the output folder. */
+    readonly outputFolder: string,
+    private readonly s: Session,
+    private readonly captions: Map<string, string>,
+    private fileTags: string[],
+    private readonly fs: FsLike,
+    private readonly saveDelayMs: number,
+  ) {
+    this.sessionFile = join(outputFolder, SESSION_FILE);
+    for (const r of s.images) this.byFile.set(r.file, r);
+    this.fileTagSet = new Set(fileTags);
+  }
+
+  /** Opens the dataset in `outputFolder`, repairing what it must; `notices` says what was repaired, for the user. */
+  static async open(outputFolder: string, opts: DatasetOpenOptions = {}): Promise<{ dataset: Dataset; notices: string[] }> {
+    const fs = opts.fs ?? nodeFs;
+    const folder = resolvePath(outputFolder);
+    const o = await openSession(folder, fs);
+    const dataset = new Dataset(folder, o.session, o.captions, o.fileTags, fs, Math.min(opts.saveDelayMs ?? 1000, 1000));
+    dataset.knownCache = o.knownTags;
+    return { dataset, notices: o.notices };
+  }
+
+  /** The session as it is in memory (saved within saveDelayMs); read-only: change it through the methods. */
+  get session(): Readonly<Session> {
+    return this.s;
+  }
+
+  /** The exact text of the image's `.txt` ('' when missing). */
+  caption(file: string): string {
+    return this.captions.get(file) ?? '';
+  }
+
+  /** `tags.txt` merged with every tag in use, in first-use order; hand-added lines kept, unused tags never dropped. */
+  knownTags(): string[] {
+    if (!this.knownCache) {
+      const out = [...this.fileTags];
+      const seen = new Set(out);
+      for (const r of this.s.images) {
+        for (const t of captionTags(this.caption(r.file), this.s.captionStyle)) {
+          if (!seen.has(t)) {
+            seen.add(t);
+            out.push(t);
+          }
+        }
+      }
+      this.knownCache = out;
+    }
+    return [...this.knownCache];
+  }
+
+  /** Absolute path of a file inside the output folder; throws for any name that could escape it. */
+  resolve(file: string): string {
+    const bad = typeof file !== 'string' || file === '' || file === '.' || file === '..' || /[\\/\0]/.test(file);
+    const p = bad ? '' : join(this.outputFolder, file);
+    if (bad || dirname(p) !== this.outputFolder) {
+      throw new Error(`"${String(file)}" is not a file of this dataset: only plain file names inside ${this.outputFolder} are allowed.`);
+    }
+    return p;
+  }
+
+  /** Absolute path of the image's `.txt`. */
+  captionPath(file: string): string {
+    return this.resolve(captionName(file));
+  }
+
+  /** Saves a caption (line breaks become spaces): atomic, serialized per file, latest wins; updates status and tags.txt. */
+  setCaption(file: string, text: string): Promise<void> {
+    try {
+      this.record(file);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const t = toFileText(text);
+    const q = this.writes.get(file) ?? { seq: 0, tail: Promise.resolve() };
+    const my = ++q.seq;
+    const run = q.tail
+      .catch(() => undefined)
+      .then(() => (q.seq === my ? this.writeCaption(file, t) : undefined));
+    q.tail = run;
+    this.writes.set(file, q);
+    // A write superseded by a newer one settles with the newer one: that is the text that reaches the disk.
+    return run.then(() => q.tail);
+  }
+
+  /** Re-reads a `.txt` changed outside the panel; returns the new text when it differs from the cache. */
+  async reloadCaption(file: string): Promise<string | undefined> {
+    this.record(file);
+    await this.writes.get(file)?.tail.catch(() => undefined);
+    let text: string;
+    try {
+      text = await this.fs.readFile(this.captionPath(file), 'utf8');
+    } catch (err) {
+      if (errorCode(err) !== 'ENOENT') throw new Error(`Could not read ${this.captionPath(file)}: ${describeError(err)}. ${adviceFor(err)}`);
+      text = '';
+    }
+    if (text === this.caption(file)) return undefined;
+    this.applyCaption(file, text);
+    await this.recordNewTags(text);
+    return text;
+  }
+
+  /** Re-reads `tags.txt` after an outside change; true when the known tags changed. */
+  async reloadTagsFile(): Promise<boolean> {
+    const before = this.knownTags();
+    this.fileTags = parseTagsFile(await readTagsText(this.outputFolder, this.fs));
+    this.fileTagSet = new Set(this.fileTags);
+    this.knownCache = undefined;
+    const after = this.knownTags();
+    return before.length !== after.length || before.some((t, i) => t !== after[i]);
+  }
+
+  /** Sets the favourite / NSFW / skipped flags of one image (un-skipping restores tagged or untagged from its caption). */
+  setFlags(file: string, flags: { favourite?: boolean; nsfw?: boolean; skipped?: boolean }): void {
+    const r = this.record(file);
+    if (flags.favourite !== undefined) r.favourite = flags.favourite;
+    if (flags.nsfw !== undefined) r.nsfw = flags.nsfw;
+    if (flags.skipped === true) r.status = 'skipped';
+    else if (flags.skipped === false) r.status = this.statusOf(this.caption(file));
+    this.changed();
+  }
+
+  /** Records the image the user is on (reopened there on Resume). */
+  select(file: string): void {
+    this.record(file);
+    if (this.s.currentFile === file) return;
+    this.s.currentFile = file;
+    this.changed();
+  }
+
+  /** Puts tags at the front of the recent list (given order kept), at most RECENT_TAGS_MAX. */
+  useTags(tags: string[]): void {
+    const fresh = [...new Set(tags.map(cleanTag).filter(Boolean))];
+    if (fresh.length === 0) return;
+    const rest = this.s.recentTags.filter((t) => !fresh.includes(t));
+    this.s.recentTags = [...fresh, ...rest].slice(0, RECENT_TAGS_MAX);
+    this.changed();
+  }
+
+  /** Pins (appended) or unpins a tag. */
+  setPinned(tag: string, pinned: boolean): void {
+    const t = cleanTag(tag);
+    const has = this.s.pinnedTags.includes(t);
+    if (!t || has === pinned) return;
+    this.s.pinnedTags = pinned ? [...this.s.pinnedTags, t] : this.s.pinnedTags.filter((x) => x !== t);
+    this.changed();
+  }
+
+  /** Replaces the tag categories (validated). */
+  setCategories(categories: { name: string; tags: string[] }[]): void {
+    this.s.categories = categories.map((c) => TagCategory.parse({ name: c.name, tags: [...new Set(c.tags.map(cleanTag).filter(Boolean))] }));
+    this.changed();
+  }
+
+  /** Fires after any in-memory change of the session or a caption. */
+  onDidChange(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Fires when a debounced session save fails (the error says what to do; the save is retried on the next change). */
+  onDidFailSave(listener: (err: Error) => void): { dispose(): void } {
+    this.saveErrorListeners.add(listener);
+    return { dispose: () => this.saveErrorListeners.delete(listener) };
+  }
+
+  /** Writes the pending caption writes and session save now; rejects with the save's error if it fails. */
+  async flush(): Promise<void> {
+    const captionWrites = [...this.writes.values()].map((q) => q.tail);
+    const results = await Promise.allSettled(captionWrites);
+    await this.saveNow();
+    if (this.lastSaveError) throw this.lastSaveError;
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Flushes and stops the timer; the dataset should not be used afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+    this.listeners.clear();
+    this.saveErrorListeners.clear();
+  }
+
+  private record(file: string): ImageRecord {
+    const r = this.byFile.get(file);
+    if (!r) throw new Error(`${file} is not an image of the dataset in ${this.outputFolder}.`);
+    return r;
+  }
+
+  private statusOf(text: string): 'tagged' | 'untagged' {
+    return isTagged(text, this.s.triggerWord) ? 'tagged' : 'untagged';
+  }
+
+  private async writeCaption(file: string, text: string): Promise<void> {
+    const path = this.captionPath(file);
+    try {
+      await writeFileAtomic(path, text, this.fs);
+    } catch (err) {
+      throw new Error(`Could not save the caption ${path}: ${describeError(err)}. ${adviceFor(err)} The file on disk still holds the previous caption; your text is kept in the panel, so save again once this is fixed.`);
+    }
+    this.applyCaption(file, text);
+    await this.recordNewTags(text);
+  }
+
+  private applyCaption(file: string, text: string): void {
+    const r = this.record(file);
+    this.captions.set(file, text);
+    if (r.status !== 'skipped') r.status = this.statusOf(text);
+    this.knownCache = undefined;
+    this.changed();
+  }
+
+  /** Appends a caption's tags that tags.txt lacks (re-reading it, so hand edits are kept). */
+  private async recordNewTags(text: string): Promise<void> {
+    const missing = captionTags(text, this.s.captionStyle).filter((t) => !this.fileTagSet.has(t));
+    if (missing.length === 0) return;
+    try {
+      this.fileTags = await appendTags(this.outputFolder, missing, this.fs);
+    } catch (err) {
+      throw new Error(`The caption was saved, but ${join(this.outputFolder, 'tags.txt')} could not be updated: ${describeError(err)}. ${adviceFor(err)} The new tags are added to it on the next save.`);
+    }
+    this.fileTagSet = new Set(this.fileTags);
+    this.knownCache = undefined;
+  }
+
+  private changed(): void {
+    this.dirty = true;
+    if (!this.saveTimer && !this.closed) {
+      this.saveTimer = setTimeout(() => {
+        this.saveTimer = undefined;
+        void this.saveNow().catch(() => undefined);
+      }, this.saveDelayMs);
+      this.saveTimer.unref?.();
+    }
+    for (const l of [...this.listeners]) l();
+  }
+
+  private saveNow(): Promise<void> {
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = undefined;
+    }
+    this.saveChain = this.saveChain.then(async () => {
+      if (!this.dirty) return;
+      this.dirty = false;
+      this.s.updatedAt = new Date().toISOString();
+      try {
+        await saveSession(this.outputFolder, this.s, this.fs);
+        this.lastSaveError = undefined;
+      } catch (err) {
+        this.dirty = true;
+        this.lastSaveError = err as Error;
+        for (const l of [...this.saveErrorListeners]) l(err as Error);
+      }
+    });
+    return this.saveChain;
+  }
+}

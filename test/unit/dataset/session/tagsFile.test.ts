@@ -1,0 +1,34 @@
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { parseTags } from '../../../../src/shared/caption';
+import { appendTags, captionInfo, captionTags, fastParseTags, parseTagsFile } from '../../../../src/extension/dataset/session/tagsFile';
+import { read, tempDir, text } from '../helpers';
+
+describe('tags.txt and caption tags', () => {
+  it('parses exactly as the shared parseTags does, on awkward white space', () => {
+    const pieces = ['a', ' b', 'c  d', '\te\t', 'f\ng', ' ', '', 'h\u00a0i', 'j\r\nk', '  l  m  '];
+    for (let i = 0; i < 500; i++) {
+      const s = Array.from({ length: 1 + (i % 7) }, (_, k) => pieces[(i * 31 + k * 17) % pieces.length]).join(i % 3 ? ',' : ', ');
+      assert.deepEqual(fastParseTags(s), parseTags(s), JSON.stringify(s));
+    }
+  });
+  it('in natural style only tag-like parts are tags; the trigger word alone is not "tagged"', () => {
+    const prose = 'ohwx woman standing in a field. She smiles, film grain, soft light';
+    assert.deepEqual(captionTags(prose, 'natural'), ['film grain', 'soft light']);
+    assert.deepEqual(captionTags('a, b', 'tags'), ['a', 'b']);
+    assert.equal(captionInfo('ohwx', 'tags', 'OHWX').tagged, false);
+    assert.equal(captionInfo(' ohwx , ', 'tags', 'ohwx').tagged, false);
+    assert.equal(captionInfo('ohwx, hat', 'tags', 'ohwx').tagged, true);
+    assert.equal(captionInfo('anything', 'natural', '').tagged, true);
+  });
+  it('appends only missing tags, keeping the file as the user left it (CRLF, no final newline, hand-added lines)', async () => {
+    const d = tempDir();
+    text(d, 'tags.txt', '\uFEFFmine\r\nsecond');
+    assert.deepEqual(await appendTags(d, ['second', 'third', ' third ', 'fourth']), ['mine', 'second', 'third', 'fourth']);
+    assert.equal(read(join(d, 'tags.txt')), '\uFEFFmine\r\nsecond\r\nthird\r\nfourth\r\n');
+    assert.deepEqual(parseTagsFile(read(join(d, 'tags.txt'))), ['mine', 'second', 'third', 'fourth']);
+    const empty = tempDir();
+    assert.deepEqual(await appendTags(empty, [], undefined, { create: true }), []);
+    assert.equal(read(join(empty, 'tags.txt')), '');
+  });
+});
