@@ -1,6 +1,6 @@
 /** Reads the extension's settings (`loraTagger.*`) in one place, with their defaults. */
 import * as vscode from 'vscode';
-import type { CaptionStyle } from '../shared/protocol';
+import type { CaptionStyle } from '../shared/model';
 
 /** The settings as the commands and the panel use them. */
 export interface TaggerSettings {

@@ -10,19 +10,7 @@
  * - Files cross the boundary as staged file names only (`prefix_0001.png`), never paths.
  */
 import { z } from 'zod';
-
-/** A staged file name: no separators, no `..`, so it can only name a file inside the output folder. */
-export const StagedName = z
-  .string()
-  .min(1)
-  .max(255)
-  .refine((s) => !/[\\/]/.test(s) && s !== '.' && s !== '..' && !s.includes('\0'), 'not a plain file name');
-
-export const CaptionStyle = z.enum(['tags', 'natural']);
-export type CaptionStyle = z.infer<typeof CaptionStyle>;
-
-export const ImageStatus = z.enum(['untagged', 'tagged', 'skipped']);
-export type ImageStatus = z.infer<typeof ImageStatus>;
+import { CaptionStyle, ImageStatus, StagedName, TagCategory } from './model';
 
 /** One image as the panel sees it: everything it needs to show, filter and navigate. */
 export const ImageView = z.object({
@@ -40,9 +28,6 @@ export const ImageView = z.object({
   caption: z.string(),
 });
 export type ImageView = z.infer<typeof ImageView>;
-
-export const TagCategory = z.object({ name: z.string().min(1), tags: z.array(z.string()) });
-export type TagCategory = z.infer<typeof TagCategory>;
 
 /**
  * Panel actions VS Code can trigger through contributed (rebindable) keybindings. VS Code forwards every key
@@ -127,14 +112,6 @@ export const ToHost = z.discriminatedUnion('type', [
 export type ToHost = z.infer<typeof ToHost>;
 
 // ---------------------------------------------------------------- host -> webview
-
-export const VocabSuggestion = z.object({
-  name: z.string(),
-  category: z.string().optional(),
-  count: z.number().optional(),
-  alias: z.string().optional(),
-});
-export type VocabSuggestion = z.infer<typeof VocabSuggestion>;
 
 // The two reply shapes share the tag 'reply', which z.discriminatedUnion rejects ("Duplicate discriminator value")
 // on first parse, so they sit beside the discriminated union; the inferred type is unchanged.

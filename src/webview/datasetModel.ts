@@ -3,8 +3,9 @@
  * dataset and progress counts, all derived once on load and then updated incrementally per caption change,
  * so navigation, filtering and counting never wait for the host.
  */
-import type { CaptionStyle, DatasetView, ImageStatus, ImageView } from '../shared/protocol';
-import { captionTags, cleanTag, parseTags } from '../shared/caption';
+import type { DatasetView, ImageView } from '../shared/protocol';
+import type { CaptionStyle, ImageStatus } from '../shared/model';
+import { captionTags, cleanTag, isTagged } from '../shared/caption';
 
 /** How the palette orders tags. */
 export type TagSort = 'count' | 'name' | 'recent';
@@ -25,6 +26,7 @@ export class DatasetModel {
   lower: string[] = [];
   private readonly tagPos = new Map<string, number>();
   private triggerLower = '';
+  private trigger = '';
   private style: CaptionStyle = 'tags';
   taggedCount = 0;
   untaggedCount = 0;
@@ -37,6 +39,7 @@ export class DatasetModel {
   /** Replaces everything with a freshly loaded dataset. */
   load(ds: DatasetView): void {
     this.images = ds.images.map((im) => ({ ...im }));
+    this.trigger = ds.triggerWord;
     this.triggerLower = cleanTag(ds.triggerWord).toLowerCase();
     this.style = ds.captionStyle;
     this.tags = [];
@@ -106,8 +109,7 @@ export class DatasetModel {
 
   /** Tagged when the caption holds anything besides the trigger word. */
   statusOf(text: string): ImageStatus {
-    const tags = parseTags(text);
-    return tags.some((t) => t.toLowerCase() !== this.triggerLower) ? 'tagged' : 'untagged';
+    return isTagged(text, this.trigger) ? 'tagged' : 'untagged';
   }
 
   /** The status a skipped image returns to when un-skipped. */

@@ -2,15 +2,8 @@
  * The panel's state and every action on it: the one place that edits captions, keeps undo history, saves
  * (debounced, flushed on navigation), applies host messages and tells components what changed.
  */
-import {
-  VocabSuggestion,
-  type CaptionStyle,
-  type DatasetView,
-  type PanelAction,
-  type TagCategory,
-  type ToHost,
-  type ImageStatus,
-} from '../shared/protocol';
+import { type DatasetView, type PanelAction, type ToHost } from '../shared/protocol';
+import { RECENT_TAGS_MAX, VocabSuggestion, type CaptionStyle, type TagCategory, type ImageStatus } from '../shared/model';
 import { addTags, cleanTag, moveTag, removeTag, toFileText, toggleTag, hasTag } from '../shared/caption';
 import { CaptionHistory } from './captionHistory';
 import { DatasetModel, type ImageFilterKind } from './datasetModel';
@@ -38,7 +31,6 @@ export interface Status {
 
 /** Debounce of caption saves while typing (issue 4: at most 300 ms after typing stops). */
 export const SAVE_DEBOUNCE_MS = 250;
-const RECENT_MAX = 20;
 /** How long a sent caption may come back from the file watcher as an echo. */
 const ECHO_WINDOW_MS = 2000;
 
@@ -262,7 +254,7 @@ export class TaggerStore extends EventTarget {
   private markUsed(tags: readonly string[]): void {
     this.host.notify({ type: 'tags/used', tags: [...tags] });
     const set = new Set(tags);
-    this.recent = [...tags, ...this.recent.filter((t) => !set.has(t))].slice(0, RECENT_MAX);
+    this.recent = [...tags, ...this.recent.filter((t) => !set.has(t))].slice(0, RECENT_TAGS_MAX);
     this.emit('lists');
   }
 

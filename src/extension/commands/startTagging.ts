@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CaptionStyle } from '../../shared/protocol';
+import type { CaptionStyle } from '../../shared/model';
 import { defaultPrefix, sessionExists, stageDataset, validateStageOptions, type StageOptions, type StageResult } from '../dataset/staging/stage';
 import { errorMessage, log } from '../log';
 import type { PanelManager } from '../panel/panelManager';

@@ -2,15 +2,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { toFileText } from '../../shared/caption';
-import {
-  assertNever,
-  type DatasetView,
-  type PanelAction,
-  type ToHost,
-  type ToWebview,
-  type VocabSuggestion,
-  WebviewEnvelope,
-} from '../../shared/protocol';
+import { assertNever, type DatasetView, type PanelAction, type ToHost, type ToWebview, WebviewEnvelope } from '../../shared/protocol';
+import { type VocabSuggestion } from '../../shared/model';
 import { RpcEndpoint } from '../../shared/rpc';
 import type { Dataset } from '../dataset/session/dataset';
 import { errorMessage, log } from '../log';

@@ -1,5 +1,5 @@
 /** Shared helpers of the dataset engine tests: temp folders, generated images, an fs that fails on cue. */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { writeImage } from '../../../scripts/lib/makeImages.mjs';

@@ -3,18 +3,15 @@
  * the files, which stay the truth), with serialized atomic caption writes and a debounced session save.
  */
 import { dirname, join, resolve as resolvePath } from 'node:path';
-import { cleanTag, toFileText } from '../../../shared/caption';
-import { TagCategory } from '../../../shared/protocol';
+import { captionTags, cleanTag, isTagged, toFileText } from '../../../shared/caption';
+import { RECENT_TAGS_MAX, TagCategory } from '../../../shared/model';
 import { SESSION_FILE, type ImageRecord, type Session } from './schema';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { adviceFor, describeError, errorCode, nodeFs, type FsLike } from '../io/fsLike';
 import { captionName } from '../staging/naming';
 import { openSession } from './openDataset';
 import { saveSession } from './sessionFile';
-import { appendTags, captionTags, isTagged, parseTagsFile, readTagsText } from './tagsFile';
-
-/** At most this many tags in the recent list. */
-export const RECENT_TAGS_MAX = 20;
+import { appendTags, parseTagsFile, readTagsText } from './tagsFile';
 
 /** Options of Dataset.open. */
 export interface DatasetOpenOptions {

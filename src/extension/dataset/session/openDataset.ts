@@ -9,7 +9,8 @@ import { captionName, naturalCompare } from '../staging/naming';
 import { recordsFromDisk } from './rebuild';
 import { loadSession, saveSession } from './sessionFile';
 import { removeLeftoverTemps, runPlan } from '../staging/run';
-import { appendTags, captionInfo, parseTagsFile, readTagsText } from './tagsFile';
+import { captionInfo } from '../../../shared/caption';
+import { appendTags, parseTagsFile, readTagsText } from './tagsFile';
 
 /** Everything Dataset needs, read from disk. */
 export interface OpenedSession {

@@ -1,12 +1,11 @@
 /** Rebuilds a session from what is on disk (the staged images and their `.txt`), when no session file is usable. */
 import { join } from 'node:path';
 import { nanoid } from 'nanoid';
-import { looksNatural, parseTags } from '../../../shared/caption';
+import { isTagged, looksNatural, parseTags } from '../../../shared/caption';
 import { SESSION_SCHEMA_VERSION, type ImageRecord, type Session } from './schema';
 import { nodeFs, type FsLike } from '../io/fsLike';
 import { probeImage } from '../images/probe';
 import { captionName, extensionOf, KNOWN_IMAGE_EXTENSIONS, naturalCompare } from '../staging/naming';
-import { isTagged } from './tagsFile';
 import { mapLimit } from '../io/pool';
 
 const STAGED = /^(.+)_(\d{4,})\.([A-Za-z0-9]+)$/;

@@ -5,7 +5,7 @@
  * session only records progress and per-image metadata, so it can always be rebuilt from them.
  */
 import { z } from 'zod';
-import { CaptionStyle, ImageStatus, StagedName, TagCategory } from '../../../shared/protocol';
+import { CaptionStyle, ImageStatus, StagedName, TagCategory } from '../../../shared/model';
 
 /** The version written by this build; older files are migrated on load, newer ones refused. */
 export const SESSION_SCHEMA_VERSION = 1;

@@ -5,7 +5,7 @@
  * only if nobody has edited it since.
  */
 import { addTags, cleanTag, hasTag, parseTags, removeTag, serializeTags } from '../../../shared/caption';
-import type { CaptionStyle } from '../../../shared/protocol';
+import type { CaptionStyle } from '../../../shared/model';
 
 /** One dataset-wide operation. */
 export type TagOperation =

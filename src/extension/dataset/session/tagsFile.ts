@@ -3,49 +3,12 @@
  * edits are respected: lines they add are known tags, and nothing is ever removed from the file by the engine.
  */
 import { join } from 'node:path';
-import { cleanTag, parseTags, readsAsTag } from '../../../shared/caption';
-import type { CaptionStyle } from '../../../shared/protocol';
+import { cleanTag } from '../../../shared/caption';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { errorCode, nodeFs, type FsLike } from '../io/fsLike';
 
 /** The name of the master tag list inside the output folder. */
 export const TAGS_FILE = 'tags.txt';
-
-/**
- * The tags a caption contributes to `tags.txt`. Tag style: every comma-separated part. Natural style: only the parts
- * that read as tags (at most six words, no sentence punctuation), so prose sentences do not become "tags".
- */
-export function captionTags(text: string, style: CaptionStyle): string[] {
-  const tags = fastParseTags(text);
-  return style === 'tags' ? tags : tags.filter(readsAsTag);
-}
-
-/** parseTags with cleanTag's exact result, but the regular expression runs only on parts that need it (opening 10,000 captions). */
-export function fastParseTags(text: string): string[] {
-  const out: string[] = [];
-  for (const part of text.split(',')) {
-    let t = part.trim();
-    if (/[^\S ]| {2}/.test(t)) t = cleanTag(t);
-    if (t) out.push(t);
-  }
-  return out;
-}
-
-/** The tags a caption adds to tags.txt and whether it counts as tagged, from one parse. */
-export function captionInfo(text: string, style: CaptionStyle, trigger: string): { tags: string[]; tagged: boolean } {
-  const all = fastParseTags(text);
-  const t = cleanTag(trigger).toLowerCase();
-  return {
-    tags: style === 'tags' ? all : all.filter(readsAsTag),
-    tagged: all.some((x) => x.toLowerCase() !== t),
-  };
-}
-
-/** True when a caption holds something besides the trigger word (an image with it is "tagged"). */
-export function isTagged(text: string, trigger: string): boolean {
-  const t = cleanTag(trigger).toLowerCase();
-  return parseTags(text).some((x) => x.toLowerCase() !== t);
-}
 
 /** The tags of a `tags.txt` text, in file order, trimmed, empty lines and duplicates dropped. */
 export function parseTagsFile(text: string): string[] {

@@ -1,7 +1,7 @@
 /** The options of "Start LoRA Tagging" (the batch form's argument), validated with zod before anything is written. */
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { CaptionStyle } from '../../../shared/protocol';
+import { CaptionStyle } from '../../../shared/model';
 import { DEFAULT_EXTENSIONS, prefixProblem } from './naming';
 
 /** The default name of the output subfolder. */

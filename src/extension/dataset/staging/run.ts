@@ -7,14 +7,14 @@ import { createHash } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import type { ImageRecord, Session } from '../session/schema';
-import { initialCaption } from '../../../shared/caption';
+import { captionTags, initialCaption, isTagged } from '../../../shared/caption';
 import { TEMP_SUFFIX, tempPathFor } from '../io/atomicWrite';
 import { adviceFor, describeError, errorCode, nodeFs, type FsLike } from '../io/fsLike';
 import { probeImage } from '../images/probe';
 import { captionName } from './naming';
 import { mapLimit } from '../io/pool';
 import { saveSession } from '../session/sessionFile';
-import { appendTags, captionTags, isTagged } from '../session/tagsFile';
+import { appendTags } from '../session/tagsFile';
 
 /** Copies in flight at once: enough to hide latency, few enough not to thrash a spinning disk. */
 export const STAGING_CONCURRENCY = 8;

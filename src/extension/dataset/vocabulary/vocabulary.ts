@@ -8,7 +8,7 @@
  * scans the whole vocabulary.
  */
 import { readFile } from 'node:fs/promises';
-import type { VocabSuggestion } from '../../../shared/protocol';
+import type { VocabSuggestion } from '../../../shared/model';
 
 /** Danbooru's tag categories as used by a1111 tag-autocomplete; other values are passed through as written. */
 const CATEGORY_NAMES: Record<string, string> = { '0': 'general', '1': 'artist', '3': 'copyright', '4': 'character' };
