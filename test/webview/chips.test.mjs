@@ -3,8 +3,6 @@ import assert from 'node:assert/strict';
 import { open, checkAndClose } from './context.mjs';
 import { posted, waitPosted, clearPosted } from './harness.mjs';
 
-const lastUpdate = async (p) => (await posted(p, 'caption/update')).at(-1);
-
 describe('caption chips and add tag', function () {
   let p;
   afterEach(async () => {
@@ -82,17 +80,20 @@ describe('caption chips and add tag', function () {
     await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, b, a, c');
     await p.keyboard.press('Alt+ArrowDown');
     await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, b, c, a');
+    // Cleared first: "ohwx, b, a, c" was already posted by the first move.
+    await clearPosted(p);
     await p.keyboard.press('Alt+ArrowUp');
     await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, b, a, c');
-    // Moving a tag before the trigger word leaves the trigger first.
+    // Moving a tag before the trigger word leaves the caption as it is; the next move (which the page handles
+    // after that key) is the first caption posted since, so nothing was posted for the first.
     await clearPosted(p);
     await p.getByRole('listitem', { name: 'b' }).focus();
     await p.keyboard.press('Alt+ArrowUp');
-    await p.waitForTimeout(100);
-    const moved = await lastUpdate(p);
-    assert.ok(!moved || moved.text.startsWith('ohwx, '), `trigger word must stay first, got ${moved?.text}`);
+    await p.keyboard.press('Alt+ArrowDown');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a, b, c');
+    assert.deepEqual((await posted(p, 'caption/update')).map((m) => m.text), ['ohwx, a, b, c'], 'the trigger word stays first');
     await clearPosted(p);
     await p.getByRole('listitem', { name: 'c' }).dragTo(p.getByRole('listitem', { name: 'b' }));
-    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, c, b, a');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a, c, b');
   });
 });
