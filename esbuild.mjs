@@ -1,6 +1,7 @@
-// Builds the two bundles: the extension host (node/cjs) and the tagging-panel webview (browser/esm).
+// Builds the bundles: the extension host (node/cjs), the tagging-panel webview (browser/esm) and the command line
+// (dist/cli.js, node/cjs, the package's `lora-tagger` bin).
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -35,8 +36,20 @@ const host = await esbuild.context({
   outdir: 'dist',
   platform: 'node',
   format: 'cjs',
-  target: 'node18',
+  target: 'node20',
   external: ['vscode'],
+});
+
+// The command line: the same engine without VS Code; it finds dist/decodeWorker.js beside itself.
+const cli = await esbuild.context({
+  ...common,
+  entryPoints: { cli: 'src/cli/main.ts' },
+  outdir: 'dist',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  banner: { js: '#!/usr/bin/env node' },
+  plugins: [...common.plugins, { name: 'executable', setup: (b) => b.onEnd(() => chmodSync('dist/cli.js', 0o755)) }],
 });
 
 const webview = await esbuild.context({
@@ -53,8 +66,8 @@ mkdirSync('dist/codicons', { recursive: true });
 for (const f of ['codicon.css', 'codicon.ttf']) cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
 
 if (watch) {
-  await Promise.all([host.watch(), webview.watch()]);
+  await Promise.all([host.watch(), webview.watch(), cli.watch()]);
 } else {
-  await Promise.all([host.rebuild(), webview.rebuild()]);
-  await Promise.all([host.dispose(), webview.dispose()]);
+  await Promise.all([host.rebuild(), webview.rebuild(), cli.rebuild()]);
+  await Promise.all([host.dispose(), webview.dispose(), cli.dispose()]);
 }

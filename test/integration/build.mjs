@@ -36,7 +36,7 @@ export async function buildSuite(outDir = OUT_DIR) {
     bundle: true,
     platform: 'node',
     format: 'cjs',
-    target: 'node18',
+    target: 'node20',
     sourcemap: 'inline',
     external: ['vscode', 'mocha'],
     logLevel: 'warning',

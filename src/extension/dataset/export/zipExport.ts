@@ -204,8 +204,8 @@ function captionName(image: string): string {
 }
 
 async function checkFreeSpace(zipPath: string, needed: number): Promise<void> {
-  // statfs is Node 18.15+; where it is missing the disk-full case is still caught while writing.
-  const st = typeof fsp.statfs === 'function' ? await fsp.statfs(dirname(zipPath)).catch(() => undefined) : undefined;
+  // A file system that cannot say (statfs fails) still gets the disk-full case caught while writing.
+  const st = await fsp.statfs(dirname(zipPath)).catch(() => undefined);
   if (st && st.bavail * st.bsize < needed) {
     throw new ExportError(
       `Not enough free space for ${zipPath}: it needs about ${mb(needed)} and the disk has ${mb(st.bavail * st.bsize)}. Free some space or choose another folder.`,

@@ -26,6 +26,25 @@ export function naturalCompare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Sorts items by naturalCompare of `key(item)`, splitting each key once instead of on every comparison. */
+export function naturalSort<T>(items: T[], key: (item: T) => string): T[] {
+  const keyed = items.map((item) => {
+    const k = key(item);
+    return { item, k, parts: k.split('/') };
+  });
+  keyed.sort((x, y) => {
+    const n = Math.min(x.parts.length, y.parts.length);
+    for (let i = 0; i < n; i++) {
+      const c = collator.compare(x.parts[i]!, y.parts[i]!);
+      if (c !== 0) return c;
+    }
+    if (x.parts.length !== y.parts.length) return x.parts.length - y.parts.length;
+    return x.k < y.k ? -1 : x.k > y.k ? 1 : 0;
+  });
+  for (let i = 0; i < keyed.length; i++) items[i] = keyed[i]!.item;
+  return items;
+}
+
 /** A folder name made file-safe for use as a prefix: ASCII letters, digits, `_` and `-`; never starts with `-` or `.`. */
 export function defaultPrefix(folderName: string): string {
   const ascii = folderName.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');

@@ -63,7 +63,7 @@ export function withDefaults(given: StageOptionsInput, defaultPrefixValue: strin
   return {
     prefix: given.prefix ?? defaultPrefixValue,
     triggerWord: given.triggerWord?.trim() ?? '',
-    captionStyle: given.captionStyle ?? 'tags',
+    captionStyle: given.captionStyle ?? 'natural',
     outputFolder: given.outputFolder ?? DEFAULT_OUTPUT_FOLDER,
     includeSubfolders: given.includeSubfolders ?? false,
     mode: given.mode ?? 'copy',

@@ -6,7 +6,7 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import { SESSION_FILE } from '../session/schema';
 import { TEMP_SUFFIX } from '../io/atomicWrite';
 import { describeError, errorCode, nodeFs, type FsLike } from '../io/fsLike';
-import { extensionOf, KNOWN_IMAGE_EXTENSIONS, naturalCompare } from './naming';
+import { extensionOf, KNOWN_IMAGE_EXTENSIONS, naturalSort } from './naming';
 
 /** A file that may be staged. */
 export interface Candidate {
@@ -132,7 +132,7 @@ export async function scanFolder(sourceFolder: string, opts: ScanOptions): Promi
     }
   }
 
-  found.sort((a, b) => naturalCompare(a.rel, b.rel));
+  naturalSort(found, (f) => f.rel);
   const byReal = new Map<string, string>();
   const candidates: Candidate[] = [];
   for (const f of found) {
@@ -144,6 +144,6 @@ export async function scanFolder(sourceFolder: string, opts: ScanOptions): Promi
     byReal.set(f.real, f.rel);
     candidates.push({ path: f.path, rel: f.rel, ext: f.ext, viaLink: f.viaLink, caption: f.caption });
   }
-  skipped.sort((a, b) => naturalCompare(a.file, b.file));
+  naturalSort(skipped, (f) => f.file);
   return { candidates, skipped, filesSeen };
 }

@@ -16,7 +16,7 @@ describe('decoding in worker threads', () => {
     // Bundled the way esbuild.mjs bundles dist/decodeWorker.js, so the test runs what the extension runs.
     out = mkdtempSync(join(tmpdir(), 'lora-worker-'));
     const script = join(out, 'decodeWorker.js');
-    await build({ entryPoints: [WORKER_SRC], bundle: true, platform: 'node', format: 'cjs', target: 'node18', outfile: script, logLevel: 'warning' });
+    await build({ entryPoints: [WORKER_SRC], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: script, logLevel: 'warning' });
     decoder = new WorkerDecoder(script, { size: 2 });
   });
   after(async () => {

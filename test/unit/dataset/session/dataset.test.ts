@@ -11,7 +11,7 @@ async function staged(trigger = 'ohwx'): Promise<string> {
   const src = tempDir('dsrc');
   for (let i = 1; i <= 4; i++) img(src, `i${i}.png`, i);
   text(src, 'i1.txt', 'ohwx, red hair');
-  return (await stageDataset(src, opts({ prefix: 'd', triggerWord: trigger }))).outputFolder;
+  return (await stageDataset(src, opts({ prefix: 'd', triggerWord: trigger, captionStyle: 'tags' }))).outputFolder;
 }
 
 const onDisk = (out: string) => parseSession(read(join(out, 'session.json')));
