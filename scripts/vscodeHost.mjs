@@ -1,8 +1,8 @@
 // The offline VS Code host: installs Node 24 + code-server (the open-source VS Code server with its web
 // workbench) into the git-ignored .vscode-host/, starts it on 127.0.0.1 with the extension loaded in
-// development mode (and optionally a test runner), and launches Debian's Chromium through playwright-core.
-// Used by `npm start`, the integration runner and the workbench UI tests. See issue 2 for why: desktop
-// VS Code and Electron cannot be downloaded here, code-server comes from npm.
+// development mode (and optionally a test runner) or with a packaged .vsix installed, and launches Debian's
+// Chromium through playwright-core. Used by `npm start`, the integration runner and the workbench UI tests.
+// See issue 2 for why: desktop VS Code and Electron cannot be downloaded here, code-server comes from npm.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -214,9 +214,12 @@ export function workbenchUrl(port, { folder, extensionDevelopmentPath, extension
 
 /**
  * Starts code-server in its own process group with everything it writes in a fresh temp dir.
- * Returns { url, port, pid, tmp, userSettingsPath, urlFor(opts), writeSettings(obj), logTail(), exited, stop() }.
+ * Returns { url, port, pid, tmp, extensionsDir, userSettingsPath, urlFor(opts), writeSettings(obj), logTail(), exited,
+ * stop() }.
  * `settings` are merged over quiet defaults into User/settings.json (e.g. { 'workbench.colorTheme': 'Default Light Modern' }).
  * `port` defaults to a free one; `verbose` echoes the server's own output.
+ * `installExtensions` lists .vsix files installed (`--install-extension`) into the fresh extensions dir before the
+ * server starts; pass `extensionDevelopmentPath: null` with it so that the installed build is the one that runs.
  */
 export async function startServer(opts = {}) {
   // A free port can be taken by someone else between freePort() and code-server's bind: try another one.
@@ -230,7 +233,10 @@ export async function startServer(opts = {}) {
   }
 }
 
-async function startServerOnce({ folder, extensionDevelopmentPath = REPO_ROOT, extensionTestsPath, env = {}, settings = {}, port: wantedPort, verbose = false, readyTimeoutMs = 60000 } = {}) {
+async function startServerOnce({
+  folder, extensionDevelopmentPath = REPO_ROOT, extensionTestsPath, installExtensions = [], env = {}, settings = {},
+  port: wantedPort, verbose = false, readyTimeoutMs = 60000,
+} = {}) {
   if (!codeServerOk() || !nodeOk()) throw new Error('The VS Code host is not installed: call ensureHost() first (or run `npm start` once).');
   const tmp = mkdtempSync(join(tmpdir(), 'lora-vscode-'));
   const d = (n) => { const p = join(tmp, n); mkdirSync(p, { recursive: true }); return p; };
@@ -266,6 +272,13 @@ async function startServerOnce({ folder, extensionDevelopmentPath = REPO_ROOT, e
   };
   // code-server would otherwise think it runs inside another VS Code's terminal.
   delete childEnv.VSCODE_IPC_HOOK_CLI;
+  try {
+    const dirArgs = ['--config', join(cfg, 'config.yaml'), '--user-data-dir', udd, '--extensions-dir', exts];
+    for (const vsix of installExtensions) await installExtension(vsix, dirArgs, childEnv, tmp);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
   const child = spawn(paths.nodeExe, args, { cwd: tmp, env: childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const onData = (b) => {
@@ -282,6 +295,8 @@ async function startServerOnce({ folder, extensionDevelopmentPath = REPO_ROOT, e
   const server = {
     port,
     tmp,
+    /** The fresh --extensions-dir this server runs with (where installExtensions went). */
+    extensionsDir: exts,
     pid: child.pid,
     userSettingsPath,
     url: workbenchUrl(port, { folder, extensionDevelopmentPath, extensionTestsPath }),
@@ -332,6 +347,25 @@ async function startServerOnce({ folder, extensionDevelopmentPath = REPO_ROOT, e
     await new Promise((r) => setTimeout(r, 200));
   }
   return server;
+}
+
+/** Runs `code-server --install-extension <vsix>` with the server's own dirs; throws with its output if it fails. */
+async function installExtension(vsix, dirArgs, env, cwd) {
+  if (!existsSync(vsix)) {
+    throw new Error(`Cannot install ${vsix} into code-server: no such file. Build one with \`npm run package\`.`);
+  }
+  const args = [paths.codeServerEntry, ...dirArgs, '--install-extension', resolve(vsix)];
+  const child = spawn(paths.nodeExe, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (b) => { out = (out + b.toString()).slice(-8000); };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const code = await new Promise((res) => child.on('close', (c, sig) => res(c ?? sig)));
+  // code-server reports a failed install on stdout and may still exit 0.
+  if (code !== 0 || !/successfully installed/i.test(out)) {
+    throw new Error(`code-server --install-extension ${vsix} failed (exit ${code}). Its output:\n${out.slice(-4000)}`);
+  }
+  log(`installed ${vsix}`);
 }
 
 /** Chromium flags for this machine's closed network (see issue 2). Playwright adds --headless itself. */

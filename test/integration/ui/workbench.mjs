@@ -21,9 +21,11 @@
 //   });
 //
 // Exports:
-//   openWorkbench({ folder, theme?, settings?, viewport?, readyTimeoutMs? }) -> Promise<Workbench>
+//   openWorkbench({ folder, theme?, settings?, viewport?, readyTimeoutMs?, vsix? }) -> Promise<Workbench>
 //       starts code-server with this repo as extensionDevelopmentPath, opens `folder` in Chromium, waits until ready.
 //       `theme` ('Default Light Modern' | 'Default Dark Modern') goes into User/settings.json before the first paint.
+//       `vsix`: a packaged .vsix installed into the server's fresh extensions dir (wb.server.extensionsDir) and run
+//       instead of the development build (no extensionDevelopmentPath).
 //   Workbench:
 //     .page / .browser / .server / .folder      Playwright Page and Browser, the server from startServer()
 //     .hostLog                                   extension host console lines seen so far (string[])
@@ -45,7 +47,10 @@
 //                                                (webview frames may be re-created: find webview elements again after it)
 //     waitForTheme(name)                         waits until the workbench wears that theme's light/dark class
 //     screenshot(name, { locator? }) -> path     PNG in .test-artifacts/screenshots/ (git-ignored)
-//     notifications() -> string[]                texts of the notification toasts on screen
+//     notifications() -> string[]                texts of the notification toasts on screen (none ever show while
+//                                                the smoke-test driver is on, as here: use notificationCenter())
+//     notificationCenter() -> string[]           opens the notification centre (the bell) and returns its messages;
+//                                                hideNotificationCenter() closes it
 //     pressKey(key)                              page.keyboard.press on the workbench
 //   makeTempFolder(prefix?) -> path              a fresh folder under the OS temp dir, removed by close()/removeTempFolders()
 //   writeImages(dir, count, { width?, height?, jpgEvery?, prefix? }) -> paths   distinct generated PNG/JPEGs
@@ -344,6 +349,27 @@ export class Workbench {
     return this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
   }
 
+  /**
+   * Opens the notification centre, as a person clicks the bell, and returns its messages, newest first. With the
+   * smoke-test driver on (which these tests need) the workbench shows no toasts: every notification lands here.
+   */
+  async notificationCenter() {
+    const center = this.page.locator('.notifications-center');
+    if (!(await center.isVisible().catch(() => false))) {
+      await this.runCommand('Notifications: Show Notifications');
+      await center.waitFor({ state: 'visible', timeout: 10000 });
+    }
+    return center.locator('.notification-list-item-message').allInnerTexts();
+  }
+
+  /** Closes the notification centre if it is open. */
+  async hideNotificationCenter() {
+    const center = this.page.locator('.notifications-center');
+    if (!(await center.isVisible().catch(() => false))) return;
+    await this.runCommand('Notifications: Hide Notifications');
+    await center.waitFor({ state: 'hidden', timeout: 10000 });
+  }
+
   /** Presses a key (Playwright syntax, e.g. 'Control+S') in the workbench. */
   async pressKey(key) {
     await this.page.keyboard.press(key);
@@ -353,14 +379,18 @@ export class Workbench {
 /**
  * Starts code-server with this repo as the extension in development mode, opens `folder` in headless Chromium
  * and waits until the workbench is ready. `theme` sets workbench.colorTheme before the first paint; `settings`
- * are more User settings. Close it with wb.close().
+ * are more User settings; `vsix` installs that package and runs it instead of the development build.
+ * Close it with wb.close().
  */
-export async function openWorkbench({ folder, theme, settings = {}, viewport = { width: 1280, height: 800 }, readyTimeoutMs = 60000 } = {}) {
+export async function openWorkbench({
+  folder, theme, settings = {}, viewport = { width: 1280, height: 800 }, readyTimeoutMs = 60000, vsix,
+} = {}) {
   if (!folder) throw new Error('openWorkbench needs { folder }: the folder the workbench opens (makeTempFolder() makes one).');
   await ensureHost();
   const server = await startServer({
     folder,
-    extensionDevelopmentPath: REPO_ROOT,
+    extensionDevelopmentPath: vsix ? null : REPO_ROOT,
+    installExtensions: vsix ? [vsix] : [],
     settings: theme ? { ...settings, 'workbench.colorTheme': theme } : settings,
     verbose: !!process.env.LORA_VERBOSE,
   });
