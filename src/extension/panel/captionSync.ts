@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ToWebview } from '../../shared/protocol';
 import type { Dataset } from '../dataset/session/dataset';
+import { Disposable } from '../disposable';
 import { errorMessage, log } from '../log';
 import { readSettings } from '../settings';
 
@@ -18,8 +19,7 @@ const EDITOR_FORWARD_MS = 40;
 const EDITOR_AUTOSAVE_MS = 600;
 
 /** Two-way caption sync for one dataset. */
-export class CaptionSync implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+export class CaptionSync extends Disposable {
   private readonly forwardTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly saveTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** The last text the panel asked for, per image: an editor change with this text is our own echo. */
@@ -31,14 +31,18 @@ export class CaptionSync implements vscode.Disposable {
     private readonly post: (msg: ToWebview) => void,
     private readonly onProgress: () => void,
   ) {
+    super();
     this.indexImages();
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dataset.outputFolder), '*.txt'));
-    this.disposables.push(
-      watcher,
-      watcher.onDidChange((uri) => void this.onDisk(uri)),
-      watcher.onDidCreate((uri) => void this.onDisk(uri)),
+    const watcher = this._register(
+      vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dataset.outputFolder), '*.txt')),
+    );
+    this._register(watcher.onDidChange((uri) => void this.onDisk(uri)));
+    this._register(watcher.onDidCreate((uri) => void this.onDisk(uri)));
+    this._register(
       vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && this.onEditorChange(e.document)),
-      vscode.workspace.onDidSaveTextDocument((doc) => void this.onEditorSaved(doc)),
+    );
+    this._register(vscode.workspace.onDidSaveTextDocument((doc) => void this.onEditorSaved(doc)));
+    this._register(
       dataset.onDidChange(() => {
         if (this.imageByStem.size !== dataset.session.images.length) this.indexImages();
       }),
@@ -88,9 +92,10 @@ export class CaptionSync implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
+  /** Stops the pending editor timers and every watcher and listener. */
+  override dispose(): void {
     for (const t of [...this.forwardTimers.values(), ...this.saveTimers.values()]) clearTimeout(t);
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
   }
 
   private indexImages(): void {

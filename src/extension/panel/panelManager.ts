@@ -5,27 +5,29 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Dataset } from '../dataset/session/dataset';
+import { Disposable } from '../disposable';
 import { errorMessage, log } from '../log';
 import { PANEL_VIEW_TYPE, TaggingPanel } from './taggingPanel';
 
 const OPEN_PANELS_KEY = 'loraTagger.openPanels';
 
 /** Owns every TaggingPanel. */
-export class PanelManager implements vscode.Disposable {
+export class PanelManager extends Disposable {
   private readonly panels = new Map<string, TaggingPanel>();
   private readonly opening = new Map<string, Promise<TaggingPanel>>();
   private readonly statusItem: vscode.StatusBarItem;
   private active: TaggingPanel | undefined;
   /** Output folders seen this window: the Explorer offers Export/Check/Resume on them (`loraTagger.outputFolders`). */
   private readonly outputFolders = new Set<string>();
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly context: vscode.ExtensionContext) {
-    this.statusItem = vscode.window.createStatusBarItem('loraTagger.progress', vscode.StatusBarAlignment.Left, 50);
+    super();
+    this.statusItem = this._register(
+      vscode.window.createStatusBarItem('loraTagger.progress', vscode.StatusBarAlignment.Left, 50),
+    );
     this.statusItem.name = 'LoRA Tagging progress';
     this.statusItem.command = 'loraTagger.showPanel';
-    this.disposables.push(
-      this.statusItem,
+    this._register(
       vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
         deserializeWebviewPanel: (panel) => this.restore(panel),
       }),
@@ -71,9 +73,11 @@ export class PanelManager implements vscode.Disposable {
     await Promise.all([...this.panels.values()].map((p) => p.dataset.flush().catch((err) => log().error(errorMessage(err)))));
   }
 
-  dispose(): void {
+  /** Closes every panel (each saves its dataset), then the status bar item and the serializer. */
+  override dispose(): void {
+    if (this.isDisposed) return;
     for (const p of this.panels.values()) void p.dispose();
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
   }
 
   private async openDataset(outputFolder: string): Promise<Dataset> {
