@@ -5,12 +5,15 @@
  * - Each direction is one `z.discriminatedUnion('type', …)` with readable string tags.
  * - Every message travels in an envelope `{ id, inReplyTo?, body }`. A request gets exactly one
  *   reply whose `inReplyTo` is the request's id and whose body is `{ type: 'reply', ok, … }`.
+ * - A request that expects a result declares its schema in `ToHostResults` (GitLens's `IpcRequest<Params,
+ *   Response>`): the sender gets that type and the reply is checked against it; any other request is acknowledged
+ *   with no result.
  * - The host validates everything the webview sends (untrusted input); the webview validates
  *   what the host sends so a version mismatch shows as an error, not a broken panel.
  * - Files cross the boundary as staged file names only (`prefix_0001.png`), never paths.
  */
 import { z } from 'zod';
-import { CaptionStyle, ImageStatus, StagedName, TagCategory } from './model';
+import { CaptionStyle, ImageStatus, StagedName, TagCategory, VocabSuggestion } from './model';
 
 /** One image as the panel sees it: everything it needs to show, filter and navigate. */
 export const ImageView = z.object({
@@ -77,10 +80,12 @@ export const DatasetView = z.object({
 });
 export type DatasetView = z.infer<typeof DatasetView>;
 
+/** The kinds of status line the host can set. */
 export const StatusKind = z.enum(['saved', 'saving', 'error', 'info']);
 
 // ---------------------------------------------------------------- webview -> host
 
+/** Every message the webview sends the host (untrusted input there: the host safeParses each one). */
 export const ToHost = z.discriminatedUnion('type', [
   /** The webview is listening; the host sends nothing before it. */
   z.object({ type: z.literal('ready') }),
@@ -111,11 +116,18 @@ export const ToHost = z.discriminatedUnion('type', [
 ]);
 export type ToHost = z.infer<typeof ToHost>;
 
+/** What the reply to each webview request carries; a request not listed here is acknowledged with no result. */
+export const ToHostResults = {
+  /** When the host wrote the caption (its local time), also shown in the status line. */
+  'caption/update': z.object({ savedAt: z.string() }),
+  /** The best matches of the vocabulary files, at most `limit`. */
+  'vocab/query': z.array(VocabSuggestion),
+} satisfies ResultSchemas<ToHost>;
+
 // ---------------------------------------------------------------- host -> webview
 
-// The two reply shapes share the tag 'reply', which z.discriminatedUnion rejects ("Duplicate discriminator value")
-// on first parse, so they sit beside the discriminated union; the inferred type is unchanged.
-export const ToWebview = z.union([z.discriminatedUnion('type', [
+/** Every message the host sends the webview. */
+export const ToWebview = z.discriminatedUnion('type', [
   /** The whole dataset (first load, or after the session was rebuilt). */
   z.object({ type: z.literal('dataset/load'), dataset: DatasetView }),
   /** A caption changed outside the panel (text editor, another program). */
@@ -145,29 +157,41 @@ export const ToWebview = z.union([z.discriminatedUnion('type', [
   z.object({ type: z.literal('view/show'), view: z.enum(['tagging', 'report']) }),
   /** Status line: saved / saving / an error with what to do. */
   z.object({ type: z.literal('status'), kind: StatusKind, message: z.string() }),
-  ]),
-  /** Reply to a request. */
-  z.object({ type: z.literal('reply'), ok: z.literal(true), result: z.unknown().optional() }),
-  z.object({ type: z.literal('reply'), ok: z.literal(false), error: z.string() }),
 ]);
 export type ToWebview = z.infer<typeof ToWebview>;
 
-/** A reply body, sent by either side. */
-export type ReplyBody = { type: 'reply'; ok: true; result?: unknown } | { type: 'reply'; ok: false; error: string };
+// ---------------------------------------------------------------- replies (both ways)
+
+// The two reply shapes share the tag 'reply', which z.discriminatedUnion rejects ("Duplicate discriminator value"),
+// so replies are their own union beside each direction's messages.
+/**
+ * The one reply to a request: its result, or why it failed. `result` is checked against the request's result
+ * schema by the requester, which alone knows which request a reply answers.
+ */
+export const ReplyBody = z.union([
+  z.object({ type: z.literal('reply'), ok: z.literal(true), result: z.unknown().optional() }),
+  z.object({ type: z.literal('reply'), ok: z.literal(false), error: z.string() }),
+]);
+export type ReplyBody = z.infer<typeof ReplyBody>;
+
+/** Result schemas by message type: what the reply to each request carries (a type not listed: no result). */
+export type ResultSchemas<M extends { type: string }> = { readonly [K in M['type']]?: z.ZodType };
+
+/** The result a message of type `K` is answered with under result schemas `S` (void: a bare acknowledgement). */
+export type ResultOf<S, K> = K extends keyof S ? (S[K] extends z.ZodType ? z.output<S[K]> : void) : void;
+
+/** The result the host answers a webview request of type `K` with. */
+export type ToHostResult<K extends ToHost['type']> = ResultOf<typeof ToHostResults, K>;
 
 /** The envelope every message travels in. */
 export function envelopeSchema<T extends z.ZodTypeAny>(body: T) {
   return z.object({ id: z.string().min(1).max(64), inReplyTo: z.string().max(64).optional(), body });
 }
-export const HostEnvelope = envelopeSchema(ToWebview);
+/** What the webview accepts: a host message or a reply to one of its requests. */
+export const HostEnvelope = envelopeSchema(z.union([ToWebview, ReplyBody]));
 export type HostEnvelope = z.infer<typeof HostEnvelope>;
-
-/** Webview replies are only ever acknowledgements, so they ride in the same union as a `reply` body. */
-const WebviewReply = z.union([
-  z.object({ type: z.literal('reply'), ok: z.literal(true), result: z.unknown().optional() }),
-  z.object({ type: z.literal('reply'), ok: z.literal(false), error: z.string() }),
-]);
-export const WebviewEnvelope = envelopeSchema(z.union([ToHost, WebviewReply]));
+/** What the host accepts: a webview message or a reply (the webview only ever acknowledges). */
+export const WebviewEnvelope = envelopeSchema(z.union([ToHost, ReplyBody]));
 export type WebviewEnvelope = z.infer<typeof WebviewEnvelope>;
 
 /** Exhaustiveness check for `switch (msg.type)`: a new message type that is not handled fails to compile. */

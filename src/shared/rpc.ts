@@ -1,9 +1,10 @@
 /**
- * One request/response helper used by both ends of the panel: sends envelopes, matches replies to
- * requests by id, times requests out, and validates every inbound envelope before handing it on.
+ * One request/response helper used by both ends of the panel: sends envelopes, matches replies to requests by id,
+ * times requests out, checks each reply against its request's result schema, and validates every inbound
+ * envelope before handing it on.
  */
 import type { z } from 'zod';
-import type { ReplyBody } from './protocol';
+import type { ReplyBody, ResultOf, ResultSchemas } from './protocol';
 
 /** A posted envelope. */
 export interface Envelope<B> {
@@ -13,6 +14,7 @@ export interface Envelope<B> {
 }
 
 interface Pending {
+  type: string;
   resolve(value: unknown): void;
   reject(err: Error): void;
   timer: ReturnType<typeof setTimeout>;
@@ -21,24 +23,51 @@ interface Pending {
 /** How long a request waits for its reply before it fails. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+/** Options of an endpoint: the result schemas of what it sends, and the default request timeout. */
+export interface RpcOptions<S> {
+  results?: S;
+  timeoutMs?: number;
+}
+
 /**
- * Typed endpoint. `Out` is what this side sends, `In` what it receives (already validated by `schema`).
- * `onRequest` handles every inbound non-reply body; what it returns (or throws) becomes the reply.
+ * One handler per inbound message type, each returning the result its type's schema declares: a missing type or a
+ * wrong result fails to compile (the typed counterpart of `switch (msg.type)` with an exhaustiveness check).
  */
-export class RpcEndpoint<Out extends { type: string }, In extends { type: string }> {
+export type RequestHandlers<In extends { type: string }, S> = {
+  readonly [K in In['type']]: (body: Extract<In, { type: K }>) => ResultOf<S, K> | Promise<ResultOf<S, K>>;
+};
+
+/** Hands a body to its handler: the `onRequest` of an endpoint whose handlers are a `RequestHandlers` table. */
+export function dispatchRequest<In extends { type: string }, S>(handlers: RequestHandlers<In, S>, body: In): unknown {
+  const handler = handlers[body.type as In['type']] as (b: In) => unknown;
+  return handler(body);
+}
+
+/**
+ * Typed endpoint. `Out` is what this side sends, `In` what it receives (already validated by `schema`), `S` the
+ * result schemas of the requests this side sends. `onRequest` handles every inbound non-reply body; what it returns
+ * (or throws) becomes the reply.
+ */
+export class RpcEndpoint<
+  Out extends { type: string },
+  In extends { type: string },
+  S extends ResultSchemas<Out> = Record<never, never>,
+> {
   private seq = 0;
   private readonly pending = new Map<string, Pending>();
-  private readonly prefix: string;
+  private readonly results: ResultSchemas<Out>;
+  private readonly timeoutMs: number;
 
   constructor(
     private readonly post: (envelope: Envelope<Out | ReplyBody>) => void,
     private readonly schema: z.ZodType<Envelope<In | ReplyBody>>,
-    private readonly onRequest: (body: Exclude<In, ReplyBody>) => unknown | Promise<unknown>,
+    private readonly onRequest: (body: In) => unknown,
     private readonly onInvalid: (problem: string, raw: unknown) => void,
-    idPrefix: string,
-    private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
+    private readonly prefix: string,
+    options: RpcOptions<S> = {},
   ) {
-    this.prefix = idPrefix;
+    this.results = options.results ?? {};
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
   /** Sends a message and does not wait for anything. */
@@ -46,15 +75,18 @@ export class RpcEndpoint<Out extends { type: string }, In extends { type: string
     this.post({ id: this.nextId(), body });
   }
 
-  /** Sends a message and resolves with the other side's reply result (rejects on `ok: false` or timeout). */
-  request<T = unknown>(body: Out, timeoutMs = this.timeoutMs): Promise<T> {
+  /**
+   * Sends a message and resolves with the other side's result, checked against the result schema of its type.
+   * Rejects on an `ok: false` reply, a result that fails its schema, a timeout, or `dispose()`.
+   */
+  request<B extends Out>(body: B, timeoutMs = this.timeoutMs): Promise<ResultOf<S, B['type']>> {
     const id = this.nextId();
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<ResultOf<S, B['type']>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new Error(`No reply to '${body.type}' within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.pending.set(id, { type: body.type, resolve: resolve as (v: unknown) => void, reject, timer });
       this.post({ id, body });
     });
   }
@@ -63,10 +95,12 @@ export class RpcEndpoint<Out extends { type: string }, In extends { type: string
   async receive(raw: unknown): Promise<void> {
     const parsed = this.schema.safeParse(raw);
     if (!parsed.success) {
-      const problem = parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ');
+      const problem = describeIssues(parsed.error);
       this.onInvalid(problem, raw);
       const id = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
-      if (typeof id === 'string' && id.length <= 64) this.reply(id, { type: 'reply', ok: false, error: `Invalid message: ${problem}` });
+      if (typeof id === 'string' && id.length <= 64) {
+        this.reply(id, { type: 'reply', ok: false, error: `Invalid message: ${problem}` });
+      }
       return;
     }
     const { id, inReplyTo, body } = parsed.data;
@@ -75,13 +109,11 @@ export class RpcEndpoint<Out extends { type: string }, In extends { type: string
       if (!p || !inReplyTo) return;
       this.pending.delete(inReplyTo);
       clearTimeout(p.timer);
-      const reply = body as ReplyBody;
-      if (reply.ok) p.resolve(reply.result);
-      else p.reject(new Error(reply.error));
+      this.settle(p, body as ReplyBody);
       return;
     }
     try {
-      const result = await this.onRequest(body as Exclude<In, ReplyBody>);
+      const result = await this.onRequest(body as In);
       this.reply(id, { type: 'reply', ok: true, result });
     } catch (err) {
       this.reply(id, { type: 'reply', ok: false, error: err instanceof Error ? err.message : String(err) });
@@ -97,6 +129,18 @@ export class RpcEndpoint<Out extends { type: string }, In extends { type: string
     }
   }
 
+  private settle(p: Pending, reply: ReplyBody): void {
+    if (!reply.ok) return p.reject(new Error(reply.error));
+    const schema = this.results[p.type as Out['type']];
+    const mismatch = `The reply to '${p.type}' is not what this version of the extension sends`;
+    const advice = 'reload the window so the panel and the extension match';
+    // An acknowledgement carries nothing the requester reads, whatever the handler happened to return.
+    if (!schema) return p.resolve(undefined);
+    const checked = schema.safeParse(reply.result);
+    if (checked.success) p.resolve(checked.data);
+    else p.reject(new Error(`${mismatch} (${describeIssues(checked.error)}); ${advice}.`));
+  }
+
   private reply(inReplyTo: string, body: ReplyBody): void {
     this.post({ id: this.nextId(), inReplyTo, body });
   }
@@ -104,4 +148,9 @@ export class RpcEndpoint<Out extends { type: string }, In extends { type: string
   private nextId(): string {
     return `${this.prefix}${++this.seq}`;
   }
+}
+
+/** Zod's issues as one line: `path: message; …`. */
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ');
 }

@@ -2,9 +2,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { toFileText } from '../../shared/caption';
-import { assertNever, type DatasetView, type PanelAction, type ToHost, type ToWebview, WebviewEnvelope } from '../../shared/protocol';
+import { type DatasetView, type PanelAction, type ToHost, type ToHostResults, type ToWebview, WebviewEnvelope } from '../../shared/protocol';
 import { type VocabSuggestion } from '../../shared/model';
-import { RpcEndpoint } from '../../shared/rpc';
+import { RpcEndpoint, dispatchRequest, type RequestHandlers } from '../../shared/rpc';
 import type { Dataset } from '../dataset/session/dataset';
 import { errorMessage, log } from '../log';
 import { readSettings } from '../settings';
@@ -56,7 +56,7 @@ export class TaggingPanel implements vscode.Disposable {
     this.rpc = new RpcEndpoint<ToWebview, ToHost>(
       (env) => void panel.webview.postMessage(env),
       WebviewEnvelope,
-      (body) => this.handle(body),
+      (body) => dispatchRequest(this.handlers, body),
       (problem) => log().warn(`Ignored an invalid message from the tagging panel (${dataset.outputFolder}): ${problem}`),
       'h',
     );
@@ -147,53 +147,48 @@ export class TaggingPanel implements vscode.Disposable {
     this.post({ type: 'status', kind, message });
   }
 
-  private async handle(msg: ToHost): Promise<unknown> {
-    switch (msg.type) {
-      case 'ready':
-        this.ready = true;
-        this.post({ type: 'dataset/load', dataset: this.view() });
-        if (this.pendingReveal) this.post({ type: 'image/reveal', file: this.pendingReveal });
-        this.pendingReveal = undefined;
-        return undefined;
-      case 'caption/update':
-        return this.saveCaption(msg.file, msg.text);
-      case 'image/select':
-        this.requireImage(msg.file);
-        this.dataset.select(msg.file);
-        if (readSettings(vscode.Uri.file(this.dataset.outputFolder)).followCaptionEditor) await this.sync.followEditor(msg.file);
-        return undefined;
-      case 'image/flags': {
-        this.requireImage(msg.file);
-        this.dataset.setFlags(msg.file, { favourite: msg.favourite, nsfw: msg.nsfw, skipped: msg.skipped });
-        const rec = this.requireImage(msg.file);
-        this.post({ type: 'image/changed', file: msg.file, status: rec.status, favourite: rec.favourite, nsfw: rec.nsfw });
-        return undefined;
-      }
-      case 'tags/pin':
-        this.dataset.setPinned(msg.tag, msg.pinned);
-        this.postLists();
-        return undefined;
-      case 'tags/used':
-        this.dataset.useTags(msg.tags);
-        this.postLists();
-        return undefined;
-      case 'vocab/query':
-        return this.queryVocabulary(msg.prefix, msg.limit);
-      case 'command/run':
-        await vscode.commands.executeCommand(`loraTagger.${msg.command}`, vscode.Uri.file(this.dataset.outputFolder), { interactive: true });
-        return undefined;
-      case 'clipboard/write':
-        await vscode.env.clipboard.writeText(msg.text);
-        this.status('info', 'Copied to the clipboard.');
-        return undefined;
-      case 'save/flush':
-        await this.flushAll();
-        this.status('saved', `Saved ${new Date().toLocaleTimeString()}`);
-        return undefined;
-      default:
-        return assertNever(msg);
-    }
-  }
+  /** What each message from the webview does, typed by the protocol: a missing type or a wrong result fails to compile. */
+  private readonly handlers: RequestHandlers<ToHost, typeof ToHostResults> = {
+    ready: () => {
+      this.ready = true;
+      this.post({ type: 'dataset/load', dataset: this.view() });
+      if (this.pendingReveal) this.post({ type: 'image/reveal', file: this.pendingReveal });
+      this.pendingReveal = undefined;
+    },
+    'caption/update': (msg) => this.saveCaption(msg.file, msg.text),
+    'image/select': async (msg) => {
+      this.requireImage(msg.file);
+      this.dataset.select(msg.file);
+      if (readSettings(vscode.Uri.file(this.dataset.outputFolder)).followCaptionEditor) await this.sync.followEditor(msg.file);
+    },
+    'image/flags': (msg) => {
+      this.requireImage(msg.file);
+      this.dataset.setFlags(msg.file, { favourite: msg.favourite, nsfw: msg.nsfw, skipped: msg.skipped });
+      const rec = this.requireImage(msg.file);
+      this.post({ type: 'image/changed', file: msg.file, status: rec.status, favourite: rec.favourite, nsfw: rec.nsfw });
+    },
+    'tags/pin': (msg) => {
+      this.dataset.setPinned(msg.tag, msg.pinned);
+      this.postLists();
+    },
+    'tags/used': (msg) => {
+      this.dataset.useTags(msg.tags);
+      this.postLists();
+    },
+    'vocab/query': (msg) => this.queryVocabulary(msg.prefix, msg.limit),
+    'command/run': async (msg) => {
+      const target = vscode.Uri.file(this.dataset.outputFolder);
+      await vscode.commands.executeCommand(`loraTagger.${msg.command}`, target, { interactive: true });
+    },
+    'clipboard/write': async (msg) => {
+      await vscode.env.clipboard.writeText(msg.text);
+      this.status('info', 'Copied to the clipboard.');
+    },
+    'save/flush': async () => {
+      await this.flushAll();
+      this.status('saved', `Saved ${new Date().toLocaleTimeString()}`);
+    },
+  };
 
   private async saveCaption(file: string, text: string): Promise<{ savedAt: string }> {
     this.requireImage(file);
