@@ -1,9 +1,9 @@
 /** Applies each message from the host to the store: one exhaustive switch, as design.md asks for. */
-import { assertNever, type ReplyBody, type ToWebview } from '../shared/protocol';
-import type { TaggerStore } from './store';
+import { assertNever, type ToWebview } from '../shared/protocol';
+import type { TaggerStore } from './state/store';
 
 /** Applies one validated host message (replies are matched by the RpcEndpoint and never come here). */
-export function applyHostMessage(store: TaggerStore, msg: Exclude<ToWebview, ReplyBody>): void {
+export function applyHostMessage(store: TaggerStore, msg: ToWebview): void {
   switch (msg.type) {
     case 'dataset/load':
       return store.load(msg.dataset);

@@ -1,13 +1,11 @@
 // Webview entry: wires the page to the host (one RpcEndpoint, zod-checked) and mounts the tagging app.
 import './zodConfig';
-import type { z } from 'zod';
-import { HostEnvelope, type ReplyBody, type ToHost, type ToWebview } from '../shared/protocol';
-import { RpcEndpoint, type Envelope } from '../shared/rpc';
+import { HostEnvelope, ToHostResults, type ToHost, type ToWebview } from '../shared/protocol';
+import { RpcEndpoint } from '../shared/rpc';
 import { applyHostMessage } from './hostMessages';
-import { TaggerStore } from './store';
+import { TaggerStore } from './state/store';
 import { ViewStateStore } from './vscodeApi';
-import './lora-tagger-app';
-import './dataset-report';
+import './components/lora-tagger-app';
 
 const vscode = acquireVsCodeApi();
 const viewState = new ViewStateStore(vscode);
@@ -22,15 +20,16 @@ page.replaceSync(`
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, page];
 
 // `store` is declared right below; the RPC calls back only for messages that arrive after 'ready'.
-const rpc = new RpcEndpoint<ToHost, ToWebview>(
+const rpc = new RpcEndpoint<ToHost, ToWebview, typeof ToHostResults>(
   (envelope) => vscode.postMessage(envelope),
-  HostEnvelope as unknown as z.ZodType<Envelope<ToWebview | ReplyBody>>,
+  HostEnvelope,
   (body) => applyHostMessage(store, body),
   (problem) => {
     console.error(`LoRA Tagger: ignored an invalid message from the extension: ${problem}`);
     store.setStatus('error', `The extension sent a message this panel does not understand (${problem}). Reload the window after updating the extension.`);
   },
   'w',
+  { results: ToHostResults },
 );
 const store: TaggerStore = new TaggerStore({ notify: (b) => rpc.notify(b), request: (b, t) => rpc.request(b, t) });
 

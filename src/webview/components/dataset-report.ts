@@ -9,8 +9,8 @@
  */
 import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { DatasetView } from '../shared/protocol';
-import { buildReport, reportToMarkdown, CLIP_TOKEN_LIMIT, T5_TOKEN_LIMIT, type Bucket, type Report } from '../shared/report';
+import type { DatasetView } from '../../shared/protocol';
+import { buildReport, reportToMarkdown, CLIP_TOKEN_LIMIT, T5_TOKEN_LIMIT, type Bucket, type Report } from '../../shared/report';
 import { baseStyles } from './styles';
 
 /** Width of a chart's drawing, in SVG user units (the SVG scales to its box). */

@@ -2,10 +2,10 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
-import { cleanTag, parseTags } from '../shared/caption';
-import { baseStyles, chipStyles } from './styles';
-import { StoreController } from './storeController';
-import type { TaggerStore } from './store';
+import { cleanTag, parseTags } from '../../../shared/caption';
+import { baseStyles, chipStyles } from '../styles';
+import { StoreController } from '../storeController';
+import type { TaggerStore } from '../../state/store';
 
 /** The caption's tags in order; the trigger word first and marked. */
 export class CaptionChips extends LitElement {

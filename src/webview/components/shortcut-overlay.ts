@@ -1,7 +1,7 @@
 /** `<shortcut-overlay>`: the `?` dialog listing every key of the panel, from the keymap table. */
 import { LitElement, css, html } from 'lit';
-import { LOCAL_KEYS, PANEL_KEYMAP, keyLabel } from './keymap';
-import type { PanelAction } from '../shared/protocol';
+import { LOCAL_KEYS, PANEL_KEYMAP, keyLabel } from '../keymap';
+import type { PanelAction } from '../../shared/protocol';
 import { baseStyles } from './styles';
 
 const ACTION_TITLES: Record<PanelAction, string> = {

@@ -2,10 +2,10 @@
 import { LitElement, css, html, nothing } from 'lit';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import { cleanTag } from '../shared/caption';
-import { matchTags } from './fuzzy';
-import { baseStyles } from './styles';
-import type { TaggerStore } from './store';
+import { cleanTag } from '../../../shared/caption';
+import { matchTags } from '../tags/fuzzy';
+import { baseStyles } from '../styles';
+import type { TaggerStore } from '../../state/store';
 
 interface Suggestion {
   name: string;

@@ -4,10 +4,10 @@
  */
 import { LitElement, css, html } from 'lit';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
-import { baseStyles } from './styles';
-import { StoreController } from './storeController';
-import type { TaggerStore } from './store';
-import type { ViewStateStore } from './vscodeApi';
+import { baseStyles } from '../styles';
+import { StoreController } from '../storeController';
+import type { TaggerStore } from '../../state/store';
+import type { ViewStateStore } from '../../vscodeApi';
 
 const MIN_ZOOM = 0.05;
 const MAX_ZOOM = 16;

@@ -1,8 +1,8 @@
 /** `<tag-shelves>`: the pinned tags (numbered, Alt+1…9) and the recently used tags, one click to toggle each. */
 import { LitElement, css, html, nothing } from 'lit';
-import { baseStyles, chipStyles } from './styles';
-import { StoreController } from './storeController';
-import type { TaggerStore } from './store';
+import { baseStyles, chipStyles } from '../styles';
+import { StoreController } from '../storeController';
+import type { TaggerStore } from '../../state/store';
 
 const RECENT_SHOWN = 12;
 

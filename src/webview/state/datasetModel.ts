@@ -3,9 +3,9 @@
  * dataset and progress counts, all derived once on load and then updated incrementally per caption change,
  * so navigation, filtering and counting never wait for the host.
  */
-import type { DatasetView, ImageView } from '../shared/protocol';
-import type { CaptionStyle, ImageStatus } from '../shared/model';
-import { captionTags, cleanTag, isTagged } from '../shared/caption';
+import type { DatasetView, ImageView } from '../../shared/protocol';
+import type { CaptionStyle, ImageStatus } from '../../shared/model';
+import { captionTags, cleanTag, isTagged } from '../../shared/caption';
 
 /** How the palette orders tags. */
 export type TagSort = 'count' | 'name' | 'recent';

@@ -2,10 +2,10 @@
 import { LitElement, css, html } from 'lit';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import type { VscodeTextarea } from '@vscode-elements/elements/dist/vscode-textarea/vscode-textarea.js';
-import { toFileText } from '../shared/caption';
-import { baseStyles } from './styles';
-import { StoreController } from './storeController';
-import type { TaggerStore } from './store';
+import { toFileText } from '../../../shared/caption';
+import { baseStyles } from '../styles';
+import { StoreController } from '../storeController';
+import type { TaggerStore } from '../../state/store';
 
 /** The caption text area. In the `natural` style it is the main editor; in `tags` style a view of `trigger, tag1, tag2`. */
 export class CaptionText extends LitElement {

@@ -1,6 +1,7 @@
 /** A Lit reactive controller that re-renders its host when the store changes one of the aspects it shows. */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Aspect, ChangeDetail, TaggerStore } from './store';
+import type { Aspect, ChangeDetail } from '../state/core';
+import type { TaggerStore } from '../state/store';
 
 /** Subscribes a component to some aspects of the store while it is connected. */
 export class StoreController implements ReactiveController {

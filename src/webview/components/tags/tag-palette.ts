@@ -10,24 +10,17 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import { cleanTag } from '../shared/caption';
-import type { TagSort } from './datasetModel';
-import { highlightRuns, matchHits, matchTags } from './fuzzy';
-import { baseStyles, chipStyles } from './styles';
-import { StoreController } from './storeController';
-import type { TaggerStore } from './store';
-import type { ViewStateStore } from './vscodeApi';
-
-/** A category header row. */
-interface Header {
-  name: string;
-  n: number;
-}
+import { cleanTag } from '../../../shared/caption';
+import type { TagSort } from '../../state/datasetModel';
+import { highlightRuns, matchHits } from './fuzzy';
+import { PaletteRows } from './paletteRows';
+import { baseStyles, chipStyles } from '../styles';
+import { StoreController } from '../storeController';
+import type { TaggerStore } from '../../state/store';
+import type { ViewStateStore } from '../../vscodeApi';
 
 /** Row height in px (fixed, so the window is computed, not measured). */
 const ROW = 24;
-/** How long after a count change the count-sorted list re-sorts. */
-const RESORT_DELAY_MS = 400;
 /** Rows rendered beyond the visible ones on each side. */
 const OVERSCAN = 6;
 
@@ -94,17 +87,7 @@ export class TagPalette extends LitElement {
   /** Row index holding the roving tab stop. */
   private focusRow = -1;
   private refocus = false;
-  private rowsKey = '';
-  private baseKey = '';
-  private catVersion = 0;
-  private resortDue = false;
-  private resortTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Palette rows: a tag index (>= 0), or a header as -(its index in `headers`) - 1. */
-  private rows: number[] = [];
-  private headers: Header[] = [];
-  private q = '';
-  private catOf = new Map<string, string>();
-  private catRef: unknown;
+  private readonly list = new PaletteRows(() => this.requestUpdate());
   private resize = new ResizeObserver((entries) => {
     const h = entries[0]?.contentRect.height ?? 0;
     if (h && Math.abs(h - this.viewH) > 1) {
@@ -164,63 +147,8 @@ export class TagPalette extends LitElement {
   }
 
   private computeRows(): number[] {
-    const s = this.store!;
-    const m = s.model;
-    const q = cleanTag(this.query).toLowerCase();
-    if (s.categories !== this.catRef) {
-      this.catRef = s.categories;
-      this.catVersion++;
-      this.catOf = new Map();
-      for (const c of s.categories) for (const t of c.tags) if (!this.catOf.has(t)) this.catOf.set(t, c.name);
-    }
-    // Rows depend on the query, sort, grouping and tag list; counts only reorder them (count sort).
-    const base = `${q}\u0000${this.sort}\u0000${this.group}\u0000${m.tags.length}\u0000${this.sort === 'recent' ? s.recent.join(',') : ''}\u0000${this.catVersion}`;
-    const key = `${base}\u0000${m.version}`;
-    if (key === this.rowsKey) return this.rows;
-    if (base === this.baseKey) {
-      // Only counts changed. While the keyboard is in the list, never re-sort under the focused entry; otherwise
-      // re-sort a moment later, so typing a caption does not re-sort 20,000 tags per keystroke. Counts show live.
-      if (this.renderRoot.querySelector('.viewport')?.matches(':focus-within')) return this.rows;
-      if (!this.resortDue) {
-        this.resortTimer ??= setTimeout(() => {
-          this.resortTimer = undefined;
-          this.resortDue = true;
-          this.requestUpdate();
-        }, RESORT_DELAY_MS);
-        return this.rows;
-      }
-    }
-    this.resortDue = false;
-    this.baseKey = base;
-    this.rowsKey = key;
-    if (this.group && s.categories.length) {
-      // Category tags not yet in the dataset still belong in the palette, so they can be clicked.
-      m.addTags(this.catOf.keys());
-    }
-    this.q = q;
-    const matches = matchTags(m.lower, m.order(this.sort, s.recent), q);
-    this.headers = [];
-    if (!this.group || s.categories.length === 0) {
-      this.rows = matches;
-      return this.rows;
-    }
-    const byCat = new Map<string, number[]>(s.categories.map((c) => [c.name, []]));
-    const other: number[] = [];
-    for (const i of matches) {
-      const c = this.catOf.get(m.tags[i]!);
-      (c === undefined ? other : byCat.get(c)!).push(i);
-    }
-    const rows: number[] = [];
-    const section = (name: string, list: number[]) => {
-      if (!list.length) return;
-      this.headers.push({ name, n: list.length });
-      rows.push(-this.headers.length);
-      for (const i of list) rows.push(i);
-    };
-    for (const [name, list] of byCat) section(name, list);
-    section('Other tags', other);
-    this.rows = rows;
-    return rows;
+    const inputs = { query: this.query, sort: this.sort, group: this.group };
+    return this.list.compute(this.store!, inputs, () => !!this.viewport?.matches(':focus-within'));
   }
 
   override render() {
@@ -234,7 +162,7 @@ export class TagPalette extends LitElement {
     while (stop < last && rows[stop]! < 0) stop++;
     const onImage = new Set(s.model.tagsOf[s.index] ?? []);
     const pinned = new Set(s.pinned);
-    const nTags = rows.length - this.headers.length;
+    const nTags = rows.length - this.list.headers.length;
     return html`<div class="controls">
         <vscode-textfield
           .label=${"Filter tags"}
@@ -266,7 +194,7 @@ export class TagPalette extends LitElement {
 
   private renderRow(row: number, r: number, stop: number, onImage: Set<string>, pinned: Set<string>) {
     if (row < 0) {
-      const h = this.headers[-row - 1]!;
+      const h = this.list.headers[-row - 1]!;
       return html`<div class="row header" role="listitem" data-r=${r}>${h.name} · ${h.n}</div>`;
     }
     const m = this.store!.model;
@@ -285,7 +213,7 @@ export class TagPalette extends LitElement {
         @focus=${() => (this.focusRow = r)}
       >
         <span class="check" aria-hidden="true">${on ? '✓' : ''}</span>
-        <span class="name">${highlightRuns(tag, matchHits(m.lower[row]!, this.q)).map((run) => (run.hit ? html`<mark>${run.text}</mark>` : run.text))}</span>
+        <span class="name">${highlightRuns(tag, matchHits(m.lower[row]!, this.list.q)).map((run) => (run.hit ? html`<mark>${run.text}</mark>` : run.text))}</span>
         <span class="count" aria-hidden="true">${n}</span>
       </button>
       <button
@@ -305,7 +233,7 @@ export class TagPalette extends LitElement {
     const win = vp.querySelector<HTMLElement>('.window');
     const first = Math.max(0, Math.floor(this.listTop / ROW) - OVERSCAN);
     // Set through the CSSOM: the panel's CSP forbids style attributes.
-    spacer?.style.setProperty('height', `${this.rows.length * ROW}px`);
+    spacer?.style.setProperty('height', `${this.list.rows.length * ROW}px`);
     win?.style.setProperty('transform', `translateY(${first * ROW}px)`);
     if (this.refocus) {
       this.refocus = false;
@@ -340,7 +268,7 @@ export class TagPalette extends LitElement {
       this.moveFocus(0, 1);
     } else if (e.key === 'Enter') {
       // The fastest keyboard path: type part of a tag, Enter toggles the best match (or adds what was typed).
-      const first = this.rows.find((r) => r >= 0);
+      const first = this.list.rows.find((r) => r >= 0);
       const typed = cleanTag(this.query);
       if (first !== undefined) this.store?.toggleTag(this.store.model.tags[first]!);
       else if (typed) this.store?.addTags([typed]);
@@ -361,9 +289,9 @@ export class TagPalette extends LitElement {
     else if (e.key === 'ArrowUp') {
       if (!this.moveFocus(r - 1, -1)) this.focusFilter();
     } else if (e.key === 'Home') this.moveFocus(0, 1);
-    else if (e.key === 'End') this.moveFocus(this.rows.length - 1, -1);
+    else if (e.key === 'End') this.moveFocus(this.list.rows.length - 1, -1);
     else if (e.key.toLowerCase() === 'p') {
-      const row = this.rows[r];
+      const row = this.list.rows[r];
       if (row !== undefined && row >= 0) {
         const tag = this.store!.model.tags[row]!;
         this.store!.pin(tag, !this.store!.pinned.includes(tag));
@@ -376,8 +304,8 @@ export class TagPalette extends LitElement {
   /** Moves the roving focus to the first tag row from `r` in direction `dir`; false when there is none. */
   private moveFocus(r: number, dir: 1 | -1): boolean {
     let i = r;
-    while (i >= 0 && i < this.rows.length && this.rows[i]! < 0) i += dir;
-    if (i < 0 || i >= this.rows.length) return false;
+    while (i >= 0 && i < this.list.rows.length && this.list.rows[i]! < 0) i += dir;
+    if (i < 0 || i >= this.list.rows.length) return false;
     this.focusRow = i;
     const vp = this.viewport;
     if (vp) {

@@ -4,10 +4,10 @@ import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import { LOCAL_KEYS, PANEL_KEYMAP, withKey } from './keymap';
+import { LOCAL_KEYS, PANEL_KEYMAP, withKey } from '../keymap';
 import { baseStyles } from './styles';
 import { StoreController } from './storeController';
-import type { TaggerStore } from './store';
+import type { TaggerStore } from '../state/store';
 
 /** Below this width the command buttons show icons only. */
 const NARROW_PX = 1040;

@@ -4,21 +4,23 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import './panel-toolbar';
-import './image-preview';
-import './caption-chips';
-import './caption-text';
-import './add-tag-input';
-import './tag-shelves';
-import './tag-palette';
-import './film-strip';
+import './images/image-preview';
+import './caption/caption-chips';
+import './caption/caption-text';
+import './caption/add-tag-input';
+import './tags/tag-shelves';
+import './tags/tag-palette';
+import './images/film-strip';
 import './progress-status';
 import './shortcut-overlay';
-import { LOCAL_KEYS, actionForKey, eventKey } from './keymap';
+// Defined before this element renders: `.dataset` on an undefined <dataset-report> is HTMLElement's read-only one.
+import './dataset-report';
+import { LOCAL_KEYS, actionForKey, eventKey } from '../keymap';
 import { baseStyles } from './styles';
 import { StoreController } from './storeController';
 import { deepActive } from './shortcut-overlay';
-import type { TaggerStore, UiAction } from './store';
-import type { ViewStateStore } from './vscodeApi';
+import type { TaggerStore, UiAction } from '../state/store';
+import type { ViewStateStore } from '../vscodeApi';
 
 /** True when typing goes into this element (so plain keys such as `?`, `+` or `0` are text, not shortcuts). */
 function isTextEntry(el: Element | null): boolean {
@@ -120,10 +122,7 @@ export class LoraTaggerApp extends LitElement {
   }
 
   private renderReport() {
-    // Only once <dataset-report> is defined: before that, `.dataset` would hit HTMLElement's read-only `dataset`.
-    if (customElements.get('dataset-report')) return html`<dataset-report .dataset=${this.store?.datasetView()}></dataset-report>`;
-    void customElements.whenDefined('dataset-report').then(() => this.requestUpdate());
-    return html`<p class="muted" role="status">The dataset report is not part of this build yet.</p>`;
+    return html`<dataset-report .dataset=${this.store?.datasetView()}></dataset-report>`;
   }
 
   private onCopy(e: Event): void {

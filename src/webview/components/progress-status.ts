@@ -3,7 +3,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import { baseStyles } from './styles';
 import { StoreController } from './storeController';
-import type { TaggerStore } from './store';
+import type { TaggerStore } from '../state/store';
 
 /** Progress of the tagging pass and the status line. */
 export class ProgressStatus extends LitElement {

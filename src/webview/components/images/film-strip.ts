@@ -8,11 +8,11 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import type { ImageFilterKind } from './datasetModel';
-import { baseStyles } from './styles';
-import { StoreController } from './storeController';
-import type { TaggerStore } from './store';
-import type { ViewStateStore } from './vscodeApi';
+import type { ImageFilterKind } from '../../state/datasetModel';
+import { baseStyles } from '../styles';
+import { StoreController } from '../storeController';
+import type { TaggerStore } from '../../state/store';
+import type { ViewStateStore } from '../../vscodeApi';
 
 /** Thumbnail cell width in px, gap included. */
 const CELL = 76;
