@@ -54,6 +54,7 @@ export function defaultPrefix(folderName: string): string {
     .replace(/^[-_]+|[-_]+$/g, '')
     .slice(0, 64)
     .replace(/[-_]+$/, '');
+  if (windowsDeviceName(safe)) return `${safe}_images`;
   return safe || 'image';
 }
 
@@ -65,7 +66,20 @@ export function prefixProblem(prefix: string): string | undefined {
   if (/[\u0000-\u001f\u007f]/.test(prefix)) return 'it contains a control character';
   if (/^[-.]/.test(prefix)) return 'it starts with "-" or ".", which command-line tools and file managers treat specially';
   if (/[ .]$/.test(prefix)) return 'it ends with a space or a dot, which Windows drops from file names';
+  const device = windowsDeviceName(prefix);
+  if (device) {
+    return `Windows reserves "${device}" for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9), so files named with it cannot be created or opened there; add to it, e.g. "${device}_set"`;
+  }
   return undefined;
+}
+
+/**
+ * The device name Windows reads in a file name (`NUL`, `com1.tar.gz`, `Aux .x`: any case, whatever follows the
+ * first dot, spaces before it ignored), or undefined. Such names stay usable on Linux and macOS, not on Windows.
+ */
+export function windowsDeviceName(name: string): string | undefined {
+  const base = name.split('.')[0]!.replace(/ +$/, '');
+  return /^(con|prn|aux|nul|conin\$|conout\$|com[1-9\u00b9\u00b2\u00b3]|lpt[1-9\u00b9\u00b2\u00b3])$/i.test(base) ? base : undefined;
 }
 
 /** Digits used for numbers up to `max`: at least four, more when needed (5 above 9999). */
