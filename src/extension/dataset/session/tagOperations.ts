@@ -1,11 +1,15 @@
 /**
  * Dataset-wide tag operations (rename or merge, remove, add) and their undo. Planning is pure: it returns the
  * captions that would change, before and after, so the command can say "in 37 captions" before anything is
- * written. Applying goes through Dataset.setCaption (atomic writes, tags.txt, status), and undo restores a caption
- * only if nobody has edited it since.
+ * written. Applying goes through Dataset.setCaption (atomic writes, tags.txt, status) or the caller's writer, and is
+ * recorded in the undo history on disk (tagUndo.ts); undo restores a caption only if nobody has edited it since.
+ * Both front doors (the VS Code commands and the command line) run these.
  */
-import { addTags, cleanTag, hasTag, parseTags, removeTag, serializeTags } from '../../../shared/caption';
+import { addTags, cleanTag, hasTag, parseTags, removeTag, serializeTags, toFileText } from '../../../shared/caption';
 import type { CaptionStyle } from '../../../shared/model';
+import type { FsLike } from '../io/fsLike';
+import type { Dataset } from './dataset';
+import { pushUndoEntry, readUndoHistory, writeUndoHistory } from './tagUndo';
 
 /** One dataset-wide operation. */
 export type TagOperation =
@@ -101,4 +105,111 @@ function renameInCaption(text: string, from: string, to: string, style: CaptionS
   }
   const joined = kept.join(',');
   return kept.length < parts.length ? joined.replace(/^\s+/, text.match(/^\s*/)![0]) : joined;
+}
+
+/** Writes one caption; Dataset.setCaption by default, the extension passes its panel's caption sync. */
+export type CaptionWriter = (file: string, text: string) => Promise<void>;
+
+/** Options of applyTagOperation and undoLastTagOperation. */
+export interface ApplyOptions {
+  write?: CaptionWriter;
+  /** Called after each caption is written: done, of the total, and the file. */
+  onProgress?(done: number, total: number, file: string): void;
+  fs?: FsLike;
+}
+
+/** What an applied operation changed; `notices` says what the user should know (a damaged undo file set aside). */
+export interface AppliedOperation {
+  label: string;
+  changes: CaptionChange[];
+  notices: string[];
+}
+
+/** What an undo did: the operation taken back (null when there was none), restored files and files left alone. */
+export interface UndoOutcome {
+  label: string | null;
+  restored: string[];
+  /** Captions edited since the operation (or images gone), left as they are. */
+  skipped: string[];
+}
+
+/** The captions an operation would change in an open dataset; throws an Error saying why it cannot run. */
+export function planForDataset(ds: Dataset, op: TagOperation): CaptionChange[] {
+  const s = ds.session;
+  return planOperation(
+    {
+      style: s.captionStyle,
+      trigger: s.triggerWord,
+      captions: s.images.map((i) => ({ file: i.file, text: ds.caption(i.file), skipped: i.status === 'skipped' })),
+    },
+    op,
+  );
+}
+
+/**
+ * Writes the planned changes of an operation and records them in the undo history. The record is written first, so
+ * that a run cut short (a full disk, a kill) can still be undone for the captions it did change.
+ */
+export async function applyTagOperation(
+  ds: Dataset,
+  op: TagOperation,
+  changes: readonly CaptionChange[],
+  opts: ApplyOptions = {},
+): Promise<AppliedOperation> {
+  const label = describeOperation(op);
+  if (changes.length === 0) return { label, changes: [], notices: [] };
+  // Recorded as the file will hold it (a line break becomes a space), so undo recognises an untouched caption.
+  const written = changes.map((c) => ({ file: c.file, before: c.before, after: toFileText(c.after) }));
+  const entry = { label, at: new Date().toISOString(), changes: written };
+  const notice = await pushUndoEntry(ds.outputFolder, entry, opts.fs);
+  await writeAll(ds, written, 'after', opts, (n, err) =>
+    `${label} stopped after ${n} of ${written.length} captions: ${errorText(err)} Undo takes back the ${n} already changed.`,
+  );
+  return { label, changes: written, notices: notice ? [notice] : [] };
+}
+
+/** Takes back the newest recorded operation, restoring only captions nobody has edited since; then forgets it. */
+export async function undoLastTagOperation(ds: Dataset, opts: ApplyOptions = {}): Promise<UndoOutcome> {
+  const history = await readUndoHistory(ds.outputFolder, opts.fs);
+  const last = history.at(-1);
+  if (!last) return { label: null, restored: [], skipped: [] };
+  const present = new Set(ds.session.images.map((i) => i.file));
+  const restore: { file: string; before: string; after: string }[] = [];
+  const skipped: string[] = [];
+  for (const c of last.changes) {
+    const now = present.has(c.file) ? ds.caption(c.file) : undefined;
+    if (now === c.after) restore.push(c);
+    // A caption already back at its old text (a run cut short before reaching it) needs nothing.
+    else if (now !== c.before) skipped.push(c.file);
+  }
+  await writeAll(ds, restore, 'before', opts, (n, err) =>
+    `Undo of ${last.label} stopped after ${n} of ${restore.length} captions: ${errorText(err)} Run undo again to finish it.`,
+  );
+  await writeUndoHistory(ds.outputFolder, history.slice(0, -1), opts.fs);
+  return { label: last.label, restored: restore.map((c) => c.file), skipped };
+}
+
+async function writeAll(
+  ds: Dataset,
+  changes: readonly { file: string; before: string; after: string }[],
+  side: 'before' | 'after',
+  opts: ApplyOptions,
+  failure: (done: number, err: unknown) => string,
+): Promise<void> {
+  const write = opts.write ?? ((f: string, t: string) => ds.setCaption(f, t));
+  let done = 0;
+  try {
+    for (const c of changes) {
+      await write(c.file, c[side]);
+      done++;
+      opts.onProgress?.(done, changes.length, c.file);
+    }
+    await ds.flush();
+  } catch (err) {
+    throw new Error(failure(done, err));
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -1,0 +1,130 @@
+/**
+ * The undo history of dataset-wide tag operations, kept in `tag-undo.json` in the output folder so that an undo
+ * works from another process (the command line's `tags undo`, a reloaded VS Code window) as well as from this one.
+ * Written atomically; read as untrusted input (validated with zod, size-capped), and a damaged file is moved aside,
+ * never overwritten.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { StagedName } from '../../../shared/model';
+import { writeFileAtomic } from '../io/atomicWrite';
+import { adviceFor, describeError, errorCode, exists, nodeFs, type FsLike } from '../io/fsLike';
+import { fileTimeStamp } from '../staging/naming';
+
+/** The file name of the undo history inside the output folder. */
+export const UNDO_FILE = 'tag-undo.json';
+
+/** How many operations can be undone, newest first. */
+export const UNDO_DEPTH = 20;
+
+// Every operation holds two copies of each caption it changed; past this the oldest are forgotten (the newest is
+// always kept), so a 10,000-image dataset cannot grow the file without bound. Reading refuses anything far bigger.
+const SAVE_BUDGET_BYTES = 64 * 1024 * 1024;
+const READ_LIMIT_BYTES = 4 * SAVE_BUDGET_BYTES;
+
+const UndoChange = z.object({ file: StagedName, before: z.string(), after: z.string() });
+
+/** One applied operation: its label and each caption's text before it and as it wrote it. */
+export const UndoEntry = z.object({ label: z.string(), at: z.string(), changes: z.array(UndoChange) });
+/** One applied operation. */
+export type UndoEntry = z.infer<typeof UndoEntry>;
+
+const UndoFile = z.object({ version: z.literal(1), entries: z.array(UndoEntry) });
+
+/** Reads the undo history, oldest first ([] when there is none); throws an Error naming the file when it is damaged. */
+export async function readUndoHistory(outputFolder: string, fs: FsLike = nodeFs): Promise<UndoEntry[]> {
+  const file = join(outputFolder, UNDO_FILE);
+  let text: string;
+  try {
+    const st = await fs.stat(file);
+    if (st.size > READ_LIMIT_BYTES) {
+      const mb = Math.round(st.size / 2 ** 20);
+      throw new DamagedHistory(`${file} is ${mb} MB, far more than an undo history this tool writes`);
+    }
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if (err instanceof DamagedHistory) throw err;
+    if (errorCode(err) === 'ENOENT') return [];
+    throw new Error(`Cannot read the tag undo history ${file}: ${describeError(err)}. ${adviceFor(err)}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new DamagedHistory(`${file} is not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = UndoFile.safeParse(raw);
+  if (!parsed.success) throw new DamagedHistory(`${file} is not a tag undo history: ${z.prettifyError(parsed.error)}`);
+  return parsed.data.entries;
+}
+
+/** Writes the undo history atomically, keeping at most UNDO_DEPTH entries within the size budget. */
+export async function writeUndoHistory(
+  outputFolder: string,
+  entries: readonly UndoEntry[],
+  fs: FsLike = nodeFs,
+): Promise<void> {
+  let kept = entries.slice(-UNDO_DEPTH);
+  let text = serialize(kept);
+  while (kept.length > 1 && Buffer.byteLength(text) > SAVE_BUDGET_BYTES) {
+    kept = kept.slice(1);
+    text = serialize(kept);
+  }
+  const file = join(outputFolder, UNDO_FILE);
+  try {
+    await writeFileAtomic(file, text, fs);
+  } catch (err) {
+    throw new Error(`Could not save the tag undo history ${file}: ${describeError(err)}. ${adviceFor(err)}`);
+  }
+}
+
+/**
+ * Appends an entry. A damaged history is moved aside as `tag-undo.corrupt-<time>.json` and a new one started, so
+ * an operation is never blocked by it; the returned notice says so (undefined when nothing was moved).
+ */
+export async function pushUndoEntry(
+  outputFolder: string,
+  entry: UndoEntry,
+  fs: FsLike = nodeFs,
+): Promise<string | undefined> {
+  let entries: UndoEntry[] = [];
+  let notice: string | undefined;
+  try {
+    entries = await readUndoHistory(outputFolder, fs);
+  } catch (err) {
+    if (!(err instanceof DamagedHistory)) throw err;
+    const aside = await moveAside(outputFolder, fs);
+    notice = `${err.message}. It was moved aside as ${aside}, and a new undo history was started.`;
+  }
+  await writeUndoHistory(outputFolder, [...entries, entry], fs);
+  return notice;
+}
+
+/** Thrown for a history file that exists but cannot be used; the message names it and says why. */
+export class DamagedHistory extends Error {}
+
+function serialize(entries: readonly UndoEntry[]): string {
+  // One change per line: readable, and a diff of the history stays small.
+  const body = entries.map((e) => {
+    const changes = e.changes.map((c) => '      ' + JSON.stringify(c)).join(',\n');
+    const head = `    { "label": ${JSON.stringify(e.label)}, "at": ${JSON.stringify(e.at)}, "changes": [`;
+    return e.changes.length ? `${head}\n${changes}\n    ] }` : `${head}] }`;
+  });
+  return `{\n  "version": 1,\n  "entries": [${body.length ? `\n${body.join(',\n')}\n  ` : ''}]\n}\n`;
+}
+
+async function moveAside(outputFolder: string, fs: FsLike): Promise<string> {
+  const stamp = fileTimeStamp();
+  for (let n = 1; ; n++) {
+    const name = `tag-undo.corrupt-${stamp}${n > 1 ? '-' + n : ''}.json`;
+    if (await exists(join(outputFolder, name), fs)) continue;
+    try {
+      await fs.rename(join(outputFolder, UNDO_FILE), join(outputFolder, name));
+    } catch (err) {
+      const file = join(outputFolder, UNDO_FILE);
+      const why = `${describeError(err)}. ${adviceFor(err)}`;
+      throw new Error(`Could not move the damaged tag undo history ${file} aside: ${why}`);
+    }
+    return name;
+  }
+}

@@ -1,0 +1,95 @@
+import { strict as assert } from 'node:assert';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Dataset } from '../../../../src/extension/dataset/session/dataset';
+import { stageDataset } from '../../../../src/extension/dataset/staging/stage';
+import {
+  applyTagOperation,
+  planForDataset,
+  undoLastTagOperation,
+  type TagOperation,
+} from '../../../../src/extension/dataset/session/tagOperations';
+import {
+  readUndoHistory,
+  UNDO_DEPTH,
+  UNDO_FILE,
+  writeUndoHistory,
+} from '../../../../src/extension/dataset/session/tagUndo';
+import { img, ls, opts, read, tempDir } from '../helpers';
+
+async function staged(): Promise<string> {
+  const src = tempDir('undo');
+  for (let i = 1; i <= 3; i++) img(src, `i${i}.png`, i);
+  return (await stageDataset(src, opts({ prefix: 'u', triggerWord: 'ohwx', captionStyle: 'tags' }))).outputFolder;
+}
+
+async function run(out: string, op: TagOperation, write?: (f: string, t: string) => Promise<void>) {
+  const { dataset } = await Dataset.open(out);
+  try {
+    return await applyTagOperation(dataset, op, planForDataset(dataset, op), { write });
+  } finally {
+    await dataset.close();
+  }
+}
+
+async function undo(out: string) {
+  const { dataset } = await Dataset.open(out);
+  try {
+    return await undoLastTagOperation(dataset);
+  } finally {
+    await dataset.close();
+  }
+}
+
+describe('the tag undo history on disk', () => {
+  it('lets a later Dataset undo what an earlier one did, newest first', async () => {
+    const out = await staged();
+    await run(out, { kind: 'add', tag: 'a' });
+    await run(out, { kind: 'rename', from: 'a', to: 'b' });
+    assert.equal(read(join(out, 'u_0001.txt')), 'ohwx, b');
+    assert.deepEqual((await undo(out)).label, 'Rename "a" to "b"');
+    assert.equal(read(join(out, 'u_0001.txt')), 'ohwx, a');
+    assert.deepEqual((await undo(out)).restored, ['u_0001.png', 'u_0002.png', 'u_0003.png']);
+    assert.equal(read(join(out, 'u_0001.txt')), 'ohwx');
+    assert.deepEqual(await readUndoHistory(out), []);
+    assert.equal((await undo(out)).label, null);
+  });
+
+  it('keeps the newest UNDO_DEPTH operations', async () => {
+    const out = await staged();
+    const entries = Array.from({ length: UNDO_DEPTH + 5 }, (_, i) => ({ label: `op ${i}`, at: '', changes: [] }));
+    await writeUndoHistory(out, entries);
+    const kept = await readUndoHistory(out);
+    assert.equal(kept.length, UNDO_DEPTH);
+    assert.equal(kept[0]!.label, 'op 5');
+    assert.ok(!ls(out).some((n) => n.endsWith('.lora-tmp')), 'written atomically, no temp left');
+  });
+
+  it('can undo the part of an operation that was written before a failure, and leaves the rest alone', async () => {
+    const out = await staged();
+    const { dataset } = await Dataset.open(out);
+    let n = 0;
+    const failing = (f: string, t: string) =>
+      ++n === 3 ? Promise.reject(new Error('disk full (simulated)')) : dataset.setCaption(f, t);
+    const op: TagOperation = { kind: 'add', tag: 'x' };
+    await assert.rejects(
+      applyTagOperation(dataset, op, planForDataset(dataset, op), { write: failing }),
+      /stopped after 2 of 3 captions: disk full \(simulated\) Undo takes back the 2/,
+    );
+    await dataset.close();
+    assert.equal(read(join(out, 'u_0003.txt')), 'ohwx');
+    const u = await undo(out);
+    assert.deepEqual(u.restored, ['u_0001.png', 'u_0002.png']);
+    assert.deepEqual(u.skipped, [], 'the caption never reached is already as it was');
+    assert.equal(read(join(out, 'u_0001.txt')), 'ohwx');
+  });
+
+  it('refuses a history that is not one, naming the file, without touching the captions', async () => {
+    const out = await staged();
+    const escaping = { file: '../evil.png', before: '', after: '' };
+    const history = { version: 1, entries: [{ label: 'x', at: '', changes: [escaping] }] };
+    writeFileSync(join(out, UNDO_FILE), JSON.stringify(history));
+    await assert.rejects(undo(out), /tag-undo\.json is not a tag undo history/);
+    assert.equal(read(join(out, 'u_0001.txt')), 'ohwx');
+  });
+});
