@@ -1,7 +1,8 @@
 /** activate(): wiring only. Commands are thin; the engine lives in dataset/, the panel in panel/. */
 import * as vscode from 'vscode';
-import { checkDatasetCommand, PreflightDiagnostics } from './commands/checkDataset';
+import { checkDatasetCommand } from './commands/checkDataset';
 import { exportForCivitaiCommand } from './commands/exportForCivitai';
+import { PreflightDiagnostics } from './commands/findings';
 import { registerPanelCommands } from './commands/panelCommands';
 import { resumeTagging } from './commands/resumeTagging';
 import { startTagging } from './commands/startTagging';

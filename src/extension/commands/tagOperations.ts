@@ -8,21 +8,20 @@
 import * as vscode from 'vscode';
 import { countTags } from '../../shared/caption';
 import type { Dataset } from '../dataset/session/dataset';
-import { describeOperation, planOperation, type CaptionChange, type TagOperation } from '../dataset/session/tagOperations';
+import {
+  applyTagOperation,
+  describeOperation,
+  planForDataset,
+  undoLastTagOperation,
+  type ApplyOptions,
+  type TagOperation,
+} from '../dataset/session/tagOperations';
 import { errorMessage, log } from '../log';
 import type { PanelManager } from '../panel/panelManager';
 import { isBatchCall, resolveOutputFolder, withDataset } from './datasetTarget';
 
-interface Applied {
-  label: string;
-  changes: CaptionChange[];
-}
-
-const UNDO_DEPTH = 20;
-
-/** Owns the per-dataset undo stacks and registers the commands. */
+/** Registers the commands; planning, writing and the undo history (tag-undo.json) are the engine's. */
 export class TagOperations implements vscode.Disposable {
-  private readonly undo = new Map<string, Applied[]>();
   private readonly disposables: vscode.Disposable[];
 
   constructor(private readonly panels: PanelManager) {
@@ -53,7 +52,7 @@ export class TagOperations implements vscode.Disposable {
     try {
       return await withDataset(this.panels, folder, async (ds) => {
         const op = await build(ds, given);
-        const changes = planOperation(this.planInput(ds), op);
+        const changes = planForDataset(ds, op);
         if (changes.length === 0) {
           if (!batch) void vscode.window.showInformationMessage(`${describeOperation(op)}: no caption has it, so nothing changed.`);
           return { changed: 0 };
@@ -62,8 +61,8 @@ export class TagOperations implements vscode.Disposable {
           const go = await vscode.window.showWarningMessage(`${describeOperation(op)} in ${changes.length} caption(s)? You can undo it.`, { modal: true }, 'Apply');
           if (go !== 'Apply') return undefined;
         }
-        await this.apply(ds, changes, 'after');
-        this.push(folder, { label: describeOperation(op), changes });
+        const applied = await this.withWriter(ds, (opts) => applyTagOperation(ds, op, changes, opts));
+        for (const n of applied.notices) log().warn(n);
         log().info(`${describeOperation(op)}: ${changes.length} caption(s) in ${folder}`);
         if (!batch) {
           void vscode.window.showInformationMessage(`${describeOperation(op)}: ${changes.length} caption(s) changed.`, 'Undo').then((c) => c && vscode.commands.executeCommand('loraTagger.undoTagOperation', vscode.Uri.file(folder), { interactive: true }));
@@ -80,21 +79,22 @@ export class TagOperations implements vscode.Disposable {
     const batch = isBatchCall(arg, extra);
     const folder = await resolveOutputFolder(this.panels, arg, 'Undo Tag Operation');
     if (!folder) return undefined;
-    const last = this.undo.get(folder)?.pop();
-    if (!last) {
-      if (!batch) void vscode.window.showInformationMessage('There is no dataset-wide tag operation to undo in this session.');
-      return { changed: 0, skipped: [] };
-    }
     try {
       return await withDataset(this.panels, folder, async (ds) => {
-        // A caption edited since the operation keeps the newer text: undo never overwrites later work.
-        const safe = last.changes.filter((c) => ds.caption(c.file) === c.after);
-        const skipped = last.changes.filter((c) => ds.caption(c.file) !== c.after).map((c) => c.file);
-        await this.apply(ds, safe, 'before');
-        const note = skipped.length ? ` ${skipped.length} caption(s) edited since were left as they are: ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''}.` : '';
-        log().info(`Undid ${last.label} in ${folder}: ${safe.length} caption(s) restored.${note}`);
-        if (!batch) void vscode.window.showInformationMessage(`Undid ${last.label}: ${safe.length} caption(s) restored.${note}`);
-        return { changed: safe.length, skipped };
+        const r = await this.withWriter(ds, (opts) => undoLastTagOperation(ds, opts));
+        if (r.label === null) {
+          if (!batch) {
+            void vscode.window.showInformationMessage('There is no dataset-wide tag operation to undo in this dataset.');
+          }
+          return { changed: 0, skipped: [] };
+        }
+        const { skipped } = r;
+        const list = skipped.slice(0, 5).join(', ') + (skipped.length > 5 ? ', …' : '');
+        const note = skipped.length ? ` ${skipped.length} caption(s) edited since were left as they are: ${list}.` : '';
+        const done = `${r.restored.length} caption(s) restored.${note}`;
+        log().info(`Undid ${r.label} in ${folder}: ${done}`);
+        if (!batch) void vscode.window.showInformationMessage(`Undid ${r.label}: ${done}`);
+        return { changed: r.restored.length, skipped };
       });
     } catch (err) {
       return this.fail(`Undo in ${folder} failed: ${errorMessage(err)}`, batch);
@@ -126,35 +126,20 @@ export class TagOperations implements vscode.Disposable {
     }
   }
 
-  private planInput(ds: Dataset) {
-    const s = ds.session;
-    return {
-      style: s.captionStyle,
-      trigger: s.triggerWord,
-      captions: s.images.map((i) => ({ file: i.file, text: ds.caption(i.file), skipped: i.status === 'skipped' })),
-    };
-  }
-
-  private async apply(ds: Dataset, changes: readonly CaptionChange[], side: 'before' | 'after'): Promise<void> {
+  /** Runs an engine write with the panel's caption sync when a panel is open, under a window progress item. */
+  private async withWriter<T>(ds: Dataset, fn: (opts: ApplyOptions) => Promise<T>): Promise<T> {
     // With a panel open, captions go through its sync, so a caption open in an editor changes through a saved
     // WorkspaceEdit (VS Code's undo covers it, no "file is newer" dialog) exactly as the panel's own edits do.
     const panel = this.panels.get(ds.outputFolder);
-    const write = panel ? (f: string, t: string) => panel.writeCaption(f, t) : (f: string, t: string) => ds.setCaption(f, t);
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Writing captions' }, async (progress) => {
-      for (const [i, c] of changes.entries()) {
-        await write(c.file, c[side]);
-        if (i % 50 === 0) progress.report({ message: `${i + 1}/${changes.length}` });
-      }
-      await ds.flush();
-    });
-    panel?.reload();
-  }
-
-  private push(folder: string, applied: Applied): void {
-    const stack = this.undo.get(folder) ?? [];
-    stack.push(applied);
-    if (stack.length > UNDO_DEPTH) stack.shift();
-    this.undo.set(folder, stack);
+    const write = panel ? (f: string, t: string) => panel.writeCaption(f, t) : undefined;
+    try {
+      const where = { location: vscode.ProgressLocation.Window, title: 'Writing captions' };
+      return await vscode.window.withProgress(where, (progress) =>
+        fn({ write, onProgress: (done, total) => done % 50 === 1 && progress.report({ message: `${done}/${total}` }) }),
+      );
+    } finally {
+      panel?.reload();
+    }
   }
 
   private tagItems(ds: Dataset) {
