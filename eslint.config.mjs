@@ -1,5 +1,5 @@
 // Flat config: typescript-eslint's recommended rules, plus the boundary rules of design.md:
-// the webview and the shared modules never import `vscode` or Node built-ins.
+// the webview and the shared modules never import `vscode` or Node built-ins; the engine and the CLI never `vscode`.
 import tseslint from 'typescript-eslint';
 
 const nodeOnly = {
@@ -26,6 +26,21 @@ export default tseslint.config(
     files: ['src/extension/dataset/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The dataset engine is VS Code-free so it runs in plain Node.' }] }],
+    },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'The command line runs without VS Code: use the dataset engine.' }],
+          // The host layer imports vscode; the CLI reaches only the engine (extension/dataset) and src/shared.
+          patterns: [
+            { group: ['**/extension/*', '!**/extension/dataset'], message: 'The CLI imports only extension/dataset/** and shared/**.' },
+          ],
+        },
+      ],
     },
   },
   {

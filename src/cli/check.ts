@@ -1,0 +1,43 @@
+/** `lora-tagger check <outputFolder>`: the CivitAI preflight, as "Check Dataset" runs it; exit code 1 on an error. */
+import { checkOpenDataset, summarizeFindings, withWorkerDecoder } from '../extension/dataset/export/datasetExport';
+import type { Finding } from '../extension/dataset/export/preflight';
+import type { CommandSpec } from './args';
+import { decodeWorkerScript, EXIT, outputFolderArg, withDataset, type Command } from './command';
+import type { Output } from './output';
+
+const spec: CommandSpec = {
+  name: 'check',
+  summary: "Check a dataset against CivitAI's rules and the usual LoRA dataset mistakes.",
+  details: [
+    'Prints one line per finding (severity, image, rule, what to do). Exits with 1 when any finding is an error',
+    '(something CivitAI would reject), so a CI job can stop before a training run; warnings and notes exit 0.',
+  ],
+  positionals: [{ name: 'outputFolder', help: 'the output folder of a tagging session (it holds session.json)' }],
+  flags: [],
+};
+
+/** The check command. */
+export const checkCommand: Command = {
+  spec,
+  async run(args, ctx) {
+    const folder = await outputFolderArg(args, spec, ctx);
+    const script = decodeWorkerScript();
+    const findings = await withDataset(folder, ctx.out, (dataset) =>
+      withWorkerDecoder(script, (decoder) =>
+        checkOpenDataset(dataset, { decoder, signal: ctx.signal, onProgress: ctx.out.progress('Checking') }),
+      ),
+    );
+    ctx.out.document(findings);
+    printFindings(ctx.out, findings);
+    ctx.out.line(`${folder}: ${summarizeFindings(findings)}.`);
+    return findings.some((f) => f.severity === 'error') ? EXIT.failed : EXIT.ok;
+  },
+};
+
+/** Prints findings one per line: `error    img_0003.jpg  too-small  message`. */
+export function printFindings(out: Output, findings: readonly Finding[]): void {
+  const label = { error: 'error', warning: 'warning', info: 'note' } as const;
+  for (const f of findings) {
+    out.line(`${label[f.severity].padEnd(8)} ${f.file || '(dataset)'}  ${f.rule}  ${f.message}`);
+  }
+}
