@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import { countTags } from '../../shared/caption';
 import type { Dataset } from '../dataset/session/dataset';
+import { Disposable } from '../disposable';
 import {
   applyTagOperation,
   describeOperation,
@@ -21,22 +22,19 @@ import type { PanelManager } from '../panel/panelManager';
 import { isBatchCall, resolveOutputFolder, withDataset } from './datasetTarget';
 
 /** Registers the commands; planning, writing and the undo history (tag-undo.json) are the engine's. */
-export class TagOperations implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[];
-
+export class TagOperations extends Disposable {
   constructor(private readonly panels: PanelManager) {
+    super();
     const reg = (id: string, fn: (arg: unknown, extra: unknown) => Promise<unknown>) => vscode.commands.registerCommand(id, fn);
-    this.disposables = [
+    for (const command of [
       reg('loraTagger.renameTag', (a, e) => this.run(a, e, 'Rename Tag', async (ds, o) => ({ kind: 'rename', from: o.from ?? (await this.pickTag(ds, 'Rename which tag?')), to: o.to ?? (await this.askName('Rename to (an existing tag merges them)', o.from)) }))),
       reg('loraTagger.removeTag', (a, e) => this.run(a, e, 'Remove Tag', async (ds, o) => ({ kind: 'remove', tag: o.tag ?? (await this.pickTag(ds, 'Remove which tag from every caption?')) }))),
       reg('loraTagger.addTagToAll', (a, e) => this.run(a, e, 'Add Tag to All Images', async (_ds, o) => ({ kind: 'add', tag: o.tag ?? (await this.askName('Tag to add to every image that is not skipped')) }))),
       reg('loraTagger.undoTagOperation', (a, e) => this.undoLast(a, e)),
       reg('loraTagger.setTagCategory', (a, e) => this.setCategory(a, e)),
-    ];
-  }
-
-  dispose(): void {
-    for (const d of this.disposables.splice(0)) d.dispose();
+    ]) {
+      this._register(command);
+    }
   }
 
   private async run(

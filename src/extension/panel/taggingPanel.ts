@@ -2,10 +2,19 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { toFileText } from '../../shared/caption';
-import { type DatasetView, type PanelAction, type ToHost, type ToHostResults, type ToWebview, WebviewEnvelope } from '../../shared/protocol';
+import {
+  type DatasetView,
+  type PanelAction,
+  type ReplyBody,
+  type ToHost,
+  type ToHostResults,
+  type ToWebview,
+  WebviewEnvelope,
+} from '../../shared/protocol';
 import { type VocabSuggestion } from '../../shared/model';
-import { RpcEndpoint, dispatchRequest, type RequestHandlers } from '../../shared/rpc';
+import { RpcEndpoint, dispatchRequest, type Envelope, type RequestHandlers } from '../../shared/rpc';
 import type { Dataset } from '../dataset/session/dataset';
+import { Disposable } from '../disposable';
 import { errorMessage, log } from '../log';
 import { readSettings } from '../settings';
 import { CaptionSync } from './captionSync';
@@ -30,22 +39,24 @@ export function panelTitle(dataset: Dataset): string {
 }
 
 /** One open tagging panel. Owns its Dataset and closes it when disposed. */
-export class TaggingPanel implements vscode.Disposable {
+export class TaggingPanel extends Disposable {
   private readonly rpc: RpcEndpoint<ToWebview, ToHost>;
   private readonly sync: CaptionSync;
-  private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private pendingReveal: string | undefined;
-  private disposed = false;
   private readonly posted = new vscode.EventEmitter<ToWebview>();
   /** Fires for every message sent to the webview (integration tests observe the real traffic through it). */
   readonly onDidPost = this.posted.event;
+  private readonly replied = new vscode.EventEmitter<Envelope<ReplyBody>>();
+  /** Fires for every reply sent to the webview, with the id it answers (tests observe refusals through it). */
+  readonly onDidReply = this.replied.event;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
     readonly dataset: Dataset,
     private readonly deps: PanelDeps,
   ) {
+    super();
     const outputUri = vscode.Uri.file(dataset.outputFolder);
     panel.webview.options = {
       enableScripts: true,
@@ -54,15 +65,16 @@ export class TaggingPanel implements vscode.Disposable {
     panel.title = panelTitle(dataset);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
     this.rpc = new RpcEndpoint<ToWebview, ToHost>(
-      (env) => void panel.webview.postMessage(env),
+      (env) => this.postEnvelope(env),
       WebviewEnvelope,
       (body) => dispatchRequest(this.handlers, body),
       (problem) => log().warn(`Ignored an invalid message from the tagging panel (${dataset.outputFolder}): ${problem}`),
       'h',
     );
     this.sync = new CaptionSync(dataset, (msg) => this.post(msg), () => this.deps.onDidChangeProgress(this));
-    this.disposables.push(
+    for (const d of [
       this.posted,
+      this.replied,
       this.sync,
       panel.webview.onDidReceiveMessage((raw) => void this.rpc.receive(raw)),
       panel.onDidDispose(() => void this.dispose()),
@@ -72,7 +84,9 @@ export class TaggingPanel implements vscode.Disposable {
         if (!e.webviewPanel.visible) void this.dataset.flush();
       }),
       dataset.onDidChange(() => this.deps.onDidChangeProgress(this)),
-    );
+    ]) {
+      this._register(d);
+    }
     panel.webview.html = panelHtml(panel.webview, deps.extensionUri, panel.title);
   }
 
@@ -138,7 +152,7 @@ export class TaggingPanel implements vscode.Disposable {
   }
 
   private post(msg: ToWebview): void {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     this.rpc.notify(msg);
     this.posted.fire(msg);
   }
@@ -254,12 +268,16 @@ export class TaggingPanel implements vscode.Disposable {
     };
   }
 
+  private postEnvelope(env: Envelope<ToWebview | ReplyBody>): void {
+    void this.panel.webview.postMessage(env);
+    if (env.inReplyTo !== undefined) this.replied.fire(env as Envelope<ReplyBody>);
+  }
+
   /** Saves everything pending, closes the dataset and disposes the panel's listeners. */
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
+  override async dispose(): Promise<void> {
+    if (this.isDisposed) return;
     this.rpc.dispose();
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
     this.panel.dispose();
     this.deps.onDidDispose(this);
     try {
