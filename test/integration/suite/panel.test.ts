@@ -8,12 +8,15 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaggerApi } from '../../../src/extension/extension';
 import type { TaggingPanel } from '../../../src/extension/panel/taggingPanel';
-import type { ToWebview } from '../../../src/shared/protocol';
+import type { ReplyBody, ToWebview } from '../../../src/shared/protocol';
 import { activateExtension, cleanupTempDirs, makeTempDir, waitFor, writeGeneratedImages } from './helpers';
 
 let seq = 0;
-function send(panel: TaggingPanel, body: unknown): Promise<void> {
-  return panel.receive({ id: `test${++seq}`, body });
+/** Sends a message as the webview would; resolves with the envelope id it carried. */
+async function send(panel: TaggingPanel, body: unknown): Promise<string> {
+  const id = `test${++seq}`;
+  await panel.receive({ id, body });
+  return id;
 }
 
 describe('tagging panel (host side, real VS Code)', () => {
@@ -21,6 +24,7 @@ describe('tagging panel (host side, real VS Code)', () => {
   let panel: TaggingPanel;
   let out: string;
   const posted: ToWebview[] = [];
+  const replies = new Map<string, ReplyBody>();
 
   before(async () => {
     api = (await activateExtension()).exports as TaggerApi;
@@ -35,6 +39,7 @@ describe('tagging panel (host side, real VS Code)', () => {
     panel = api.panels.get(out)!;
     assert.ok(panel, 'Start LoRA Tagging opened a panel');
     panel.onDidPost((m) => posted.push(m));
+    panel.onDidReply((env) => replies.set(env.inReplyTo!, env.body));
     await waitFor(() => panel.isReady(), { timeout: 30_000, what: 'the real webview to load and say ready' });
   });
   after(async () => {
@@ -57,15 +62,26 @@ describe('tagging panel (host side, real VS Code)', () => {
     assert.equal(panel.progress().tagged, 1);
   });
 
-  it('refuses files outside the dataset and invalid messages without writing anything', async () => {
-    const before = fs.readdirSync(path.dirname(out)).sort();
-    await send(panel, { type: 'caption/update', file: '../evil.png', text: 'x' });
-    await send(panel, { type: 'caption/update', file: 'nope_9999.png', text: 'x' });
-    await send(panel, { type: 'caption/update', file: 'pan_0002.jpg' });
-    await send(panel, { type: 'no/such/message' });
+  it('refuses files outside the dataset and invalid messages with an error reply, without writing anything', async () => {
+    const before = { source: fs.readdirSync(path.dirname(out)).sort(), output: fs.readdirSync(out).sort() };
+    const refused = (id: string) => {
+      const r = replies.get(id);
+      assert.equal(r?.ok, false, `request ${id} got an error reply (got ${JSON.stringify(r)})`);
+      return r.ok ? '' : r.error;
+    };
+    const escape = await send(panel, { type: 'caption/update', file: '../evil.png', text: 'x' });
+    assert.equal(refused(escape), 'Invalid message: body.file: not a plain file name');
+    const unknownFile = await send(panel, { type: 'caption/update', file: 'nope_9999.png', text: 'x' });
+    assert.equal(refused(unknownFile), `nope_9999.png is not an image of this dataset (${out}).`);
+    const noText = await send(panel, { type: 'caption/update', file: 'pan_0002.jpg' });
+    assert.match(refused(noText), /^Invalid message: body/);
+    const unknownType = await send(panel, { type: 'no/such/message' });
+    assert.match(refused(unknownType), /^Invalid message: body/);
+    // Without an envelope id there is nothing to reply to: it is only logged.
+    const count = replies.size;
     await panel.receive('not even an object');
-    assert.deepEqual(fs.readdirSync(path.dirname(out)).sort(), before);
-    assert.equal(fs.existsSync(path.join(out, 'nope_9999.txt')), false);
+    assert.equal(replies.size, count);
+    assert.deepEqual({ source: fs.readdirSync(path.dirname(out)).sort(), output: fs.readdirSync(out).sort() }, before);
     assert.equal(fs.readFileSync(path.join(out, 'pan_0002.txt'), 'utf8'), 'ohwx');
   });
 
@@ -116,5 +132,14 @@ describe('tagging panel (host side, real VS Code)', () => {
       what: 'tags/known with the hand-added tag after a tags.txt edit',
     });
     assert.ok(known?.type === 'tags/known' && known.tags.includes('written by a script'), 'tags from captions stay known');
+  });
+
+  it('closing its tab disposes the panel, and the extension forgets it', async () => {
+    panel.panel.dispose();
+    await waitFor(() => panel.isDisposed, { what: 'the panel to be disposed once its tab closed' });
+    assert.equal(api.panels.get(out), undefined);
+    // A second dispose (the suite's `after` makes a third) is a no-op.
+    await panel.dispose();
+    assert.equal(panel.isDisposed, true);
   });
 });
