@@ -10,6 +10,8 @@ const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'),
 describe('package.json manifest', () => {
   it('contributes a command for every panel action', () => {
     const ids = new Set(pkg.contributes.commands.map((c: { command: string }) => c.command));
+    // Every action has a command, so the loop below covers them all (it would pass over an empty map).
+    assert.deepEqual(Object.values(ACTION_COMMANDS).sort(), [...PanelAction.options].sort());
     for (const command of Object.keys(ACTION_COMMANDS)) assert.ok(ids.has(command), `${command} is not contributed`);
   });
 
