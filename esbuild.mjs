@@ -2,6 +2,7 @@
 // (dist/cli.js, node/cjs, the package's `lora-tagger` bin).
 import * as esbuild from 'esbuild';
 import { chmodSync, cpSync, mkdirSync } from 'node:fs';
+import { sharpWasmPlugin, writeSharpWasm } from './scripts/lib/imageLibraryBuild.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -38,6 +39,7 @@ const host = await esbuild.context({
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
+  plugins: [...common.plugins, sharpWasmPlugin],
 });
 
 // The command line: the same engine without VS Code; it finds dist/decodeWorker.js beside itself.
@@ -49,7 +51,7 @@ const cli = await esbuild.context({
   format: 'cjs',
   target: 'node20',
   banner: { js: '#!/usr/bin/env node' },
-  plugins: [...common.plugins, { name: 'executable', setup: (b) => b.onEnd(() => chmodSync('dist/cli.js', 0o755)) }],
+  plugins: [...common.plugins, sharpWasmPlugin, { name: 'executable', setup: (b) => b.onEnd(() => chmodSync('dist/cli.js', 0o755)) }],
 });
 
 const webview = await esbuild.context({
@@ -64,6 +66,8 @@ const webview = await esbuild.context({
 // Codicons ship as a font + CSS; the webview loads them from dist/ under its CSP.
 mkdirSync('dist/codicons', { recursive: true });
 for (const f of ['codicon.css', 'codicon.ttf']) cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
+// The image library's WebAssembly build, loaded by the host bundles from dist/sharp-wasm32/.
+await writeSharpWasm('dist', { minify: production });
 
 if (watch) {
   await Promise.all([host.watch(), webview.watch(), cli.watch()]);

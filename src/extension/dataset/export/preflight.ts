@@ -7,10 +7,11 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { hasLineBreak, looksNatural, triggerState } from '../../../shared/caption';
+import type { AnalyseOutcome } from '../images/decodeJobs';
 import { inlineDecoder, type Decoder } from '../images/decodePool';
-import { webpProblem } from '../images/decode';
 import { mapLimit } from '../io/pool';
-import { groupNearDuplicates, NEAR_DUPLICATE_DISTANCE, orientThumb, pHash } from '../images/perceptualHash';
+import { formatName } from '../images/probe';
+import { groupNearDuplicates, NEAR_DUPLICATE_DISTANCE } from '../images/perceptualHash';
 
 /** How much a finding matters: `error` = CivitAI would reject the upload or the image. */
 export type Severity = 'error' | 'warning' | 'info';
@@ -45,6 +46,7 @@ export const PREFLIGHT_RULES = {
   'duplicate': 'warning',
   'near-duplicate': 'warning',
   'exif-orientation': 'warning',
+  'animated': 'warning',
   'not-decoded': 'info',
 } as const satisfies Record<string, Severity>;
 /** A rule id. */
@@ -86,13 +88,20 @@ export interface PreflightInput {
 
 /** Options of checkDataset. */
 export interface PreflightOptions {
-  /** Decode PNG and JPEG images (finds broken files and near-duplicates; slower). Default true. */
+  /** Decode the images (finds broken files, animations and near-duplicates; slower). Default true. */
   decode?: boolean;
   signal?: AbortSignal;
   /** Called after each image is read: images done, of the total, and the current file. */
   onProgress?(done: number, total: number, file: string): void;
-  /** Where images are decoded (default: on this thread). The extension passes a WorkerDecoder. */
+  /** Where images are decoded (default: on this thread). The front doors pass a WorkerDecoder. */
   decoder?: Decoder;
+  /** Where each image's decode comes from instead: the open dataset's ImagePipeline, which caches them. */
+  facts?: FactsSource;
+}
+
+/** Each image's analysis by the image library (ImagePipeline implements it, with a cache). */
+export interface FactsSource {
+  facts(file: string): Promise<AnalyseOutcome>;
 }
 
 const ORIENTATION_NAMES: Record<number, string> = {
@@ -183,7 +192,7 @@ function checkCaptionStyle(images: readonly PreflightImage[], input: PreflightIn
   }
 }
 
-/** Rules that read the files: missing, broken, exact and near duplicates. */
+/** Rules that read the files: missing, broken, animated, exact and near duplicates. */
 async function checkFiles(images: readonly PreflightImage[], folder: string, opts: PreflightOptions, add: Add): Promise<void> {
   const decode = opts.decode !== false;
   const sizes = new Map<string, number>();
@@ -193,18 +202,25 @@ async function checkFiles(images: readonly PreflightImage[], folder: string, opt
     if (!st?.isFile()) add(img.file, 'missing-image', `${img.file} is in the session but not in ${folder}. Restore it, or skip it in the panel.`);
     else sizes.set(img.file, st.size);
   }
-  // Only files of equal size can be identical, so only those are hashed.
+  // Only files of equal size can be identical: those the library does not read are hashed only then.
   const sizeCount = new Map<number, number>();
   for (const s of sizes.values()) sizeCount.set(s, (sizeCount.get(s) ?? 0) + 1);
 
   const decoder = opts.decoder ?? inlineDecoder;
+  const source: FactsSource = opts.facts ?? {
+    facts: (file) => {
+      const img = images.find((i) => i.file === file);
+      return decoder.analyse({ path: join(folder, file) }, { pixels: img ? img.width * img.height : undefined });
+    },
+  };
   let done = 0;
-  // Images are read and decoded concurrently (in worker threads in the extension); findings are added in image order.
-  const results = await mapLimit(images, Math.max(1, decoder.concurrency), async (img) => {
+  // A pipeline bounds its own decodes (and answers cached ones at once); a bare decoder is kept just busy.
+  const inFlight = opts.facts ? 64 : Math.max(1, decoder.concurrency * 2);
+  const results = await mapLimit(images, inFlight, async (img) => {
     throwIfAborted(opts.signal);
     const size = sizes.get(img.file);
     if (size === undefined) return undefined;
-    const r = await inspectFile(img, join(folder, img.file), size, (sizeCount.get(size) ?? 0) > 1, decode, decoder);
+    const r = await inspectFile(img, join(folder, img.file), (sizeCount.get(size) ?? 0) > 1, decode, source);
     opts.onProgress?.(++done, images.length, img.file);
     return r;
   });
@@ -212,16 +228,18 @@ async function checkFiles(images: readonly PreflightImage[], folder: string, opt
 
   const digests = new Map<string, string>();
   const hashes: Array<{ file: string; hash: string }> = [];
-  let webpCount = 0;
   let tooLarge = 0;
   images.forEach((img, i) => {
     const r = results[i];
     if (!r) return;
     if (r.digest) digests.set(img.file, r.digest);
     if (r.hash) hashes.push({ file: img.file, hash: r.hash });
-    if (r.webp) webpCount++;
     if (r.tooLarge) tooLarge++;
     if (r.problem) add(img.file, 'does-not-decode', r.problem);
+    if (r.frames && r.frames > 1) {
+      const name = formatName(img.format);
+      add(img.file, 'animated', `${img.file} is an animated ${name} (${r.frames} frames); trainers read only its first frame. Save that frame as a still image, or skip it.`);
+    }
   });
 
   const firstWith = new Map<string, string>();
@@ -244,47 +262,35 @@ async function checkFiles(images: readonly PreflightImage[], folder: string, opt
     }
   }
   if (!decode) {
-    add('', 'not-decoded', 'Images were not decoded in this check, so broken files and near-duplicates were not looked for. Run Check Dataset to look for them.');
-  } else if (webpCount || tooLarge) {
-    const parts = [webpCount ? `${webpCount} WebP image(s) (only their header was checked)` : '', tooLarge ? `${tooLarge} image(s) too large to decode here` : ''].filter(Boolean);
-    add('', 'not-decoded', `Not compared for near-duplicates: ${parts.join(' and ')}. Exact duplicates were still checked.`);
+    add('', 'not-decoded', 'Images were not decoded in this check, so broken files, animations and near-duplicates were not looked for. Run Check Dataset to look for them.');
+  } else if (tooLarge) {
+    add('', 'not-decoded', `Not compared for near-duplicates: ${tooLarge} image(s) too large to decode here. Exact duplicates were still checked.`);
   }
 }
 
 interface FileFacts {
   digest?: string;
   hash?: string;
-  webp?: boolean;
+  frames?: number;
   tooLarge?: boolean;
   problem?: string;
 }
 
-/** Reads one image: its sha-256 when another file has its size, its perceptual hash, and why it does not decode. */
-async function inspectFile(img: PreflightImage, path: string, size: number, sameSize: boolean, decode: boolean, decoder: Decoder): Promise<FileFacts> {
+/**
+ * Reads one image: the image library decodes every accepted format fully (its SHA-256, perceptual hash, frames,
+ * and why it does not decode); other formats, already reported, get only a SHA-256 when another file has their size.
+ */
+async function inspectFile(img: PreflightImage, path: string, sameSize: boolean, decode: boolean, source: FactsSource): Promise<FileFacts> {
   const format = (img.format || '').toLowerCase();
-  if (decode && (format === 'png' || format === 'jpg' || format === 'jpeg')) {
-    const buf = await fsp.readFile(path);
-    const digest = sameSize ? createHash('sha256').update(buf).digest('hex') : undefined;
-    const r = await decoder.decode(buf, format);
-    if (r.ok) return { digest, hash: pHash(orientThumb(r.thumb, img.orientation)) };
+  if (decode && (ACCEPTED_FORMATS as readonly string[]).includes(format)) {
+    const r = await source.facts(img.file);
+    const digest = r.sha256;
+    if (r.ok) return { digest, hash: r.facts.hash, frames: r.facts.frames };
     if (r.tooLarge) return { digest, tooLarge: true };
-    return { digest, problem: `${img.file} does not decode as ${format.toUpperCase()}: ${r.reason}. Trainers will fail on it; re-save it from an image editor, or skip it.` };
+    const as = formatName(format === 'jpeg' ? 'jpg' : format);
+    return { digest, problem: `${img.file} does not decode as ${as}: ${r.reason}. Trainers will fail on it; re-save it from an image editor, or skip it.` };
   }
-  const facts: FileFacts = {};
-  if (format === 'webp') {
-    facts.webp = true;
-    const fh = await fsp.open(path, 'r');
-    const head = Buffer.alloc(30);
-    try {
-      await fh.read(head, 0, 30, 0);
-    } finally {
-      await fh.close();
-    }
-    const why = webpProblem(head, size);
-    if (why) facts.problem = `${img.file} is not a readable WebP: ${why}. Re-save it from an image editor, or skip it.`;
-  }
-  if (sameSize) facts.digest = await sha256File(path);
-  return facts;
+  return sameSize ? { digest: await sha256File(path) } : {};
 }
 
 async function sha256File(path: string): Promise<string> {

@@ -1,15 +1,13 @@
-/** Worker thread that decodes images for the preflight, so the extension host's main thread never blocks on it. */
+/** Worker thread of the decode pool: runs one job at a time with the image library, off the host's main thread. */
 import { parentPort } from 'node:worker_threads';
-import { decodeToThumb } from './decode';
+import { runDecodeRequest, transferables, type DecodeRequest } from './decodeJobs';
 
-/** A decode request from WorkerDecoder. */
-export interface DecodeRequest {
-  id: number;
-  buf: Uint8Array;
-  format: string;
-}
-
-parentPort?.on('message', (m: DecodeRequest) => {
-  const r = decodeToThumb(Buffer.from(m.buf.buffer, m.buf.byteOffset, m.buf.byteLength), m.format);
-  parentPort!.postMessage({ id: m.id, r }, r.ok ? [r.thumb.buffer as ArrayBuffer] : []);
+parentPort?.on('message', (req: DecodeRequest) => {
+  void runDecodeRequest(req).then((r) => {
+    const bytes = 'thumb' in r ? r.thumb : 'data' in r ? r.data : undefined;
+    parentPort!.postMessage(r, transferables(bytes));
+  }, (err: unknown) => {
+    // Only the library failing to load gets here (a bad image resolves with its reason).
+    parentPort!.postMessage({ ok: false, reason: `the image library failed: ${err instanceof Error ? err.message : String(err)}` });
+  });
 });

@@ -9,7 +9,6 @@
  * Grouping compares every pair (n²/2 XOR + popcount: 500,000 compares for 1,000 images, a few milliseconds;
  * fine up to tens of thousands of images, beyond which a multi-index hash would be the next step).
  */
-import { THUMB_SIDE } from './decode';
 
 /** A 64-bit perceptual hash as 16 hex digits. */
 export type PerceptualHash = string;
@@ -23,29 +22,39 @@ export type PerceptualHash = string;
  */
 export const NEAR_DUPLICATE_DISTANCE = 4;
 
+/** Side of the square grayscale image the hash is taken from (the DCT's input). */
+export const THUMB_SIDE = 32;
+
 /**
- * The square thumbnail as a viewer honouring EXIF shows it: orientation 1-8 (2/4 mirror, 3 rotates 180°,
- * 5/7 transpose, 6 and 8 rotate 90° clockwise / counter-clockwise).
+ * Area-averaged grayscale thumbnail (Rec. 601 luma) of gray, RGB or RGBA pixels, THUMB_SIDE on each side (the
+ * aspect ratio is not kept). One pass over the pixels with precomputed column bins.
  */
-export function orientThumb(t: Float32Array, orientation: number | undefined, side = THUMB_SIDE): Float32Array {
-  const o = orientation ?? 1;
-  if (o <= 1 || o > 8) return t;
+export function grayThumb(data: ArrayLike<number>, width: number, height: number, channels: 1 | 3 | 4, side = THUMB_SIDE): Float32Array {
+  const sums = new Float64Array(side * side);
+  const counts = new Uint32Array(side * side);
+  const binX = new Uint16Array(width);
+  for (let x = 0; x < width; x++) binX[x] = Math.min(side - 1, Math.floor((x * side) / width));
+  const luma = (i: number) => (channels === 1 ? data[i]! : 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!);
+  for (let y = 0; y < height; y++) {
+    const row = Math.min(side - 1, Math.floor((y * side) / height)) * side;
+    let i = y * width * channels;
+    for (let x = 0; x < width; x++, i += channels) {
+      const b = row + binX[x]!;
+      sums[b] += luma(i);
+      counts[b]++;
+    }
+  }
   const out = new Float32Array(side * side);
-  const m = side - 1;
-  for (let y = 0; y < side; y++) {
-    for (let x = 0; x < side; x++) {
-      let sx: number;
-      let sy: number;
-      switch (o) {
-        case 2: [sx, sy] = [m - x, y]; break;
-        case 3: [sx, sy] = [m - x, m - y]; break;
-        case 4: [sx, sy] = [x, m - y]; break;
-        case 5: [sx, sy] = [y, x]; break;
-        case 6: [sx, sy] = [y, m - x]; break;
-        case 7: [sx, sy] = [m - y, m - x]; break;
-        default: [sx, sy] = [m - y, x]; break; // 8
+  // An image smaller than the thumbnail leaves empty bins: fill them from the nearest pixel instead.
+  for (let ty = 0; ty < side; ty++) {
+    for (let tx = 0; tx < side; tx++) {
+      const b = ty * side + tx;
+      if (counts[b]) out[b] = sums[b]! / counts[b]!;
+      else {
+        const x = Math.min(width - 1, Math.floor(((tx + 0.5) * width) / side));
+        const y = Math.min(height - 1, Math.floor(((ty + 0.5) * height) / side));
+        out[b] = luma((y * width + x) * channels);
       }
-      out[y * side + x] = t[sy * side + sx]!;
     }
   }
   return out;
@@ -58,7 +67,7 @@ const COS = (() => {
   return c;
 })();
 
-/** The pHash of a THUMB_SIDE x THUMB_SIDE grayscale thumbnail (oriented with orientThumb first). */
+/** The pHash of a THUMB_SIDE x THUMB_SIDE grayscale thumbnail (of the picture shown upright). */
 export function pHash(thumb: Float32Array): PerceptualHash {
   const n = THUMB_SIDE;
   // Separable 2-D DCT, only the 8 x 8 lowest frequencies: rows first, then columns.

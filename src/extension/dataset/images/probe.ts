@@ -68,8 +68,15 @@ export async function probeImage(path: string, fs: FsLike = nodeFs): Promise<Pro
     if (!format || !(info.width > 0) || !(info.height > 0)) {
       return { ok: false, reason: 'not a readable image: its header has no width and height' };
     }
-    const tail = st.size <= head.length ? head : await readAt(handle, Math.min(TAIL_BYTES, st.size), Math.max(0, st.size - TAIL_BYTES));
-    const cut = truncation(format, head, tail, st.size);
+    const tail = st.size <= head.length ? head.subarray(Math.max(0, head.length - TAIL_BYTES)) : await readAt(handle, Math.min(TAIL_BYTES, st.size), Math.max(0, st.size - TAIL_BYTES));
+    let beforeVideo: Uint8Array | undefined;
+    if (format === 'jpg' && lastIndexOf(tail, JPEG_EOI) === -1) {
+      // Only then does the rule look further (a Motion Photo): give it the same bytes the check gives it.
+      if (head.length < Math.min(st.size, TRUNCATION_HEAD_BYTES)) head = await readAt(handle, Math.min(st.size, TRUNCATION_HEAD_BYTES), 0);
+      const video = motionPhotoVideoStart(head, st.size);
+      if (video !== undefined) beforeVideo = await readAt(handle, Math.min(video, BEFORE_VIDEO_BYTES), Math.max(0, video - BEFORE_VIDEO_BYTES));
+    }
+    const cut = truncationProblem(format, head.subarray(0, TRUNCATION_HEAD_BYTES), tail, st.size, beforeVideo);
     if (cut) return { ok: false, reason: cut };
     const o = info.orientation;
     return {
@@ -125,8 +132,17 @@ function lastIndexOf(hay: Uint8Array, needle: number[]): number {
   return -1;
 }
 
-/** Why a file looks cut short (an interrupted download or copy), or undefined when its end is where it should be. */
-function truncation(format: string, head: Uint8Array, tail: Uint8Array, size: number): string | undefined {
+/**
+ * Why a file looks cut short (an interrupted download or copy), or undefined when its end is where it should be.
+ * The one truncation rule: staging (probeImage) and Check Dataset (the image library's analysis) both apply it to
+ * the same bytes: the first TRUNCATION_HEAD_BYTES and the last TRUNCATION_TAIL_BYTES of the file, and for a Motion
+ * Photo the bytes just before its video (`beforeVideo`, read at motionPhotoVideoStart).
+ *
+ * A JPEG must end with its EOI marker, except a Motion Photo (Google, Samsung), which appends a video after the
+ * picture: when its XMP gives the video's length, the EOI must sit right before the video; when it does not, the
+ * declaration alone is taken (the decode in the check still reads the picture to its end).
+ */
+export function truncationProblem(format: string, head: Uint8Array, tail: Uint8Array, size: number, beforeVideo?: Uint8Array): string | undefined {
   if (format === 'png' && head.length >= 16 && lastIndexOf(head.subarray(12, 16), ascii('CgBI')) === 0) {
     return "an Apple-optimised (CgBI) PNG, which browsers and trainers cannot decode: re-save it as a normal PNG";
   }
@@ -134,10 +150,13 @@ function truncation(format: string, head: Uint8Array, tail: Uint8Array, size: nu
     return 'truncated: the PNG has no end chunk (IEND), so it was cut short, e.g. by an interrupted download';
   }
   if (format === 'jpg' && lastIndexOf(tail, JPEG_EOI) === -1) {
-    // Motion photos (Google, Samsung) append a video after the picture: the JPEG itself is complete.
-    const headText = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1');
-    if (!/MotionPhoto|MicroVideo/.test(headText)) {
-      return 'truncated: the JPEG has no end marker, so it was cut short, e.g. by an interrupted download';
+    const text = latin1(head);
+    const video = motionPhotoVideoStart(head, size);
+    const declared = /MotionPhoto|MicroVideo/.test(text);
+    if (!declared || (video !== undefined && !(beforeVideo && lastIndexOf(beforeVideo, JPEG_EOI) !== -1))) {
+      return declared
+        ? 'truncated: the Motion Photo has no JPEG end marker before its video, so its picture was cut short'
+        : 'truncated: the JPEG has no end marker, so it was cut short, e.g. by an interrupted download';
     }
   }
   if (format === 'webp' && head.length >= 12 && lastIndexOf(head.subarray(0, 4), ascii('RIFF')) === 0) {
@@ -145,4 +164,35 @@ function truncation(format: string, head: Uint8Array, tail: Uint8Array, size: nu
     if (riff + 8 > size) return `truncated: the WebP header promises ${riff + 8} bytes but the file has ${size}`;
   }
   return undefined;
+}
+
+/** The truncation rule on a whole file in memory (what the check holds), reading the same bytes probeImage reads. */
+export function truncationInBuffer(format: string, buf: Uint8Array): string | undefined {
+  const head = buf.subarray(0, TRUNCATION_HEAD_BYTES);
+  const video = motionPhotoVideoStart(head, buf.length);
+  const beforeVideo = video === undefined ? undefined : buf.subarray(Math.max(0, video - BEFORE_VIDEO_BYTES), video);
+  return truncationProblem(format, head, buf.subarray(Math.max(0, buf.length - TAIL_BYTES)), buf.length, beforeVideo);
+}
+
+/** Bytes from the start of a file that the truncation rule reads (a Motion Photo's XMP can follow a large EXIF). */
+export const TRUNCATION_HEAD_BYTES = MAX_HEAD_BYTES;
+/** Bytes from the end of a file that the truncation rule reads. */
+export const TRUNCATION_TAIL_BYTES = TAIL_BYTES;
+/** Bytes before a Motion Photo's video in which the picture's EOI marker must be (some writers pad). */
+export const BEFORE_VIDEO_BYTES = 64;
+
+/**
+ * Where a Motion Photo's video starts, from its XMP: Google's GCamera:MicroVideoOffset or the Container directory's
+ * video item (Item:Length, Motion Photo 1.0), both counted from the end of the file. Undefined when not declared.
+ */
+export function motionPhotoVideoStart(head: Uint8Array, size: number): number | undefined {
+  const text = latin1(head);
+  const length = /MicroVideoOffset="(\d+)"/.exec(text)?.[1] ?? /Item:Mime="video\/[^"]*"[^>]*?Item:Length="(\d+)"/.exec(text)?.[1];
+  if (length === undefined) return undefined;
+  const start = size - Number(length);
+  return start > 2 && start <= size ? start : undefined;
+}
+
+function latin1(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
 }

@@ -7,6 +7,7 @@ import { checkDataset, type Finding, type PreflightImage } from '../../../../src
 import { jpegBuffer, pngBuffer } from '../../../../scripts/lib/makeImages.mjs';
 import { needRealImages, REAL_IMAGES } from '../../fixtures';
 import { tempDir, cleanup } from './helpers';
+import { animatedWebp, corruptWebpPayload, motionPhoto, photo, variant } from '../images/testImages';
 
 const rec = (file: string, o: Partial<PreflightImage> = {}): PreflightImage => ({
   file, width: 512, height: 512, format: file.split('.').pop()!, status: 'tagged', caption: 'ohwx, a cat', ...o,
@@ -136,7 +137,41 @@ describe('checkDataset', () => {
     assert.deepEqual(fs.filter((f) => f.rule === 'does-not-decode').map((f) => f.file), imgs.map((i) => i.file));
     assert.match(fs.find((f) => f.file === 't.jpg')!.message, /cut short/);
     const off = await checkDataset({ outputFolder: dir, images: imgs, ...base }, { decode: false });
-    assert.ok(!off.some((f) => f.rule === 'does-not-decode' && f.file !== 't.webp'), 'only the WebP header check runs without decoding');
+    assert.ok(!off.some((f) => f.rule === 'does-not-decode'), 'nothing is read without decoding');
+  });
+
+  it('decodes WebP too: a corrupt payload is reported with the library\'s reason, an animation gets a warning', async function () {
+    needRealImages(this);
+    const webp = await variant(photo(), 'lossy-webp');
+    writeFileSync(join(dir, 'bad.webp'), corruptWebpPayload(webp));
+    writeFileSync(join(dir, 'anim.webp'), await animatedWebp(photo('Portrait_1.jpg')));
+    writeFileSync(join(dir, 'fine.webp'), webp);
+    const imgs = ['bad.webp', 'anim.webp', 'fine.webp'].map((f) => rec(f, { width: 600, height: 400 }));
+    const fs = await checkDataset({ outputFolder: dir, images: imgs, ...base });
+    assert.deepEqual(fs.map((f) => [f.file, f.rule]), [['bad.webp', 'does-not-decode'], ['anim.webp', 'animated']]);
+    assert.match(fs[0]!.message, /bad\.webp does not decode as WebP: .*webp2vips: unable to read pixels/);
+    assert.match(fs[1]!.message, /animated WebP \(3 frames\); trainers read only its first frame/);
+  });
+
+  it('sees a CMYK copy, a WebP re-encode and a downscaled PNG of a real photo as near-duplicates of it', async function () {
+    needRealImages(this);
+    writeFileSync(join(dir, 'a.jpg'), photo());
+    writeFileSync(join(dir, 'b.jpg'), await variant(photo(), 'cmyk-jpeg'));
+    writeFileSync(join(dir, 'c.webp'), await variant(photo(), 'lossless-webp', 900));
+    writeFileSync(join(dir, 'd.png'), await variant(photo(), 'png16', 400));
+    writeFileSync(join(dir, 'e.jpg'), photo('Portrait_1.jpg'));
+    const imgs = ['a.jpg', 'b.jpg', 'c.webp', 'd.png', 'e.jpg'].map((f) => rec(f, { width: 1800, height: 1200 }));
+    const fs = await checkDataset({ outputFolder: dir, images: imgs, ...base });
+    assert.deepEqual(fs.map((f) => [f.file, f.rule]), [['b.jpg', 'near-duplicate'], ['c.webp', 'near-duplicate'], ['d.png', 'near-duplicate']]);
+  });
+
+  it('applies the staging truncation rule: a Motion Photo passes, one whose picture is cut does not', async function () {
+    needRealImages(this);
+    writeFileSync(join(dir, 'm.jpg'), motionPhoto(photo(), 400_000, { padding: 100_000 }));
+    writeFileSync(join(dir, 'c.jpg'), motionPhoto(photo().subarray(0, 200_000)));
+    const fs = await checkDataset({ outputFolder: dir, images: [rec('m.jpg'), rec('c.jpg')], ...base });
+    assert.deepEqual(fs.map((f) => [f.file, f.rule]), [['c.jpg', 'does-not-decode']]);
+    assert.match(fs[0]!.message, /Motion Photo has no JPEG end marker before its video/);
   });
 
   it('stops when cancelled', async () => {
@@ -162,15 +197,16 @@ describe('checkDataset', () => {
       assert.deepEqual(byFile.get('png-sample_fried.png'), ['will-upscale', 'does-not-decode']);
       assert.match(fs.find((f) => f.file === 'png-sample_fried.png' && f.rule === 'does-not-decode')!.message, /CgBI/);
       assert.deepEqual(byFile.get('jpg-very-large.jpg'), ['will-downscale']);
-      // The same 123x456 picture saved as baseline, progressive and optimised JPEG and as PNG: one image.
-      for (const f of ['jpg-progressive.jpg', 'jpg-sample.jpg', 'png-sample.png']) {
+      // The same 123x456 picture saved as baseline, progressive and optimised JPEG, as PNG and as lossy, lossless
+      // and extended WebP (all decoded by the image library now): one image.
+      for (const f of ['jpg-progressive.jpg', 'jpg-sample.jpg', 'png-sample.png', 'webp-extended.webp', 'webp-lossless.webp', 'webp-lossy.webp']) {
         assert.deepEqual(byFile.get(f), ['near-duplicate'], f);
         assert.match(fs.find((x) => x.file === f)!.message, /same picture as jpg-optimized\.jpg/);
       }
-      for (const ok of ['jpg-optimized.jpg', 'jpg-large.jpg', 'webp-lossy.webp', 'webp-lossless.webp', 'webp-extended.webp']) {
+      for (const ok of ['jpg-optimized.jpg', 'jpg-large.jpg']) {
         assert.equal(byFile.get(ok), undefined, `${ok}: ${byFile.get(ok)}`);
       }
-      assert.deepEqual(byFile.get(''), ['not-decoded'], 'the WebP files were not compared for near-duplicates');
+      assert.equal(byFile.get(''), undefined, 'every image was decoded and compared');
 
       const invalid = join(REAL_IMAGES, 'invalid');
       const bad = await checkDataset({ outputFolder: invalid, images: fixtureRecords(invalid), ...base });

@@ -3,8 +3,10 @@ import { readdirSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { jpegBuffer, pngBuffer } from '../../../../scripts/lib/makeImages.mjs';
 import { probeImage } from '../../../../src/extension/dataset/images/probe';
+import { analyseImage } from '../../../../src/extension/dataset/images/library';
 import { needRealImages, REAL_IMAGES } from '../../fixtures';
 import { tempDir, text } from '../helpers';
+import { motionPhoto, photo } from './testImages';
 
 describe('image header probe', () => {
   it('reads format and size of generated PNG and JPEG', async () => {
@@ -63,5 +65,26 @@ describe('image header probe', () => {
     assert.ok(!bad.ok && /header is damaged|cut short/.test(bad.reason));
     const fried = await probeImage(join(REAL_IMAGES, 'formats/png-sample_fried.png'));
     assert.ok(!fried.ok && /CgBI/.test(fried.reason));
+  });
+  it('stages Motion Photos and refuses cut ones by the same rule Check Dataset applies', async function () {
+    needRealImages(this);
+    const d = tempDir();
+    const jpg = photo();
+    const cases: Array<[string, Buffer, boolean]> = [
+      ['motion.jpg', motionPhoto(jpg), true],
+      // The XMP after 100 KB of other segments: past the 16 KB a header read takes.
+      ['motion-late-xmp.jpg', motionPhoto(jpg, 300_000, { padding: 100_000 }), true],
+      ['motion-no-length.jpg', motionPhoto(jpg, 50_000, { declareLength: false }), true],
+      ['motion-cut.jpg', motionPhoto(jpg.subarray(0, jpg.length - 4000)), false],
+      ['cut.jpg', jpg.subarray(0, jpg.length - 4000), false],
+      ['whole.jpg', jpg, true],
+    ];
+    for (const [name, bytes, whole] of cases) {
+      const staged = await probeImage(text(d, name, bytes));
+      const checked = await analyseImage(bytes);
+      assert.equal(staged.ok, whole, `${name} at staging: ${staged.ok ? 'accepted' : staged.reason}`);
+      assert.equal(checked.ok, whole, `${name} in the check: ${checked.ok ? 'accepted' : checked.reason}`);
+      if (!staged.ok && !checked.ok) assert.equal(staged.reason, checked.reason, `${name}: one rule, one reason`);
+    }
   });
 });

@@ -1,9 +1,7 @@
 /**
- * Pure-JS image decoding for the dataset checks: PNG with pngjs, JPEG with jpeg-js, and a structural check of WebP
- * (there is no pure-JS WebP decoder worth shipping). No native module, so it runs in any VS Code on any platform.
- *
- * Decoding proves the file is readable by a trainer and gives the small grayscale thumbnail the perceptual hash
- * needs; the full-size pixels are dropped as soon as the thumbnail is made.
+ * The bench's baseline: the hand-made decoders the dataset check used before the image library (PNG with pngjs,
+ * JPEG with jpeg-js plus a DC-coefficient fast path for big baseline JPEGs, a structural check of WebP), kept
+ * here unchanged only so `npm run bench` can measure the library against them on the same files. Not shipped.
  */
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
