@@ -9,14 +9,14 @@
  * when an entry, an offset or the central directory passes 4 GiB or there are 65,535 entries or more.
  *
  * The zip is written to a temp file beside the target and renamed over it only when complete; a cancelled or failed
- * export removes the temp file, so there is never a partial zip.
+ * export removes the temp file, so there is never a partial zip; the temp a killed export left is removed by the next.
  */
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { basename, dirname, join, parse } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { dirname, join, parse } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { crc32 } from './crc32';
+import { isStaleTemp, tempPathFor } from '../io/atomicWrite';
 
 /** One image to put in the zip, by its staged name in the output folder. */
 export interface ExportEntry {
@@ -103,7 +103,8 @@ export async function exportZip(
   await checkFreeSpace(zipPath, totalBytes + plan.length * 200);
   throwIfAborted(opts.signal);
 
-  const tmp = join(dirname(zipPath), `.${basename(zipPath)}.${randomBytes(4).toString('hex')}.partial`);
+  await removeStalePartials(dirname(zipPath));
+  const tmp = tempPathFor(zipPath, PARTIAL_SUFFIX);
   let out: FileHandle | undefined;
   try {
     out = await fsp.open(tmp, 'wx');
@@ -158,6 +159,16 @@ export async function exportZip(
     await out?.close().catch(() => undefined);
     await fsp.rm(tmp, { force: true }).catch(() => undefined);
     throw explain(err, zipPath, totalBytes);
+  }
+}
+
+const PARTIAL_SUFFIX = '.partial';
+
+/** Removes the temp zips that killed exports left in `folder` (`.<name>.zip.<id>.partial`), never a running one's. */
+async function removeStalePartials(folder: string): Promise<void> {
+  const names = await fsp.readdir(folder).catch(() => [] as string[]);
+  for (const n of names) {
+    if (/\.zip\.[\d_]*[0-9a-f]{8}\.partial$/.test(n) && isStaleTemp(n, PARTIAL_SUFFIX)) await fsp.rm(join(folder, n), { force: true }).catch(() => undefined);
   }
 }
 

@@ -5,14 +5,35 @@
  */
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import { nodeFs, type FsLike } from './fsLike';
+import { errorCode, nodeFs, type FsLike } from './fsLike';
 
 /** The suffix of every temp file the engine writes, so leftovers of a killed run can be recognised and removed. */
 export const TEMP_SUFFIX = '.lora-tmp';
 
-/** A fresh temp path beside `path`: hidden, unique, ending in TEMP_SUFFIX. */
-export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
+/** A fresh temp path beside `path`: hidden, unique, carrying this process's id, ending in `suffix`. */
+export function tempPathFor(path: string, suffix = TEMP_SUFFIX): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}_${randomBytes(4).toString('hex')}${suffix}`);
+}
+
+/**
+ * True for a temp file (hidden, ending in `suffix`) that no running process is writing: a leftover of a killed run.
+ * One named with the id of another process that is still running is that process's write in flight; this process's
+ * own are leftovers (its writes in flight are its own business), and so are temps named without an id (older versions).
+ */
+export function isStaleTemp(name: string, suffix = TEMP_SUFFIX): boolean {
+  if (!name.startsWith('.') || !name.endsWith(suffix)) return false;
+  const pid = Number(/\.(\d+)_[0-9a-f]+$/.exec(name.slice(0, -suffix.length))?.[1]);
+  return !(Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid));
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, but belongs to someone else.
+    return (err as { code?: string }).code === 'EPERM';
+  }
 }
 
 /** Writes `data` to `path` atomically (temp file in the same folder, fsync, rename); the temp is removed on failure. */
@@ -37,5 +58,30 @@ export async function writeFileAtomic(
     written = true;
   } finally {
     if (!written) await fs.unlink(tmp).catch(() => undefined);
+  }
+}
+
+/** Flushes a file's data to disk (fsync), so that a record saying it is done never outlives it in a power cut. */
+export async function syncFile(path: string, fs: FsLike = nodeFs): Promise<void> {
+  // r+, not r: Windows flushes only a handle that may write.
+  const handle = await fs.open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Flushes a folder's entries (new names, renames) to disk. Windows has no such call: NTFS journals them itself. */
+export async function syncFolder(path: string, fs: FsLike = nodeFs): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await fs.open(path, 'r');
+  try {
+    await handle.sync();
+  } catch (err) {
+    // Some file systems do not sync folders (EINVAL); their entries are written with the files' data.
+    if (errorCode(err) !== 'EINVAL' && errorCode(err) !== 'ENOTSUP') throw err;
+  } finally {
+    await handle.close();
   }
 }

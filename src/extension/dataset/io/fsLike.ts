@@ -19,21 +19,23 @@ export interface FsLike {
   mkdir: typeof fsp.mkdir;
   realpath: typeof fsp.realpath;
   /**
-   * Optional: reads a small UTF-8 file synchronously. When present, bulk reads (the captions, on open) use it in
-   * short batches with a yield between them, 5-10x faster than one promise per file. Injected ones leave it out.
+   * Optional: reads a small file synchronously, opened with `flags`. When present, bulk reads (the captions, on
+   * open) use it in short batches with a yield between them, 5-10x faster than one promise per file. The bytes are
+   * valid until the next call. Injected ones leave it out.
    */
-  readTextSync?(path: string): string;
+  readBytesSync?(path: string, flags: number): Uint8Array;
 }
 
 const small = Buffer.alloc(64 * 1024);
 
-/** Reads a UTF-8 file synchronously in three system calls (one read into a shared buffer); bigger files in full. */
-function readTextSync(path: string): string {
-  const fd = openSync(path, 'r');
+/** Reads a file synchronously in three system calls (one read into a shared buffer); bigger files in full. */
+function readBytesSync(path: string, flags: number): Uint8Array {
+  const fd = openSync(path, flags);
   try {
-    const n = readSync(fd, small, 0, small.length, 0);
-    // A caption bigger than the buffer is rare: read it again, whole.
-    return n < small.length ? small.toString('utf8', 0, n) : readFileSync(path, 'utf8');
+    // Position null: the read moves the file offset, so readFileSync below continues after it.
+    const n = readSync(fd, small, 0, small.length, null);
+    // A caption bigger than the buffer is rare: read the rest through the same descriptor.
+    return n < small.length ? small.subarray(0, n) : Buffer.concat([small, readFileSync(fd)]);
   } finally {
     closeSync(fd);
   }
@@ -52,43 +54,8 @@ export const nodeFs: FsLike = {
   readdir: fsp.readdir,
   mkdir: fsp.mkdir,
   realpath: fsp.realpath,
-  readTextSync,
+  readBytesSync,
 };
-
-/** Files read per synchronous batch: about 5-10 ms of blocking, then the event loop runs again. */
-const SYNC_BATCH = 250;
-
-/** Reads many small text files (UTF-8); a missing file reads as ''. Other errors reject, naming the file. */
-export async function readTextFiles(paths: readonly string[], fs: FsLike = nodeFs): Promise<string[]> {
-  const out = new Array<string>(paths.length);
-  const missing = (err: unknown) => errorCode(err) === 'ENOENT';
-  if (fs.readTextSync) {
-    for (let i = 0; i < paths.length; i += SYNC_BATCH) {
-      for (let j = i; j < Math.min(i + SYNC_BATCH, paths.length); j++) {
-        try {
-          out[j] = fs.readTextSync(paths[j]!);
-        } catch (err) {
-          if (!missing(err)) throw new Error(`Cannot read ${paths[j]}: ${describeError(err)}. ${adviceFor(err)}`);
-          out[j] = '';
-        }
-      }
-      if (i + SYNC_BATCH < paths.length) await new Promise((r) => setImmediate(r));
-    }
-    return out;
-  }
-  let next = 0;
-  const worker = async () => {
-    while (next < paths.length) {
-      const j = next++;
-      out[j] = await fs.readFile(paths[j]!, 'utf8').catch((err) => {
-        if (missing(err)) return '';
-        throw new Error(`Cannot read ${paths[j]}: ${describeError(err)}. ${adviceFor(err)}`);
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(64, paths.length) }, worker));
-  return out;
-}
 
 /** The `code` of a Node system error ('ENOENT', 'ENOSPC', …), or undefined. */
 export function errorCode(err: unknown): string | undefined {

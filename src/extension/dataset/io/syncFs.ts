@@ -2,7 +2,7 @@
  * An FsLike backed by Node's synchronous calls, for staging: each call runs at once on the calling thread instead
  * of a round trip through libuv's thread pool, which on a busy machine costs more than the I/O itself (measured:
  * reading 10,000 captions 5-10x faster). Callers must yield regularly (mapLimit does) so the event loop stays
- * responsive; copies of big files still go through the thread pool so no single call blocks for long.
+ * responsive; copies of big files and fsyncs still go through the thread pool so no single call blocks for long.
  */
 import * as fsSync from 'node:fs';
 import * as fsp from 'node:fs/promises';
@@ -25,7 +25,8 @@ class SyncHandle {
     fsSync.writeFileSync(this.fd, data);
   }
   async sync() {
-    fsSync.fsyncSync(this.fd);
+    // Through the thread pool: an fsync waits for the disk, and several can wait at once.
+    await new Promise<void>((resolve, reject) => fsSync.fsync(this.fd, (err) => (err ? reject(err) : resolve())));
   }
   async close() {
     fsSync.closeSync(this.fd);
@@ -54,5 +55,5 @@ export const syncFs: FsLike = {
   readdir: wrap(fsSync.readdirSync) as unknown as FsLike['readdir'],
   mkdir: wrap(fsSync.mkdirSync) as unknown as FsLike['mkdir'],
   realpath: wrap(fsSync.realpathSync) as unknown as FsLike['realpath'],
-  readTextSync: nodeFs.readTextSync,
+  readBytesSync: nodeFs.readBytesSync,
 };

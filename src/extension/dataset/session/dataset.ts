@@ -7,17 +7,20 @@ import { captionTags, cleanTag, isTagged, toFileText } from '../../../shared/cap
 import { RECENT_TAGS_MAX, TagCategory } from '../../../shared/model';
 import { SESSION_FILE, type ImageRecord, type Session } from './schema';
 import { writeFileAtomic } from '../io/atomicWrite';
-import { adviceFor, describeError, errorCode, nodeFs, type FsLike } from '../io/fsLike';
+import { adviceFor, describeError, nodeFs, type FsLike } from '../io/fsLike';
 import { captionName } from '../staging/naming';
-import { openSession } from './openDataset';
+import { openSession, type OpenedSession } from './openDataset';
+import { readCaptionFile, type CaptionProblem } from '../io/readCaption';
 import { saveSession } from './sessionFile';
-import { appendTags, parseTagsFile, readTagsText } from './tagsFile';
+import { appendTags, isListableTag, parseTagsFile, readTagsFile } from './tagsFile';
 
 /** Options of Dataset.open. */
 export interface DatasetOpenOptions {
   fs?: FsLike;
   /** Longest wait before a change reaches session.json (the timer starts at the first unsaved change). Default 1000. */
   saveDelayMs?: number;
+  /** With neither session.json nor its .bak, rebuild the session from the images and captions in the folder. */
+  rebuild?: boolean;
 }
 
 /** An open dataset; create with Dataset.open and close when done. */
@@ -29,35 +32,48 @@ export class Dataset {
   private readonly saveErrorListeners = new Set<(err: Error) => void>();
   private readonly writes = new Map<string, { seq: number; tail: Promise<void> }>();
   private knownCache: string[] | undefined;
+  private fileTags: string[];
   private fileTagSet: Set<string>;
+  private readonly captions: Map<string, string>;
+  private readonly captionProblems: Map<string, CaptionProblem>;
+  private readonly imageProblems: Map<string, CaptionProblem>;
+  private tagsFileProblem: string | undefined;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private saveChain: Promise<void> = Promise.resolve();
   private dirty = false;
   private lastSaveError: Error | undefined;
   private closed = false;
 
+  private readonly s: Session;
+
   private constructor(
     /** Absolute path of the output folder. */
     readonly outputFolder: string,
-    private readonly s: Session,
-    private readonly captions: Map<string, string>,
-    private fileTags: string[],
+    o: OpenedSession,
     private readonly fs: FsLike,
     private readonly saveDelayMs: number,
   ) {
     this.sessionFile = join(outputFolder, SESSION_FILE);
-    for (const r of s.images) this.byFile.set(r.file, r);
-    this.fileTagSet = new Set(fileTags);
+    this.s = o.session;
+    for (const r of this.s.images) this.byFile.set(r.file, r);
+    this.captions = o.captions;
+    this.captionProblems = o.captionProblems;
+    this.imageProblems = o.imageProblems;
+    this.tagsFileProblem = o.tagsFileProblem;
+    this.fileTags = o.fileTags;
+    this.fileTagSet = new Set(o.fileTags);
+    this.knownCache = o.knownTags;
   }
 
-  /** Opens the dataset in `outputFolder`, repairing what it must; `notices` says what was repaired, for the user. */
+  /**
+   * Opens the dataset in `outputFolder`, repairing what it must; `notices` says what was repaired and which files
+   * cannot be used as they are, for the user. Throws NoSessionError when there is no session (unless `rebuild`).
+   */
   static async open(outputFolder: string, opts: DatasetOpenOptions = {}): Promise<{ dataset: Dataset; notices: string[] }> {
     const fs = opts.fs ?? nodeFs;
     const folder = resolvePath(outputFolder);
-    const o = await openSession(folder, fs);
-    const dataset = new Dataset(folder, o.session, o.captions, o.fileTags, fs, Math.min(opts.saveDelayMs ?? 1000, 1000));
-    dataset.knownCache = o.knownTags;
-    return { dataset, notices: o.notices };
+    const o = await openSession(folder, fs, { rebuild: opts.rebuild });
+    return { dataset: new Dataset(folder, o, fs, Math.min(opts.saveDelayMs ?? 1000, 1000)), notices: o.notices };
   }
 
   /** The session as it is in memory (saved within saveDelayMs); read-only: change it through the methods. */
@@ -65,9 +81,23 @@ export class Dataset {
     return this.s;
   }
 
-  /** The exact text of the image's `.txt` ('' when missing). */
+  /** The exact text of the image's `.txt` ('' when missing or unusable; see captionProblem). */
   caption(file: string): string {
     return this.captions.get(file) ?? '';
+  }
+
+  /**
+   * Why the image's `.txt` cannot be used as it is on disk (a link, a folder, not UTF-8, unreadable), naming it and
+   * saying what to do; undefined when it can. Such a caption's tags are not listed, and it is never saved over,
+   * except a link, which a save replaces with a real file (its target is never read or written).
+   */
+  captionProblem(file: string): string | undefined {
+    return this.captionProblems.get(file)?.message;
+  }
+
+  /** Why the image itself is not a plain file of the dataset (a link, a folder): it is never shown or exported. */
+  imageProblem(file: string): string | undefined {
+    return this.imageProblems.get(file)?.message;
   }
 
   /** `tags.txt` merged with every tag in use, in first-use order; hand-added lines kept, unused tags never dropped. */
@@ -76,8 +106,9 @@ export class Dataset {
       const out = [...this.fileTags];
       const seen = new Set(out);
       for (const r of this.s.images) {
+        if (this.captionProblems.has(r.file)) continue;
         for (const t of captionTags(this.caption(r.file), this.s.captionStyle)) {
-          if (!seen.has(t)) {
+          if (!seen.has(t) && isListableTag(t)) {
             seen.add(t);
             out.push(t);
           }
@@ -107,6 +138,9 @@ export class Dataset {
   setCaption(file: string, text: string): Promise<void> {
     try {
       this.record(file);
+      const problem = this.captionProblems.get(file);
+      // Bytes the user owns are never replaced by an edit of their lossy decode; a link is replaced, never followed.
+      if (problem && problem.kind !== 'symlink') throw new Error(`${problem.message} Nothing was saved.`);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -126,23 +160,22 @@ export class Dataset {
   async reloadCaption(file: string): Promise<string | undefined> {
     this.record(file);
     await this.writes.get(file)?.tail.catch(() => undefined);
-    let text: string;
-    try {
-      text = await this.fs.readFile(this.captionPath(file), 'utf8');
-    } catch (err) {
-      if (errorCode(err) !== 'ENOENT') throw new Error(`Could not read ${this.captionPath(file)}: ${describeError(err)}. ${adviceFor(err)}`);
-      text = '';
-    }
-    if (text === this.caption(file)) return undefined;
-    this.applyCaption(file, text);
-    await this.recordNewTags(text);
-    return text;
+    const r = await readCaptionFile(this.captionPath(file), this.fs);
+    const had = this.captionProblems.get(file)?.kind;
+    if (r.problem) this.captionProblems.set(file, r.problem);
+    else this.captionProblems.delete(file);
+    if (r.text === this.caption(file) && had === r.problem?.kind) return undefined;
+    this.applyCaption(file, r.text);
+    if (!r.problem) await this.recordNewTags(r.text);
+    return r.text;
   }
 
   /** Re-reads `tags.txt` after an outside change; true when the known tags changed. */
   async reloadTagsFile(): Promise<boolean> {
     const before = this.knownTags();
-    this.fileTags = parseTagsFile(await readTagsText(this.outputFolder, this.fs));
+    const r = await readTagsFile(this.outputFolder, this.fs);
+    this.tagsFileProblem = r.unusable ? r.problem : undefined;
+    this.fileTags = parseTagsFile(r.text);
     this.fileTagSet = new Set(this.fileTags);
     this.knownCache = undefined;
     const after = this.knownTags();
@@ -233,11 +266,14 @@ export class Dataset {
 
   private async writeCaption(file: string, text: string): Promise<void> {
     const path = this.captionPath(file);
+    const problem = this.captionProblems.get(file);
+    if (problem && problem.kind !== 'symlink') throw new Error(`${problem.message} Nothing was saved.`);
     try {
       await writeFileAtomic(path, text, this.fs);
     } catch (err) {
       throw new Error(`Could not save the caption ${path}: ${describeError(err)}. ${adviceFor(err)} The file on disk still holds the previous caption; your text is kept in the panel, so save again once this is fixed.`);
     }
+    this.captionProblems.delete(file);
     this.applyCaption(file, text);
     await this.recordNewTags(text);
   }
@@ -252,8 +288,9 @@ export class Dataset {
 
   /** Appends a caption's tags that tags.txt lacks (re-reading it, so hand edits are kept). */
   private async recordNewTags(text: string): Promise<void> {
-    const missing = captionTags(text, this.s.captionStyle).filter((t) => !this.fileTagSet.has(t));
-    if (missing.length === 0) return;
+    const missing = captionTags(text, this.s.captionStyle).filter((t) => !this.fileTagSet.has(t) && isListableTag(t));
+    // A tags.txt that is a folder or a link was reported on open; the captions still hold every tag.
+    if (missing.length === 0 || this.tagsFileProblem) return;
     try {
       this.fileTags = await appendTags(this.outputFolder, missing, this.fs);
     } catch (err) {

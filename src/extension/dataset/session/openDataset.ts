@@ -1,21 +1,30 @@
 /**
  * Opening a dataset: load (and repair) the session, finish an interrupted staging run, reconcile the session
- * with the files on disk, and read every caption and `tags.txt`.
+ * with the files on disk, and read every caption and `tags.txt`. What is on disk is untrusted: a caption or image
+ * that is a link, a folder or not UTF-8 is reported by name and left as it is, and the rest of the dataset opens.
  */
+import type { Dirent } from 'node:fs';
 import { join } from 'node:path';
 import type { Session } from './schema';
-import { adviceFor, describeError, readTextFiles, type FsLike } from '../io/fsLike';
+import { adviceFor, describeError, type FsLike } from '../io/fsLike';
+import { readCaptionFiles, type CaptionProblem, type CaptionProblemKind } from '../io/readCaption';
 import { captionName, naturalCompare } from '../staging/naming';
 import { recordsFromDisk } from './rebuild';
 import { loadSession, saveSession } from './sessionFile';
-import { removeLeftoverTemps, runPlan } from '../staging/run';
+import { finishedNotice, removeLeftoverTemps, runPlan } from '../staging/run';
 import { captionInfo } from '../../../shared/caption';
-import { appendTags, parseTagsFile, readTagsText } from './tagsFile';
+import { appendTags, isListableTag, parseTagsFile, readTagsFile, TAGS_FILE } from './tagsFile';
 
 /** Everything Dataset needs, read from disk. */
 export interface OpenedSession {
   session: Session;
   captions: Map<string, string>;
+  /** Captions that cannot be used as they are on disk, by image. */
+  captionProblems: Map<string, CaptionProblem>;
+  /** Images that are not plain files in the output folder (a link, a folder), by image: never shown or exported. */
+  imageProblems: Map<string, CaptionProblem>;
+  /** Why tags.txt can be neither read nor updated, when it cannot (a folder, a link). */
+  tagsFileProblem?: string;
   /** The tags of `tags.txt`, in file order. */
   fileTags: string[];
   /** fileTags then every other tag in use, in first-use order. */
@@ -23,53 +32,75 @@ export interface OpenedSession {
   notices: string[];
 }
 
-/** Loads the session in `outputFolder` with its captions and tags; repairs are listed in `notices`. */
-export async function openSession(outputFolder: string, fs: FsLike): Promise<OpenedSession> {
-  const { session, notices } = await loadSession(outputFolder, fs);
+/** Options of openSession. */
+export interface OpenSessionOptions {
+  /** With neither session.json nor its .bak, rebuild the session from the images and captions in the folder. */
+  rebuild?: boolean;
+}
+
+/** Loads the session in `outputFolder` with its captions and tags; repairs and problems are listed in `notices`. */
+export async function openSession(outputFolder: string, fs: FsLike, opts: OpenSessionOptions = {}): Promise<OpenedSession> {
+  const { session, notices } = await loadSession(outputFolder, fs, opts);
   let dirty = false;
-  let names: string[];
-  const list = async () => {
+  const list = async (): Promise<Dirent[]> => {
     try {
-      return await fs.readdir(outputFolder);
+      return await fs.readdir(outputFolder, { withFileTypes: true });
     } catch (err) {
       throw new Error(`Cannot read the dataset folder ${outputFolder}: ${describeError(err)}. ${adviceFor(err)}`);
     }
   };
+  let entries: Dirent[];
   if (session.staging) {
     const n = session.staging.pending.length;
     const r = await runPlan({ outputFolder, session, fs });
-    notices.push(`An interrupted staging run was finished (${n} images were pending).`, ...r.notices);
+    if (!r.refused) notices.push(finishedNotice(n, r));
+    notices.push(...r.notices);
     if (r.skipped.length) notices.push(`Skipped while finishing: ${r.skipped.map((s) => `${s.file} (${s.reason})`).join('; ')}.`);
-    names = await list();
+    entries = await list();
   } else {
-    names = await list();
-    if (await removeLeftoverTemps(outputFolder, fs, names)) names = await list();
+    entries = await list();
+    if (await removeLeftoverTemps(outputFolder, fs, entries.map((e) => e.name))) entries = await list();
   }
-  const onDisk = new Set(names);
-  const missing = session.images.filter((r) => !onDisk.has(r.file));
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  const missing = session.images.filter((r) => !byName.has(r.file));
   if (missing.length) {
-    session.images = session.images.filter((r) => onDisk.has(r.file));
+    session.images = session.images.filter((r) => byName.has(r.file));
     notices.push(`${missing.length} image(s) listed in the session are no longer in the folder and were removed from it: ${missing.slice(0, 5).map((r) => r.file).join(', ')}${missing.length > 5 ? ', …' : ''}.`);
     dirty = true;
   }
   const listed = new Set(session.images.map((r) => r.file));
   const captions = new Map<string, string>();
-  const extra = await recordsFromDisk(outputFolder, names.filter((n) => !listed.has(n)), session.prefix, session.triggerWord, fs);
+  const captionProblems = new Map<string, CaptionProblem>();
+  const imageProblems = new Map<string, CaptionProblem>();
+  const plain = entries.filter((e) => e.isFile() && !listed.has(e.name)).map((e) => e.name);
+  const extra = await recordsFromDisk(outputFolder, plain, session.prefix, session.triggerWord, fs);
   if (extra.records.length) {
     session.images.push(...extra.records);
     session.images.sort((a, b) => naturalCompare(a.file, b.file));
     for (const r of extra.records) captions.set(r.file, extra.captions.get(r.file) ?? '');
+    for (const [file, p] of extra.problems) captionProblems.set(file, p);
     notices.push(`${extra.records.length} image(s) found in the folder but not in the session were added: ${extra.records.slice(0, 5).map((r) => r.file).join(', ')}${extra.records.length > 5 ? ', …' : ''}.`);
     dirty = true;
   }
 
-  const toRead = session.images.filter((r) => !captions.has(r.file) && onDisk.has(captionName(r.file)));
-  const texts = await readTextFiles(toRead.map((r) => join(outputFolder, captionName(r.file))), fs);
-  toRead.forEach((r, i) => captions.set(r.file, texts[i]!));
+  for (const r of session.images) {
+    const kind = kindOfEntry(byName.get(r.file)!);
+    if (kind) imageProblems.set(r.file, imageProblem(kind, join(outputFolder, r.file), await linkTarget(kind, join(outputFolder, r.file), fs)));
+  }
+  const toRead = session.images.filter((r) => !captions.has(r.file) && byName.has(captionName(r.file)));
+  const texts = await readCaptionFiles(toRead.map((r) => join(outputFolder, captionName(r.file))), fs);
+  toRead.forEach((r, i) => {
+    captions.set(r.file, texts[i]!.text);
+    if (texts[i]!.problem) captionProblems.set(r.file, texts[i]!.problem!);
+  });
   for (const r of session.images) if (!captions.has(r.file)) captions.set(r.file, '');
+  notices.push(...summarize(imageProblems, 'image'), ...summarize(captionProblems, 'caption'));
 
-  // The .txt files are the truth: statuses follow them (skipped stays skipped); every tag in use is a known tag.
-  let fileTags = parseTagsFile(await readTagsText(outputFolder, fs));
+  // The .txt files are the truth: statuses follow them (skipped stays skipped); every tag in use is a known tag,
+  // except those of a caption that could not be read as it is (their text is not the caption's).
+  const tagsRead = await readTagsFile(outputFolder, fs);
+  if (tagsRead.problem) notices.push(tagsRead.problem);
+  let fileTags = parseTagsFile(tagsRead.text);
   const known = new Set(fileTags);
   const inUse: string[] = [];
   for (const r of session.images) {
@@ -78,8 +109,9 @@ export async function openSession(outputFolder: string, fs: FsLike): Promise<Ope
       r.status = info.tagged ? 'tagged' : 'untagged';
       dirty = true;
     }
+    if (captionProblems.has(r.file)) continue;
     for (const t of info.tags) {
-      if (!known.has(t)) {
+      if (!known.has(t) && isListableTag(t)) {
         known.add(t);
         inUse.push(t);
       }
@@ -89,15 +121,53 @@ export async function openSession(outputFolder: string, fs: FsLike): Promise<Ope
     session.currentFile = session.images[0]?.file ?? null;
     dirty = true;
   }
-  if (inUse.length) {
+  if (inUse.length && !tagsRead.unusable) {
     // Captions edited elsewhere introduced tags: tags.txt lists every tag used so far.
     try {
       fileTags = await appendTags(outputFolder, inUse, fs);
     } catch (err) {
-      notices.push(`${join(outputFolder, 'tags.txt')} could not be updated with ${inUse.length} tag(s) used in captions: ${describeError(err)}. ${adviceFor(err)}`);
+      notices.push(`${join(outputFolder, TAGS_FILE)} could not be updated with ${inUse.length} tag(s) used in captions: ${describeError(err)}. ${adviceFor(err)}`);
     }
   }
   if (dirty) await saveSession(outputFolder, session, fs);
   const inFile = new Set(fileTags);
-  return { session, captions, fileTags, knownTags: [...fileTags, ...inUse.filter((t) => !inFile.has(t))], notices };
+  return {
+    session,
+    captions,
+    captionProblems,
+    imageProblems,
+    ...(tagsRead.unusable ? { tagsFileProblem: tagsRead.problem } : {}),
+    fileTags,
+    knownTags: [...fileTags, ...inUse.filter((t) => !inFile.has(t))],
+    notices,
+  };
+}
+
+function kindOfEntry(e: Dirent): CaptionProblemKind | undefined {
+  if (e.isSymbolicLink()) return 'symlink';
+  if (e.isDirectory()) return 'folder';
+  return e.isFile() ? undefined : 'not-a-file';
+}
+
+async function linkTarget(kind: CaptionProblemKind, path: string, fs: FsLike): Promise<string> {
+  return kind === 'symlink' ? fs.realpath(path).catch(() => 'a file that does not exist') : '';
+}
+
+/** The problem of a staged image that is not a plain file: it is not shown, checked or exported. */
+function imageProblem(kind: CaptionProblemKind, path: string, target: string): CaptionProblem {
+  const what = kind === 'symlink' ? `a symbolic link to ${target}` : kind === 'folder' ? 'a folder' : 'not a regular file';
+  const todo = kind === 'symlink' ? 'Replace the link with a copy of the image it points to' : 'Put the image itself there';
+  return { kind, message: `${path} is ${what}, not an image file of the dataset: it is never shown, read or exported through it. ${todo}, then reopen the dataset.` };
+}
+
+/** One notice per kind of problem: the first message in full, then how many more and which. */
+function summarize(problems: Map<string, CaptionProblem>, what: 'image' | 'caption'): string[] {
+  const byKind = new Map<string, string[]>();
+  for (const [file, p] of problems) byKind.set(p.kind, [...(byKind.get(p.kind) ?? []), file]);
+  return [...byKind.values()].map((files) => {
+    const first = problems.get(files[0]!)!.message;
+    if (files.length === 1) return first;
+    const more = files.slice(1, 6).map((f) => (what === 'caption' ? captionName(f) : f)).join(', ');
+    return `${first} The same holds for ${files.length - 1} more ${what}(s): ${more}${files.length > 6 ? ', …' : ''}.`;
+  });
 }

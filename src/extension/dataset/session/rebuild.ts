@@ -7,13 +7,9 @@ import { nodeFs, type FsLike } from '../io/fsLike';
 import { probeImage } from '../images/probe';
 import { captionName, extensionOf, KNOWN_IMAGE_EXTENSIONS, naturalCompare } from '../staging/naming';
 import { mapLimit } from '../io/pool';
+import { readCaptionFile, type CaptionProblem } from '../io/readCaption';
 
 const STAGED = /^(.+)_(\d{4,})\.([A-Za-z0-9]+)$/;
-
-/** Reads a text file, '' when it is missing or unreadable. */
-export async function readTextOrEmpty(path: string, fs: FsLike): Promise<string> {
-  return fs.readFile(path, 'utf8').catch(() => '');
-}
 
 /** The prefix most staged-looking image names in a folder share, or undefined when there are none. */
 export function dominantPrefix(names: readonly string[]): string | undefined {
@@ -27,14 +23,26 @@ export function dominantPrefix(names: readonly string[]): string | undefined {
   return best;
 }
 
-/** Image records for staged-looking files of `prefix` (the given names), read from their headers. */
-export async function recordsFromDisk(outputFolder: string, names: readonly string[], prefix: string, trigger: string, fs: FsLike): Promise<{ records: ImageRecord[]; captions: Map<string, string>; unreadable: string[] }> {
+/** Records made from the files on disk, their captions, and what could not be used as it is. */
+export interface DiskRecords {
+  records: ImageRecord[];
+  captions: Map<string, string>;
+  /** Captions that cannot be used as they are (a link, a folder, not UTF-8), by image. */
+  problems: Map<string, CaptionProblem>;
+  unreadable: string[];
+}
+
+/** Image records for staged-looking files of `prefix` (the given names, plain files only), read from their headers. */
+export async function recordsFromDisk(outputFolder: string, names: readonly string[], prefix: string, trigger: string, fs: FsLike): Promise<DiskRecords> {
   const files = names.filter((n) => n.startsWith(prefix + '_') && STAGED.exec(n)?.[1] === prefix && KNOWN_IMAGE_EXTENSIONS.has(extensionOf(n))).sort(naturalCompare);
   const captions = new Map<string, string>();
+  const problems = new Map<string, CaptionProblem>();
   const unreadable: string[] = [];
   const probed = await mapLimit(files, 16, async (file) => {
-    const [p, caption] = await Promise.all([probeImage(join(outputFolder, file), fs), readTextOrEmpty(join(outputFolder, captionName(file)), fs)]);
+    const [p, read] = await Promise.all([probeImage(join(outputFolder, file), fs), readCaptionFile(join(outputFolder, captionName(file)), fs)]);
+    const caption = read.text;
     captions.set(file, caption);
+    if (read.problem) problems.set(file, read.problem);
     if (!p.ok) {
       unreadable.push(`${file} (${p.reason})`);
       return undefined;
@@ -53,12 +61,12 @@ export async function recordsFromDisk(outputFolder: string, names: readonly stri
     };
     return rec;
   });
-  return { records: probed.filter((r): r is ImageRecord => r !== undefined), captions, unreadable };
+  return { records: probed.filter((r): r is ImageRecord => r !== undefined), captions, problems, unreadable };
 }
 
 /** A new session describing the images and captions in the folder; `notes` says what had to be guessed. */
 export async function rebuildSession(outputFolder: string, fs: FsLike = nodeFs): Promise<{ session: Session; notes: string[] }> {
-  const names = await fs.readdir(outputFolder);
+  const names = await plainFiles(outputFolder, fs);
   const notes: string[] = [];
   const prefix = dominantPrefix(names) ?? '';
   const first = await recordsFromDisk(outputFolder, names, prefix, '', fs);
@@ -87,6 +95,18 @@ export async function rebuildSession(outputFolder: string, fs: FsLike = nodeFs):
     categories: [],
   };
   return { session, notes };
+}
+
+/** How many staged-looking images (`<prefix>_0001.png`, …) of one prefix a folder holds: what a rebuild would find. */
+export async function countStagedImages(outputFolder: string, fs: FsLike = nodeFs): Promise<number> {
+  const names = await plainFiles(outputFolder, fs).catch(() => [] as string[]);
+  const prefix = dominantPrefix(names);
+  return prefix === undefined ? 0 : names.filter((n) => STAGED.exec(n)?.[1] === prefix && KNOWN_IMAGE_EXTENSIONS.has(extensionOf(n))).length;
+}
+
+/** The names of the plain files in a folder (no links, no folders: a rebuild never reads through them). */
+async function plainFiles(folder: string, fs: FsLike): Promise<string[]> {
+  return (await fs.readdir(folder, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
 }
 
 /** The first tag most captions open with, when at least 80% of them share it (the usual trigger-word layout). */

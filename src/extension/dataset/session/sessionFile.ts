@@ -3,12 +3,13 @@
  * load that never loses anything: a damaged file is moved aside as `session.corrupt-<time>.json` (never
  * overwritten) and the session comes back from the `.bak` or, failing that, from the images and captions on disk.
  */
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { migrateSession, SESSION_FILE, SESSION_SCHEMA_VERSION, type Session } from './schema';
 import { tempPathFor, writeFileAtomic } from '../io/atomicWrite';
 import { adviceFor, describeError, errorCode, exists, nodeFs, type FsLike } from '../io/fsLike';
-import { fileTimeStamp } from '../staging/naming';
-import { rebuildSession } from './rebuild';
+import { defaultPrefix, fileTimeStamp } from '../staging/naming';
+import { prefixPathProblem, stagedFileProblem } from './pathRules';
+import { countStagedImages, dominantPrefix, rebuildSession } from './rebuild';
 
 /** The previous version of `session.json`, kept on every save. */
 export const BACKUP_FILE = SESSION_FILE + '.bak';
@@ -62,22 +63,40 @@ export interface LoadedSession {
   notices: string[];
 }
 
-/** Loads `session.json`, repairing it as described above; throws only when the folder holds no session at all. */
-export async function loadSession(outputFolder: string, fs: FsLike = nodeFs): Promise<LoadedSession> {
+/** Thrown when a folder holds neither session.json nor its .bak; `stagedImages` says what a rebuild would find. */
+export class NoSessionError extends Error {
+  constructor(readonly outputFolder: string, readonly stagedImages: number) {
+    super(
+      `There is no session in ${outputFolder} (neither ${SESSION_FILE} nor ${BACKUP_FILE}). ` +
+        (stagedImages > 0
+          ? `It holds ${stagedImages} staged image(s): the session can be rebuilt from them and their captions (Resume offers it; batch callers pass { rebuild: true }).`
+          : 'Run "Start LoRA Tagging" on the folder of source images to create one.'),
+    );
+    this.name = 'NoSessionError';
+  }
+}
+
+/** Options of loadSession. */
+export interface LoadOptions {
+  /** With neither session.json nor its .bak, rebuild the session from the images and captions in the folder. */
+  rebuild?: boolean;
+}
+
+/**
+ * Loads `session.json`, repairing it as described above; a path in it that could reach outside the dataset is
+ * refused (see pathRules.ts) and said so. Throws NoSessionError when the folder holds no session (unless rebuild).
+ */
+export async function loadSession(outputFolder: string, fs: FsLike = nodeFs, opts: LoadOptions = {}): Promise<LoadedSession> {
   const file = join(outputFolder, SESSION_FILE);
   const notices: string[] = [];
-  let text: string | undefined;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (err) {
-    if (errorCode(err) !== 'ENOENT') {
-      throw new Error(`Cannot read the session ${file}: ${describeError(err)}. ${adviceFor(err)}`);
-    }
-  }
-  if (text !== undefined) {
-    refuseNewer(text, file);
+  const main = await readSessionText(file, fs);
+  if (main.text !== undefined) refuseNewer(main.text, file);
+  if (main.exists) {
     try {
-      return { session: parseSession(text), notices };
+      if (main.text === undefined) throw new Error(main.problem);
+      const session = parseSession(main.text);
+      if (contain(outputFolder, session, notices)) await saveSession(outputFolder, session, fs);
+      return { session, notices };
     } catch (err) {
       const aside = await moveAside(outputFolder, fs);
       notices.push(`${file} could not be read (${(err as Error).message}). It was moved aside as ${aside} and kept.`);
@@ -88,17 +107,55 @@ export async function loadSession(outputFolder: string, fs: FsLike = nodeFs): Pr
   if (bak) {
     session = bak;
     notices.push(`The session was restored from ${BACKUP_FILE} (saved ${bak.updatedAt}); captions and tags come from the .txt files on disk, so none were lost.`);
-  } else if (text === undefined) {
-    throw new Error(`There is no session in ${outputFolder} (no ${SESSION_FILE}). Run "Start LoRA Tagging" on the source folder to create one.`);
+  } else if (!main.exists && !opts.rebuild) {
+    throw new NoSessionError(outputFolder, await countStagedImages(outputFolder, fs));
   } else {
     const rebuilt = await rebuildSession(outputFolder, fs);
     session = rebuilt.session;
+    const why = main.exists ? `There was no usable ${BACKUP_FILE}` : `There was neither ${SESSION_FILE} nor ${BACKUP_FILE}`;
     notices.push(
-      `There was no usable ${BACKUP_FILE}, so the session was rebuilt from the ${session.images.length} images and their .txt captions in the folder. Captions are intact; favourite/NSFW marks and the link to the source files were lost.${rebuilt.notes.length ? ' ' + rebuilt.notes.join(' ') : ''}`,
+      `${why}, so the session was rebuilt from the ${session.images.length} images and their .txt captions in the folder. Captions are intact; favourite/NSFW marks and the link to the source files were lost.${rebuilt.notes.length ? ' ' + rebuilt.notes.join(' ') : ''}`,
     );
   }
+  contain(outputFolder, session, notices);
   await saveSession(outputFolder, session, fs);
   return { session, notices };
+}
+
+/** session.json's text, never read through a link or from a folder (either is reported as the problem). */
+async function readSessionText(path: string, fs: FsLike): Promise<{ exists: boolean; text?: string; problem?: string }> {
+  try {
+    const st = await fs.lstat(path);
+    if (!st.isFile()) return { exists: true, problem: `it is ${st.isSymbolicLink() ? 'a symbolic link, which is never followed' : 'not a regular file'}` };
+    return { exists: true, text: await fs.readFile(path, 'utf8') };
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return { exists: false };
+    throw new Error(`Cannot read the session ${path}: ${describeError(err)}. ${adviceFor(err)}`);
+  }
+}
+
+/**
+ * Refuses what in a session could name a file outside the output folder: a prefix with a separator (replaced by
+ * the one the images' names share) and image names that are not image files (left out). True when it changed.
+ */
+function contain(outputFolder: string, s: Session, notices: string[]): boolean {
+  let changed = false;
+  const bad = s.images.filter((i) => stagedFileProblem(i.file));
+  if (bad.length) {
+    const drop = new Set(bad.map((i) => i.file));
+    s.images = s.images.filter((i) => !drop.has(i.file));
+    if (s.staging) s.staging.pending = s.staging.pending.filter((f) => !drop.has(f));
+    notices.push(`session.json lists ${bad.length} name(s) that are not image files of the dataset (${bad.slice(0, 3).map((i) => stagedFileProblem(i.file)).join('; ')}); they were left out of the session and nothing was done with them.`);
+    changed = true;
+  }
+  const why = prefixPathProblem(s.prefix);
+  if (why) {
+    const was = s.prefix;
+    s.prefix = dominantPrefix(s.images.map((i) => i.file)) ?? defaultPrefix(basename(dirname(resolve(outputFolder))));
+    notices.push(`session.json names the prefix ${JSON.stringify(was.slice(0, 80))}, which cannot be used: ${why}. The dataset uses "${s.prefix}" instead (from its file names), so nothing is written outside ${outputFolder}.`);
+    changed = true;
+  }
+  return changed;
 }
 
 function refuseNewer(text: string, file: string): void {
@@ -110,7 +167,8 @@ function refuseNewer(text: string, file: string): void {
 
 async function readBackup(outputFolder: string, fs: FsLike): Promise<Session | undefined> {
   try {
-    return parseSession(await fs.readFile(join(outputFolder, BACKUP_FILE), 'utf8'));
+    const r = await readSessionText(join(outputFolder, BACKUP_FILE), fs);
+    return r.text === undefined ? undefined : parseSession(r.text);
   } catch {
     return undefined;
   }

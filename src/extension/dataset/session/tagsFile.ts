@@ -5,18 +5,31 @@
 import { join } from 'node:path';
 import { cleanTag } from '../../../shared/caption';
 import { writeFileAtomic } from '../io/atomicWrite';
-import { errorCode, nodeFs, type FsLike } from '../io/fsLike';
+import { nodeFs, type FsLike } from '../io/fsLike';
+import { readCaptionFile } from '../io/readCaption';
 
 /** The name of the master tag list inside the output folder. */
 export const TAGS_FILE = 'tags.txt';
 
-/** The tags of a `tags.txt` text, in file order, trimmed, empty lines and duplicates dropped. */
+/**
+ * The longest tag that tags.txt and the list of known tags take. A tag is a short phrase; 200 characters is as long
+ * as a trigger word may be and about 50 CLIP tokens (two thirds of its 77-token window). Past that it is prose or
+ * pasted text, which as one "tag" would only fill the palette and tags.txt.
+ */
+export const MAX_TAG_LENGTH = 200;
+
+/** True when a tag may be listed: at most MAX_TAG_LENGTH characters, and no U+FFFD (the mark of a lossy decode). */
+export function isListableTag(tag: string): boolean {
+  return tag.length <= MAX_TAG_LENGTH && !tag.includes('\uFFFD');
+}
+
+/** The tags of a `tags.txt` text, in file order, trimmed; empty lines, duplicates and unlistable lines dropped. */
 export function parseTagsFile(text: string): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const line of text.split(/\r\n|\r|\n/)) {
     const t = cleanTag(line.replace(/^\uFEFF/, ''));
-    if (t && !seen.has(t)) {
+    if (t && !seen.has(t) && isListableTag(t)) {
       seen.add(t);
       out.push(t);
     }
@@ -24,39 +37,68 @@ export function parseTagsFile(text: string): string[] {
   return out;
 }
 
-/** Reads `tags.txt` ('' when there is none). */
-export async function readTagsText(outputFolder: string, fs: FsLike = nodeFs): Promise<string> {
-  try {
-    return await fs.readFile(join(outputFolder, TAGS_FILE), 'utf8');
-  } catch (err) {
-    if (errorCode(err) === 'ENOENT') return '';
-    throw err;
+/** `tags.txt` as read: its text, and when it cannot be used as it is, a message saying why and what to do. */
+export interface TagsFileRead {
+  text: string;
+  /** The file's bytes (when it is a regular file). */
+  bytes?: Buffer;
+  exists: boolean;
+  problem?: string;
+  /** True when it can be neither read nor updated (a folder, a link, unreadable); not-UTF-8 text is still appended to. */
+  unusable?: boolean;
+}
+
+/** Reads `tags.txt` strictly: never through a link, a folder reported, bytes that are not UTF-8 kept as they are. */
+export async function readTagsFile(outputFolder: string, fs: FsLike = nodeFs): Promise<TagsFileRead> {
+  const path = join(outputFolder, TAGS_FILE);
+  const r = await readCaptionFile(path, fs);
+  if (!r.problem) return { text: r.text, bytes: r.bytes, exists: !r.missing };
+  const what = {
+    symlink: 'a symbolic link, which is never followed',
+    folder: 'a folder, not a text file',
+    'not-a-file': 'not a regular file',
+    unreadable: 'unreadable',
+    'not-utf8': '',
+  }[r.problem.kind];
+  if (r.problem.kind === 'not-utf8') {
+    return { text: r.text, bytes: r.bytes, exists: true, problem: `${path} is not valid UTF-8 text: its lines that do not decode are left out of the known tags, and the file is never rewritten; new tags are added after its last line, in UTF-8. Re-save it as UTF-8 to use those lines.` };
   }
+  const detail = r.problem.kind === 'unreadable' ? ` (${r.problem.message})` : '';
+  return { text: '', exists: true, unusable: true, problem: `${path} is ${what}${detail}, so the tag list can be neither read nor updated; the known tags come from the captions. Rename or move it away: a new tags.txt is written with every tag in use the next time the dataset opens.` };
+}
+
+/** Reads `tags.txt` ('' when there is none); throws, saying what to do, when it cannot be read as a text file. */
+export async function readTagsText(outputFolder: string, fs: FsLike = nodeFs): Promise<string> {
+  const r = await readTagsFile(outputFolder, fs);
+  if (r.unusable) throw new Error(r.problem);
+  return r.text;
 }
 
 /**
  * Appends the given tags that the file lacks, re-reading it first so an edit made meanwhile in an editor is kept;
- * written atomically. Returns the tags of the file afterwards.
+ * written atomically, the file's own bytes kept as they are. Returns the tags of the file afterwards.
  */
 export async function appendTags(outputFolder: string, tags: readonly string[], fs: FsLike = nodeFs, opts: { fsync?: boolean; create?: boolean } = {}): Promise<string[]> {
-  const text = await readTagsText(outputFolder, fs);
+  const file = await readTagsFile(outputFolder, fs);
+  if (file.unusable) throw new Error(file.problem);
+  const { text } = file;
   const have = parseTagsFile(text);
   const known = new Set(have);
   const add: string[] = [];
   for (const raw of tags) {
     const t = cleanTag(raw);
-    if (t && !known.has(t)) {
+    if (t && !known.has(t) && isListableTag(t)) {
       known.add(t);
       add.push(t);
     }
   }
-  if (add.length === 0 && !(opts.create && text === '' && !(await hasTagsFile(outputFolder, fs)))) return have;
+  if (add.length === 0 && !(opts.create && !file.exists)) return have;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const base = text === '' || /[\r\n]$/.test(text) ? text : text + eol;
-  await writeFileAtomic(join(outputFolder, TAGS_FILE), base + add.map((t) => t + eol).join(''), fs, opts);
+  // The bytes on disk, not the decoded text: a file that is not UTF-8 is never rewritten through a lossy decode.
+  const base = file.bytes ?? Buffer.alloc(0);
+  const sep = base.length === 0 || /[\r\n]$/.test(text) ? '' : eol;
+  const data = Buffer.concat([base, Buffer.from(sep + add.map((t) => t + eol).join(''), 'utf8')]);
+  await writeFileAtomic(join(outputFolder, TAGS_FILE), data, fs, opts);
   return [...have, ...add];
 }
 
-async function hasTagsFile(outputFolder: string, fs: FsLike): Promise<boolean> {
-  return fs.stat(join(outputFolder, TAGS_FILE)).then(() => true, () => false);
-}

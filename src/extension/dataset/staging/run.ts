@@ -1,37 +1,34 @@
 /**
- * Carries out a recorded staging plan: each pending image is copied to a temp name and renamed when complete
- * (moved instead, in move mode), then its `.txt` is written. Safe to run again after a kill: what is already on
- * disk is recognised, leftovers are removed, and the numbering is the plan's, so the result is the same.
+ * Carries out a recorded staging plan: each pending image is put in place (place.ts), then its `.txt` is written.
+ * Safe to run again after a kill, or from a backup that still holds the plan: what is already on disk is recognised
+ * and kept (a caption on disk is never rewritten), leftovers are removed, and the numbering is the plan's.
+ * Durable in order: every file is on disk before the session that says the plan is done.
  */
-import { createHash } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import type { ImageRecord, Session } from '../session/schema';
 import { captionTags, initialCaption, isTagged } from '../../../shared/caption';
-import { TEMP_SUFFIX, tempPathFor } from '../io/atomicWrite';
-import { adviceFor, describeError, errorCode, nodeFs, type FsLike } from '../io/fsLike';
-import { probeImage } from '../images/probe';
+import { isStaleTemp, syncFile, syncFolder, writeFileAtomic } from '../io/atomicWrite';
+import { adviceFor, describeError, nodeFs, type FsLike } from '../io/fsLike';
+import { readCaptionFile } from '../io/readCaption';
 import { captionName } from './naming';
 import { mapLimit } from '../io/pool';
+import { defaultSourceRoot, sourcePathProblem, stagedFileProblem, staysInside } from '../session/pathRules';
 import { saveSession } from '../session/sessionFile';
 import { appendTags } from '../session/tagsFile';
+import { finishMove, placeImage, type SourceHint } from './place';
 
 /** Copies in flight at once: enough to hide latency, few enough not to thrash a spinning disk. */
 export const STAGING_CONCURRENCY = 8;
-
-/** What the plan knows about a source from the scan (saves a look-up per file on a fresh run). */
-export interface SourceHint {
-  mtimeMs: number;
-  /** Reached through a symbolic link: copied, never moved. */
-  viaLink: boolean;
-  /** Absolute path of the caption beside the source, null when there is none. */
-  caption: string | null;
-}
 
 /** Inputs of one run. */
 export interface RunInput {
   outputFolder: string;
   session: Session;
+  /**
+   * The folder the sources are read from, as the user chose it (Start). Without one, only the folder around the
+   * output folder, and only when session.json names it (see defaultSourceRoot); otherwise the plan is not run.
+   */
+  sourceRoot?: string;
   fs?: FsLike;
   hints?: Map<string, SourceHint>;
   /** True when the plan was made just now over an output folder known to hold none of its names. */
@@ -42,9 +39,16 @@ export interface RunInput {
 
 /** What a run did. */
 export interface RunOutcome {
+  /** Images copied or moved by this run. */
   staged: number;
+  /** Images of the plan that were already in place (an earlier run got that far). */
+  present: number;
+  /** Captions already on disk, kept as they were. */
+  captionsKept: number;
   skipped: { file: string; reason: string }[];
   notices: string[];
+  /** True when the plan was not run: its source folder could not be trusted (the notices say why). */
+  refused?: boolean;
 }
 
 class StageFailure extends Error {
@@ -53,21 +57,26 @@ class StageFailure extends Error {
   }
 }
 
-/** The absolute source folder of a session. */
-export function sourceRootOf(outputFolder: string, session: Session): string {
-  return resolve(outputFolder, session.sourceFolder);
-}
-
-/** Removes temp files a killed run left in the output folder (only ours: hidden and ending in TEMP_SUFFIX). */
+/** Removes the temp files killed runs left in the output folder (only ours, and none a running process is writing). */
 export async function removeLeftoverTemps(outputFolder: string, fs: FsLike = nodeFs, listed?: readonly string[]): Promise<number> {
   let n = 0;
   const names = listed ?? (await fs.readdir(outputFolder).catch(() => [] as string[]));
   for (const name of names) {
-    if (name.startsWith('.') && name.endsWith(TEMP_SUFFIX)) {
+    if (isStaleTemp(name)) {
       await fs.unlink(join(outputFolder, name)).then(() => n++, () => undefined);
     }
   }
   return n;
+}
+
+/** What re-running a recorded plan did, in words, for the user. */
+export function finishedNotice(pending: number, r: RunOutcome): string {
+  if (r.staged === 0 && r.present === pending) {
+    return `The recorded staging plan (${pending} images) had already been carried out: nothing was copied, and no caption was rewritten.`;
+  }
+  const present = r.present ? `, ${r.present} were already in place` : '';
+  const kept = r.captionsKept ? `; ${r.captionsKept} caption(s) already on disk were kept as they are` : '';
+  return `An interrupted staging run was finished: ${r.staged} of ${pending} images staged now${present}${kept}.`;
 }
 
 /** Runs the session's pending plan to the end, saves the session without it, and updates `tags.txt`. */
@@ -75,35 +84,53 @@ export async function runPlan(input: RunInput): Promise<RunOutcome> {
   const fs = input.fs ?? nodeFs;
   const { outputFolder, session } = input;
   const plan = session.staging;
-  if (!plan) return { staged: 0, skipped: [], notices: [] };
+  const outcome: RunOutcome = { staged: 0, present: 0, captionsKept: 0, skipped: [], notices: [] };
+  if (!plan) return outcome;
+  const { skipped, notices } = outcome;
   const pending = new Set(plan.pending);
   const records = session.images.filter((r) => pending.has(r.file));
-  const root = sourceRootOf(outputFolder, session);
-  const skipped: { file: string; reason: string }[] = [];
-  const notices: string[] = [];
+  const root = input.sourceRoot ?? defaultSourceRoot(outputFolder, session.sourceFolder);
+  if (root === undefined) return refusePlan(input, fs, outcome, records.length);
+  const rootReal = await fs.realpath(root).catch(() => resolve(root));
   const dropped = new Set<string>();
   const captions = new Map<string, string>();
+  // Captions whose tags are not listed: not valid UTF-8, or not a file one can read.
+  const unlisted = new Set<string>();
   if (!input.fresh) await removeLeftoverTemps(outputFolder, fs);
   let done = 0;
 
   const stageOne = async (rec: ImageRecord): Promise<void> => {
     if (input.signal?.aborted) throw input.signal.reason ?? new Error('aborted');
     const final = join(outputFolder, rec.file);
+    const hint = input.hints?.get(rec.file);
+    const bad = stagedFileProblem(rec.file) ?? (hint ? undefined : sourcePathProblem(rec.source));
     const src = join(root, ...rec.source.split('/'));
     try {
-      const present = input.fresh ? undefined : await fs.stat(final).catch(() => undefined);
-      if (present && present.size === rec.size) {
-        if (plan.mode === 'move') await finishMove(src, final, fs, notices, rec);
+      const present = input.fresh ? undefined : await fs.lstat(final).catch(() => undefined);
+      if (present?.isFile() && present.size === rec.size) {
+        outcome.present++;
+        await syncFile(final, fs);
+        if (plan.mode === 'move' && !bad && (await staysInside(rootReal, src, fs))) await finishMove(src, final, fs, notices, rec);
       } else {
-        const outcome = await placeImage(src, final, rec, plan.mode, input.hints?.get(rec.file), fs);
-        if (typeof outcome === 'string') {
-          skipped.push({ file: rec.source, reason: outcome });
+        const refused = bad ?? (!hint && (await fs.lstat(src).then(() => true, () => false)) && !(await staysInside(rootReal, src, fs)) ? `it leads outside ${root} (through a symbolic link)` : undefined);
+        if (refused) {
+          skipped.push({ file: rec.source || rec.file, reason: `${refused}, so it was not read, copied or moved` });
           dropped.add(rec.file);
           return;
         }
-        if (outcome.note) notices.push(outcome.note);
+        const placed = await placeImage(src, final, rec, plan.mode, hint, fs);
+        if (typeof placed === 'string') {
+          skipped.push({ file: rec.source, reason: placed });
+          dropped.add(rec.file);
+          return;
+        }
+        outcome.staged++;
+        if (placed.note) notices.push(placed.note);
       }
-      captions.set(rec.file, await ensureCaption(outputFolder, rec, src, session.triggerWord, input.hints?.get(rec.file), fs));
+      const cap = await ensureCaption(outputFolder, rec, src, session.triggerWord, hint, !input.fresh, rootReal, fs, notices);
+      captions.set(rec.file, cap.text);
+      if (cap.kept) outcome.captionsKept++;
+      if (cap.unlisted) unlisted.add(rec.file);
     } catch (err) {
       if (err instanceof StageFailure || input.signal?.aborted) throw err;
       throw new StageFailure(rec, err);
@@ -134,147 +161,63 @@ export async function runPlan(input: RunInput): Promise<RunOutcome> {
   delete session.staging;
   if (session.currentFile === null || dropped.has(session.currentFile)) session.currentFile = session.images[0]?.file ?? null;
   session.updatedAt = new Date().toISOString();
-  const tags = records.filter((r) => !dropped.has(r.file)).flatMap((r) => captionTags(captions.get(r.file) ?? '', session.captionStyle));
+  const kept = records.filter((r) => !dropped.has(r.file) && !unlisted.has(r.file));
+  const tags = kept.flatMap((r) => captionTags(captions.get(r.file) ?? '', session.captionStyle));
   try {
     await appendTags(outputFolder, tags, fs, { create: true });
   } catch (err) {
-    throw new Error(`The images are staged but ${join(outputFolder, 'tags.txt')} could not be written: ${describeError(err)}. ${adviceFor(err)} Run "Start LoRA Tagging" again to finish.`);
+    // The captions hold every tag, and opening the dataset lists them again: not a reason to stop here.
+    notices.push(`The images are staged, but ${join(outputFolder, 'tags.txt')} could not be written: ${describeError(err)}. ${adviceFor(err)} Its tags are listed again from the captions the next time the dataset opens.`);
   }
+  // The new names are on disk before the session says the plan is done (each file's data already is).
+  await syncFolder(outputFolder, fs);
   await saveSession(outputFolder, session, fs);
-  return { staged: done, skipped, notices };
+  return outcome;
 }
 
-/** Puts one image in place; returns a skip reason when the source is gone or no longer an image. */
-async function placeImage(src: string, final: string, rec: ImageRecord, mode: 'copy' | 'move', hint: SourceHint | undefined, fs: FsLike): Promise<{ note?: string } | string> {
-  const gone = 'deleted while staging (it was in the plan but is gone now)';
-  let expectMtime = hint?.mtimeMs;
-  let viaLink: boolean;
-  if (hint) {
-    // Planned moments ago from a scan: skip the look-up; a change is caught by the check after the copy.
-    viaLink = hint.viaLink;
-  } else {
-    let lst;
-    try {
-      lst = await fs.lstat(src);
-    } catch (err) {
-      if (errorCode(err) === 'ENOENT') return gone;
-      throw err;
-    }
-    viaLink = lst.isSymbolicLink();
-    const st = viaLink ? await fs.stat(src) : lst;
-    if (st.size !== rec.size || (expectMtime !== undefined && st.mtimeMs !== expectMtime)) {
-      const reprobe = await reprobed(src, rec, fs);
-      if (typeof reprobe === 'string') return reprobe;
-      expectMtime = reprobe;
-    }
-  }
-  if (mode === 'move' && !viaLink) {
-    try {
-      await fs.rename(src, final);
-    } catch (err) {
-      if (errorCode(err) === 'ENOENT' && !(await fs.lstat(src).then(() => true, () => false))) return gone;
-      if (errorCode(err) !== 'EXDEV' && errorCode(err) !== 'EPERM' && errorCode(err) !== 'EACCES') throw err;
-    }
-    if (!(await fs.lstat(src).then(() => true, () => false))) {
-      const st = await fs.stat(final);
-      // Moved already, so it stays in the dataset whatever it holds now; only its record is refreshed.
-      if (st.size !== rec.size || (expectMtime !== undefined && st.mtimeMs !== expectMtime)) await reprobed(final, rec, fs);
-      return {};
-    }
-  }
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const tmp = tempPathFor(final);
-    let renamed = false;
-    try {
-      await fs.copyFile(src, tmp, fsConstants.COPYFILE_FICLONE);
-      const after = await fs.stat(src);
-      if (after.size === rec.size && (expectMtime === undefined || after.mtimeMs === expectMtime)) {
-        await fs.rename(tmp, final);
-        renamed = true;
-        break;
-      }
-    } catch (err) {
-      if (errorCode(err) === 'ENOENT' && !(await fs.lstat(src).then(() => true, () => false))) {
-        return 'deleted while staging (it was in the plan but is gone now)';
-      }
-      throw err;
-    } finally {
-      if (!renamed) await fs.unlink(tmp).catch(() => undefined);
-    }
-    // It changed while being copied: read its header again and copy it again.
-    const reprobe = await reprobed(src, rec, fs);
-    if (typeof reprobe === 'string') return reprobe;
-    expectMtime = reprobe;
-    if (attempt === 2) return 'kept changing while it was being copied: run Start LoRA Tagging again once it is finished';
-  }
-  if (mode === 'move' && !viaLink) {
-    const note: string[] = [];
-    await finishMove(src, final, fs, note, rec);
-    return note.length ? { note: note[0]! } : {};
-  }
-  return {};
-}
-
-/** Re-reads a changed source's header into the record; returns its mtime, or a skip reason. */
-async function reprobed(src: string, rec: ImageRecord, fs: FsLike): Promise<number | string> {
-  const p = await probeImage(src, fs);
-  if (!p.ok) return `changed while staging and is no longer usable: ${p.reason}`;
-  if (p.format !== rec.format) return `changed while staging into a ${p.format} file: run Start LoRA Tagging again (Add new images) to stage it`;
-  Object.assign(rec, { size: p.size, width: p.width, height: p.height });
-  if (p.orientation !== undefined) rec.orientation = p.orientation;
-  else delete rec.orientation;
-  return p.mtimeMs;
-}
-
-/** Removes the source of a moved image once its copy is verified byte for byte (SHA-256 of both, streamed). */
-async function finishMove(src: string, final: string, fs: FsLike, notices: string[], rec: ImageRecord): Promise<void> {
-  const lst = await fs.lstat(src).catch(() => undefined);
-  if (!lst || lst.isSymbolicLink()) return;
-  const [a, b] = await Promise.all([sha256(src, fs), sha256(final, fs)]);
-  if (a !== b) {
-    notices.push(`${rec.source} was copied, not moved: the source differs from the staged copy ${rec.file}, so it was kept.`);
-    return;
-  }
-  try {
-    await fs.unlink(src);
-  } catch (err) {
-    notices.push(`${rec.source} was copied but could not be removed (${describeError(err)}); it was kept.`);
-  }
-}
-
-/** SHA-256 of a file, read in chunks (never whole into memory). */
-export async function sha256(path: string, fs: FsLike = nodeFs): Promise<string> {
-  const h = createHash('sha256');
-  const handle = await fs.open(path, 'r');
-  try {
-    const buf = new Uint8Array(1 << 20);
-    for (;;) {
-      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      h.update(buf.subarray(0, bytesRead));
-    }
-  } finally {
-    await handle.close();
-  }
-  return h.digest('hex');
+/** A plan whose source folder cannot be trusted: not run, dropped, and the user told why and what to do. */
+async function refusePlan(input: RunInput, fs: FsLike, outcome: RunOutcome, pending: number): Promise<RunOutcome> {
+  const { outputFolder, session } = input;
+  const named = resolve(outputFolder, session.sourceFolder);
+  outcome.notices.push(
+    `session.json holds a staging plan of ${pending} image(s) to read from ${named}, which is not the folder this dataset is in (${resolve(outputFolder, '..')}); it was not run, and nothing was read, copied or moved. If ${named} really holds this dataset's source images, run "Start LoRA Tagging" on it and choose "Add new images".`,
+  );
+  delete session.staging;
+  await saveSession(outputFolder, session, fs);
+  return { ...outcome, refused: true };
 }
 
 /**
- * Writes the image's `.txt`: the caption beside the source (`.txt`, else `.caption`), or the trigger word alone.
- * A pending image's `.txt` is always rewritten, so a half-written one from a killed run cannot survive; it is
- * written in place (no temp file): nobody has edited it yet, since a dataset opens only once its staging is done.
+ * Writes the image's `.txt`: the caption beside the source (`.txt`, else `.caption`, byte for byte), or the trigger
+ * word alone; written atomically, so a `.txt` on disk is always whole. When re-running a plan (`keep`), a caption
+ * already on disk is kept as it is: an earlier run wrote it, or someone has edited it since.
  */
-async function ensureCaption(outputFolder: string, rec: ImageRecord, src: string, trigger: string, hint: SourceHint | undefined, fs: FsLike): Promise<string> {
+async function ensureCaption(outputFolder: string, rec: ImageRecord, src: string, trigger: string, hint: SourceHint | undefined, keep: boolean, rootReal: string, fs: FsLike, notices: string[]): Promise<{ text: string; kept?: boolean; unlisted?: boolean }> {
   const txt = join(outputFolder, captionName(rec.file));
-  let text: string | undefined;
+  if (keep) {
+    const st = await fs.lstat(txt).catch(() => undefined);
+    if (st && (!st.isFile() || st.size > 0)) {
+      const r = await readCaptionFile(txt, fs);
+      return { text: r.text, kept: true, unlisted: !!r.problem };
+    }
+  }
   const candidates = hint ? (hint.caption ? [hint.caption] : []) : sourceCaptionPaths(src);
   for (const c of candidates) {
-    text = await fs.readFile(c, 'utf8').catch((err) => (errorCode(err) === 'ENOENT' ? undefined : Promise.reject(err)));
-    if (text !== undefined) break;
+    // A link beside the source is followed only inside the source folder, as the scan follows image links.
+    const path = (await fs.lstat(c).then((st) => st.isSymbolicLink(), () => false)) && (await staysInside(rootReal, c, fs)) ? await fs.realpath(c) : c;
+    const r = await readCaptionFile(path, fs);
+    if (r.missing) continue;
+    if (r.problem && r.problem.kind !== 'not-utf8') {
+      notices.push(`The caption beside ${rec.source} was not carried over to ${captionName(rec.file)}: ${r.problem.message}`);
+      continue;
+    }
+    if (r.problem) notices.push(`${c} is not valid UTF-8 text: it was carried over byte for byte as ${txt}, and its tags are not listed in tags.txt.`);
+    await writeFileAtomic(txt, r.bytes!, fs);
+    return { text: r.text, unlisted: !!r.problem };
   }
-  text ??= initialCaption(trigger);
-  await fs.writeFile(txt, text);
-  return text;
+  const text = initialCaption(trigger);
+  await writeFileAtomic(txt, text, fs);
+  return { text };
 }
 
 /** The caption files that may sit beside a source image, in order of preference. */

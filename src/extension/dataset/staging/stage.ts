@@ -13,7 +13,9 @@ import { mapLimit } from '../io/pool';
 import { isInside, scanFolder } from './scan';
 import { loadSession, saveSession, sessionExists } from '../session/sessionFile';
 import { resolveOutputFolder, StageOptionsInput, type StageOptions } from './options';
-import { runPlan, sourceRootOf, type SourceHint } from './run';
+import { finishedNotice, removeLeftoverTemps, runPlan } from './run';
+import type { SourceHint } from './place';
+import { isStaleTemp } from '../io/atomicWrite';
 import { TAGS_FILE } from '../session/tagsFile';
 
 // The staging API in one module for the commands: the prefix default, the session check and the option checks.
@@ -83,15 +85,17 @@ export async function stageDataset(sourceFolder: string, options: StageOptions, 
       const session = loaded.session;
       let staged = 0;
       const skipped: StageResult['skipped'] = [];
+      // The images come from the folder the user started from, whatever session.json says.
+      session.sourceFolder = relative(output, source).split(sep).join('/') || '.';
       if (session.staging) {
         const n = session.staging.pending.length;
-        const r = await runPlan({ outputFolder: output, session, fs, signal: hooks.signal, onProgress: hooks.onProgress });
+        const r = await runPlan({ outputFolder: output, session, sourceRoot: source, fs, signal: hooks.signal, onProgress: hooks.onProgress });
         staged += r.staged;
         skipped.push(...r.skipped);
-        notices.push(`Finished an interrupted staging run (${n} images were pending).`, ...r.notices);
+        notices.push(finishedNotice(n, r), ...r.notices);
       }
       if (opts.onExisting === 'add') {
-        const r = await addNew(output, session, opts, fs, hooks, notices);
+        const r = await addNew(source, output, session, opts, fs, hooks, notices);
         staged += r.staged;
         skipped.push(...r.skipped);
       }
@@ -100,7 +104,7 @@ export async function stageDataset(sourceFolder: string, options: StageOptions, 
   }
 
   const planned = await planFresh(source, output, opts, fs, notices);
-  const r = await runPlan({ outputFolder: output, session: planned.session, fs, hints: planned.hints, fresh: true, signal: hooks.signal, onProgress: hooks.onProgress });
+  const r = await runPlan({ outputFolder: output, session: planned.session, sourceRoot: source, fs, hints: planned.hints, fresh: true, signal: hooks.signal, onProgress: hooks.onProgress });
   notices.push(...r.notices);
   return result(planned.session, r.staged, [...planned.skipped, ...r.skipped]);
 }
@@ -201,6 +205,11 @@ async function checkOutputFolder(output: string, records: readonly ImageRecord[]
   } catch (err) {
     if (errorCode(err) !== 'ENOENT') throw new Error(`Cannot read the output folder ${output}: ${describeError(err)}. ${adviceFor(err)}`);
   }
+  if (names.some((n) => isStaleTemp(n))) {
+    // Left by a run killed while it recorded its plan: this fresh run starts clean.
+    await removeLeftoverTemps(output, fs, names);
+    names = names.filter((n) => !isStaleTemp(n));
+  }
   if (names.length > 0) {
     const have = new Set(names);
     const clash = records.flatMap((r) => [r.file, captionName(r.file)]).filter((n) => have.has(n));
@@ -219,12 +228,12 @@ async function checkOutputFolder(output: string, records: readonly ImageRecord[]
 }
 
 /** Onexisting 'add': stages the sources not yet in the session (same relative path and size), numbered after the last. */
-async function addNew(output: string, session: Session, opts: StageOptions, fs: FsLike, hooks: StageHooks, notices: string[]): Promise<{ staged: number; skipped: StageResult['skipped'] }> {
+async function addNew(source: string, output: string, session: Session, opts: StageOptions, fs: FsLike, hooks: StageHooks, notices: string[]): Promise<{ staged: number; skipped: StageResult['skipped'] }> {
   const inSession = new Set(session.images.map((r) => `${r.size}:${r.source}`));
   const onDisk = await fs.readdir(output);
   const last = Math.max(0, ...[...session.images.map((r) => r.file), ...onDisk].map((n) => stagedNumber(n, session.prefix) ?? 0));
   const addOpts: StageOptions = { ...opts, includeSubfolders: session.includeSubfolders || opts.includeSubfolders };
-  const plan = await planImages(sourceRootOf(output, session), output, addOpts, session.prefix, last + 1, (rel, size) => inSession.has(`${size}:${rel}`), fs, notices);
+  const plan = await planImages(source, output, addOpts, session.prefix, last + 1, (rel, size) => inSession.has(`${size}:${rel}`), fs, notices);
   if (plan.records.length === 0) {
     notices.push('No new images to add: every supported image of the folder is already in the session.');
     return { staged: 0, skipped: plan.skipped };
@@ -232,7 +241,7 @@ async function addNew(output: string, session: Session, opts: StageOptions, fs: 
   session.images.push(...plan.records);
   session.staging = { startedAt: new Date().toISOString(), mode: opts.mode, pending: plan.records.map((r) => r.file) };
   await saveSession(output, session, fs);
-  const r = await runPlan({ outputFolder: output, session, fs, hints: plan.hints, signal: hooks.signal, onProgress: hooks.onProgress });
+  const r = await runPlan({ outputFolder: output, session, sourceRoot: source, fs, hints: plan.hints, signal: hooks.signal, onProgress: hooks.onProgress });
   notices.push(...r.notices);
   return { staged: r.staged, skipped: [...plan.skipped, ...r.skipped] };
 }

@@ -126,6 +126,18 @@ describe('exportZip', () => {
     assert.deepEqual(readdirSync(dir), ['output']);
   });
 
+  it('removes the .partial files killed exports left beside the zip, never one a running export is writing', async () => {
+    const { out, include } = makeDataset(dir);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    const stale = [`.cat_civitai.zip.${dead}_0badf00d.partial`, '.cat_civitai.zip.1234abcd.partial', `.old.zip.${dead}_00000001.partial`];
+    const running = `.cat_civitai.zip.${process.ppid}_feedface.partial`;
+    for (const n of [...stale, running]) writeFileSync(join(dir, n), Buffer.alloc(4096, 1));
+    writeFileSync(join(dir, 'notes.partial'), 'not an export');
+    const res = await exportZip(out, include, join(dir, 'cat_civitai.zip'));
+    assert.equal(res.images, 3);
+    assert.deepEqual(readdirSync(dir).sort(), [running, 'cat_civitai.zip', 'notes.partial', 'output'].sort());
+  });
+
   it('refuses a missing image by name before writing anything', async () => {
     const { out, include } = makeDataset(dir);
     await assert.rejects(

@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../../../src/extension/dataset/io/atomicWrite';
-import { readTextFiles } from '../../../../src/extension/dataset/io/fsLike';
 import { ls, read, sysError, tempDir, text, trapFs } from '../helpers';
 
 describe('writeFileAtomic', () => {
@@ -28,20 +27,5 @@ describe('writeFileAtomic', () => {
     await assert.rejects(writeFileAtomic(join(d, 'a.txt'), 'new', t.fs), /EACCES/);
     assert.equal(read(p), 'old');
     assert.deepEqual(ls(d), ['a.txt']);
-  });
-});
-
-describe('readTextFiles', () => {
-  it('reads many files exactly (unicode, over 64 KB, missing as empty) on the fast and the injected paths', async () => {
-    const d = tempDir();
-    const big = 'é'.repeat(40_000) + ', end'; // 80 KB of UTF-8: more than the shared buffer
-    const paths = [text(d, 'a.txt', 'ohwx, café ☕, 🐱'), text(d, 'b.txt', big), join(d, 'missing.txt'), text(d, 'c.txt', '')];
-    const expected = ['ohwx, café ☕, 🐱', big, '', ''];
-    assert.deepEqual(await readTextFiles(paths), expected);
-    const injected = trapFs(() => undefined);
-    assert.equal(injected.fs.readTextSync, undefined);
-    assert.deepEqual(await readTextFiles(paths, injected.fs), expected);
-    const denied = trapFs((m, a) => (m === 'readFile' && String(a[0]).endsWith('c.txt') ? sysError('EACCES', 'open', String(a[0])) : undefined));
-    await assert.rejects(readTextFiles(paths, denied.fs), (e: Error) => e.message.includes(join(d, 'c.txt')) && /Permission denied/.test(e.message));
   });
 });

@@ -79,6 +79,19 @@ describe('staging is crash-safe', () => {
     assert.deepEqual(images(r), ref.images);
   });
 
+  it('a kill while the plan is written leaves a temp file, which a fresh re-run removes', async () => {
+    const ref = await reference(opts({ prefix: 'p' }));
+    const src = source();
+    const t = trapFs((m, a) => (m === 'handle.writeFile' && String(a[0]).includes('session.json') ? 'kill' : undefined));
+    void stageDataset(src, opts({ prefix: 'p' }), { fs: t.fs });
+    await t.killed;
+    const out = join(src, 'output');
+    assert.ok(ls(out).some((n) => /^\.session\.json\..+\.lora-tmp$/.test(n)) && !existsSync(join(out, 'session.json')));
+    const r = await stageDataset(src, opts({ prefix: 'p' }));
+    assert.deepEqual(snapshot(out, isSessionFile), ref.files);
+    assert.ok(!r.notices.some((n) => /other file/.test(n)), r.notices.join(' '));
+  });
+
   it('a full disk while recording the plan: nothing is copied and the error says so', async () => {
     const src = source();
     const t = trapFs((m, a) => (m === 'handle.writeFile' && String(a[0]).includes('session.json') ? sysError('ENOSPC', 'write', String(a[0])) : undefined));
