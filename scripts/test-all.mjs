@@ -1,13 +1,14 @@
-// `npm test` (after `pretest`: build, type-check, lint): runs the three test layers in order, streaming their
+// `npm test` (after `pretest`: build, type-check, lint): runs the four test layers in order, streaming their
 // output, then prints each layer's summary and one closing line `N passed, N failed, N skipped` over all of them.
 //   unit         mocha in Node                        test/unit/.mocharc.json
-//   webview      Lit components in a real Chromium    test/webview/run.mjs (skipped with a note until it exists)
+//   webview      Lit components in a real Chromium    test/webview/run.mjs
 //   integration  a real VS Code (code-server)         test/integration/runInCodeServer.mjs
+//   packaged     the release .vsix installed in it    test/integration/runInCodeServer.mjs --packaged
+// The packaged layer runs last: `npm run package` rebuilds dist/ in production mode.
 // Counts come from each runner's closing lines (mocha's "N passing / N failing / N pending", node:test's
 // "pass N / fail N / skipped N", or a plain "N passed, N failed"). A layer that exits non-zero without a counted
 // failure counts as one failure. Exits 1 if any layer failed. `--only unit,webview` runs a subset.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,8 +17,9 @@ const LAYER_TIMEOUT_MS = 30 * 60 * 1000;
 
 const LAYERS = [
   { name: 'unit', args: [join(ROOT, 'node_modules/mocha/bin/mocha.js'), '--config', 'test/unit/.mocharc.json'] },
-  { name: 'webview', args: ['test/webview/run.mjs'], needs: 'test/webview/run.mjs' },
+  { name: 'webview', args: ['test/webview/run.mjs'] },
   { name: 'integration', args: ['test/integration/runInCodeServer.mjs'] },
+  { name: 'packaged', args: ['test/integration/runInCodeServer.mjs', '--packaged'] },
 ];
 
 const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
@@ -74,15 +76,16 @@ function runLayer(layer) {
 }
 
 const onlyAt = process.argv.indexOf('--only');
-const only = onlyAt >= 0 ? process.argv[onlyAt + 1].split(',') : undefined;
+const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '').split(',') : undefined;
+const unknown = only?.filter((n) => !LAYERS.some((l) => l.name === n)) ?? [];
+if (unknown.length) {
+  const names = LAYERS.map((l) => l.name).join(', ');
+  console.error(`[test] --only ${unknown.join(',')}: no such layer; the layers are ${names}. Nothing was run.`);
+  process.exit(2);
+}
 const results = [];
 for (const layer of LAYERS) {
   if (only && !only.includes(layer.name)) continue;
-  if (layer.needs && !existsSync(join(ROOT, layer.needs))) {
-    console.log(`\n[test] ${layer.name}: skipped, ${layer.needs} does not exist yet`);
-    results.push({ name: layer.name, note: `not run: ${layer.needs} does not exist yet` });
-    continue;
-  }
   console.log(`\n[test] ── ${layer.name} ──`);
   const r = await runLayer(layer);
   const c = countResults(r.output);
@@ -99,10 +102,6 @@ for (const layer of LAYERS) {
 console.log('\n[test] ── summary ──');
 const total = { passed: 0, failed: 0, skipped: 0 };
 for (const r of results) {
-  if (r.code === undefined) {
-    console.log(`  ${r.name.padEnd(12)} ${r.note}`);
-    continue;
-  }
   total.passed += r.passed;
   total.failed += r.failed;
   total.skipped += r.skipped;
@@ -110,4 +109,4 @@ for (const r of results) {
   console.log(`  ${r.name.padEnd(12)} ${status.padEnd(6)} ${r.passed} passing, ${r.failed} failing, ${r.skipped} pending (${r.seconds.toFixed(1)} s)${r.note ? ` — ${r.note}` : ''}`);
 }
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
-process.exitCode = results.some((r) => r.code !== undefined && r.code !== 0) || total.failed > 0 ? 1 : 0;
+process.exitCode = results.some((r) => r.code !== 0) || total.failed > 0 ? 1 : 0;

@@ -5,11 +5,14 @@
 //      (window.codeAutomationLog) and its result arrives through window.codeAutomationExit;
 //   2. the workbench UI tests: test/integration/ui/**/*.test.mjs, mocha in Node driving the workbench in headless
 //      Chromium as a person would (helpers in test/integration/ui/workbench.mjs).
-// Options: --suite-only, --ui-only, --no-build (skip `node esbuild.mjs`), --grep <text> (both layers),
-// --verbose (echo code-server's own log). Exits 0 only when both layers pass; everything it starts is ended on
-// exit, on Ctrl-C and after a 10-minute limit per layer.
+// --packaged runs neither: it builds the release .vsix (`npm run package`) into out/packaged-run-<pid>/ and runs
+// test/integration/packaged/**/*.test.mjs, which install it into code-server and drive the installed build
+// (the .vsix path reaches them as $LORA_VSIX).
+// Options: --suite-only, --ui-only, --packaged, --no-build (skip `node esbuild.mjs`), --grep <text> (both layers),
+// --verbose (echo code-server's own log). Exits 0 only when every layer run passes; everything it starts is ended
+// on exit, on Ctrl-C and after a 10-minute limit per layer.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
@@ -82,26 +85,29 @@ async function runHostSuite() {
   }
 }
 
-/** Runs the workbench UI tests with mocha in a child Node process; returns its exit code. */
-async function runUiTests() {
+/**
+ * Runs workbench-driving tests (`glob`, default the UI tests) with mocha in a child Node process; returns its exit
+ * code. `what` names them in log lines; `env` is added to the child's environment.
+ */
+async function runUiTests({ glob = 'test/integration/ui/**/*.test.mjs', what = 'workbench UI tests', env = {} } = {}) {
   const registry = mkdtempSync(join(tmpdir(), 'lora-it-reg-'));
   scratch.add(registry);
   const args = [
     join(REPO_ROOT, 'node_modules/mocha/bin/mocha.js'),
     '--ui', 'bdd', '--reporter', 'spec', '--timeout', '180000', '--slow', '30000', '--exit', '--forbid-only',
     ...(grep ? ['--grep', grep] : []),
-    'test/integration/ui/**/*.test.mjs',
+    glob,
   ];
   const t0 = Date.now();
-  say('running the workbench UI tests (mocha in Node driving headless Chromium)');
+  say(`running the ${what} (mocha in Node driving headless Chromium)`);
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     stdio: 'inherit',
-    env: { ...process.env, LORA_HOST_REGISTRY: registry, ...(verbose ? { LORA_VERBOSE: '1' } : {}) },
+    env: { ...process.env, ...env, LORA_HOST_REGISTRY: registry, ...(verbose ? { LORA_VERBOSE: '1' } : {}) },
   });
   current = child;
   const timer = setTimeout(() => {
-    console.error(`[integration] UI tests still running after ${LAYER_TIMEOUT_MS / 60000} minutes: stopping them`);
+    console.error(`[integration] ${what} still running after ${LAYER_TIMEOUT_MS / 60000} minutes: stopping them`);
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), 10000).unref();
   }, LAYER_TIMEOUT_MS);
@@ -110,14 +116,31 @@ async function runUiTests() {
   current = undefined;
   // Servers the child could not stop itself (killed hard) are ended here.
   const reaped = reapRegistry(registry);
-  if (reaped) say(`ended ${reaped} code-server process group(s) the UI tests left behind`);
+  if (reaped) say(`ended ${reaped} code-server process group(s) the ${what} left behind`);
   rmSync(registry, { recursive: true, force: true });
-  say(`workbench UI tests exited ${code} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  say(`${what} exited ${code} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return code;
 }
 
+/** Builds the release .vsix with `npm run package` into a folder of this run's own; returns its path. */
+function packageVsix() {
+  const outDir = join(REPO_ROOT, 'out', `packaged-run-${process.pid}`);
+  scratch.add(outDir);
+  mkdirSync(outDir, { recursive: true });
+  const vsix = join(outDir, 'lora-dataset-tagger.vsix');
+  const t0 = Date.now();
+  say('building the release .vsix (npm run package)');
+  const b = spawnSync('npm', ['run', 'package', '--', '--out', vsix], { cwd: REPO_ROOT, stdio: 'inherit' });
+  if (b.status !== 0 || !existsSync(vsix)) {
+    const how = b.status ?? b.signal ?? b.error?.message;
+    throw new Error(`\`npm run package\` failed (exit ${how}): there is no .vsix to install and test.`);
+  }
+  say(`packaged ${vsix} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return vsix;
+}
+
 let current;
-// Folders this run made (the suite bundle, the UI tests' server registry), removed however the run ends.
+// Folders this run made (the suite bundle, the UI tests' server registry, the .vsix), removed however the run ends.
 const scratch = new Set();
 process.on('exit', () => {
   for (const d of scratch) rmSync(d, { recursive: true, force: true });
@@ -129,7 +152,8 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-try {
+/** The two development-build layers; returns the exit code. */
+async function runDevelopmentLayers() {
   if (!flag('--no-build')) {
     const b = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
     if (b.status !== 0) throw new Error('`node esbuild.mjs` failed: the extension does not build, so there is nothing to test.');
@@ -137,7 +161,19 @@ try {
   await ensureHost();
   const suiteCode = flag('--ui-only') ? 0 : await runHostSuite();
   const uiCode = flag('--suite-only') ? 0 : await runUiTests();
-  process.exitCode = suiteCode || uiCode ? 1 : 0;
+  return suiteCode || uiCode ? 1 : 0;
+}
+
+/** The packaged .vsix, installed and driven; returns the exit code. */
+async function runPackagedLayer() {
+  const vsix = packageVsix();
+  await ensureHost();
+  const glob = 'test/integration/packaged/**/*.test.mjs';
+  return (await runUiTests({ glob, what: 'packaged-extension tests', env: { LORA_VSIX: vsix } })) ? 1 : 0;
+}
+
+try {
+  process.exitCode = flag('--packaged') ? await runPackagedLayer() : await runDevelopmentLayers();
 } catch (err) {
   console.error(`[integration] ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
