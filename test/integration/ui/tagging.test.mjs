@@ -97,7 +97,16 @@ describe('workbench: tagging a dataset from the Explorer', function () {
   });
 
   it('looks native in the light theme too', async () => {
+    // The panel takes its colours from VS Code's --vscode-* variables, so a theme switch repaints it. Found afresh
+    // each time: the switch can re-create the webview's frames.
+    const ink = async () => (await wb.findInWebview(captionText)).evaluate((el) => getComputedStyle(el).color);
+    const dark = await ink();
     await wb.setTheme(LIGHT_THEME);
+    const light = await waitFor(async () => { const c = await ink(); return c !== dark && c; }, {
+      timeout: 15_000,
+      what: `the caption text colour to change from ${dark} with the light theme`,
+    });
+    assert.notEqual(light, dark);
     await (await wb.findInWebview(addTag)).waitFor();
     await wb.screenshot('panel-light');
   });
