@@ -4,7 +4,7 @@
  * and kept (a caption on disk is never rewritten), leftovers are removed, and the numbering is the plan's.
  * Durable in order: every file is on disk before the session that says the plan is done.
  */
-import { join, posix, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ImageRecord, Session } from '../session/schema';
 import { captionTags, initialCaption, isTagged } from '../../../shared/caption';
 import { isStaleTemp, syncFile, syncFolder, writeFileAtomic } from '../io/atomicWrite';
@@ -225,9 +225,4 @@ export function sourceCaptionPaths(src: string): string[] {
   const dot = src.lastIndexOf('.');
   const base = dot > Math.max(src.lastIndexOf('/'), src.lastIndexOf('\\')) ? src.slice(0, dot) : src;
   return [base + '.txt', base + '.caption'];
-}
-
-/** `rel` with `/` separators. */
-export function toPosix(rel: string): string {
-  return rel.split(/[\\/]/).join(posix.sep);
 }

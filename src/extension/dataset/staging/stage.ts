@@ -8,7 +8,7 @@ import { SESSION_FILE, SESSION_SCHEMA_VERSION, type ImageRecord, type Session } 
 import { adviceFor, describeError, errorCode, exists, type FsLike } from '../io/fsLike';
 import { syncFs } from '../io/syncFs';
 import { formatName, probeImage } from '../images/probe';
-import { captionName, defaultPrefix, extensionForFormat, fileTimeStamp, numberWidth, stagedName, stagedNumber } from './naming';
+import { captionName, extensionForFormat, fileTimeStamp, numberWidth, stagedName, stagedNumber } from './naming';
 import { mapLimit } from '../io/pool';
 import { isInside, scanFolder } from './scan';
 import { loadSession, saveSession, sessionExists } from '../session/sessionFile';
@@ -259,9 +259,4 @@ async function setAside(output: string, fs: FsLike): Promise<string> {
     }
     return target;
   }
-}
-
-/** For callers that need the prefix a folder would get. */
-export function prefixForFolder(folder: string): string {
-  return defaultPrefix(basename(resolve(folder)));
 }
