@@ -5,6 +5,13 @@ import { posted, waitPosted, clearPosted, send } from './harness.mjs';
 
 const position = (p) => p.evaluate(() => window.loraTagger.store.index);
 const captionValue = (p) => p.getByRole('textbox', { name: 'Caption text', exact: true }).inputValue();
+let marks = 0;
+/** Waits until the page has handled every host message sent so far (in order: a status sent now shows after them). */
+async function handled(p) {
+  const message = `handled ${++marks}`;
+  await send(p, { type: 'status', kind: 'info', message });
+  await p.getByRole('status').filter({ hasText: message }).waitFor();
+}
 
 describe('caption text, saving and navigation', function () {
   let p;
@@ -105,7 +112,7 @@ describe('caption text, saving and navigation', function () {
     await p.keyboard.press('End');
     await p.keyboard.type(', mine');
     await send(p, { type: 'caption/changed', file: 'test_0001.png', text: 'ohwx, theirs' });
-    await p.waitForTimeout(50);
+    await handled(p);
     assert.equal(await captionValue(p), 'ohwx, from the editor, mine');
     await p.keyboard.type('!');
     const saved = await waitPosted(p, 'caption/update', (m) => m.text.endsWith('mine!'));
@@ -125,7 +132,7 @@ describe('caption text, saving and navigation', function () {
     await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a, b');
     // The watcher reports the first write after the second was sent: the panel keeps the newer text.
     await send(p, { type: 'caption/changed', file: 'test_0001.png', text: 'ohwx, a' });
-    await p.waitForTimeout(50);
+    await handled(p);
     assert.equal(await captionValue(p), 'ohwx, a, b');
     assert.equal(await p.getByRole('listitem', { name: 'b', exact: true }).count(), 1);
     // A genuinely different outside edit still shows.
@@ -242,7 +249,7 @@ describe('caption text, saving and navigation', function () {
   it('keeps only view state in setState, never captions', async () => {
     p = await open(['ohwx, secret caption words']);
     await p.getByRole('textbox', { name: 'Filter tags', exact: true }).fill('sec');
-    await p.waitForTimeout(50);
+    await p.waitForFunction(() => sessionStorage.getItem('vscodeState')?.includes('"paletteFilter":"sec"'));
     const state = await p.evaluate(() => sessionStorage.getItem('vscodeState'));
     assert.match(state, /"paletteFilter":"sec"/);
     assert.doesNotMatch(state, /secret caption words|test_0001/);
