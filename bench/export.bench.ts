@@ -1,7 +1,6 @@
 /**
  * Export bench: "Export for CivitAI" against `zip -0 -r` of the same files, in one run, plus the peak RSS growth
- * during the export (memory must stay flat however large the dataset is); and "Check Dataset" (preflight, with
- * decoding) per image, projected to CivitAI's 1,000-image maximum.
+ * during the export (memory must stay flat however large the dataset is). Check Dataset is in images.bench.ts.
  */
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,13 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { PNG } from 'pngjs';
 import { exportZip } from '../src/extension/dataset/export/zipExport';
-import { checkDataset } from '../src/extension/dataset/export/preflight';
-import { jpegBuffer } from '../scripts/lib/makeImages.mjs';
-import jpeg from 'jpeg-js';
 import { time, printRows } from './harness';
 
 const IMAGES = Number(process.env.EXPORT_BENCH_IMAGES ?? 100);
-const CHECK_IMAGES = Number(process.env.CHECK_BENCH_IMAGES ?? 60);
 
 /** A real, decodable 1024x1024 PNG of noise (so it does not compress), about 3 MB. */
 function noisePng(seed: number): Buffer {
@@ -73,33 +68,9 @@ async function main(): Promise<void> {
       { name: 'export zip vs zip -0 -r (median of 5)', ms: med(ourMs), baselineMs: med(zipMs), baselineName: 'zip -0 -r', target: 1.2 },
     ]);
     console.log(`${"peak RSS growth during export".padEnd(58)} ${growthMb.toFixed(1)} MB (rss ${(base / 2 ** 20).toFixed(0)} -> ${(peak / 2 ** 20).toFixed(0)} MB, target < 100 MB)${growthMb < 100 ? "  ok" : "  OVER TARGET"}`);
-    await benchCheck(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Check Dataset with decoding on generated 1600x1200 baseline JPEGs (a typical photo dataset). */
-async function benchCheck(dir: string): Promise<void> {
-  const out = join(dir, 'check');
-  mkdirSync(out);
-  const images = [];
-  for (let i = 1; i <= CHECK_IMAGES; i++) {
-    const file = `c_${String(i).padStart(4, '0')}.jpg`;
-    writeFileSync(join(out, file), jpegBuffer(1600, 1200, i, 90));
-    images.push({ file, width: 1600, height: 1200, format: 'jpg', status: 'tagged' as const, caption: `ohwx, photo ${i}` });
-  }
-  const input = { outputFolder: out, images, triggerWord: 'ohwx', captionStyle: 'tags' as const };
-  await checkDataset({ ...input, images: images.slice(0, 3) }); // warm the JIT
-  const ms = await time(() => checkDataset(input));
-  const per = ms / CHECK_IMAGES;
-  // Baseline: what a full pure-JS decode (jpeg-js) of the same files costs, which the DC fast path avoids.
-  const sample = images.slice(0, 10).map((i) => readFileSync(join(out, i.file)));
-  const full = (await time(() => sample.forEach((b) => jpeg.decode(b, { useTArray: true, formatAsRGBA: false })))) / sample.length;
-  printRows(`Check Dataset (${CHECK_IMAGES} generated 1600x1200 JPEGs, decoding on)`, [
-    { name: 'per image (read, decode, hash, rules)', ms: per, baselineMs: full, baselineName: 'jpeg-js full decode' },
-    { name: 'projected for 1,000 images', ms: per * 1000 },
-  ]);
 }
 
 void main();

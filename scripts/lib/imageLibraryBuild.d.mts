@@ -5,3 +5,5 @@ export const WASM_DIR: string;
 export const sharpWasmPlugin: Plugin;
 /** Writes the WebAssembly build into `<outdir>/sharp-wasm32/`. */
 export function writeSharpWasm(outdir: string, opts?: { minify?: boolean }): Promise<void>;
+/** Bundles the decode worker as esbuild.mjs does, with the WebAssembly build beside it; returns the script's path. */
+export function bundleDecodeWorker(outdir: string): Promise<string>;

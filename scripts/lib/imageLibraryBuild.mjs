@@ -6,6 +6,7 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const wasmPackage = dirname(require.resolve('@img/sharp-wasm32/package'));
@@ -53,4 +54,13 @@ export async function writeSharpWasm(outdir, { minify = false } = {}) {
   copyFileSync(join(wasmPackage, 'lib', `${GLUE}.wasm`), join(dir, `${GLUE}.wasm`));
   copyFileSync(join(wasmPackage, 'LICENSE'), join(dir, 'LICENSE-sharp-wasm32'));
   copyFileSync(join(dirname(require.resolve('sharp')), '..', 'LICENSE'), join(dir, 'LICENSE-sharp'));
+}
+
+/** Bundles the decode worker as esbuild.mjs does, with the WebAssembly build beside it; returns the script's path. */
+export async function bundleDecodeWorker(outdir) {
+  const script = join(outdir, 'decodeWorker.js');
+  const entry = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'extension', 'dataset', 'images', 'decodeWorker.ts');
+  await esbuild.build({ entryPoints: [entry], outfile: script, bundle: true, platform: 'node', format: 'cjs', target: 'node20', plugins: [sharpWasmPlugin], logLevel: 'warning' });
+  await writeSharpWasm(outdir);
+  return script;
 }
