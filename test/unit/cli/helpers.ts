@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
+import { sharpWasmPlugin, writeSharpWasm } from '../../../scripts/lib/imageLibraryBuild.mjs';
 import { REAL_IMAGES } from '../fixtures';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -28,17 +29,26 @@ export function tempDir(tag: string): string {
 
 /**
  * Bundles src/cli/main.ts and the decode worker into a temp folder with esbuild.mjs's options for dist/cli.js
- * (node, cjs, node20, the shebang banner), once per run. A folder of its own: other builds of dist/ in a shared
- * checkout cannot swap the file under a running test.
+ * (node, cjs, node20, the shebang banner, the image library's WebAssembly build beside them), once per run. A
+ * folder of its own: another build of dist/ in a shared checkout cannot swap the file under a running test.
  */
 export function buildCli(): Promise<string> {
   built ??= (async () => {
     const out = tempDir('bundle');
-    const common = { bundle: true, platform: 'node', format: 'cjs', outdir: out, logLevel: 'warning' } as const;
-    const worker = join(ROOT, 'src/extension/dataset/images/decodeWorker.ts');
+    const options: BuildOptions = {
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outdir: out,
+      plugins: [sharpWasmPlugin],
+      logLevel: 'warning',
+    };
+    const [cli, worker] = ['src/cli/main.ts', 'src/extension/dataset/images/decodeWorker.ts'].map((p) => join(ROOT, p));
     await Promise.all([
-      build({ ...common, entryPoints: { cli: join(ROOT, 'src/cli/main.ts') }, target: 'node20', banner: { js: SHEBANG } }),
-      build({ ...common, entryPoints: { decodeWorker: worker }, target: 'node20' }),
+      build({ ...options, entryPoints: { cli: cli! }, banner: { js: SHEBANG } }),
+      build({ ...options, entryPoints: { decodeWorker: worker! } }),
+      writeSharpWasm(out),
     ]);
     return join(out, 'cli.js');
   })();
