@@ -10,10 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { themeCss } from './themes.mjs';
+import { realImagesPath } from '../fixtures.mjs';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The shared real-image fixtures, read in place (never copied into the repo). */
-export const realImagesDir = resolve(repoRoot, '..', 'shared', 'fixtures', 'real-images');
+export const realImagesDir = realImagesPath(repoRoot);
 
 const TYPES = {
   '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.ttf': 'font/ttf',

@@ -1,9 +1,8 @@
 // The preview: EXIF orientation (real photos), zoom, and the name / size / position line.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { harness, checkAndClose } from './context.mjs';
-import { datasetView, imageView, openPanel, realImagesDir } from './harness.mjs';
+import { datasetView, imageView, openPanel, repoRoot } from './harness.mjs';
+import { skipWithoutRealImages } from '../fixtures.mjs';
 
 const box = (p) =>
   p.evaluate(async () => {
@@ -22,11 +21,7 @@ describe('image preview', function () {
   });
 
   it('respects EXIF orientation (real photos: Landscape_6.jpg is stored portrait, shown landscape)', async function () {
-    const photos = join(realImagesDir, 'photos');
-    if (!existsSync(join(photos, 'Landscape_6.jpg'))) {
-      console.log(`      skipped: ${photos} is absent (the shared real-image fixtures)`);
-      return this.skip();
-    }
+    skipWithoutRealImages(this, repoRoot);
     const { browser, server } = harness();
     // Header sizes as the host reads them: the stored pixels, plus the EXIF orientation.
     const ims = [

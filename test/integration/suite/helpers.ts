@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeImage } from '../../../scripts/lib/makeImages.mjs';
+import { realImagesDir as sharedRealImagesDir, skipWithoutRealImages as skipWithout } from '../../fixtures.mjs';
 
 export const EXTENSION_ID = 'lora-dataset-tagger.lora-dataset-tagger';
 
@@ -38,18 +39,12 @@ export function repoRoot(): string {
 
 /** ../shared/fixtures/real-images beside the repo, or undefined when this machine has none. */
 export function realImagesDir(): string | undefined {
-  const dir = path.resolve(repoRoot(), '../shared/fixtures/real-images');
-  return fs.existsSync(dir) ? dir : undefined;
+  return sharedRealImagesDir(repoRoot());
 }
 
 /** Skips the current test (or hook) with a printed reason when the shared fixtures are absent. */
 export function skipWithoutRealImages(ctx: Mocha.Context): string {
-  const dir = realImagesDir();
-  if (!dir) {
-    console.log(`    (skipped: ${path.resolve(repoRoot(), '../shared/fixtures/real-images')} is absent on this machine)`);
-    ctx.skip();
-  }
-  return dir as string;
+  return skipWithout(ctx, repoRoot());
 }
 
 const temps: string[] = [];

@@ -60,12 +60,13 @@
 //   waitFor(fn, { timeout?, interval?, what? })  polls until fn() is truthy and returns it
 //   removeTempFolders()                          removes every folder makeTempFolder made
 //   LIGHT_THEME, DARK_THEME, SCREENSHOT_DIR, REPO_ROOT
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { format } from 'node:util';
 import { ensureHost, launchBrowser, REPO_ROOT, startServer } from '../../../scripts/vscodeHost.mjs';
 import { writeImage } from '../../../scripts/lib/makeImages.mjs';
+import { realImagesDir as sharedRealImagesDir, skipWithoutRealImages } from '../../fixtures.mjs';
 
 export { REPO_ROOT };
 export const LIGHT_THEME = 'Default Light Modern';
@@ -99,8 +100,7 @@ export function writeImages(dir, count, { width = 96, height = 72, jpgEvery = 0,
 
 /** ../shared/fixtures/real-images beside the repo, or undefined when this machine has none. */
 export function realImagesDir() {
-  const dir = resolve(REPO_ROOT, '../shared/fixtures/real-images');
-  return existsSync(dir) ? dir : undefined;
+  return sharedRealImagesDir(REPO_ROOT);
 }
 
 /**
@@ -108,11 +108,7 @@ export function realImagesDir() {
  * When they are absent, prints why and skips the test: pass mocha's `this` from a `function ()` test or hook.
  */
 export function copyRealImages(ctx, subdir = '', dest = makeTempFolder('lora-real-')) {
-  const src = realImagesDir();
-  if (!src) {
-    console.log(`    (skipped: ${resolve(REPO_ROOT, '../shared/fixtures/real-images')} is absent on this machine)`);
-    ctx.skip();
-  }
+  const src = skipWithoutRealImages(ctx, REPO_ROOT);
   cpSync(join(src, subdir), dest, { recursive: true });
   return dest;
 }
