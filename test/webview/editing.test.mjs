@@ -26,10 +26,12 @@ describe('caption text, saving and navigation', function () {
     const area = p.getByRole('textbox', { name: 'Caption text', exact: true });
     await area.pressSequentially(prose, { delay: 5 });
     // The debounced save comes by itself once typing stops (no blur, no Ctrl+S); its delay is the bench's business.
-    const msg = await waitPosted(p, 'caption/update');
-    assert.equal(msg.text, prose);
-    // One save for the burst, not one per keystroke.
-    assert.equal((await posted(p, 'caption/update')).length, 1);
+    await waitPosted(p, 'caption/update', (m) => m.text === prose);
+    // Saves per pause, not per keystroke: each one a longer part of the prose (a loaded machine pauses the typing
+    // now and then, long enough for a save of what is there).
+    const saves = (await posted(p, 'caption/update')).map((m) => m.text);
+    assert.ok(saves.length < prose.length / 4, `${saves.length} saves for ${prose.length} keystrokes`);
+    assert.ok(saves.every((t, i) => prose.startsWith(t) && (i === 0 || t.length > saves[i - 1].length)), saves.join(' | '));
     // Chips still show; a palette click appends the tag after a comma, leaving the prose untouched.
     await p.getByRole('textbox', { name: 'Add tag', exact: true }).fill('pier');
     await p.getByRole('textbox', { name: 'Add tag', exact: true }).press('Enter');
@@ -60,8 +62,10 @@ describe('caption text, saving and navigation', function () {
     await p.keyboard.press('End');
     await p.keyboard.type(', typed');
     await p.getByRole('button', { name: 'Next image', exact: true }).click();
+    // A loaded machine may pause the typing long enough for a debounced save of part of it; the whole text goes
+    // out before the move, whatever was sent before it.
     const seq = (await posted(p)).filter((b) => b.type === 'caption/update' || b.type === 'image/select');
-    assert.deepEqual(seq, [
+    assert.deepEqual(seq.slice(-2).map((b) => ({ type: b.type, file: b.file, ...(b.text === undefined ? {} : { text: b.text }) })), [
       { type: 'caption/update', file: 'test_0001.png', text: 'ohwx, a, typed' },
       { type: 'image/select', file: 'test_0002.png' },
     ]);

@@ -43,16 +43,30 @@ document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.
 let acquired = false;
 let seq = 0;
 window.__send = (body, inReplyTo) => window.postMessage({ id: 'h' + (++seq), ...(inReplyTo ? { inReplyTo } : {}), body }, '*');
-// ?vscodeKeys: behave like VS Code's webview frame, whose keydown listener is registered before the page's: it
-// prevents the default of undo/redo/save and, for undo/redo, sends document.execCommand back a moment later.
+// ?vscodeKeys: behave like VS Code's webview frame (its pre/index.html), whose keydown listener on the window is
+// registered before the page's: every key that reaches it is forwarded to the workbench (recorded in __forwarded)
+// except copy, cut and paste, which a browser workbench leaves to the browser; it prevents the default of
+// undo/redo/save; and the workbench answers some keys with document.execCommand a round trip later: undo and redo
+// a moment later, select-all (Ctrl/Cmd+A, the workbench's editor.action.selectAll) right after the next character
+// typed lands, which is when it arrives in a real workbench (issue 9, case 2).
+window.__forwarded = [];
 if (new URLSearchParams(location.search).has('vscodeKeys')) {
+  const afterNextInput = (command) => {
+    const fire = () => {
+      document.removeEventListener('input', fire, true);
+      queueMicrotask(() => document.execCommand(command));
+    };
+    document.addEventListener('input', fire, true);
+  };
   window.addEventListener('keydown', (e) => {
     const mod = e.ctrlKey || e.metaKey;
     const k = e.key.toLowerCase();
+    if ((mod && ['c', 'v', 'x'].includes(k)) || (e.shiftKey && e.key === 'Insert')) return;
+    if (!['control', 'meta', 'alt', 'shift'].includes(k)) window.__forwarded.push([mod ? 'mod+' : '', e.altKey ? 'alt+' : '', e.shiftKey ? 'shift+' : '', k].join(''));
     if (mod && (k === 'z' || k === 'y' || k === 's')) {
       e.preventDefault();
       if (k !== 's') setTimeout(() => document.execCommand(k === 'y' || e.shiftKey ? 'redo' : 'undo'), 30);
-    }
+    } else if (mod && k === 'a') afterNextInput('selectAll');
   });
 }
 window.acquireVsCodeApi = () => {

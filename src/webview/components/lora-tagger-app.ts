@@ -16,6 +16,7 @@ import './shortcut-overlay';
 // Defined before this element renders: `.dataset` on an undefined <dataset-report> is HTMLElement's read-only one.
 import './dataset-report';
 import { LOCAL_KEYS, actionForKey, eventKey } from '../keymap';
+import { editKeyOf, handleEditKey, isTextField } from '../editKeys';
 import { baseStyles } from './styles';
 import { StoreController } from './storeController';
 import { deepActive } from './shortcut-overlay';
@@ -75,12 +76,14 @@ export class LoraTaggerApp extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    window.addEventListener('keydown', this.onKey);
+    // On the document, not the window: VS Code's frame listens on the window, and the keys the panel handles itself
+    // must be stopped before they reach it (see editKeys.ts).
+    document.addEventListener('keydown', this.onKey);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener('keydown', this.onKey);
+    document.removeEventListener('keydown', this.onKey);
     this.boundStore?.removeEventListener('ui', this.onUi);
   }
 
@@ -143,17 +146,20 @@ export class LoraTaggerApp extends LitElement {
 
   private handleKey(e: KeyboardEvent): void {
     const s = this.store;
-    // defaultPrevented is not checked: VS Code's own keydown listener in the webview frame runs first and
-    // prevents the default of Ctrl/Cmd+Z, Y and S (components stop the propagation of keys they handle).
+    // Components stop the propagation of keys they handle; VS Code's frame listens on the window, after this.
     if (!s?.loaded || e.isComposing) return;
     const key = eventKey(e);
     const active = deepActive();
     const inText = isTextEntry(active);
     const inCaption = active instanceof HTMLTextAreaElement;
+    const edit = editKeyOf(key);
+    if (edit && isTextField(active)) {
+      return handleEditKey(e, edit, active, inCaption ? (dir) => (dir === 'undo' ? s.undo() : s.redo()) : undefined);
+    }
     let done = true;
     if (has(LOCAL_KEYS.save, key)) s.save();
-    else if (has(LOCAL_KEYS.undo, key) && (!inText || inCaption)) s.undo();
-    else if (has(LOCAL_KEYS.redo, key) && (!inText || inCaption)) s.redo();
+    else if (has(LOCAL_KEYS.undo, key) && !inText) s.undo();
+    else if (has(LOCAL_KEYS.redo, key) && !inText) s.redo();
     else if (has(LOCAL_KEYS.goTo, key)) this.ui('goTo');
     else {
       const action = actionForKey(key);
@@ -165,7 +171,10 @@ export class LoraTaggerApp extends LitElement {
         done = this.plainKey(e.key);
       } else done = false;
     }
-    if (done) e.preventDefault();
+    if (!done) return;
+    e.preventDefault();
+    // The panel's own undo and redo: VS Code would answer them late with a native undo of its own.
+    if (has(LOCAL_KEYS.undo, key) || has(LOCAL_KEYS.redo, key)) e.stopPropagation();
   }
 
   /** Single keys that are shortcuts only outside text fields. */
