@@ -6,6 +6,7 @@ import { dirname, join, resolve as resolvePath } from 'node:path';
 import { captionTags, cleanTag, isTagged, toFileText } from '../../../shared/caption';
 import { RECENT_TAGS_MAX, TagCategory } from '../../../shared/model';
 import { SESSION_FILE, type ImageRecord, type Session } from './schema';
+import { captionHash, type CaptionQueue, type MachineCaption, type Suggestion } from '../captioning/provenance';
 import { writeFileAtomic } from '../io/atomicWrite';
 import { adviceFor, describeError, nodeFs, type FsLike } from '../io/fsLike';
 import { captionName } from '../staging/naming';
@@ -224,6 +225,29 @@ export class Dataset {
     this.changed();
   }
 
+  /** Records (or clears) that a captioning run wrote this image's caption. */
+  setMachineCaption(file: string, machine: MachineCaption | undefined): void {
+    const r = this.record(file);
+    if (machine) r.machine = machine;
+    else delete r.machine;
+    this.changed();
+  }
+
+  /** Sets (or clears) the captioning result waiting for the user's review on this image. */
+  setSuggestion(file: string, suggestion: Suggestion | undefined): void {
+    const r = this.record(file);
+    if (suggestion) r.suggestion = suggestion;
+    else delete r.suggestion;
+    this.changed();
+  }
+
+  /** Records (or clears) the unfinished part of a captioning run. */
+  setCaptionQueue(queue: CaptionQueue | undefined): void {
+    if (queue) this.s.captioning = queue;
+    else delete this.s.captioning;
+    this.changed();
+  }
+
   /** Fires after any in-memory change of the session or a caption. */
   onDidChange(listener: () => void): { dispose(): void } {
     this.listeners.add(listener);
@@ -282,6 +306,8 @@ export class Dataset {
     const r = this.record(file);
     this.captions.set(file, text);
     if (r.status !== 'skipped') r.status = this.statusOf(text);
+    // A machine caption changed by anyone but its run counts as reviewed (the run records its own text after this).
+    if (r.machine && !r.machine.reviewed && captionHash(text) !== r.machine.hash) r.machine.reviewed = 'edited';
     this.knownCache = undefined;
     this.changed();
   }

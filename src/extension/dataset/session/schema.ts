@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { CaptionStyle, ImageStatus, StagedName, TagCategory } from '../../../shared/model';
+import { CaptionQueue, MachineCaption, Suggestion } from '../captioning/provenance';
 
 /** The version written by this build; older files are migrated on load, newer ones refused. */
 export const SESSION_SCHEMA_VERSION = 1;
@@ -30,6 +31,10 @@ export const ImageRecord = z.object({
   status: ImageStatus,
   favourite: z.boolean().default(false),
   nsfw: z.boolean().default(false),
+  /** Present when a captioning run wrote the caption (absent in files made before machine captioning). */
+  machine: MachineCaption.optional(),
+  /** A captioning result waiting for the user to accept, merge or reject it. */
+  suggestion: Suggestion.optional(),
 });
 /** One staged image. */
 export type ImageRecord = z.infer<typeof ImageRecord>;
@@ -66,6 +71,8 @@ export const Session = z
     categories: z.array(TagCategory).default([]),
     /** Present only while a staging run is unfinished. */
     staging: StagingPlan.optional(),
+    /** Present only while a captioning run is unfinished (a reloaded window resumes it). */
+    captioning: CaptionQueue.optional(),
   })
   .superRefine((s, ctx) => {
     const seen = new Set<string>();

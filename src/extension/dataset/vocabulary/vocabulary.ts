@@ -87,6 +87,16 @@ export class Vocabulary {
     return ranked.slice(0, n).map((k) => this.suggestion(k));
   }
 
+  /** The canonical tag (as captions write it) for a tag or one of its aliases; undefined when unknown. */
+  canonical(tag: string): string | undefined {
+    const key = vocabKey(tag.trim());
+    let found = -1;
+    for (let k = this.lowerBound(key); k < this.keys.length && this.keys[k] === key; k++) {
+      if (found < 0 || this.aliasOf[k]! < 0) found = k;
+    }
+    return found < 0 ? undefined : displayTag(this.rows[this.rowOf[found]!]!.name);
+  }
+
   private suggestion(k: number): VocabSuggestion {
     const r = this.rows[this.rowOf[k]!]!;
     const a = this.aliasOf[k]!;

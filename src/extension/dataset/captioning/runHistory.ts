@@ -1,0 +1,72 @@
+/**
+ * A captioning run in the dataset-wide undo history (tag-undo.json, shared with the tag operations): the run is one
+ * entry, grown batch by batch as its captions are written (the record first, then the captions, so a run cut short
+ * can still be undone), and an accepted suggestion joins the entry of the run that made it. Undo restores a caption
+ * only while it still holds what the run wrote, so it never takes back a later human edit.
+ */
+import { toFileText } from '../../../shared/caption';
+import type { FsLike } from '../io/fsLike';
+import type { Dataset } from '../session/dataset';
+import type { CaptionWriter } from '../session/tagOperations';
+import { undoLastTagOperation, type UndoOutcome } from '../session/tagOperations';
+import { DamagedHistory, pushUndoEntry, readUndoHistory, writeUndoHistory } from '../session/tagUndo';
+import type { ProviderId } from './provider';
+
+/** A run's identity in the history: its start time and label. */
+export interface RunId {
+  at: string;
+  label: string;
+}
+
+/** The label of a run's undo entry. */
+export function runLabel(provider: ProviderId, model: string): string {
+  return `Caption with AI (${provider}: ${model})`;
+}
+
+/** Adds caption changes to the run's entry (creating it); a caption already in it keeps its first `before`. */
+export async function recordRunChanges(
+  outputFolder: string,
+  run: RunId,
+  changes: readonly { file: string; before: string; after: string }[],
+  fs?: FsLike,
+): Promise<string | undefined> {
+  if (changes.length === 0) return undefined;
+  const written = changes.map((c) => ({ ...c, after: toFileText(c.after) }));
+  let history;
+  try {
+    history = await readUndoHistory(outputFolder, fs);
+  } catch (err) {
+    if (!(err instanceof DamagedHistory)) throw err;
+    return pushUndoEntry(outputFolder, { at: run.at, label: run.label, changes: written }, fs);
+  }
+  const entry = history.find((e) => e.at === run.at && e.label === run.label);
+  if (!entry) return pushUndoEntry(outputFolder, { at: run.at, label: run.label, changes: written }, fs);
+  for (const c of written) {
+    const had = entry.changes.find((x) => x.file === c.file);
+    if (had) had.after = c.after;
+    else entry.changes.push(c);
+  }
+  await writeUndoHistory(outputFolder, history, fs);
+  return undefined;
+}
+
+/** True when the newest entry of the undo history is this run's. */
+export async function isLastRun(outputFolder: string, run: string, fs?: FsLike): Promise<boolean> {
+  return (await readUndoHistory(outputFolder, fs)).at(-1)?.at === run;
+}
+
+/**
+ * Undoes the run when it is the newest entry of the history: restores the captions nobody changed since, drops the
+ * run's pending suggestions and the provenance of the captions restored. Returns undefined when it is not newest.
+ */
+export async function undoRun(ds: Dataset, run: string, write?: CaptionWriter, fs?: FsLike): Promise<UndoOutcome | undefined> {
+  if (!(await isLastRun(ds.outputFolder, run, fs))) return undefined;
+  const outcome = await undoLastTagOperation(ds, { write, fs });
+  const restored = new Set(outcome.restored);
+  for (const r of ds.session.images) {
+    if (r.suggestion?.run === run) ds.setSuggestion(r.file, undefined);
+    if (r.machine?.run === run && restored.has(r.file)) ds.setMachineCaption(r.file, undefined);
+  }
+  await ds.flush();
+  return outcome;
+}
