@@ -3,13 +3,14 @@
  * each name the image, the rule, and what to do. Skipped images are left out of every check (they are not
  * exported). VS Code-free: the command turns findings into Problems-view diagnostics on each image's `.txt`.
  */
-import { createReadStream, promises as fsp } from 'node:fs';
+import { createReadStream, promises as fsp, type Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { hasLineBreak, looksNatural, triggerState } from '../../../shared/caption';
 import type { AnalyseOutcome } from '../images/decodeJobs';
 import { inlineDecoder, type Decoder } from '../images/decodePool';
 import { mapLimit } from '../io/pool';
+import { captionName } from '../staging/naming';
 import { formatName } from '../images/probe';
 import { groupNearDuplicates, NEAR_DUPLICATE_DISTANCE } from '../images/perceptualHash';
 
@@ -31,6 +32,8 @@ export interface Finding {
 export const PREFLIGHT_RULES = {
   'too-many-images': 'error',
   'missing-image': 'error',
+  'linked-file': 'error',
+  'not-a-file': 'error',
   'unsupported-format': 'error',
   'does-not-decode': 'error',
   'too-small': 'error',
@@ -198,8 +201,10 @@ async function checkFiles(images: readonly PreflightImage[], folder: string, opt
   const sizes = new Map<string, number>();
   for (const img of images) {
     throwIfAborted(opts.signal);
-    const st = await fsp.stat(join(folder, img.file)).catch(() => undefined);
-    if (!st?.isFile()) add(img.file, 'missing-image', `${img.file} is in the session but not in ${folder}. Restore it, or skip it in the panel.`);
+    const st = await fsp.lstat(join(folder, img.file)).catch(() => undefined);
+    const odd = st && ((await oddFile(folder, img.file, img.file, st)) ?? (await oddFile(folder, img.file, captionName(img.file))));
+    if (!st) add(img.file, 'missing-image', `${img.file} is in the session but not in ${folder}. Restore it, or skip it in the panel.`);
+    else if (odd) add(img.file, odd.rule, odd.message);
     else sizes.set(img.file, st.size);
   }
   // Only files of equal size can be identical: those the library does not read are hashed only then.
@@ -266,6 +271,19 @@ async function checkFiles(images: readonly PreflightImage[], folder: string, opt
   } else if (tooLarge) {
     add('', 'not-decoded', `Not compared for near-duplicates: ${tooLarge} image(s) too large to decode here. Exact duplicates were still checked.`);
   }
+}
+
+/** A finding for an image or caption that is a link or not a regular file: the export leaves the pair out. */
+async function oddFile(folder: string, image: string, name: string, known?: Stats): Promise<{ rule: PreflightRule; message: string } | undefined> {
+  const path = join(folder, name);
+  const st = known ?? (await fsp.lstat(path).catch(() => undefined));
+  if (!st || st.isFile()) return undefined;
+  const pair = `${image} and its caption are left out of the zip`;
+  if (st.isSymbolicLink()) {
+    const target = await fsp.realpath(path).catch(() => 'a file that does not exist');
+    return { rule: 'linked-file', message: `${name} is a symbolic link to ${target}; the export never follows links, so ${pair}. Replace the link with a copy of the file it points to, then check again.` };
+  }
+  return { rule: 'not-a-file', message: `${name} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}, so ${pair}. Move it away and put the ${name === image ? 'image' : 'caption'} itself there, then check again.` };
 }
 
 interface FileFacts {

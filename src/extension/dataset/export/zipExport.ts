@@ -11,12 +11,11 @@
  * The zip is written to a temp file beside the target and renamed over it only when complete; a cancelled or failed
  * export removes the temp file, so there is never a partial zip; the temp a killed export left is removed by the next.
  */
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join, parse } from 'node:path';
-import { deflateRawSync } from 'node:zlib';
-import { crc32 } from './crc32';
 import { isStaleTemp, tempPathFor } from '../io/atomicWrite';
+import { CHUNK, changed, ExportError, openNoFollow, ZipWriter, type Planned } from './zipWriter';
 
 /** One image to put in the zip, by its staged name in the output folder. */
 export interface ExportEntry {
@@ -42,51 +41,24 @@ export interface ExportResult {
   bytes: number;
   /** Images whose `.txt` was missing: each got an empty `.txt` entry in the zip. */
   missingCaptions: string[];
+  /**
+   * Images left out with their caption because one of the two is a link, a folder or another non-regular file:
+   * the export never reads through a link (the preflight reports them as 'linked-file' or 'not-a-file'). Always
+   * set by exportZip; optional so that summaries built from this type need not carry it.
+   */
+  leftOut?: { file: string; reason: string }[];
 }
 
-/** Why an export failed; `file` names the file concerned when there is one. */
-export class ExportError extends Error {
-  constructor(
-    message: string,
-    readonly code: 'cancelled' | 'missing-image' | 'bad-name' | 'no-space' | 'changed' | 'io',
-    readonly file?: string,
-  ) {
-    super(message);
-    this.name = 'ExportError';
-  }
-}
+type LeftOut = { file: string; reason: string };
 
 /** The default zip path: `<parent of the output folder>/<prefix>_civitai.zip`. */
 export function defaultZipPath(outputFolder: string, prefix: string): string {
   return join(dirname(outputFolder), `${prefix}_civitai.zip`);
 }
 
-const CHUNK = 1 << 20;
 /** Files up to this size are read whole (a few at a time) and written in batches. */
 const SMALL = 256 << 10;
 const READ_AHEAD = 16;
-const MAX32 = 0xffffffff;
-const MAX16 = 0xffff;
-
-interface Planned {
-  name: string;
-  path: string;
-  size: number;
-  mtime: Date;
-  /** A caption whose file is missing: written as an empty entry. */
-  empty?: boolean;
-}
-
-interface Written {
-  name: Buffer;
-  crc: number;
-  size: number;
-  csize: number;
-  method: 0 | 8;
-  offset: number;
-  time: number;
-  date: number;
-}
 
 /**
  * Writes the zip of the given images and their captions, streamed from disk to disk, and returns what it wrote.
@@ -98,7 +70,7 @@ export async function exportZip(
   zipPath: string,
   opts: ExportOptions = {},
 ): Promise<ExportResult> {
-  const plan = await planEntries(outputFolder, entries);
+  const { plan, leftOut } = await planEntries(outputFolder, entries);
   const totalBytes = plan.reduce((n, p) => n + p.size, 0);
   await checkFreeSpace(zipPath, totalBytes + plan.length * 200);
   throwIfAborted(opts.signal);
@@ -118,7 +90,7 @@ export async function exportZip(
       for (let j = from; j < Math.min(plan.length, from + READ_AHEAD); j++) {
         const q = plan[j]!;
         if (reads.has(j) || !isSmall(q)) continue;
-        const r = q.empty ? Promise.resolve(Buffer.alloc(0)) : fsp.readFile(q.path);
+        const r = q.empty ? Promise.resolve(Buffer.alloc(0)) : readNoFollow(q.path);
         r.catch(() => undefined); // awaited (and reported) in order below
         reads.set(j, r);
       }
@@ -151,9 +123,10 @@ export async function exportZip(
     await fsp.rename(tmp, zipPath);
     return {
       zipPath,
-      images: entries.length,
+      images: entries.length - leftOut.length,
       bytes,
       missingCaptions: plan.filter((p) => p.empty).map((p) => p.name.slice(0, -4)),
+      leftOut,
     };
   } catch (err) {
     await out?.close().catch(() => undefined);
@@ -172,8 +145,26 @@ async function removeStalePartials(folder: string): Promise<void> {
   }
 }
 
-/** Resolves and stats every image and caption before writing anything, so a missing image fails early. */
-async function planEntries(outputFolder: string, entries: readonly ExportEntry[]): Promise<Planned[]> {
+async function readNoFollow(path: string): Promise<Buffer> {
+  const h = await openNoFollow(path);
+  try {
+    return await h.readFile();
+  } finally {
+    await h.close();
+  }
+}
+
+/** Why a file that exists is not exported (a link, a folder, …), or undefined for a regular file. */
+function notExported(st: Stats, name: string): string | undefined {
+  if (st.isSymbolicLink()) return `${name} is a symbolic link, which the export never follows`;
+  return st.isFile() ? undefined : `${name} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}, not a file to export`;
+}
+
+/**
+ * Resolves and stats (never through a link) every image and caption before writing anything, so a missing image
+ * fails early; an image whose file or caption is a link or a folder is left out, with the reason.
+ */
+async function planEntries(outputFolder: string, entries: readonly ExportEntry[]): Promise<{ plan: Planned[]; leftOut: LeftOut[] }> {
   const seen = new Set<string>();
   for (const { file: f } of entries) {
     if (!f || /[\\/\0]/.test(f) || f === '.' || f === '..' || f.toLowerCase().endsWith('.txt')) {
@@ -182,9 +173,10 @@ async function planEntries(outputFolder: string, entries: readonly ExportEntry[]
     if (seen.has(f)) throw new ExportError(`"${f}" is listed twice for export; list each image once.`, 'bad-name', f);
     seen.add(f);
   }
-  const stat = (path: string) => fsp.stat(path).then((st) => (st.isFile() ? st : undefined), () => undefined);
+  const stat = (path: string) => fsp.lstat(path).catch(() => undefined);
   const missing: string[] = [];
   const plan: Planned[] = [];
+  const leftOut: LeftOut[] = [];
   // Stats in batches: sequential awaits cost ~0.1 ms each, which adds up on tens of thousands of files.
   for (let i = 0; i < entries.length; i += 64) {
     const batch = entries.slice(i, i + 64);
@@ -193,6 +185,8 @@ async function planEntries(outputFolder: string, entries: readonly ExportEntry[]
       const [st, tst] = stats[j]!;
       if (!st) return void missing.push(file);
       const txtName = captionName(file);
+      const why = notExported(st, file) ?? (tst && notExported(tst, txtName));
+      if (why) return void leftOut.push({ file, reason: `${why}: ${file} and its caption were left out of the zip` });
       const txtPath = join(outputFolder, txtName);
       if (seen.has(txtName)) throw new ExportError(`"${txtName}" is both an image and a caption name.`, 'bad-name', txtName);
       plan.push({ name: file, path: join(outputFolder, file), size: st.size, mtime: st.mtime });
@@ -207,7 +201,7 @@ async function planEntries(outputFolder: string, entries: readonly ExportEntry[]
       missing[0],
     );
   }
-  return plan;
+  return { plan, leftOut };
 }
 
 function captionName(image: string): string {
@@ -230,10 +224,6 @@ function isSmall(p: Planned): boolean {
   return p.empty === true || p.name.endsWith('.txt') || p.size <= SMALL;
 }
 
-function changed(p: Planned): ExportError {
-  return new ExportError(`${p.name} changed size while it was being exported; wait until nothing writes to it and export again.`, 'changed', p.name);
-}
-
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new ExportError('Export cancelled; no zip was written.', 'cancelled');
 }
@@ -253,189 +243,4 @@ function explain(err: unknown, zipPath: string, totalBytes: number): Error {
 
 function mb(n: number): string {
   return `${(n / 2 ** 20).toFixed(1)} MB`;
-}
-
-/** The ZIP container: local headers, data, central directory, (ZIP64) end records. APPNOTE 6.3.10. */
-class ZipWriter {
-  /** End of the zip so far, queued bytes included. */
-  private pos = 0;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private readonly done: Written[] = [];
-  constructor(private readonly out: FileHandle, private readonly force64: boolean) {}
-
-  /** A small file read whole: a caption (deflated when that makes it smaller) or a small image (stored). */
-  async addSmall(p: Planned, data: Buffer, compress: boolean): Promise<void> {
-    const crc = crc32(data);
-    const deflated = compress && data.length > 64 ? deflateRawSync(data, { level: 9 }) : undefined;
-    const [body, method] = deflated && deflated.length < data.length ? [deflated, 8 as const] : [data, 0 as const];
-    const w = this.entry(p, crc, data.length, body.length, method);
-    await this.write(Buffer.concat([localHeader(w, this.needs64(w.size, w.csize)), body]));
-  }
-
-  /** An image: stored, copied chunk by chunk, the CRC patched into the header afterwards. */
-  async addStored(p: Planned, bufs: readonly [Buffer, Buffer], progress: (n: number) => void): Promise<void> {
-    const src = await fsp.open(p.path, 'r').catch((err: NodeJS.ErrnoException) => {
-      throw new ExportError(`${p.name} disappeared from the output folder during export (${err.code}); restore it and export again.`, 'missing-image', p.name);
-    });
-    try {
-      const w = this.entry(p, 0, p.size, p.size, 0);
-      const zip64 = this.needs64(p.size, p.size);
-      await this.write(localHeader(w, zip64));
-      await this.flush();
-      let crc = 0;
-      let total = 0;
-      let i = 0;
-      let n = (await src.read(bufs[0], 0, CHUNK, null)).bytesRead;
-      while (n > 0) {
-        const cur = bufs[i]!;
-        // Overlap: the next read runs while this chunk is written and checksummed.
-        const writing = this.out.write(cur, 0, n, this.pos);
-        const reading = src.read(bufs[1 - i]!, 0, CHUNK, null);
-        crc = crc32(cur.subarray(0, n), crc);
-        await writing;
-        const next = (await reading).bytesRead;
-        this.pos += n;
-        total += n;
-        // Called with no read or write in flight, so a cancel thrown from here leaves nothing dangling.
-        progress(n);
-        n = next;
-        i = 1 - i;
-      }
-      if (total !== p.size) throw changed(p);
-      w.crc = crc;
-      const b = Buffer.alloc(4);
-      b.writeUInt32LE(crc >>> 0, 0);
-      await this.out.write(b, 0, 4, w.offset + 14);
-    } finally {
-      await src.close();
-    }
-  }
-
-  /** Writes the central directory and end records; returns the zip's size. */
-  async finish(): Promise<number> {
-    const cdStart = this.pos;
-    for (const w of this.done) {
-      await this.write(centralRecord(w, this.force64 || w.size >= MAX32 || w.csize >= MAX32 || w.offset >= MAX32));
-    }
-    await this.flush();
-    const cdSize = this.pos - cdStart;
-    const count = this.done.length;
-    const zip64 = this.force64 || count >= MAX16 || cdStart >= MAX32 || cdSize >= MAX32;
-    const tail: Buffer[] = [];
-    if (zip64) {
-      const eocd64At = this.pos;
-      const r = Buffer.alloc(56);
-      r.writeUInt32LE(0x06064b50, 0);
-      r.writeBigUInt64LE(44n, 4);
-      r.writeUInt16LE((3 << 8) | 45, 12);
-      r.writeUInt16LE(45, 14);
-      r.writeBigUInt64LE(BigInt(count), 24);
-      r.writeBigUInt64LE(BigInt(count), 32);
-      r.writeBigUInt64LE(BigInt(cdSize), 40);
-      r.writeBigUInt64LE(BigInt(cdStart), 48);
-      const loc = Buffer.alloc(20);
-      loc.writeUInt32LE(0x07064b50, 0);
-      loc.writeBigUInt64LE(BigInt(eocd64At), 8);
-      loc.writeUInt32LE(1, 16);
-      tail.push(r, loc);
-    }
-    const e = Buffer.alloc(22);
-    e.writeUInt32LE(0x06054b50, 0);
-    e.writeUInt16LE(zip64 ? MAX16 : count, 8);
-    e.writeUInt16LE(zip64 ? MAX16 : count, 10);
-    e.writeUInt32LE(zip64 ? MAX32 : cdSize, 12);
-    e.writeUInt32LE(zip64 ? MAX32 : cdStart, 16);
-    tail.push(e);
-    await this.write(Buffer.concat(tail));
-    await this.flush();
-    return this.pos;
-  }
-
-  private needs64(size: number, csize: number): boolean {
-    return this.force64 || size >= MAX32 || csize >= MAX32;
-  }
-
-  private entry(p: Planned, crc: number, size: number, csize: number, method: 0 | 8): Written {
-    const [date, time] = dosDateTime(p.mtime);
-    const w: Written = { name: Buffer.from(p.name, 'utf8'), crc, size, csize, method, offset: this.pos, time, date };
-    this.done.push(w);
-    return w;
-  }
-
-  /** Queues bytes at the end of the zip; they reach the disk by the MiB, or at the next flush. */
-  private async write(b: Buffer): Promise<void> {
-    this.pending.push(b);
-    this.pendingBytes += b.length;
-    this.pos += b.length;
-    if (this.pendingBytes >= CHUNK) await this.flush();
-  }
-
-  private async flush(): Promise<void> {
-    if (!this.pendingBytes) return;
-    const b = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
-    this.pending = [];
-    this.pendingBytes = 0;
-    await this.out.write(b, 0, b.length, this.pos - b.length);
-  }
-}
-
-const UTF8_FLAG = 1 << 11;
-
-function localHeader(w: Written, zip64: boolean): Buffer {
-  const extra = zip64 ? Buffer.alloc(20) : Buffer.alloc(0);
-  if (zip64) {
-    extra.writeUInt16LE(0x0001, 0);
-    extra.writeUInt16LE(16, 2);
-    extra.writeBigUInt64LE(BigInt(w.size), 4);
-    extra.writeBigUInt64LE(BigInt(w.csize), 12);
-  }
-  const h = Buffer.alloc(30);
-  h.writeUInt32LE(0x04034b50, 0);
-  h.writeUInt16LE(zip64 ? 45 : 20, 4);
-  h.writeUInt16LE(UTF8_FLAG, 6);
-  h.writeUInt16LE(w.method, 8);
-  h.writeUInt16LE(w.time, 10);
-  h.writeUInt16LE(w.date, 12);
-  h.writeUInt32LE(w.crc >>> 0, 14);
-  h.writeUInt32LE(zip64 ? MAX32 : w.csize, 18);
-  h.writeUInt32LE(zip64 ? MAX32 : w.size, 22);
-  h.writeUInt16LE(w.name.length, 26);
-  h.writeUInt16LE(extra.length, 28);
-  return Buffer.concat([h, w.name, extra]);
-}
-
-function centralRecord(w: Written, zip64: boolean): Buffer {
-  const extra = zip64 ? Buffer.alloc(28) : Buffer.alloc(0);
-  if (zip64) {
-    extra.writeUInt16LE(0x0001, 0);
-    extra.writeUInt16LE(24, 2);
-    extra.writeBigUInt64LE(BigInt(w.size), 4);
-    extra.writeBigUInt64LE(BigInt(w.csize), 12);
-    extra.writeBigUInt64LE(BigInt(w.offset), 20);
-  }
-  const h = Buffer.alloc(46);
-  h.writeUInt32LE(0x02014b50, 0);
-  h.writeUInt16LE((3 << 8) | (zip64 ? 45 : 20), 4);
-  h.writeUInt16LE(zip64 ? 45 : 20, 6);
-  h.writeUInt16LE(UTF8_FLAG, 8);
-  h.writeUInt16LE(w.method, 10);
-  h.writeUInt16LE(w.time, 12);
-  h.writeUInt16LE(w.date, 14);
-  h.writeUInt32LE(w.crc >>> 0, 16);
-  h.writeUInt32LE(zip64 ? MAX32 : w.csize, 20);
-  h.writeUInt32LE(zip64 ? MAX32 : w.size, 24);
-  h.writeUInt16LE(w.name.length, 28);
-  h.writeUInt16LE(extra.length, 30);
-  h.writeUInt32LE((0o100644 << 16) >>> 0, 38);
-  h.writeUInt32LE(zip64 ? MAX32 : w.offset, 42);
-  return Buffer.concat([h, w.name, extra]);
-}
-
-/** MS-DOS date and time (local time, 2 s resolution), clamped to the format's 1980-2107 range. */
-function dosDateTime(d: Date): [number, number] {
-  const y = Math.min(Math.max(d.getFullYear(), 1980), 2107);
-  const date = ((y - 1980) << 9) | ((d.getMonth() + 1) << 5) | d.getDate();
-  const time = (d.getHours() << 11) | (d.getMinutes() << 5) | (d.getSeconds() >> 1);
-  return [date, time];
 }

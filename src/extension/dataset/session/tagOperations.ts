@@ -26,7 +26,8 @@ export interface CaptionChange {
 
 /** What the captions and rules of a dataset are, for planning. */
 export interface PlanInput {
-  captions: readonly { file: string; text: string; skipped?: boolean }[];
+  /** `problem`: why the caption cannot be rewritten (not UTF-8, a folder, a link; see Dataset.captionProblem). */
+  captions: readonly { file: string; text: string; skipped?: boolean; problem?: string }[];
   style: CaptionStyle;
   trigger: string;
 }
@@ -65,6 +66,13 @@ export function planOperation(input: PlanInput, op: TagOperation): CaptionChange
     if (op.kind === 'add' && c.skipped) continue;
     const after = applyToCaption(c.text, op, input.style, input.trigger);
     if (after !== c.text) out.push({ file: c.file, before: c.text, after });
+  }
+  // A caption whose text is not what its file holds (a lossy decode, a link not followed) is never rewritten.
+  const changed = new Set(out.map((o) => o.file));
+  const refused = input.captions.filter((c) => c.problem && changed.has(c.file));
+  if (refused.length) {
+    const more = refused.length > 1 ? ` (and ${refused.length - 1} more: ${refused.slice(1, 4).map((c) => c.file).join(', ')})` : '';
+    throw new Error(`${describeOperation(op)} would rewrite ${refused.length} caption(s) that cannot be rewritten${more}: ${refused[0]!.problem} Nothing was changed.`);
   }
   return out;
 }
@@ -140,7 +148,7 @@ export function planForDataset(ds: Dataset, op: TagOperation): CaptionChange[] {
     {
       style: s.captionStyle,
       trigger: s.triggerWord,
-      captions: s.images.map((i) => ({ file: i.file, text: ds.caption(i.file), skipped: i.status === 'skipped' })),
+      captions: s.images.map((i) => ({ file: i.file, text: ds.caption(i.file), skipped: i.status === 'skipped', problem: ds.captionProblem(i.file) })),
     },
     op,
   );

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { imageSize } from 'image-size';
@@ -172,6 +172,31 @@ describe('checkDataset', () => {
     const fs = await checkDataset({ outputFolder: dir, images: [rec('m.jpg'), rec('c.jpg')], ...base });
     assert.deepEqual(fs.map((f) => [f.file, f.rule]), [['c.jpg', 'does-not-decode']]);
     assert.match(fs[0]!.message, /Motion Photo has no JPEG end marker before its video/);
+  });
+
+  it('reports an image or caption that is a link or a folder, by rule and with what to do, and never reads through it', async () => {
+    const elsewhere = tempDir('lora-elsewhere-');
+    writeFileSync(join(elsewhere, 'me.png'), pngBuffer(300, 300, 4));
+    writeFileSync(join(elsewhere, 'notes.txt'), 'private');
+    for (const f of ['a.png', 'b.png', 'c.png', 'd.png', 'e.png']) writeFileSync(join(dir, f), pngBuffer(300, 300, f.charCodeAt(0)));
+    rmSync(join(dir, 'b.png'));
+    symlinkSync(join(elsewhere, 'me.png'), join(dir, 'b.png'));
+    symlinkSync(join(elsewhere, 'notes.txt'), join(dir, 'c.txt'));
+    mkdirSync(join(dir, 'd.txt'));
+    rmSync(join(dir, 'e.png'));
+    mkdirSync(join(dir, 'e.png'));
+    const imgs = ['a.png', 'b.png', 'c.png', 'd.png', 'e.png'].map((f) => rec(f, { width: 300, height: 300 }));
+    try {
+      const found = await checkDataset({ outputFolder: dir, images: imgs, ...base });
+      assert.deepEqual(['a.png', 'b.png', 'c.png', 'd.png', 'e.png'].map((f) => rules(found, f)), [[], ['linked-file'], ['linked-file'], ['not-a-file'], ['not-a-file']]);
+      const b = found.find((f) => f.file === 'b.png')!;
+      assert.equal(b.severity, 'error');
+      assert.ok(b.message.includes(join(elsewhere, 'me.png')) && /never follows links, so b\.png and its caption are left out of the zip\. Replace the link with a copy/.test(b.message), b.message);
+      assert.match(found.find((f) => f.file === 'd.png')!.message, /d\.txt is a folder, so d\.png and its caption are left out of the zip\. Move it away and put the caption itself there/);
+      assert.ok(!found.some((f) => f.rule === 'duplicate' || f.rule === 'near-duplicate'), 'the linked image was not read and compared');
+    } finally {
+      cleanup(elsewhere);
+    }
   });
 
   it('stops when cancelled', async () => {

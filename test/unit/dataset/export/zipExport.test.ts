@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync, unlinkSync, promises as fsp } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync, symlinkSync, unlinkSync, promises as fsp } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { exportZip, defaultZipPath, ExportError } from '../../../../src/extension/dataset/export/zipExport';
+import { dirname, join } from 'node:path';
+import { exportZip, defaultZipPath } from '../../../../src/extension/dataset/export/zipExport';
+import { ExportError } from '../../../../src/extension/dataset/export/zipWriter';
 import { pngBuffer, jpegBuffer } from '../../../../scripts/lib/makeImages.mjs';
 import { tempDir, cleanup, readZip, countZipEntries } from './helpers';
 
@@ -136,6 +137,30 @@ describe('exportZip', () => {
     const res = await exportZip(out, include, join(dir, 'cat_civitai.zip'));
     assert.equal(res.images, 3);
     assert.deepEqual(readdirSync(dir).sort(), [running, 'cat_civitai.zip', 'notes.partial', 'output'].sort());
+  });
+
+  it('never follows a link or packs a folder: an image or caption that is one is left out with its pair, and said why', async () => {
+    const { out, include } = makeDataset(dir);
+    const secret = join(tempDir('lora-elsewhere-'), 'id_ed25519');
+    writeFileSync(secret, 'PRIVATE KEY');
+    const secretImage = join(dirname(secret), 'me.png');
+    writeFileSync(secretImage, pngBuffer(70, 70, 9));
+    unlinkSync(join(out, 'cat_0001.txt'));
+    symlinkSync(secret, join(out, 'cat_0001.txt'));
+    unlinkSync(join(out, 'cat_0002.jpg'));
+    symlinkSync(secretImage, join(out, 'cat_0002.jpg'));
+    unlinkSync(join(out, 'cat_0004 é 🐱.txt'));
+    mkdirSync(join(out, 'cat_0004 é 🐱.txt'));
+    writeFileSync(join(out, 'cat_0005.png'), pngBuffer(64, 64, 5));
+    writeFileSync(join(out, 'cat_0005.txt'), 'ohwx, fine');
+    const res = await exportZip(out, [...include, { file: 'cat_0005.png' }], join(dir, 'l.zip'));
+    const entries = await readZip(join(dir, 'l.zip'));
+    assert.deepEqual(entries.map((e) => e.name), ['cat_0005.png', 'cat_0005.txt']);
+    assert.ok(!entries.some((e) => e.data.includes(Buffer.from('PRIVATE KEY'))));
+    assert.equal(res.images, 1);
+    assert.deepEqual(res.leftOut?.map((l) => l.file), ['cat_0001.png', 'cat_0002.jpg', 'cat_0004 é 🐱.jpg']);
+    assert.match(res.leftOut![0]!.reason, /cat_0001\.txt is a symbolic link, which the export never follows: cat_0001\.png and its caption were left out/);
+    assert.match(res.leftOut![2]!.reason, /is a folder/);
   });
 
   it('refuses a missing image by name before writing anything', async () => {
