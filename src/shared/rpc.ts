@@ -38,7 +38,10 @@ export type RequestHandlers<In extends { type: string }, S> = {
 };
 
 /** Hands a body to its handler: the `onRequest` of an endpoint whose handlers are a `RequestHandlers` table. */
-export function dispatchRequest<In extends { type: string }, S>(handlers: RequestHandlers<In, S>, body: In): unknown {
+export function dispatchRequest<In extends { type: string }>(
+  handlers: { readonly [K in In['type']]: (body: Extract<In, { type: K }>) => unknown },
+  body: In,
+): unknown {
   const handler = handlers[body.type as In['type']] as (b: In) => unknown;
   return handler(body);
 }

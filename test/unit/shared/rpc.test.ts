@@ -2,10 +2,10 @@ import { strict as assert } from 'node:assert';
 import type { VocabSuggestion } from '../../../src/shared/model';
 import {
   HostEnvelope,
+  ToHost,
   ToHostResults,
   WebviewEnvelope,
   type ReplyBody,
-  type ToHost,
   type ToWebview,
 } from '../../../src/shared/protocol';
 import { RpcEndpoint, dispatchRequest, type Envelope, type RequestHandlers } from '../../../src/shared/rpc';
@@ -41,24 +41,17 @@ function hostEnd(onRequest: (body: ToHost) => unknown) {
   return { rpc, posted, invalid };
 }
 
-const acks = {
-  ready: () => undefined,
-  'caption/update': () => ({ savedAt: '12:00:00' }),
-  'image/select': () => undefined,
-  'image/flags': () => undefined,
-  'tags/pin': () => undefined,
-  'tags/used': () => undefined,
-  'command/run': () => undefined,
-  'clipboard/write': () => undefined,
-  'save/flush': () => undefined,
-};
+type HostHandlers = RequestHandlers<ToHost, typeof ToHostResults>;
+
+/** A handler table that acknowledges every webview message type; tests override the ones they exercise. */
+function ackAll(): HostHandlers {
+  const types = ToHost.options.map((o) => o.shape.type.value);
+  return Object.fromEntries(types.map((t) => [t, () => undefined])) as unknown as HostHandlers;
+}
 
 // Checked by `npm run typecheck`: a handler whose result does not match its request's schema does not compile.
-const _wrongResult: RequestHandlers<ToHost, typeof ToHostResults> = {
-  ...acks,
-  // @ts-expect-error vocab/query answers VocabSuggestion[], not plain strings
-  'vocab/query': () => ['red hair'],
-};
+// @ts-expect-error vocab/query answers VocabSuggestion[], not plain strings
+const _wrongResult: HostHandlers['vocab/query'] = () => ['red hair'];
 
 const query = { type: 'vocab/query', prefix: 'red', limit: 5 } satisfies ToHost;
 
@@ -116,10 +109,7 @@ describe('RpcEndpoint', () => {
   });
 
   it('answers a request with what its handler returns', async () => {
-    const handlers: RequestHandlers<ToHost, typeof ToHostResults> = {
-      ...acks,
-      'vocab/query': (msg) => [{ name: `${msg.prefix} hair` }],
-    };
+    const handlers: HostHandlers = { ...ackAll(), 'vocab/query': (msg) => [{ name: `${msg.prefix} hair` }] };
     const { rpc, posted } = hostEnd((body) => dispatchRequest(handlers, body));
     await rpc.receive({ id: 'w1', body: query });
     assert.deepEqual(posted.map((e) => e.body), [{ type: 'reply', ok: true, result: [{ name: 'red hair' }] }]);
