@@ -180,7 +180,7 @@ async function refusePlan(input: RunInput, fs: FsLike, outcome: RunOutcome, pend
   const { outputFolder, session } = input;
   const named = resolve(outputFolder, session.sourceFolder);
   outcome.notices.push(
-    `session.json holds a staging plan of ${pending} image(s) to read from ${named}, which is not the folder this dataset is in (${resolve(outputFolder, '..')}); it was not run, and nothing was read, copied or moved. If ${named} really holds this dataset's source images, run "Start LoRA Tagging" on it and choose "Add new images".`,
+    `session.json holds a staging plan of ${pending} image(s) to read from ${named}, which is not the folder this dataset is in (${resolve(outputFolder, '..')}); it was not run, and nothing was read, copied or moved. If that really is where this dataset's images come from, run "Start LoRA Tagging" on that folder yourself and choose "Add new images".`,
   );
   delete session.staging;
   await saveSession(outputFolder, session, fs);
