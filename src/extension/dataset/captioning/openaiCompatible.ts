@@ -110,7 +110,7 @@ async function complete(url: string, payload: string, opts: OpenAiOptions, signa
   } catch (err) {
     if (signal.aborted) throw abortError(signal);
     if (timeout.aborted) {
-      throw new ProviderError(`no answer from ${host(url)} within ${Math.round(timeoutMs / 1000)} s; raise the timeout or lower the concurrency`);
+      throw new ProviderError(`no answer from ${host(url)} within ${+(timeoutMs / 1000).toFixed(1)} s; raise the timeout or lower the concurrency`);
     }
     if (err instanceof ProviderError) throw err;
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;

@@ -131,7 +131,7 @@ export function tagsFromText(text: string, opts: FilterOptions & { vocabulary?: 
   const seen = new Set<string>();
   const trigger = cleanTag(opts.trigger).toLowerCase();
   for (const raw of parseTags(t)) {
-    const tag = raw.replace(/^[-*•\d.)\s]+/, '').replace(/^["'#]+|["'.]+$/g, '').trim().toLowerCase();
+    const tag = raw.replace(/^(?:[-*•]\s*|\d+[.)]\s+)/, '').replace(/^["'#]+|["'.]+$/g, '').trim().toLowerCase();
     if (!tag || tag === trigger || seen.has(tag)) continue;
     const canonical = opts.vocabulary?.canonical(tag);
     const name = canonical ?? tag;
