@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { chmodSync, cpSync, mkdirSync } from 'node:fs';
 import { sharpWasmPlugin, writeSharpWasm } from './scripts/lib/imageLibraryBuild.mjs';
+import { onnxRuntimePlugin, writeOnnxRuntime } from './scripts/lib/onnxRuntimeBuild.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -33,13 +34,17 @@ const common = {
 
 const host = await esbuild.context({
   ...common,
-  entryPoints: { extension: 'src/extension/extension.ts', decodeWorker: 'src/extension/dataset/images/decodeWorker.ts' },
+  entryPoints: {
+    extension: 'src/extension/extension.ts',
+    decodeWorker: 'src/extension/dataset/images/decodeWorker.ts',
+    wdWorker: 'src/extension/dataset/captioning/wdWorker.ts',
+  },
   outdir: 'dist',
   platform: 'node',
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
-  plugins: [...common.plugins, sharpWasmPlugin],
+  plugins: [...common.plugins, sharpWasmPlugin, onnxRuntimePlugin],
 });
 
 // The command line: the same engine without VS Code; it finds dist/decodeWorker.js beside itself.
@@ -68,6 +73,8 @@ mkdirSync('dist/codicons', { recursive: true });
 for (const f of ['codicon.css', 'codicon.ttf']) cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/codicons/${f}`);
 // The image library's WebAssembly build, loaded by the host bundles from dist/sharp-wasm32/.
 await writeSharpWasm('dist', { minify: production });
+// ONNX Runtime's WebAssembly build, loaded by dist/wdWorker.js (the WD tagger) from dist/onnxruntime-web/.
+await writeOnnxRuntime('dist');
 
 if (watch) {
   await Promise.all([host.watch(), webview.watch(), cli.watch()]);

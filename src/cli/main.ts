@@ -5,6 +5,7 @@
  */
 import { version } from '../../package.json';
 import { commandHelp, parseArgs, UsageError } from './args';
+import { captionCommand } from './caption';
 import { checkCommand } from './check';
 import { EXIT, type Command, type CommandGroup } from './command';
 import { exportCommand } from './export';
@@ -19,6 +20,7 @@ const COMMANDS: readonly (Command | CommandGroup)[] = [
   exportCommand,
   tagsGroup,
   reportCommand,
+  captionCommand,
 ];
 
 const isGroup = (c: Command | CommandGroup): c is CommandGroup => 'commands' in c;

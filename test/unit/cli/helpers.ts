@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
 import { sharpWasmPlugin, writeSharpWasm } from '../../../scripts/lib/imageLibraryBuild.mjs';
+import { onnxRuntimePlugin, writeOnnxRuntime } from '../../../scripts/lib/onnxRuntimeBuild.mjs';
 import { REAL_IMAGES } from '../fixtures';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -41,15 +42,17 @@ export function buildCli(): Promise<string> {
       format: 'cjs',
       target: 'node20',
       outdir: out,
-      plugins: [sharpWasmPlugin],
+      plugins: [sharpWasmPlugin, onnxRuntimePlugin],
       logLevel: 'warning',
     };
-    const [cli, worker] = ['src/cli/main.ts', 'src/extension/dataset/images/decodeWorker.ts'].map((p) => join(ROOT, p));
+    const entries = ['src/cli/main.ts', 'src/extension/dataset/images/decodeWorker.ts', 'src/extension/dataset/captioning/wdWorker.ts'];
+    const [cli, worker, tagger] = entries.map((p) => join(ROOT, p));
     await Promise.all([
       build({ ...options, entryPoints: { cli: cli! }, banner: { js: SHEBANG } }),
-      build({ ...options, entryPoints: { decodeWorker: worker! } }),
+      build({ ...options, entryPoints: { decodeWorker: worker!, wdWorker: tagger! } }),
       writeSharpWasm(out),
     ]);
+    await writeOnnxRuntime(out);
     return join(out, 'cli.js');
   })();
   return built;
