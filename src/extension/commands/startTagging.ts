@@ -11,6 +11,8 @@ import { defaultPrefix, sessionExists, stageDataset, validateStageOptions, type 
 import { errorMessage, log } from '../log';
 import type { PanelManager } from '../panel/panelManager';
 import { readSettings } from '../settings';
+import { lostSessionImages } from '../dataset/session/rebuild';
+import { rebuildSession } from './resumeTagging';
 import { withCancellableProgress } from './progress';
 
 /** What the command returns (absolute paths). */
@@ -49,11 +51,20 @@ export async function startTagging(
       await panels.open(folder);
       return undefined;
     }
+    const lostHere = batch ? 0 : await lostSessionImages(folder);
+    if (lostHere > 0 && (await askRebuildHere(folder, lostHere))) {
+      await rebuildSession(folder);
+      await panels.open(folder);
+      return undefined;
+    }
     const settings = readSettings(vscode.Uri.file(folder));
     const outputFolder = path.resolve(folder, options.outputFolder ?? settings.outputFolder);
     const exists = await sessionExists(outputFolder);
-    const onExisting = options.onExisting ?? (exists && !batch ? await askOnExisting(outputFolder) : 'resume');
-    const needsAnswers = !exists || onExisting === 'restart';
+    const lost = exists ? 0 : await lostSessionImages(outputFolder);
+    const onExisting = options.onExisting ?? ((exists || lost > 0) && !batch ? await askOnExisting(outputFolder, lost) : 'resume');
+    // A dataset whose session files are gone is rebuilt when the user picked a choice that keeps it.
+    const rebuild = options.rebuild ?? (lost > 0 && !batch && onExisting !== 'restart');
+    const needsAnswers = (!exists && !rebuild) || onExisting === 'restart';
     const answers = needsAnswers && !batch ? await askAnswers(context, folder, settings.captionStyle) : {};
     const full: StageOptions = {
       prefix: options.prefix ?? answers.prefix ?? defaultPrefix(path.basename(folder)),
@@ -64,6 +75,7 @@ export async function startTagging(
       mode: options.mode ?? settings.stagingMode,
       onExisting,
       extensions: options.extensions ?? settings.imageExtensions,
+      ...(rebuild ? { rebuild } : {}),
     };
     const result = await runStaging(folder, full);
     report(folder, result);
@@ -117,15 +129,36 @@ async function resolveFolder(arg: unknown, batch: boolean): Promise<string> {
   return uri.fsPath;
 }
 
-async function askOnExisting(outputFolder: string): Promise<StageOptions['onExisting']> {
-  const items: (vscode.QuickPickItem & { value: StageOptions['onExisting'] })[] = [
-    { label: '$(debug-continue) Resume', description: 'Go back to where you left off', value: 'resume' },
-    { label: '$(add) Add new images', description: 'Stage only images not yet in the session, numbered after the last', value: 'add' },
-    { label: '$(history) Start over', description: `Rename ${path.basename(outputFolder)} aside as a backup and stage again (nothing is deleted)`, value: 'restart' },
-  ];
-  const pick = await vscode.window.showQuickPick(items, { title: `A tagging session already exists in ${outputFolder}`, ignoreFocusOut: true });
+async function askOnExisting(outputFolder: string, lost: number): Promise<StageOptions['onExisting']> {
+  const aside = { label: '$(history) Start over', description: `Rename ${path.basename(outputFolder)} aside as a backup and stage again (nothing is deleted)`, value: 'restart' as const };
+  const items: (vscode.QuickPickItem & { value: StageOptions['onExisting'] })[] = lost
+    ? [
+        { label: '$(wrench) Rebuild the session', description: `From the ${lost} staged images and their captions; favourite/NSFW marks cannot be recovered`, value: 'resume' },
+        { label: '$(add) Rebuild, then add new images', description: 'Rebuild it, then stage only images not yet in it, numbered after the last', value: 'add' },
+        aside,
+      ]
+    : [
+        { label: '$(debug-continue) Resume', description: 'Go back to where you left off', value: 'resume' },
+        { label: '$(add) Add new images', description: 'Stage only images not yet in the session, numbered after the last', value: 'add' },
+        aside,
+      ];
+  const title = lost
+    ? `${outputFolder} holds ${lost} staged images, but its session.json and session.json.bak are both gone`
+    : `A tagging session already exists in ${outputFolder}`;
+  const pick = await vscode.window.showQuickPick(items, { title, ignoreFocusOut: true });
   if (!pick) throw new Cancelled();
   return pick.value;
+}
+
+/** The folder itself looks like a dataset whose session is gone: rebuild it there (true), or stage it anew (false). */
+async function askRebuildHere(folder: string, lost: number): Promise<boolean> {
+  const items = [
+    { label: '$(wrench) Rebuild its session here', description: `It looks like a dataset whose session.json and .bak are gone (${lost} staged images with captions)`, rebuild: true },
+    { label: '$(add) Stage it as a new dataset', description: 'Copy its images (and their captions) into the output subfolder, as for any folder of images', rebuild: false },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: `${path.basename(folder)} has staged images and captions but no session`, ignoreFocusOut: true });
+  if (!pick) throw new Cancelled();
+  return pick.rebuild;
 }
 
 async function askAnswers(context: vscode.ExtensionContext, folder: string, defaultStyle: CaptionStyle): Promise<Answers> {

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { SESSION_FILE } from './schema';
 import { nodeFs, type FsLike } from '../io/fsLike';
 import { BACKUP_FILE, parseSession } from './sessionFile';
+import { lostSessionImages } from './rebuild';
 
 /** One session found on disk, as the Resume list shows it. */
 export interface SessionSummary {
@@ -16,6 +17,8 @@ export interface SessionSummary {
   updatedAt: string;
   /** True when session.json is damaged: opening it repairs it from the .bak or the files. */
   needsRepair?: boolean;
+  /** True when both session.json and its .bak are gone: `total` staged images can rebuild it (see lostSessionImages). */
+  lostSession?: boolean;
 }
 
 /** Folders never searched: they never hold datasets and can be huge. */
@@ -41,6 +44,10 @@ export async function findSessions(roots: string[], opts: { maxDepth?: number; o
     if (entries.some((e) => e.isFile() && (e.name === SESSION_FILE || e.name === BACKUP_FILE))) {
       const s = await summarize(dir, fs);
       if (s) found.set(real, s);
+    } else if (entries.some((e) => e.isFile() && e.name.endsWith('.txt'))) {
+      const n = await lostSessionImages(dir, fs);
+      const title = basename(dirname(dir)) || basename(dir);
+      if (n > 0) found.set(real, { outputFolder: dir, sessionFile: join(dir, SESSION_FILE), title, tagged: 0, total: n, updatedAt: '', lostSession: true });
     }
     const subdirs = entries.filter((e) => e.isDirectory() && !SKIP.has(e.name) && !e.name.includes('.backup-'));
     if (depth >= maxDepth) {

@@ -21,7 +21,7 @@ export interface OpenedSession {
   captions: Map<string, string>;
   /** Captions that cannot be used as they are on disk, by image. */
   captionProblems: Map<string, CaptionProblem>;
-  /** Images that are not plain files in the output folder (a link, a folder), by image: never shown or exported. */
+  /** Images that are not plain files in the output folder (a link, a folder), by image: never exported. */
   imageProblems: Map<string, CaptionProblem>;
   /** Why tags.txt can be neither read nor updated, when it cannot (a folder, a link). */
   tagsFileProblem?: string;
@@ -153,11 +153,11 @@ async function linkTarget(kind: CaptionProblemKind, path: string, fs: FsLike): P
   return kind === 'symlink' ? fs.realpath(path).catch(() => 'a file that does not exist') : '';
 }
 
-/** The problem of a staged image that is not a plain file: it is not shown, checked or exported. */
+/** The problem of a staged image that is not a plain file: the export leaves it out (Check Dataset says why). */
 function imageProblem(kind: CaptionProblemKind, path: string, target: string): CaptionProblem {
   const what = kind === 'symlink' ? `a symbolic link to ${target}` : kind === 'folder' ? 'a folder' : 'not a regular file';
   const todo = kind === 'symlink' ? 'Replace the link with a copy of the image it points to' : 'Put the image itself there';
-  return { kind, message: `${path} is ${what}, not an image file of the dataset: it is never shown, read or exported through it. ${todo}, then reopen the dataset.` };
+  return { kind, message: `${path} is ${what}, not an image file of the dataset: the export never reads it and leaves it out of the zip. ${todo}, then reopen the dataset.` };
 }
 
 /** One notice per kind of problem: the first message in full, then how many more and which. */

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { nanoid } from 'nanoid';
 import { isTagged, looksNatural, parseTags } from '../../../shared/caption';
-import { SESSION_SCHEMA_VERSION, type ImageRecord, type Session } from './schema';
+import { SESSION_FILE, SESSION_SCHEMA_VERSION, type ImageRecord, type Session } from './schema';
 import { nodeFs, type FsLike } from '../io/fsLike';
 import { probeImage } from '../images/probe';
 import { captionName, extensionOf, KNOWN_IMAGE_EXTENSIONS, naturalCompare } from '../staging/naming';
@@ -99,9 +99,25 @@ export async function rebuildSession(outputFolder: string, fs: FsLike = nodeFs):
 
 /** How many staged-looking images (`<prefix>_0001.png`, …) of one prefix a folder holds: what a rebuild would find. */
 export async function countStagedImages(outputFolder: string, fs: FsLike = nodeFs): Promise<number> {
-  const names = await plainFiles(outputFolder, fs).catch(() => [] as string[]);
+  return (await stagedIn(outputFolder, fs)).staged.length;
+}
+
+/**
+ * How many staged images a folder holds when it looks like a dataset that lost its session (no session.json nor
+ * .bak, but tags.txt or a staged image with its `.txt`); 0 when it does not look like one.
+ */
+export async function lostSessionImages(folder: string, fs: FsLike = nodeFs): Promise<number> {
+  const { names, staged } = await stagedIn(folder, fs);
+  const has = new Set(names);
+  if (has.has(SESSION_FILE) || has.has(SESSION_FILE + '.bak')) return 0;
+  return has.has('tags.txt') || staged.some((n) => has.has(captionName(n))) ? staged.length : 0;
+}
+
+async function stagedIn(folder: string, fs: FsLike): Promise<{ names: string[]; staged: string[] }> {
+  const names = await plainFiles(folder, fs).catch(() => [] as string[]);
   const prefix = dominantPrefix(names);
-  return prefix === undefined ? 0 : names.filter((n) => STAGED.exec(n)?.[1] === prefix && KNOWN_IMAGE_EXTENSIONS.has(extensionOf(n))).length;
+  const staged = prefix === undefined ? [] : names.filter((n) => STAGED.exec(n)?.[1] === prefix && KNOWN_IMAGE_EXTENSIONS.has(extensionOf(n)));
+  return { names, staged };
 }
 
 /** The names of the plain files in a folder (no links, no folders: a rebuild never reads through them). */

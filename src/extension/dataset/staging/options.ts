@@ -21,6 +21,11 @@ export interface StageOptions {
   onExisting: 'resume' | 'add' | 'restart';
   /** Lower-case, without the dot; default png, jpg, jpeg, webp. */
   extensions: string[];
+  /**
+   * When the output folder holds a dataset whose session.json and .bak are both gone: rebuild its session from the
+   * images and captions on disk, then resume or add as onExisting says. Without it such a folder is refused.
+   */
+  rebuild?: boolean;
 }
 
 const Extension = z
@@ -39,6 +44,7 @@ export const StageOptionsInput = z
     mode: z.enum(['copy', 'move']),
     onExisting: z.enum(['resume', 'add', 'restart']),
     extensions: z.array(Extension).min(1),
+    rebuild: z.boolean(),
     // Understood by the command, not the engine; accepted here so one check covers the whole argument.
     openPanel: z.boolean(),
   })
@@ -69,6 +75,7 @@ export function withDefaults(given: StageOptionsInput, defaultPrefixValue: strin
     mode: given.mode ?? 'copy',
     onExisting: given.onExisting ?? 'resume',
     extensions: given.extensions ? [...new Set(given.extensions)] : [...DEFAULT_EXTENSIONS],
+    ...(given.rebuild !== undefined ? { rebuild: given.rebuild } : {}),
   };
 }
 

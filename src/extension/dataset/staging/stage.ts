@@ -14,8 +14,9 @@ import { isInside, scanFolder } from './scan';
 import { loadSession, saveSession, sessionExists } from '../session/sessionFile';
 import { resolveOutputFolder, StageOptionsInput, type StageOptions } from './options';
 import { finishedNotice, removeLeftoverTemps, runPlan } from './run';
-import type { SourceHint } from './place';
+import { sha256, type SourceHint } from './place';
 import { isStaleTemp } from '../io/atomicWrite';
+import { lostSessionImages } from '../session/rebuild';
 import { TAGS_FILE } from '../session/tagsFile';
 
 // The staging API in one module for the commands: the prefix default, the session check and the option checks.
@@ -51,7 +52,7 @@ export interface StageHooks {
 /** Stages the images of `sourceFolder` as the options say; throws an Error saying what happened and what to do. */
 export async function stageDataset(sourceFolder: string, options: StageOptions, hooks: StageHooks = {}): Promise<StageResult> {
   const fs = hooks.fs ?? syncFs;
-  const checked = StageOptionsInput.required().omit({ openPanel: true }).safeParse(options);
+  const checked = StageOptionsInput.required().omit({ openPanel: true }).partial({ rebuild: true }).safeParse(options);
   if (!checked.success) throw new Error(`Invalid staging options: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Nothing was written.`);
   const opts = checked.data as StageOptions;
   const source = resolve(sourceFolder);
@@ -75,18 +76,29 @@ export async function stageDataset(sourceFolder: string, options: StageOptions, 
     notices,
   });
 
-  if (await sessionExists(output, fs)) {
+  const hasSession = await sessionExists(output, fs);
+  const lost = hasSession ? 0 : await lostSessionImages(output, fs);
+  if (lost > 0 && !opts.rebuild && opts.onExisting !== 'restart') {
+    throw new Error(
+      `The output folder ${output} holds a dataset of ${lost} staged image(s) whose session.json and session.json.bak are both gone. Nothing was written. Rebuild its session from those images and their captions (Start LoRA Tagging offers it; batch callers pass rebuild: true), or start over (onExisting "restart" sets the folder aside as a backup).`,
+    );
+  }
+  if (hasSession || lost > 0) {
     if (opts.onExisting === 'restart') {
       backupFolder = await setAside(output, fs);
       notices.push(`The previous output folder was kept as ${backupFolder}.`);
     } else {
-      const loaded = await loadSession(output, fs);
+      const loaded = await loadSession(output, fs, { rebuild: opts.rebuild });
       notices.push(...loaded.notices);
       const session = loaded.session;
       let staged = 0;
       const skipped: StageResult['skipped'] = [];
       // The images come from the folder the user started from, whatever session.json says.
-      session.sourceFolder = relative(output, source).split(sep).join('/') || '.';
+      const from = relative(output, source).split(sep).join('/') || '.';
+      if (session.sourceFolder !== from) {
+        session.sourceFolder = from;
+        if (!session.staging && opts.onExisting !== 'add') await saveSession(output, session, fs);
+      }
       if (session.staging) {
         const n = session.staging.pending.length;
         const r = await runPlan({ outputFolder: output, session, sourceRoot: source, fs, signal: hooks.signal, onProgress: hooks.onProgress });
@@ -116,7 +128,7 @@ interface Plan {
 }
 
 /** Scans and reads every candidate's header; numbers the good ones from `firstNumber`. */
-async function planImages(source: string, output: string, opts: StageOptions, prefix: string, firstNumber: number, known: (rel: string, size: number) => boolean, fs: FsLike, notices: string[]): Promise<Plan & { filesSeen: number; candidates: number }> {
+async function planImages(source: string, output: string, opts: StageOptions, prefix: string, firstNumber: number, known: (rel: string, size: number) => boolean | Promise<boolean>, fs: FsLike, notices: string[]): Promise<Plan & { filesSeen: number; candidates: number }> {
   const scan = await scanFolder(source, { includeSubfolders: opts.includeSubfolders, extensions: opts.extensions, outputFolder: output, fs });
   const skipped = [...scan.skipped];
   const probes = await mapLimit(scan.candidates, 16, async (c) => ({ c, p: await probeImage(c.path, fs) }));
@@ -126,7 +138,7 @@ async function planImages(source: string, output: string, opts: StageOptions, pr
       skipped.push({ file: c.rel, reason: p.reason });
       continue;
     }
-    if (known(c.rel, p.size)) continue;
+    if (await known(c.rel, p.size)) continue;
     const ext = extensionForFormat(p.format, c.ext, opts.extensions);
     if (!ext) {
       skipped.push({ file: c.rel, reason: `it is really a ${formatName(p.format)} image (named .${c.ext}), a format the trainer does not accept: convert it to PNG or JPEG` });
@@ -229,12 +241,14 @@ async function checkOutputFolder(output: string, records: readonly ImageRecord[]
 
 /** Onexisting 'add': stages the sources not yet in the session (same relative path and size), numbered after the last. */
 async function addNew(source: string, output: string, session: Session, opts: StageOptions, fs: FsLike, hooks: StageHooks, notices: string[]): Promise<{ staged: number; skipped: StageResult['skipped'] }> {
-  const inSession = new Set(session.images.map((r) => `${r.size}:${r.source}`));
   const onDisk = await fs.readdir(output);
+  const unlinkedBefore = session.images.filter((r) => !r.source);
   const last = Math.max(0, ...[...session.images.map((r) => r.file), ...onDisk].map((n) => stagedNumber(n, session.prefix) ?? 0));
   const addOpts: StageOptions = { ...opts, includeSubfolders: session.includeSubfolders || opts.includeSubfolders };
-  const plan = await planImages(source, output, addOpts, session.prefix, last + 1, (rel, size) => inSession.has(`${size}:${rel}`), fs, notices);
+  const plan = await planImages(source, output, addOpts, session.prefix, last + 1, knownSource(source, output, session, fs), fs, notices);
   if (plan.records.length === 0) {
+    // Sources found again for images of a rebuilt session are worth keeping.
+    if (unlinkedBefore.some((r) => r.source)) await saveSession(output, session, fs);
     notices.push('No new images to add: every supported image of the folder is already in the session.');
     return { staged: 0, skipped: plan.skipped };
   }
@@ -244,6 +258,29 @@ async function addNew(source: string, output: string, session: Session, opts: St
   const r = await runPlan({ outputFolder: output, session, sourceRoot: source, fs, hints: plan.hints, signal: hooks.signal, onProgress: hooks.onProgress });
   notices.push(...r.notices);
   return { staged: r.staged, skipped: [...plan.skipped, ...r.skipped] };
+}
+
+/**
+ * Whether a source is already in the session: same relative path and size, or (for images whose source a rebuild
+ * could not know) the same bytes as a staged image of that size, which then gets its source back.
+ */
+function knownSource(source: string, output: string, session: Session, fs: FsLike): (rel: string, size: number) => Promise<boolean> {
+  const inSession = new Set(session.images.map((r) => `${r.size}:${r.source}`));
+  const unlinked = new Map<number, ImageRecord[]>();
+  for (const r of session.images) if (!r.source) unlinked.set(r.size, [...(unlinked.get(r.size) ?? []), r]);
+  return async (rel, size) => {
+    if (inSession.has(`${size}:${rel}`)) return true;
+    const same = unlinked.get(size);
+    if (!same?.length) return false;
+    const digest = await sha256(join(source, ...rel.split('/')), fs);
+    for (const r of same) {
+      if ((await sha256(join(output, r.file), fs).catch(() => '')) !== digest) continue;
+      r.source = rel;
+      same.splice(same.indexOf(r), 1);
+      return true;
+    }
+    return false;
+  };
 }
 
 /** Renames the output folder aside as `<name>.backup-<time>` (nothing is deleted); returns the new path. */
