@@ -6,7 +6,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureHost, REPO_ROOT, startServer } from './vscodeHost.mjs';
+import { ensureHost, REPO_ROOT } from './vscodeHost.mjs';
+import { startServer } from './lib/codeServer.mjs';
 import { makeDemo } from './make-demo.mjs';
 
 const argv = process.argv.slice(2);

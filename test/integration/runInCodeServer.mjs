@@ -16,7 +16,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
-import { ensureHost, launchBrowser, reapRegistry, REPO_ROOT, startServer } from '../../scripts/vscodeHost.mjs';
+import { ensureHost, launchBrowser, REPO_ROOT } from '../../scripts/vscodeHost.mjs';
+import { reapRegistry, startServer } from '../../scripts/lib/codeServer.mjs';
 import { buildSuite, makeSuiteWorkspace, suiteFiles } from './build.mjs';
 
 const LAYER_TIMEOUT_MS = 10 * 60 * 1000;

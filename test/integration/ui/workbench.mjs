@@ -64,7 +64,8 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
-import { ensureHost, launchBrowser, REPO_ROOT, startServer } from '../../../scripts/vscodeHost.mjs';
+import { ensureHost, launchBrowser, REPO_ROOT } from '../../../scripts/vscodeHost.mjs';
+import { startServer } from '../../../scripts/lib/codeServer.mjs';
 import { writeImage } from '../../../scripts/lib/makeImages.mjs';
 import { realImagesDir as sharedRealImagesDir, skipWithoutRealImages } from '../../fixtures.mjs';
 
