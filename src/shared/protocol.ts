@@ -20,6 +20,8 @@ export const ImageView = z.object({
   file: StagedName,
   /** `asWebviewUri` of the staged image. */
   uri: z.string(),
+  /** `asWebviewUri` of its 256 px thumbnail (made by the host, EXIF applied), once it is ready. */
+  thumb: z.string().optional(),
   width: z.number().int().nonnegative(),
   height: z.number().int().nonnegative(),
   /** EXIF orientation 1-8 (1 = normal), when the header has one. */
@@ -113,6 +115,8 @@ export const ToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('clipboard/write'), text: z.string().max(5_000_000) }),
   /** Write the dirty caption now (Ctrl/Cmd+S). */
   z.object({ type: z.literal('save/flush') }),
+  /** The filmstrip shows these images: make their thumbnails first. */
+  z.object({ type: z.literal('thumbs/want'), files: z.array(StagedName).max(1000) }),
 ]);
 export type ToHost = z.infer<typeof ToHost>;
 
@@ -157,6 +161,8 @@ export const ToWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('view/show'), view: z.enum(['tagging', 'report']) }),
   /** Status line: saved / saving / an error with what to do. */
   z.object({ type: z.literal('status'), kind: StatusKind, message: z.string() }),
+  /** Thumbnails the host has made since the last message (or found in its cache). */
+  z.object({ type: z.literal('thumbs/ready'), thumbs: z.array(z.object({ file: StagedName, uri: z.string() })) }),
 ]);
 export type ToWebview = z.infer<typeof ToWebview>;
 

@@ -23,6 +23,8 @@ export function applyHostMessage(store: TaggerStore, msg: ToWebview): void {
       return store.setView(msg.view);
     case 'status':
       return store.setStatus(msg.kind, msg.message);
+    case 'thumbs/ready':
+      return store.setThumbs(msg.thumbs);
     default:
       assertNever(msg);
   }

@@ -1,8 +1,9 @@
 // The preview: EXIF orientation (real photos), zoom, and the name / size / position line.
 import assert from 'node:assert/strict';
 import { harness, checkAndClose } from './context.mjs';
+import { join } from 'node:path';
 import { datasetView, imageView, openPanel, repoRoot } from './harness.mjs';
-import { skipWithoutRealImages } from '../fixtures.mjs';
+import { realImagesPath, skipWithoutRealImages } from '../fixtures.mjs';
 
 const box = (p) =>
   p.evaluate(async () => {
@@ -58,5 +59,53 @@ describe('image preview', function () {
     const zoomed = await box(p);
     assert.ok(zoomed.w > fit.w * 1.2, 'the wheel zooms in');
     assert.match(await p.locator('image-preview .info').innerText(), /big\.jpg[\s\S]*1600 × 1200[\s\S]*1 \/ 1/);
+  });
+
+  it('shows a far jump at once from the host\'s thumbnail, then the full image over it once it is decoded', async function () {
+    skipWithoutRealImages(this, repoRoot);
+    const { browser, server } = harness();
+    // The thumbnail the host would make: 256 px long side, upright.
+    const sharp = (await import('sharp')).default;
+    await sharp(join(realImagesPath(repoRoot), 'photos', 'Landscape_1.jpg')).resize(256).webp().toFile(join(server.imgDir, 'thumb.webp'));
+    const ims = Array.from({ length: 40 }, (_, i) => imageView(`far_${i + 1}.png`, `/img/img_${(i % 6) + 1}.png`, 'ohwx', { width: 352, height: 240 }));
+    ims[29] = imageView('far_30.jpg', '/real/photos/Landscape_1.jpg', 'ohwx', { width: 1800, height: 1200, thumb: '/img/thumb.webp' });
+    p = await openPanel(browser, server, datasetView(ims));
+    // (Each predicate spells out the query: the page's CSP forbids evaluating strings.)
+    // The mean colour in the middle of the preview, as a person sees it (a screenshot).
+    const onScreen = async () => {
+      const r = await p.evaluate(() => {
+        const b = document.querySelector('lora-tagger-app').shadowRoot.querySelector('image-preview').shadowRoot.querySelector('.stage').getBoundingClientRect();
+        return { x: b.x + b.width * 0.4, y: b.y + b.height * 0.4, width: b.width * 0.2, height: b.height * 0.2 };
+      });
+      return (await sharp(await p.screenshot({ clip: r })).stats()).channels.slice(0, 3).map((c) => c.mean);
+    };
+    await p.waitForFunction(() => {
+      const pv = document.querySelector('lora-tagger-app').shadowRoot.querySelector('image-preview');
+      return pv.image?.complete && pv.image.naturalWidth > 0;
+    });
+    const before = await onScreen();
+    // Hold the full image back until the thumbnail has been seen, as a slow decode of a large photo would.
+    let release;
+    const held = new Promise((r) => (release = r));
+    await p.context().route('**/real/photos/Landscape_1.jpg', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await p.evaluate(() => window.loraTagger.store.go(29));
+    await p.waitForFunction(() => {
+      const pv = document.querySelector('lora-tagger-app').shadowRoot.querySelector('image-preview');
+      return pv.early?.complete && pv.early.naturalWidth === 256 && !pv.image.complete;
+    });
+    const early = await onScreen();
+    await p.screenshot({ path: join(repoRoot, '.test-artifacts', 'screenshots', 'far-jump-thumbnail.png') });
+    release();
+    await p.waitForFunction(() => {
+      const pv = document.querySelector('lora-tagger-app').shadowRoot.querySelector('image-preview');
+      return pv.image.complete && pv.image.naturalWidth === 1800 && !pv.early;
+    });
+    const full = await onScreen();
+    const dist = (a, b) => Math.hypot(...a.map((v, i) => v - b[i]));
+    const rgb = (c) => c.map(Math.round).join(',');
+    assert.ok(dist(early, full) < dist(early, before) / 3, `before the full image decoded, the preview showed its thumbnail (mean RGB ${rgb(early)}; the full image ${rgb(full)}, the image before ${rgb(before)})`);
   });
 });

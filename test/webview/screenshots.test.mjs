@@ -22,7 +22,7 @@ describe('screenshots', function () {
       const { browser, server } = harness();
       const ims = [];
       for (let i = 0; i < 40; i++) {
-        ims.push(imageView(`ohwx_${String(i + 1).padStart(4, '0')}.png`, i === 0 ? '/img/big.jpg' : `/img/img_${(i % 6) + 1}.png`, captions[i % captions.length], { width: i === 0 ? 1600 : 336, height: i === 0 ? 1200 : 240, favourite: i === 4, nsfw: false }));
+        ims.push(imageView(`ohwx_${String(i + 1).padStart(4, '0')}.png`, i === 0 ? '/img/big.jpg' : `/img/img_${(i % 6) + 1}.png`, captions[i % captions.length], { width: i === 0 ? 1600 : 336, height: i === 0 ? 1200 : 240, favourite: i === 4, nsfw: false, thumb: `/img/img_${(i % 6) + 1}.png` }));
       }
       const known = [...new Set(captions.flatMap((c) => c.split(', ').filter(Boolean)))].filter((t) => t !== 'ohwx');
       const p = await openPanel(

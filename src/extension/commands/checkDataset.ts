@@ -18,7 +18,7 @@ export async function checkDatasetCommand(panels: PanelManager, diagnostics: Pre
   if (!outputFolder) return undefined;
   try {
     const findings = await withDataset(panels, outputFolder, async (dataset) => {
-      const found = await runPreflight(dataset, batch, diagnostics.workerScript);
+      const found = await runPreflight(dataset, batch, diagnostics.workerScript, diagnostics.images);
       diagnostics.show(dataset, found);
       return found;
     });

@@ -12,7 +12,6 @@ import {
   exportEntries,
   isZipPath,
   summarizeFindings,
-  withWorkerDecoder,
   writeCivitaiZip,
   type ExportSummary,
 } from '../dataset/export/datasetExport';
@@ -21,7 +20,7 @@ import type { Finding } from '../dataset/export/preflight';
 import { errorMessage, log } from '../log';
 import type { PanelManager } from '../panel/panelManager';
 import { isBatchCall, resolveOutputFolder, withDataset } from './datasetTarget';
-import { reviewFindings, runPreflight, type PreflightDiagnostics } from './findings';
+import { reviewFindings, runPreflight, withImageFacts, type PreflightDiagnostics } from './findings';
 import { withCancellableProgress } from './progress';
 
 class Stopped extends Error {}
@@ -64,8 +63,8 @@ type Exported = ExportResult & { findings: Finding[] };
 
 function exportBatch(dataset: Dataset, diagnostics: PreflightDiagnostics, zipPath: string | undefined): Promise<Exported> {
   const onChecked = (findings: Finding[]) => diagnostics.show(dataset, findings);
-  return withWorkerDecoder(diagnostics.workerScript, (decoder) =>
-    checkAndExport(dataset, { decoder, zipPath: zipPath && path.resolve(zipPath), onChecked }),
+  return withImageFacts(dataset, diagnostics.workerScript, diagnostics.images, (source) =>
+    checkAndExport(dataset, { ...source, zipPath: zipPath && path.resolve(zipPath), onChecked }),
   );
 }
 
@@ -75,7 +74,7 @@ async function exportInteractive(
   diagnostics: PreflightDiagnostics,
 ): Promise<Exported> {
   const entries = exportEntries(dataset);
-  const findings = await runPreflight(dataset, false, diagnostics.workerScript);
+  const findings = await runPreflight(dataset, false, diagnostics.workerScript, diagnostics.images);
   diagnostics.show(dataset, findings);
   await confirmFindings(panels, dataset.outputFolder, findings);
   const zipPath = await askZipPath(dataset);

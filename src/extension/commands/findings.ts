@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { Dataset } from '../dataset/session/dataset';
-import { checkOpenDataset, summarizeFindings, withWorkerDecoder } from '../dataset/export/datasetExport';
+import { checkOpenDataset, summarizeFindings, withWorkerDecoder, type CheckOptions } from '../dataset/export/datasetExport';
+import type { ImageService } from '../dataset/images/imageService';
 import type { Finding } from '../dataset/export/preflight';
 import type { PanelManager } from '../panel/panelManager';
 import { withCancellableProgress } from './progress';
@@ -22,8 +23,11 @@ export class PreflightDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('loraTagger');
   private readonly byFolder = new Map<string, vscode.Uri[]>();
 
-  /** @param workerScript dist/decodeWorker.js, which decodes images off the extension host's main thread. */
-  constructor(readonly workerScript: string) {}
+  /**
+   * @param workerScript dist/decodeWorker.js, which decodes images off the extension host's main thread.
+   * @param images the extension's image service: checks reuse the facts its pipelines computed for the thumbnails.
+   */
+  constructor(readonly workerScript: string, readonly images?: ImageService) {}
 
   /** Replaces one dataset's findings in the Problems view. */
   show(dataset: Dataset, findings: readonly Finding[]): void {
@@ -66,11 +70,20 @@ export async function reviewFindings(
 }
 
 /** Runs the preflight on a dataset, with a cancellable progress notification unless it is a batch call. */
-export function runPreflight(dataset: Dataset, batch: boolean, workerScript: string): Promise<Finding[]> {
-  return withWorkerDecoder(workerScript, async (decoder) => {
-    if (batch) return checkOpenDataset(dataset, { decoder });
+export function runPreflight(dataset: Dataset, batch: boolean, workerScript: string, images?: ImageService): Promise<Finding[]> {
+  return withImageFacts(dataset, workerScript, images, async (source) => {
+    if (batch) return checkOpenDataset(dataset, source);
     return withCancellableProgress('Checking the dataset against CivitAI’s rules', (onProgress, signal) =>
-      checkOpenDataset(dataset, { decoder, signal, onProgress }),
+      checkOpenDataset(dataset, { ...source, signal, onProgress }),
     );
   });
+}
+
+/**
+ * Runs `fn` with where the preflight's decodes come from: the dataset's image pipeline when the extension has an
+ * image service (cached facts, and what it decodes also gives the panel its thumbnails), else a pool of its own.
+ */
+export function withImageFacts<T>(dataset: Dataset, workerScript: string, images: ImageService | undefined, fn: (source: Pick<CheckOptions, 'decoder' | 'facts'>) => Promise<T>): Promise<T> {
+  if (!images) return withWorkerDecoder(workerScript, (decoder) => fn({ decoder }));
+  return images.withPipeline(dataset.outputFolder, dataset.session.images, (facts) => fn({ facts }));
 }

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Dataset } from '../dataset/session/dataset';
+import type { ImageService } from '../dataset/images/imageService';
 import { Disposable } from '../disposable';
 import { errorMessage, log } from '../log';
 import { PANEL_VIEW_TYPE, TaggingPanel } from './taggingPanel';
@@ -20,7 +21,8 @@ export class PanelManager extends Disposable {
   /** Output folders seen this window: the Explorer offers Export/Check/Resume on them (`loraTagger.outputFolders`). */
   private readonly outputFolders = new Set<string>();
 
-  constructor(private readonly context: vscode.ExtensionContext) {
+  /** @param images makes the panels' thumbnails (one pool and cache for every panel). */
+  constructor(private readonly context: vscode.ExtensionContext, private readonly images?: ImageService) {
     super();
     this.statusItem = this._register(
       vscode.window.createStatusBarItem('loraTagger.progress', vscode.StatusBarAlignment.Left, 50),
@@ -93,6 +95,7 @@ export class PanelManager extends Disposable {
     const key = path.resolve(dataset.outputFolder);
     const tp = new TaggingPanel(panel, dataset, {
       extensionUri: this.context.extensionUri,
+      images: this.images,
       onDidDispose: (p) => {
         this.panels.delete(key);
         if (this.active === p) this.active = undefined;

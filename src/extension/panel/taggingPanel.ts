@@ -14,6 +14,8 @@ import {
 import { type VocabSuggestion } from '../../shared/model';
 import { RpcEndpoint, dispatchRequest, type Envelope, type RequestHandlers } from '../../shared/rpc';
 import type { Dataset } from '../dataset/session/dataset';
+import type { ImageService, PipelineLease } from '../dataset/images/imageService';
+import type { ThumbnailReady } from '../dataset/images/pipeline';
 import { Disposable } from '../disposable';
 import { errorMessage, log } from '../log';
 import { readSettings } from '../settings';
@@ -31,6 +33,8 @@ export interface PanelDeps {
   onDidDispose(panel: TaggingPanel): void;
   onDidChangeProgress(panel: TaggingPanel): void;
   onDidFocus(panel: TaggingPanel): void;
+  /** Makes the thumbnails (absent in tests that need none: the filmstrip then shows placeholders). */
+  images?: ImageService;
 }
 
 /** The panel title for a dataset. */
@@ -44,6 +48,8 @@ export class TaggingPanel extends Disposable {
   private readonly sync: CaptionSync;
   private ready = false;
   private pendingReveal: string | undefined;
+  private thumbs: Promise<PipelineLease | undefined> | undefined;
+  private lease: PipelineLease | undefined;
   private readonly posted = new vscode.EventEmitter<ToWebview>();
   /** Fires for every message sent to the webview (integration tests observe the real traffic through it). */
   readonly onDidPost = this.posted.event;
@@ -60,7 +66,11 @@ export class TaggingPanel extends Disposable {
     const outputUri = vscode.Uri.file(dataset.outputFolder);
     panel.webview.options = {
       enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist'), outputUri],
+      localResourceRoots: [
+        vscode.Uri.joinPath(deps.extensionUri, 'dist'),
+        outputUri,
+        ...(deps.images ? [vscode.Uri.file(deps.images.cacheDir)] : []),
+      ],
     };
     panel.title = panelTitle(dataset);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
@@ -139,6 +149,7 @@ export class TaggingPanel extends Disposable {
   /** Sends the whole dataset again (after a rebuild or an outside change to many files). */
   reload(): void {
     if (this.ready) this.post({ type: 'dataset/load', dataset: this.view() });
+    this.lease?.pipeline.setImages(this.dataset.session.images);
   }
 
   /** Handles a raw message as if the webview had sent it (the same validation and dispatch path). */
@@ -168,11 +179,13 @@ export class TaggingPanel extends Disposable {
       this.post({ type: 'dataset/load', dataset: this.view() });
       if (this.pendingReveal) this.post({ type: 'image/reveal', file: this.pendingReveal });
       this.pendingReveal = undefined;
+      this.startThumbnails();
     },
     'caption/update': (msg) => this.saveCaption(msg.file, msg.text),
     'image/select': async (msg) => {
       this.requireImage(msg.file);
       this.dataset.select(msg.file);
+      void this.thumbs?.then((t) => t?.pipeline.focus(msg.file));
       if (readSettings(vscode.Uri.file(this.dataset.outputFolder)).followCaptionEditor) await this.sync.followEditor(msg.file);
     },
     'image/flags': (msg) => {
@@ -198,11 +211,44 @@ export class TaggingPanel extends Disposable {
       await vscode.env.clipboard.writeText(msg.text);
       this.status('info', 'Copied to the clipboard.');
     },
+    'thumbs/want': (msg) => {
+      void this.thumbs?.then((t) => t?.pipeline.want(msg.files));
+    },
     'save/flush': async () => {
       await this.flushAll();
       this.status('saved', `Saved ${new Date().toLocaleTimeString()}`);
     },
   };
+
+  /** Thumbnails in the background from the image pipeline, current image first; each batch is posted when made. */
+  private startThumbnails(): void {
+    const images = this.deps.images;
+    if (!images) return;
+    if (this.thumbs) {
+      void this.thumbs.then((t) => t?.pipeline.setImages(this.dataset.session.images));
+      return;
+    }
+    this.thumbs = images
+      .acquire(this.dataset.outputFolder, this.dataset.session.images, { background: true, onReady: (r) => this.postThumbs(r) })
+      .then(
+        (lease) => {
+          if (this.isDisposed) return void lease.release();
+          this.lease = lease;
+          const current = this.currentFile();
+          if (current) lease.pipeline.focus(current);
+          return lease;
+        },
+        (err: unknown) => {
+          log().warn(`No thumbnails for ${this.dataset.outputFolder}: ${errorMessage(err)}`);
+          return undefined;
+        },
+      );
+  }
+
+  private postThumbs(ready: readonly ThumbnailReady[]): void {
+    const webview = this.panel.webview;
+    this.post({ type: 'thumbs/ready', thumbs: ready.map((r) => ({ file: r.file, uri: webview.asWebviewUri(vscode.Uri.file(r.path)).toString() })) });
+  }
 
   private async saveCaption(file: string, text: string): Promise<{ savedAt: string }> {
     this.requireImage(file);
@@ -242,6 +288,7 @@ export class TaggingPanel extends Disposable {
     const s = this.dataset.session;
     const webview = this.panel.webview;
     const current = Math.max(0, s.images.findIndex((i) => i.file === s.currentFile));
+    const lease = this.lease;
     return {
       title: this.panel.title,
       outputFolder: this.dataset.outputFolder,
@@ -251,6 +298,7 @@ export class TaggingPanel extends Disposable {
       images: s.images.map((i) => ({
         file: i.file,
         uri: webview.asWebviewUri(vscode.Uri.file(this.dataset.resolve(i.file))).toString(),
+        ...thumbOf(lease, i.file, webview),
         width: i.width,
         height: i.height,
         orientation: i.orientation,
@@ -276,6 +324,7 @@ export class TaggingPanel extends Disposable {
   /** Saves everything pending, closes the dataset and disposes the panel's listeners. */
   override async dispose(): Promise<void> {
     if (this.isDisposed) return;
+    void this.thumbs?.then((t) => t?.release());
     this.rpc.dispose();
     super.dispose();
     this.panel.dispose();
@@ -288,4 +337,10 @@ export class TaggingPanel extends Disposable {
       void vscode.window.showErrorMessage(message);
     }
   }
+}
+
+/** The thumbnail field of an ImageView when the pipeline has made it. */
+function thumbOf(lease: PipelineLease | undefined, file: string, webview: vscode.Webview): { thumb?: string } {
+  const path = lease?.pipeline.thumbnail(file);
+  return path ? { thumb: webview.asWebviewUri(vscode.Uri.file(path)).toString() } : {};
 }

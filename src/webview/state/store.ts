@@ -102,6 +102,27 @@ export class TaggerStore extends StoreCore {
     this.captions.applyOutside(file, text);
   }
 
+  /** Thumbnails the host made (or found in its cache): the filmstrip and a far jump's first frame use them. */
+  setThumbs(thumbs: ReadonlyArray<{ file: string; uri: string }>): void {
+    let changed = false;
+    const ims = this.model.images;
+    // One pass over the images per batch, not one search per thumbnail (a batch can hold hundreds).
+    const at = thumbs.length > 4 ? new Map(ims.map((im, i) => [im.file, i])) : undefined;
+    for (const t of thumbs) {
+      const im = ims[at ? (at.get(t.file) ?? -1) : this.model.indexOfFile(t.file)];
+      if (im && im.thumb !== t.uri) {
+        im.thumb = t.uri;
+        changed = true;
+      }
+    }
+    if (changed) this.emit('thumbs');
+  }
+
+  /** Asks the host to make these images' thumbnails first (the filmstrip shows them now). */
+  wantThumbs(files: readonly string[]): void {
+    if (files.length) this.host.notify({ type: 'thumbs/want', files: files.slice(0, 1000) });
+  }
+
   // ------------------------------------------------------------------ captions (captionEditor.ts)
 
   /** The user typed in the caption text area: shown at once, saved after a pause. */

@@ -4,7 +4,7 @@
  */
 import type { Dataset } from '../session/dataset';
 import { WorkerDecoder, type Decoder } from '../images/decodePool';
-import { checkDataset, type Finding, type PreflightInput } from './preflight';
+import { checkDataset, type FactsSource, type Finding, type PreflightInput } from './preflight';
 import { defaultZipPath, exportZip, type ExportEntry, type ExportResult } from './zipExport';
 
 /** Reports progress: done, of the total (images for the check, bytes for the zip), and the current file. */
@@ -14,6 +14,8 @@ export type ProgressHook = (done: number, total: number, file: string) => void;
 export interface CheckOptions {
   /** Where images are decoded; the front doors pass a WorkerDecoder (see withWorkerDecoder). */
   decoder?: Decoder;
+  /** Where each image's decode comes from instead: the dataset's ImagePipeline (cached). */
+  facts?: FactsSource;
   signal?: AbortSignal;
   onProgress?: ProgressHook;
 }
@@ -29,6 +31,8 @@ export interface ExportSummary {
 /** Options of checkAndExport. */
 export interface CheckAndExportOptions {
   decoder?: Decoder;
+  /** The dataset's ImagePipeline, whose cached facts the check reuses (see CheckOptions.facts). */
+  facts?: FactsSource;
   /** Where the zip goes; default `<prefix>_civitai.zip` beside the output folder. */
   zipPath?: string;
   signal?: AbortSignal;
@@ -88,8 +92,8 @@ export async function checkAndExport(
   opts: CheckAndExportOptions = {},
 ): Promise<ExportSummary & { missingCaptions: string[] }> {
   exportEntries(dataset); // nothing to export: say so before the slow check
-  const { decoder, signal } = opts;
-  const findings = await checkOpenDataset(dataset, { decoder, signal, onProgress: opts.onCheckProgress });
+  const { decoder, facts, signal } = opts;
+  const findings = await checkOpenDataset(dataset, { decoder, facts, signal, onProgress: opts.onCheckProgress });
   opts.onChecked?.(findings);
   const r = await writeCivitaiZip(dataset, opts.zipPath, { signal: opts.signal, onProgress: opts.onExportProgress });
   return { zipPath: r.zipPath, images: r.images, bytes: r.bytes, findings, missingCaptions: r.missingCaptions };

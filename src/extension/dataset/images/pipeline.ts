@@ -69,8 +69,11 @@ export class ImagePipeline {
   private idleWaiters: Array<() => void> = [];
   private disposed = false;
   private scheduled = false;
+  private background: boolean;
 
-  private constructor(private readonly opts: PipelineOptions, private readonly cache: FactsCache) {}
+  private constructor(private readonly opts: PipelineOptions, private readonly cache: FactsCache) {
+    this.background = opts.background !== false;
+  }
 
   /** Opens the pipeline of a dataset (loading its cached facts) and starts on `images`. */
   static async open(opts: PipelineOptions, images: readonly PipelineImage[]): Promise<ImagePipeline> {
@@ -93,6 +96,12 @@ export class ImagePipeline {
     this.current = file;
     this.fwd = i;
     this.back = i - 1;
+    this.schedule();
+  }
+
+  /** Makes every image's thumbnail in the background (the panel is open), or only what is asked for. */
+  setBackground(on: boolean): void {
+    this.background = on;
     this.schedule();
   }
 
@@ -170,7 +179,7 @@ export class ImagePipeline {
       if (!this.started.has(f)) return peek ? f : this.urgent.shift();
       this.urgent.shift();
     }
-    if (this.opts.background === false) return undefined;
+    if (!this.background) return undefined;
     const n = this.images.length;
     while (this.fwd < n && this.started.has(this.images[this.fwd]!.file)) this.fwd++;
     while (this.back >= 0 && this.started.has(this.images[this.back]!.file)) this.back--;

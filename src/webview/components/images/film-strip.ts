@@ -1,6 +1,8 @@
 /**
  * `<film-strip>`: thumbnails of the images (all, or those the filter lets through), virtualized so only the
- * visible window exists in the DOM: a 10,000-image dataset scrolls as smoothly as a ten-image one.
+ * visible window exists in the DOM: a 10,000-image dataset scrolls as smoothly as a ten-image one. The thumbnails
+ * are the host's (256 px WebP files it makes in the background); an image without one yet shows a placeholder and
+ * is asked for, so the strip never decodes a full-size image.
  */
 import { LitElement, css, html, nothing } from 'lit';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
@@ -18,7 +20,6 @@ import type { ViewStateStore } from '../../vscodeApi';
 const CELL = 76;
 const THUMB = 68;
 const OVERSCAN = 4;
-const SETTLE_MS = 150;
 
 /** The filmstrip and its image filter. */
 export class FilmStrip extends LitElement {
@@ -63,11 +64,9 @@ export class FilmStrip extends LitElement {
   private stripLeft = 0;
   private viewW = 800;
   private lastIndex = -1;
-  /** Thumbnails are full-size files: new ones load only once the strip is still and the preview has decoded. */
-  private settled = false;
-  private settleTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Images whose thumbnail element exists (kept while scrolling so nothing flickers). */
-  private withImg = new Set<number>();
+  /** Files whose thumbnail was asked of the host (once each per dataset load). */
+  private asked = new Set<string>();
+  private askedFor: unknown;
   private refocus = false;
   private resize = new ResizeObserver((entries) => {
     const w = entries[0]?.contentRect.width ?? 0;
@@ -79,7 +78,7 @@ export class FilmStrip extends LitElement {
 
   constructor() {
     super();
-    new StoreController(this, ['dataset', 'current', 'flags', 'filter']);
+    new StoreController(this, ['dataset', 'current', 'flags', 'filter', 'thumbs']);
   }
 
   override disconnectedCallback(): void {
@@ -88,7 +87,6 @@ export class FilmStrip extends LitElement {
   }
 
   override firstUpdated(): void {
-    this.unsettle();
     const vp = this.viewport;
     if (!vp) return;
     this.resize.observe(vp);
@@ -156,8 +154,8 @@ export class FilmStrip extends LitElement {
         title="${i + 1}: ${im.file}"
         @click=${() => s.go(i)}
       >
-        ${this.withImage(i)
-          ? html`<img src=${im.uri} alt="" loading="lazy" decoding="async" width=${THUMB} height=${THUMB} draggable="false" />`
+        ${im.thumb
+          ? html`<img src=${im.thumb} alt="" decoding="async" width=${THUMB} height=${THUMB} draggable="false" />`
           : html`<span class="ph" aria-hidden="true"></span>`}
         ${im.status === 'untagged' ? html`<span class="dot" aria-hidden="true"></span>` : nothing}
         <span class="badge" aria-hidden="true"
@@ -179,6 +177,7 @@ export class FilmStrip extends LitElement {
     const first = Math.max(0, Math.floor(this.stripLeft / CELL) - OVERSCAN);
     vp.querySelector<HTMLElement>('.spacer')?.style.setProperty('width', `${total * CELL}px`);
     vp.querySelector<HTMLElement>('.window')?.style.setProperty('transform', `translateX(${first * CELL}px)`);
+    this.askForThumbs(first, Math.min(total, Math.ceil((this.stripLeft + this.viewW) / CELL) + OVERSCAN));
     if (s.index !== this.lastIndex) {
       this.lastIndex = s.index;
       this.reveal(s.index);
@@ -203,32 +202,28 @@ export class FilmStrip extends LitElement {
     }
   }
 
-  private withImage(i: number): boolean {
-    if (this.withImg.has(i)) return true;
-    if (!this.settled) return false;
-    if (this.withImg.size > 400) this.withImg.clear();
-    this.withImg.add(i);
-    return true;
-  }
-
-  /**
-   * Holds back new thumbnails until scrolling stops and the preview has decoded: each thumbnail decodes its whole
-   * file (12 megapixels for a 4000x3000 photo), which would otherwise compete with the preview for the CPU.
-   */
-  private unsettle(): void {
-    this.settled = false;
-    clearTimeout(this.settleTimer);
-    this.settleTimer = setTimeout(async () => {
-      await this.store?.previewShown;
-      this.settled = true;
-      this.requestUpdate();
-    }, SETTLE_MS);
+  /** Asks the host for the thumbnails of the cells shown that have none yet, so they are made next. */
+  private askForThumbs(first: number, last: number): void {
+    const s = this.store!;
+    if (this.askedFor !== s.model.images) {
+      this.askedFor = s.model.images;
+      this.asked.clear();
+    }
+    const list = this.list();
+    const files: string[] = [];
+    for (let p = first; p < last; p++) {
+      const im = s.model.images[list ? list[p]! : p];
+      if (im && !im.thumb && !this.asked.has(im.file)) {
+        this.asked.add(im.file);
+        files.push(im.file);
+      }
+    }
+    s.wantThumbs(files);
   }
 
   private onScroll(): void {
     const vp = this.viewport;
     if (!vp) return;
-    this.unsettle();
     this.stripLeft = vp.scrollLeft;
     this.viewState?.set({ filmstripScroll: vp.scrollLeft });
     this.requestUpdate();

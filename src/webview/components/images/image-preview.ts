@@ -1,8 +1,11 @@
 /**
  * `<image-preview>`: the current image as large as the panel allows, zoom (wheel, +/-, 100% toggle), pan when
  * zoomed, EXIF orientation respected (Chromium's `image-orientation: from-image`), with name, size and position.
+ * An image that was not prefetched shows its host-made thumbnail at once, scaled up, under the full image, which
+ * covers it as soon as the browser has decoded it.
  */
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import { baseStyles } from '../styles';
 import { StoreController } from '../storeController';
@@ -34,6 +37,7 @@ export class ImagePreview extends LitElement {
       .stage.zoomed { overflow: auto; cursor: grab; }
       .stage.panning { cursor: grabbing; }
       .canvas { min-width: 100%; min-height: 100%; display: grid; place-items: center; }
+      .canvas > img { grid-area: 1 / 1; }
       img { display: block; image-orientation: from-image; user-select: none; -webkit-user-drag: none; max-width: none; }
       .stage.zoomed img { image-rendering: auto; }
       .empty { padding: 24px; text-align: center; }
@@ -53,15 +57,18 @@ export class ImagePreview extends LitElement {
   private lastShown = -1;
   private shownFile = '';
   private settleShown: (() => void) | undefined;
+  /** The full image of `shownFile` is decoded and on screen (its thumbnail is no longer needed under it). */
+  private fullShown = false;
   private resize = new ResizeObserver(() => this.layout());
 
   constructor() {
     super();
     // Until the new image has loaded, lay it out from the size the host read from its header.
-    new StoreController(this, ['current', 'dataset', 'flags'], () => {
+    new StoreController(this, ['current', 'dataset', 'flags', 'thumbs'], () => {
       const im = this.store?.current;
       if (!im || im.file === this.shownFile) return;
       this.shownFile = im.file;
+      this.fullShown = false;
       if (this.store) this.store.previewShown = new Promise((resolve) => (this.settleShown = resolve));
       const swap = (im?.orientation ?? 1) >= 5;
       this.natW = (swap ? im?.height : im?.width) ?? 0;
@@ -88,9 +95,14 @@ export class ImagePreview extends LitElement {
     return this.renderRoot.querySelector('.stage');
   }
 
-  /** The preview `<img>` (for tests and the bench). */
+  /** The preview `<img>` of the full image (for tests and the bench). */
   get image(): HTMLImageElement | null {
-    return this.renderRoot.querySelector('img');
+    return this.renderRoot.querySelector('img.full');
+  }
+
+  /** The thumbnail shown under the full image until it is decoded, if any (for tests and the bench). */
+  get early(): HTMLImageElement | null {
+    return this.renderRoot.querySelector('img.early');
   }
 
   override render() {
@@ -129,7 +141,12 @@ export class ImagePreview extends LitElement {
         @pointercancel=${this.onPointerUp}
       >
         <div class="canvas">
-          <img src=${im.uri} alt=${im.file} decoding="async" draggable="false" @load=${this.onLoad} @error=${this.onError} />
+          ${im.thumb && !this.fullShown ? html`<img class="early" src=${im.thumb} alt="" aria-hidden="true" draggable="false" />` : nothing}
+          ${keyed(
+            im.file,
+            // A new element per image: one reused with a new src keeps showing the previous image until it decodes.
+            html`<img class="full" src=${im.uri} alt=${im.file} decoding="async" draggable="false" @load=${this.onLoad} @error=${this.onError} />`,
+          )}
         </div>
       </div>
 `;
@@ -147,7 +164,13 @@ export class ImagePreview extends LitElement {
     this.layout();
     this.prefetchNext();
     const done = this.settleShown;
-    void img.decode().catch(() => undefined).then(() => done?.());
+    const file = this.shownFile;
+    void img.decode().catch(() => undefined).then(() => {
+      done?.();
+      if (file !== this.shownFile) return;
+      this.fullShown = true;
+      this.requestUpdate();
+    });
   }
 
   private onError(): void {
@@ -165,12 +188,13 @@ export class ImagePreview extends LitElement {
   }
 
   private layout(): void {
-    const img = this.image;
-    if (!img || !this.natW) return;
+    if (!this.natW) return;
     const k = this.scale();
-    // Through the CSSOM: the CSP forbids style attributes.
-    img.style.setProperty('width', `${Math.max(1, Math.floor(this.natW * k))}px`);
-    img.style.setProperty('height', `${Math.max(1, Math.floor(this.natH * k))}px`);
+    // Through the CSSOM: the CSP forbids style attributes. The thumbnail takes the full image's box.
+    for (const img of [this.image, this.early]) {
+      img?.style.setProperty('width', `${Math.max(1, Math.floor(this.natW * k))}px`);
+      img?.style.setProperty('height', `${Math.max(1, Math.floor(this.natH * k))}px`);
+    }
   }
 
   /** Zooms by a factor, keeping the point under (cx, cy) in the stage still (the centre by default). */
