@@ -149,7 +149,7 @@ export function buildReport(dataset: ReportInput): Report {
   const trigger = cleanTag(dataset.triggerWord).toLowerCase();
 
   const counts = new Map<string, number>();
-  for (const [tag, n] of countTags(images.map((i) => i.caption))) {
+  for (const [tag, n] of countTags(images.map((i) => i.caption), dataset.captionStyle)) {
     if (tag.toLowerCase() !== trigger) counts.set(tag, n);
   }
   const byCount = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));

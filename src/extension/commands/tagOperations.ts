@@ -141,7 +141,7 @@ export class TagOperations extends Disposable {
   }
 
   private tagItems(ds: Dataset) {
-    const counts = countTags(ds.session.images.map((i) => ds.caption(i.file)));
+    const counts = countTags(ds.session.images.map((i) => ds.caption(i.file)), ds.session.captionStyle);
     return ds.knownTags().map((t) => ({ label: t, description: `${counts.get(t) ?? 0} image(s)` }));
   }
 

@@ -74,13 +74,13 @@ export class CaptionEditor {
 
   /** Adds the tag when absent, removes it when present (palette click, pinned shortcut). */
   toggleTag(tag: string): boolean {
-    const adding = !hasTag(this.core.current?.caption ?? '', tag);
+    const adding = !hasTag(this.core.current?.caption ?? '', tag, this.core.style);
     return this.edit((t) => toggleTag(t, tag, this.core.style, this.core.trigger), adding ? [tag] : []);
   }
 
   /** Moves a chip. */
   moveTag(from: number, to: number): boolean {
-    return this.edit((t) => moveTag(t, from, to, this.core.trigger));
+    return this.edit((t) => moveTag(t, from, to, this.core.style, this.core.trigger));
   }
 
   /** Toggles the n-th pinned tag (1-based). */

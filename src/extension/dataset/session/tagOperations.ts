@@ -5,7 +5,7 @@
  * recorded in the undo history on disk (tagUndo.ts); undo restores a caption only if nobody has edited it since.
  * Both front doors (the VS Code commands and the command line) run these.
  */
-import { addTags, cleanTag, hasTag, parseTags, removeTag, serializeTags, toFileText } from '../../../shared/caption';
+import { addTags, cleanTag, hasTag, removeTag, renameTag, toFileText } from '../../../shared/caption';
 import type { CaptionStyle } from '../../../shared/model';
 import type { FsLike } from '../io/fsLike';
 import type { Dataset } from './dataset';
@@ -84,35 +84,12 @@ export function applyToCaption(text: string, op: TagOperation, style: CaptionSty
       return addTags(text, [op.tag], style, trigger);
     case 'remove': {
       let t = text;
-      while (hasTag(t, op.tag)) t = removeTag(t, op.tag, style, trigger);
+      while (hasTag(t, op.tag, style)) t = removeTag(t, op.tag, style, trigger);
       return t;
     }
     case 'rename':
-      return renameInCaption(text, cleanTag(op.from), cleanTag(op.to), style);
+      return renameTag(text, op.from, op.to, style);
   }
-}
-
-function renameInCaption(text: string, from: string, to: string, style: CaptionStyle): string {
-  if (!hasTag(text, from)) return text;
-  // Tag style: rewrite (serializeTags also merges a tag that was already there).
-  if (style === 'tags') return serializeTags(parseTags(text).map((t) => (t === from ? to : t)));
-  // Natural style: swap the exact comma-separated part, keep its spacing and the rest of the prose byte for byte.
-  let seen = hasTag(text, to);
-  const parts = text.split(',');
-  const kept: string[] = [];
-  for (const part of parts) {
-    if (cleanTag(part) !== from) {
-      kept.push(part);
-      continue;
-    }
-    if (seen) continue; // merging into a tag the caption already has
-    seen = true;
-    const lead = /^\s*/.exec(part)![0];
-    const trail = /\s*$/.exec(part)![0];
-    kept.push(lead + to + trail);
-  }
-  const joined = kept.join(',');
-  return kept.length < parts.length ? joined.replace(/^\s+/, text.match(/^\s*/)![0]) : joined;
 }
 
 /** Writes one caption; Dataset.setCaption by default, the extension passes its panel's caption sync. */

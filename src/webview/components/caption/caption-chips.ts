@@ -2,7 +2,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
-import { cleanTag, parseTags } from '../../../shared/caption';
+import { cleanTag } from '../../../shared/caption';
 import { baseStyles, chipStyles } from '../styles';
 import { StoreController } from '../storeController';
 import type { TaggerStore } from '../../state/store';
@@ -50,7 +50,6 @@ export class CaptionChips extends LitElement {
     const tags = s.model.tagsOf[s.index] ?? [];
     if (this.active >= tags.length) this.active = Math.max(0, tags.length - 1);
     const trig = cleanTag(s.trigger).toLowerCase();
-    const movable = this.movable();
     return html`<div class="chips" role="list" aria-label="Caption tags" tabindex="-1" @keydown=${this.onKey}>
       ${tags.length === 0
         ? html`<span class="empty muted">No tags yet. Type below or click a tag in the palette.</span>`
@@ -66,8 +65,8 @@ export class CaptionChips extends LitElement {
                 tabindex=${i === this.active ? 0 : -1}
                 aria-label=${t}
                 aria-description=${isTrigger ? 'trigger word' : nothing}
-                title=${isTrigger ? `${t}: the trigger word (kept first)` : `${t} (Delete removes${movable ? ', Alt+↑/↓ moves' : ''})`}
-                draggable=${movable ? 'true' : 'false'}
+                title=${isTrigger ? `${t}: the trigger word (kept first)` : `${t} (Delete removes, Alt+↑/↓ moves)`}
+                draggable="true"
                 @focus=${() => (this.active = i)}
                 @dragstart=${(e: DragEvent) => this.onDragStart(e, i)}
                 @dragover=${(e: DragEvent) => this.onDragOver(e)}
@@ -104,24 +103,11 @@ export class CaptionChips extends LitElement {
     this.refocus = hadFocus;
   }
 
-  /**
-   * Chips can be reordered when they are the whole caption: always in the tags style; in the natural style only
-   * when every part reads as a tag, since reordering rewrites the text and prose must never be reformatted.
-   */
-  private movable(): boolean {
-    const s = this.store;
-    if (!s) return false;
-    return s.style === 'tags' || this.tags().length === parseTags(s.current?.caption ?? '').length;
-  }
-
   private move(from: number, to: number): void {
     const s = this.store;
     const n = this.tags().length;
+    // Natural prose: only its tag tail is rewritten (caption.ts moveTag), the prose is kept as typed.
     if (!s || to < 0 || to >= n) return;
-    if (!this.movable()) {
-      s.setStatus('info', 'This caption has sentences: reorder its parts in the caption text, so the prose is kept as typed.');
-      return;
-    }
     const tag = this.tags()[from];
     s.moveTag(from, to);
     // The trigger word may have kept its place: follow the moved tag wherever it landed.

@@ -16,12 +16,15 @@ describe('dataset-wide tag operations', () => {
 
   it('merges into a tag the caption already has', () => {
     assert.equal(applyToCaption('ohwx, redhead, red hair, smile', { kind: 'rename', from: 'redhead', to: 'red hair' }, 'tags', 'ohwx'), 'ohwx, red hair, smile');
-    assert.equal(applyToCaption('redhead, a woman smiling.  Soft light, red hair', { kind: 'rename', from: 'redhead', to: 'red hair' }, 'natural', 'ohwx'), 'a woman smiling.  Soft light, red hair');
+    assert.equal(applyToCaption('A woman smiling.  Soft light., redhead, red hair', { kind: 'rename', from: 'redhead', to: 'red hair' }, 'natural', 'ohwx'), 'A woman smiling.  Soft light., red hair');
   });
 
-  it('keeps natural prose byte for byte around the renamed part', () => {
-    const prose = 'ohwx woman in a field.  She smiles,  film grain, 35mm.';
-    assert.equal(applyToCaption(prose, { kind: 'rename', from: 'film grain', to: 'grainy film' }, 'natural', 'ohwx'), 'ohwx woman in a field.  She smiles,  grainy film, 35mm.');
+  it('keeps natural prose byte for byte around the renamed part, and never renames words of the prose', () => {
+    const prose = 'ohwx woman in a field.  She smiles.,  film grain, 35mm';
+    assert.equal(applyToCaption(prose, { kind: 'rename', from: 'film grain', to: 'grainy film' }, 'natural', 'ohwx'), 'ohwx woman in a field.  She smiles.,  grainy film, 35mm');
+    const inProse = 'ohwx woman in a field.  She smiles,  film grain, 35mm.';
+    assert.equal(applyToCaption(inProse, { kind: 'rename', from: 'film grain', to: 'grainy film' }, 'natural', 'ohwx'), inProse);
+    assert.equal(applyToCaption(inProse, { kind: 'remove', tag: 'film grain' }, 'natural', 'ohwx'), inProse);
   });
 
   it('removes every occurrence, and adds to all but skipped images', () => {

@@ -15,9 +15,10 @@ describe('tags.txt and caption tags', () => {
       assert.deepEqual(parseTags(s), reference, JSON.stringify(s));
     }
   });
-  it('in natural style only tag-like parts are tags; the trigger word alone is not "tagged"', () => {
-    const prose = 'ohwx woman standing in a field. She smiles, film grain, soft light';
+  it('in natural style only the tag tail is tags; the trigger word alone is not "tagged"', () => {
+    const prose = 'ohwx woman standing in a field. She smiles., film grain, soft light';
     assert.deepEqual(captionTags(prose, 'natural'), ['film grain', 'soft light']);
+    assert.deepEqual(captionTags('ohwx woman standing in a field. She smiles, film grain, soft light', 'natural'), []);
     assert.deepEqual(captionTags('a, b', 'tags'), ['a', 'b']);
     assert.equal(captionInfo('ohwx', 'tags', 'OHWX').tagged, false);
     assert.equal(captionInfo(' ohwx , ', 'tags', 'ohwx').tagged, false);
