@@ -1,5 +1,8 @@
 /** activate(): wiring only. Commands are thin; the engine lives in dataset/, the panel in panel/. */
 import * as vscode from 'vscode';
+import { clearApiKey, setApiKey } from './captioning/captioningSettings';
+import { CaptionRuns } from './captioning/captionRuns';
+import { autoCaption, resumeRecorded } from './commands/autoCaption';
 import { checkDatasetCommand } from './commands/checkDataset';
 import { exportForCivitaiCommand } from './commands/exportForCivitai';
 import { PreflightDiagnostics } from './commands/findings';
@@ -13,6 +16,7 @@ import { PanelManager } from './panel/panelManager';
 
 let panels: PanelManager | undefined;
 let images: ImageService | undefined;
+let runs: CaptionRuns | undefined;
 
 /** What activate() returns: the panel manager and the image service, for integration tests and other extensions. */
 export interface TaggerApi {
@@ -38,11 +42,27 @@ export function activate(context: vscode.ExtensionContext): TaggerApi {
     new TagOperations(p),
     ...registerPanelCommands(p),
   );
+  const r = (runs = new CaptionRuns(p));
+  const captioning = { context, panels: p, runs: r };
+  context.subscriptions.push(
+    r,
+    vscode.commands.registerCommand('loraTagger.autoCaption', (arg?: unknown, extra?: unknown) => autoCaption(captioning, arg, extra)),
+    vscode.commands.registerCommand('loraTagger.setCaptioningApiKey', () => setApiKey(context.secrets)),
+    vscode.commands.registerCommand('loraTagger.clearCaptioningApiKey', () => clearApiKey(context.secrets)),
+    vscode.commands.registerCommand('loraTagger.pauseCaptioning', () => r.pause()),
+    vscode.commands.registerCommand('loraTagger.resumeCaptioning', () => r.resume()),
+    vscode.commands.registerCommand('loraTagger.cancelCaptioning', () => r.cancel()),
+    // A run a window reload cut short goes on when its dataset's panel comes back.
+    p.onDidOpen((panel) => void resumeRecorded(captioning, panel.dataset.outputFolder, panel.dataset)),
+  );
   return { panels: p, images };
 }
 
 /** Writes every pending caption and session save before the extension host stops. */
 export async function deactivate(): Promise<void> {
+  // A captioning run keeps its unfinished part in the session: the next window resumes it.
+  await runs?.interruptAll();
+  runs = undefined;
   await panels?.flushAll();
   panels = undefined;
   await images?.dispose();

@@ -20,6 +20,9 @@ export class PanelManager extends Disposable {
   private active: TaggingPanel | undefined;
   /** Output folders seen this window: the Explorer offers Export/Check/Resume on them (`loraTagger.outputFolders`). */
   private readonly outputFolders = new Set<string>();
+  private readonly opened = this._register(new vscode.EventEmitter<TaggingPanel>());
+  /** Fires when a panel opens on a dataset, also when VS Code restores one after a window reload. */
+  readonly onDidOpen = this.opened.event;
 
   /** @param images makes the panels' thumbnails (one pool and cache for every panel). */
   constructor(private readonly context: vscode.ExtensionContext, private readonly images?: ImageService) {
@@ -115,6 +118,7 @@ export class PanelManager extends Disposable {
     void this.rememberOpen();
     this.updateStatus();
     if (file) tp.reveal(file);
+    this.opened.fire(tp);
     return tp;
   }
 
