@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): TaggerApi {
   context.subscriptions.push(
     p,
     diagnostics,
-    vscode.commands.registerCommand('loraTagger.startTagging', (folder?: unknown, options?: unknown) => startTagging(context, p, folder, options)),
+    vscode.commands.registerCommand('loraTagger.startTagging', (folder?: unknown, options?: unknown) => startTagging(context, p, folder, options, images?.decoder)),
     vscode.commands.registerCommand('loraTagger.resumeTagging', (arg?: unknown, extra?: unknown) => resumeTagging(p, arg, extra)),
     vscode.commands.registerCommand('loraTagger.checkDataset', (arg?: unknown, extra?: unknown) => checkDatasetCommand(p, diagnostics, arg, extra)),
     vscode.commands.registerCommand('loraTagger.exportForCivitai', (arg?: unknown, extra?: unknown) => exportForCivitaiCommand(p, diagnostics, arg, extra)),

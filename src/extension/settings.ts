@@ -12,6 +12,8 @@ export interface TaggerSettings {
   vocabularyFiles: string[];
   followCaptionEditor: boolean;
   autoSaveCaptionEditor: boolean;
+  /** Stage BMP, GIF, TIFF, AVIF and HEIC as PNG or JPEG ('off': skip them). */
+  convertOnStage: 'off' | 'png' | 'jpeg';
 }
 
 /** Current settings for a resource (the dataset's folder), defaults filled in. */
@@ -27,5 +29,6 @@ export function readSettings(scope?: vscode.Uri): TaggerSettings {
     vocabularyFiles: c.get<string[]>('vocabularyFiles', []),
     followCaptionEditor: c.get<boolean>('followCaptionEditor', false),
     autoSaveCaptionEditor: c.get<boolean>('autoSaveCaptionEditor', true),
+    convertOnStage: (['png', 'jpeg'] as const).find((v) => v === c.get<string>('convertOnStage', 'off')) ?? 'off',
   };
 }

@@ -14,6 +14,7 @@ import { readSettings } from '../settings';
 import { lostSessionImages } from '../dataset/session/rebuild';
 import { rebuildSession } from './resumeTagging';
 import { withCancellableProgress } from './progress';
+import type { Decoder } from '../dataset/images/decodePool';
 
 /** What the command returns (absolute paths). */
 export interface StartResult {
@@ -36,6 +37,7 @@ export async function startTagging(
   panels: PanelManager,
   folderArg?: unknown,
   rawOptions?: unknown,
+  decoder?: Decoder,
 ): Promise<StartResult | undefined> {
   // From the Explorer's context menu the second argument is the array of selected resources, not options.
   if (Array.isArray(rawOptions)) rawOptions = undefined;
@@ -75,10 +77,11 @@ export async function startTagging(
       mode: options.mode ?? settings.stagingMode,
       onExisting,
       extensions: options.extensions ?? settings.imageExtensions,
+      convert: options.convert ?? settings.convertOnStage,
       ...(rebuild ? { rebuild } : {}),
     };
-    const result = await runStaging(folder, full);
-    report(folder, result);
+    const result = await runStaging(folder, full, decoder);
+    report(folder, result, full.convert === 'off');
     if (openPanel) await panels.open(result.outputFolder);
     return { outputFolder: result.outputFolder, sessionFile: result.sessionFile, total: result.total, staged: result.staged, skipped: result.skipped };
   } catch (err) {
@@ -198,18 +201,28 @@ async function askAnswers(context: vscode.ExtensionContext, folder: string, defa
   return answers;
 }
 
-function runStaging(folder: string, options: StageOptions): Thenable<StageResult> {
-  return withCancellableProgress(`Staging images from ${path.basename(folder)}`, (onProgress, signal) => stageDataset(folder, options, { signal, onProgress }));
+function runStaging(folder: string, options: StageOptions, decoder: Decoder | undefined): Thenable<StageResult> {
+  return withCancellableProgress(`Staging images from ${path.basename(folder)}`, (onProgress, signal) => stageDataset(folder, options, { signal, onProgress, decoder }));
 }
 
-function report(folder: string, result: StageResult): void {
+function report(folder: string, result: StageResult, conversionOff: boolean): void {
   const out = log();
   out.info(`Staged ${result.staged} of ${result.total} images from ${folder} into ${result.outputFolder}`);
   for (const n of result.notices) out.info(n);
   for (const s of result.skipped) out.warn(`Skipped ${s.file}: ${s.reason}`);
   const skipped = result.skipped.length ? ` ${result.skipped.length} file(s) were skipped.` : '';
   const msg = `LoRA Tagging: ${result.total} images ready in ${path.basename(result.outputFolder)}.${skipped}`;
-  if (result.skipped.length || result.notices.length) {
+  // BMP, GIF, TIFF, AVIF and HEIC were skipped because conversion is off: offer to turn it on.
+  const convertible = conversionOff ? result.skipped.filter((s) => /let Start convert it|Start can do it for you/.test(s.reason)).length : 0;
+  if (convertible) {
+    const turnOn = 'Convert Them to PNG';
+    void vscode.window.showWarningMessage(`${msg} ${convertible} of them can be converted to PNG.`, turnOn, 'Show Details').then(async (c) => {
+      if (c === 'Show Details') return out.show();
+      if (c !== turnOn) return;
+      await vscode.workspace.getConfiguration('loraTagger', vscode.Uri.file(folder)).update('convertOnStage', 'png', vscode.ConfigurationTarget.Global);
+      void vscode.window.showInformationMessage('Conversion to PNG is on (setting "Convert on Stage"). Run Start LoRA Tagging on the folder again and choose "Add new images" to stage them; the originals are only read.');
+    });
+  } else if (result.skipped.length || result.notices.length) {
     void vscode.window.showWarningMessage(msg, 'Show Details').then((c) => c && out.show());
   } else {
     void vscode.window.showInformationMessage(msg);

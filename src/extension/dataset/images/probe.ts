@@ -53,7 +53,16 @@ export async function probeImage(path: string, fs: FsLike = nodeFs): Promise<Pro
     try {
       info = imageSize(head);
     } catch (err) {
-      if (st.size > head.length && /buffer|exceeded|offset|range/i.test(String(err))) {
+      const tiffIfd = tiffDirectoryEnd(head);
+      if (st.size > head.length && tiffIfd !== undefined && tiffIfd <= MAX_TIFF_BYTES) {
+        // A TIFF may keep its directory (the size) after the pixels: read up to it.
+        head = await readAt(handle, Math.min(st.size, tiffIfd), 0);
+        try {
+          info = imageSize(head);
+        } catch (err2) {
+          return { ok: false, reason: notAnImage(err2) };
+        }
+      } else if (st.size > head.length && /buffer|exceeded|offset|range/i.test(String(err))) {
         head = await readAt(handle, Math.min(st.size, MAX_HEAD_BYTES), 0);
         try {
           info = imageSize(head);
@@ -105,6 +114,19 @@ async function readAt(handle: { read(b: Uint8Array, o: number, l: number, p: num
     got += bytesRead;
   }
   return got === length ? buf : buf.subarray(0, got);
+}
+
+// A TIFF read up to its directory: at most this much (a bigger one is refused as unreadable rather than read whole).
+const MAX_TIFF_BYTES = 256 * 1024 * 1024;
+
+/** Where a TIFF's first directory ends (its offset plus room for its entries), or undefined when it is no TIFF. */
+function tiffDirectoryEnd(head: Uint8Array): number | undefined {
+  if (head.length < 8) return undefined;
+  const le = head[0] === 0x49 && head[1] === 0x49 && head[2] === 0x2a && head[3] === 0;
+  const be = head[0] === 0x4d && head[1] === 0x4d && head[2] === 0 && head[3] === 0x2a;
+  if (!le && !be) return undefined;
+  const offset = new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(4, le);
+  return offset + 64 * 1024;
 }
 
 function unreadable(err: unknown): string {

@@ -35,6 +35,8 @@ export const ImageRecord = z.object({
   machine: MachineCaption.optional(),
   /** A captioning result waiting for the user to accept, merge or reject it. */
   suggestion: Suggestion.optional(),
+  /** Staged as a conversion (Start's convert option): the source's format and size; the source was only read. */
+  convertedFrom: z.object({ format: z.string().min(1).max(16), size: z.number().int().nonnegative() }).optional(),
 });
 /** One staged image. */
 export type ImageRecord = z.infer<typeof ImageRecord>;

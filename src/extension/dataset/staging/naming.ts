@@ -3,6 +3,11 @@
 /** The image extensions staged by default: the set CivitAI's trainer accepts. */
 export const DEFAULT_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'];
 
+/** Formats (image-size's names) Start can convert to PNG or JPEG, and the extensions they come under. */
+export const CONVERTIBLE_FORMATS = new Set(['bmp', 'gif', 'tiff', 'avif', 'heic', 'heif']);
+/** The extensions of CONVERTIBLE_FORMATS. */
+export const CONVERTIBLE_EXTENSIONS = ['bmp', 'gif', 'tif', 'tiff', 'avif', 'heic', 'heif'];
+
 /** Image extensions recognised but not staged unless added to the set: listed as skipped, with a reason. */
 export const KNOWN_IMAGE_EXTENSIONS = new Set([
   'png', 'jpg', 'jpeg', 'jpe', 'jfif', 'webp', 'gif', 'bmp', 'tif', 'tiff', 'heic', 'heif', 'avif', 'svg', 'psd',

@@ -26,7 +26,15 @@ export interface StageOptions {
    * images and captions on disk, then resume or add as onExisting says. Without it such a folder is refused.
    */
   rebuild?: boolean;
+  /**
+   * Stage the formats the trainer rejects but the image library reads (BMP, GIF's first frame, TIFF, AVIF, HEIC
+   * where decodable) as PNG (lossless) or JPEG (quality 95), the source only read; 'off' (the default) skips them.
+   */
+  convert?: ConvertMode;
 }
+
+/** What Start does with BMP, GIF, TIFF, AVIF and HEIC files. */
+export type ConvertMode = 'off' | 'png' | 'jpeg';
 
 const Extension = z
   .string()
@@ -44,6 +52,7 @@ export const StageOptionsInput = z
     mode: z.enum(['copy', 'move']),
     onExisting: z.enum(['resume', 'add', 'restart']),
     extensions: z.array(Extension).min(1),
+    convert: z.enum(['off', 'png', 'jpeg']),
     rebuild: z.boolean(),
     // Understood by the command, not the engine; accepted here so one check covers the whole argument.
     openPanel: z.boolean(),
@@ -75,6 +84,7 @@ export function withDefaults(given: StageOptionsInput, defaultPrefixValue: strin
     mode: given.mode ?? 'copy',
     onExisting: given.onExisting ?? 'resume',
     extensions: given.extensions ? [...new Set(given.extensions)] : [...DEFAULT_EXTENSIONS],
+    convert: given.convert ?? 'off',
     ...(given.rebuild !== undefined ? { rebuild: given.rebuild } : {}),
   };
 }

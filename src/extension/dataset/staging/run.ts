@@ -16,6 +16,8 @@ import { defaultSourceRoot, sourcePathProblem, stagedFileProblem, staysInside } 
 import { saveSession } from '../session/sessionFile';
 import { appendTags } from '../session/tagsFile';
 import { finishMove, placeImage, type SourceHint } from './place';
+import { convertInto } from './convert';
+import { inlineDecoder, type Decoder } from '../images/decodePool';
 
 /** Copies in flight at once: enough to hide latency, few enough not to thrash a spinning disk. */
 export const STAGING_CONCURRENCY = 8;
@@ -30,6 +32,8 @@ export interface RunInput {
    */
   sourceRoot?: string;
   fs?: FsLike;
+  /** Converts the plan's conversions (default: on this thread). */
+  decoder?: Decoder;
   hints?: Map<string, SourceHint>;
   /** True when the plan was made just now over an output folder known to hold none of its names. */
   fresh?: boolean;
@@ -110,7 +114,8 @@ export async function runPlan(input: RunInput): Promise<RunOutcome> {
       if (present?.isFile() && present.size === rec.size) {
         outcome.present++;
         await syncFile(final, fs);
-        if (plan.mode === 'move' && !bad && (await staysInside(rootReal, src, fs))) await finishMove(src, final, fs, notices, rec);
+        // A conversion's source is never removed.
+        if (plan.mode === 'move' && !rec.convertedFrom && !bad && (await staysInside(rootReal, src, fs))) await finishMove(src, final, fs, notices, rec);
       } else {
         const refused = bad ?? (!hint && (await fs.lstat(src).then(() => true, () => false)) && !(await staysInside(rootReal, src, fs)) ? `it leads outside ${root} (through a symbolic link)` : undefined);
         if (refused) {
@@ -118,7 +123,9 @@ export async function runPlan(input: RunInput): Promise<RunOutcome> {
           dropped.add(rec.file);
           return;
         }
-        const placed = await placeImage(src, final, rec, plan.mode, hint, fs);
+        const placed = rec.convertedFrom
+          ? await convertInto(src, final, rec, input.decoder ?? inlineDecoder, fs)
+          : await placeImage(src, final, rec, plan.mode, hint, fs);
         if (typeof placed === 'string') {
           skipped.push({ file: rec.source, reason: placed });
           dropped.add(rec.file);

@@ -6,7 +6,7 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import { SESSION_FILE } from '../session/schema';
 import { TEMP_SUFFIX } from '../io/atomicWrite';
 import { describeError, errorCode, nodeFs, type FsLike } from '../io/fsLike';
-import { extensionOf, KNOWN_IMAGE_EXTENSIONS, naturalSort } from './naming';
+import { CONVERTIBLE_EXTENSIONS, extensionOf, KNOWN_IMAGE_EXTENSIONS, naturalSort } from './naming';
 
 /** A file that may be staged. */
 export interface Candidate {
@@ -127,7 +127,8 @@ export async function scanFolder(sourceFolder: string, opts: ScanOptions): Promi
       const ext = extensionOf(e.name);
       if (accepted.has(ext)) found.push({ path, rel, ext, viaLink, real, caption: captionOf(e.name) });
       else if (KNOWN_IMAGE_EXTENSIONS.has(ext)) {
-        skipped.push({ file: rel, reason: `.${ext} is not a format the trainer accepts (${[...accepted].join(', ')}): convert it, or add "${ext}" to the image extensions setting` });
+        const offer = CONVERTIBLE_EXTENSIONS.includes(ext) ? 'let Start convert it to PNG or JPEG (its "convert" option, or the Convert on Stage setting), ' : 'convert it, ';
+        skipped.push({ file: rel, reason: `.${ext} is not a format the trainer accepts (${[...accepted].join(', ')}): ${offer}or add "${ext}" to the image extensions setting` });
       }
     }
   }

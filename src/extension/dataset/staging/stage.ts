@@ -8,7 +8,8 @@ import { SESSION_FILE, SESSION_SCHEMA_VERSION, type ImageRecord, type Session } 
 import { adviceFor, describeError, errorCode, exists, type FsLike } from '../io/fsLike';
 import { syncFs } from '../io/syncFs';
 import { formatName, probeImage } from '../images/probe';
-import { captionName, extensionForFormat, fileTimeStamp, numberWidth, stagedName, stagedNumber } from './naming';
+import { captionName, CONVERTIBLE_EXTENSIONS, CONVERTIBLE_FORMATS, extensionForFormat, fileTimeStamp, numberWidth, stagedName, stagedNumber } from './naming';
+import type { Decoder } from '../images/decodePool';
 import { mapLimit } from '../io/pool';
 import { isInside, scanFolder } from './scan';
 import { loadSession, saveSession, sessionExists } from '../session/sessionFile';
@@ -47,12 +48,14 @@ export interface StageHooks {
   onProgress?(done: number, total: number, file: string): void;
   signal?: AbortSignal;
   fs?: FsLike;
+  /** Converts images when the convert option is on (default: on this thread); the extension passes its pool. */
+  decoder?: Decoder;
 }
 
 /** Stages the images of `sourceFolder` as the options say; throws an Error saying what happened and what to do. */
 export async function stageDataset(sourceFolder: string, options: StageOptions, hooks: StageHooks = {}): Promise<StageResult> {
   const fs = hooks.fs ?? syncFs;
-  const checked = StageOptionsInput.required().omit({ openPanel: true }).partial({ rebuild: true }).safeParse(options);
+  const checked = StageOptionsInput.required().omit({ openPanel: true }).partial({ rebuild: true, convert: true }).safeParse(options);
   if (!checked.success) throw new Error(`Invalid staging options: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Nothing was written.`);
   const opts = checked.data as StageOptions;
   const source = resolve(sourceFolder);
@@ -101,7 +104,7 @@ export async function stageDataset(sourceFolder: string, options: StageOptions, 
       }
       if (session.staging) {
         const n = session.staging.pending.length;
-        const r = await runPlan({ outputFolder: output, session, sourceRoot: source, fs, signal: hooks.signal, onProgress: hooks.onProgress });
+        const r = await runPlan({ outputFolder: output, session, sourceRoot: source, fs, decoder: hooks.decoder, signal: hooks.signal, onProgress: hooks.onProgress });
         staged += r.staged;
         skipped.push(...r.skipped);
         notices.push(finishedNotice(n, r), ...r.notices);
@@ -116,7 +119,7 @@ export async function stageDataset(sourceFolder: string, options: StageOptions, 
   }
 
   const planned = await planFresh(source, output, opts, fs, notices);
-  const r = await runPlan({ outputFolder: output, session: planned.session, sourceRoot: source, fs, hints: planned.hints, fresh: true, signal: hooks.signal, onProgress: hooks.onProgress });
+  const r = await runPlan({ outputFolder: output, session: planned.session, sourceRoot: source, fs, decoder: hooks.decoder, hints: planned.hints, fresh: true, signal: hooks.signal, onProgress: hooks.onProgress });
   notices.push(...r.notices);
   return result(planned.session, r.staged, [...planned.skipped, ...r.skipped]);
 }
@@ -129,10 +132,12 @@ interface Plan {
 
 /** Scans and reads every candidate's header; numbers the good ones from `firstNumber`. */
 async function planImages(source: string, output: string, opts: StageOptions, prefix: string, firstNumber: number, known: (rel: string, size: number) => boolean | Promise<boolean>, fs: FsLike, notices: string[]): Promise<Plan & { filesSeen: number; candidates: number }> {
-  const scan = await scanFolder(source, { includeSubfolders: opts.includeSubfolders, extensions: opts.extensions, outputFolder: output, fs });
+  const convert = opts.convert ?? 'off';
+  const extensions = convert === 'off' ? opts.extensions : [...new Set([...opts.extensions, ...CONVERTIBLE_EXTENSIONS])];
+  const scan = await scanFolder(source, { includeSubfolders: opts.includeSubfolders, extensions, outputFolder: output, fs });
   const skipped = [...scan.skipped];
   const probes = await mapLimit(scan.candidates, 16, async (c) => ({ c, p: await probeImage(c.path, fs) }));
-  const good: { rel: string; ext: string; p: Extract<Awaited<ReturnType<typeof probeImage>>, { ok: true }>; caption: string | null; viaLink: boolean }[] = [];
+  const good: { rel: string; ext: string; p: Extract<Awaited<ReturnType<typeof probeImage>>, { ok: true }>; caption: string | null; viaLink: boolean; converted?: boolean }[] = [];
   for (const { c, p } of probes) {
     if (!p.ok) {
       skipped.push({ file: c.rel, reason: p.reason });
@@ -140,8 +145,13 @@ async function planImages(source: string, output: string, opts: StageOptions, pr
     }
     if (await known(c.rel, p.size)) continue;
     const ext = extensionForFormat(p.format, c.ext, opts.extensions);
+    if (!ext && convert !== 'off' && CONVERTIBLE_FORMATS.has(p.format)) {
+      good.push({ rel: c.rel, ext: convert === 'png' ? 'png' : 'jpg', p, caption: c.caption, viaLink: c.viaLink, converted: true });
+      continue;
+    }
     if (!ext) {
-      skipped.push({ file: c.rel, reason: `it is really a ${formatName(p.format)} image (named .${c.ext}), a format the trainer does not accept: convert it to PNG or JPEG` });
+      const offer = CONVERTIBLE_FORMATS.has(p.format) ? ' (Start can do it for you: its "convert" option, or the Convert on Stage setting)' : '';
+      skipped.push({ file: c.rel, reason: `it is really a ${formatName(p.format)} image (named .${c.ext}), a format the trainer does not accept: convert it to PNG or JPEG${offer}` });
       continue;
     }
     if (ext !== c.ext) notices.push(`${c.rel} is really a ${formatName(p.format)} image: it is staged with the .${ext} extension.`);
@@ -156,10 +166,12 @@ async function planImages(source: string, output: string, opts: StageOptions, pr
     return {
       file,
       source: g.rel,
-      size: g.p.size,
+      // A conversion's size, format and (upright) dimensions are the staged file's, known once it is written.
+      size: g.converted ? 0 : g.p.size,
       width: g.p.width,
       height: g.p.height,
-      format: g.p.format,
+      format: g.converted ? (g.ext === 'png' ? 'png' : 'jpg') : g.p.format,
+      ...(g.converted ? { convertedFrom: { format: g.p.format, size: g.p.size } } : {}),
       ...(g.p.orientation !== undefined ? { orientation: g.p.orientation } : {}),
       status: 'untagged',
       favourite: false,
@@ -255,7 +267,7 @@ async function addNew(source: string, output: string, session: Session, opts: St
   session.images.push(...plan.records);
   session.staging = { startedAt: new Date().toISOString(), mode: opts.mode, pending: plan.records.map((r) => r.file) };
   await saveSession(output, session, fs);
-  const r = await runPlan({ outputFolder: output, session, sourceRoot: source, fs, hints: plan.hints, signal: hooks.signal, onProgress: hooks.onProgress });
+  const r = await runPlan({ outputFolder: output, session, sourceRoot: source, fs, decoder: hooks.decoder, hints: plan.hints, signal: hooks.signal, onProgress: hooks.onProgress });
   notices.push(...r.notices);
   return { staged: r.staged, skipped: [...plan.skipped, ...r.skipped] };
 }
