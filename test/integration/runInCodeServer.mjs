@@ -19,6 +19,7 @@ import { format } from 'node:util';
 import { ensureHost, launchBrowser, REPO_ROOT } from '../../scripts/vscodeHost.mjs';
 import { reapRegistry, startServer } from '../../scripts/lib/codeServer.mjs';
 import { buildSuite, makeSuiteWorkspace, suiteFiles } from './build.mjs';
+import { packTestProvider } from './lmProvider/pack.mjs';
 
 const LAYER_TIMEOUT_MS = 10 * 60 * 1000;
 const argv = process.argv.slice(2);
@@ -52,6 +53,8 @@ async function runHostSuite() {
     folder: ws,
     extensionDevelopmentPath: REPO_ROOT,
     extensionTestsPath: outDir,
+    // A language-model provider for the vscode.lm captioning test (the web workbench loads one development path).
+    installExtensions: [await packTestProvider(outDir)],
     env: grep ? { LORA_TEST_GREP: grep } : {},
     verbose,
   });
