@@ -147,4 +147,23 @@ describe('Start LoRA Tagging (batch form, real extension host)', () => {
     assert.equal(panel.currentFile(), 'res_0003.png');
     await panel.dispose();
   });
+
+  it('with session.json and its .bak both gone: Start refuses and says what to pass; rebuild: true rebuilds, Resume too', async () => {
+    const src = makeTempDir('lora-lost-');
+    writeGeneratedImages(src, 3);
+    const r = await start(src, { prefix: 'lost', triggerWord: 'ohwx' });
+    fs.writeFileSync(path.join(r.outputFolder, 'lost_0002.txt'), 'ohwx, typed by hand');
+    const forget = () => ['session.json', 'session.json.bak'].forEach((f) => fs.rmSync(path.join(r.outputFolder, f), { force: true }));
+    forget();
+    await assert.rejects(Promise.resolve(start(src, { prefix: 'lost' })), /session\.json and session\.json\.bak are both gone.*rebuild: true/);
+    const rebuilt = await start(src, { prefix: 'lost', rebuild: true });
+    assert.deepEqual([rebuilt.total, rebuilt.staged], [3, 0]);
+    assert.equal(fs.readFileSync(path.join(r.outputFolder, 'lost_0002.txt'), 'utf8'), 'ohwx, typed by hand');
+    forget();
+    const opened = await vscode.commands.executeCommand<string>('loraTagger.resumeTagging', vscode.Uri.file(r.outputFolder), { rebuild: true });
+    assert.equal(opened, r.outputFolder);
+    const panel = api.panels.get(r.outputFolder);
+    assert.ok(panel && fs.existsSync(r.sessionFile), 'the session was rebuilt and the panel opened on it');
+    await panel.dispose();
+  });
 });
