@@ -64,11 +64,14 @@ export async function resumeTagging(panels: PanelManager, arg?: unknown, extra?:
 /** Asks whether to rebuild the lost session of `folder` from its `images` staged images; true to go ahead. */
 export async function confirmRebuild(folder: string, images: number): Promise<boolean> {
   const choice = await vscode.window.showWarningMessage(
-    `${folder} has no tagging session: session.json and session.json.bak are both gone. It holds ${images} staged image(s) with their captions. Rebuild the session from them?`,
+    `${folder} has no tagging session: session.json and session.json.bak are both gone. It holds ${images} staged ` +
+      `image(s) with their captions. Rebuild the session from them?`,
     {
       modal: true,
       detail:
-        'The images and captions are kept exactly as they are. Favourite and NSFW marks, skips, tag categories and the link to the source folder cannot be recovered; the trigger word and caption style are guessed from the captions.',
+        'The images and captions are kept exactly as they are. Favourite and NSFW marks, skips, tag categories ' +
+          'and the link to the source folder cannot be recovered; the trigger word and caption style ' +
+          'are guessed from the captions.',
     },
     'Rebuild Session',
   );
@@ -89,7 +92,8 @@ function toItem(s: SessionSummary, roots: string[]): vscode.QuickPickItem & { se
     return {
       label: `$(wrench) ${s.title}`,
       description: `session file gone: rebuild from ${s.total} image(s)`,
-      detail: `${shown} · session.json and its .bak are missing; picking it offers to rebuild the session from the images and captions`,
+      detail: `${shown} · session.json and its .bak are missing; picking it offers to rebuild the session ` +
+        `from the images and captions`,
       session: s,
     };
   }

@@ -133,16 +133,20 @@ async function resolveFolder(arg: unknown, batch: boolean): Promise<string> {
 }
 
 async function askOnExisting(outputFolder: string, lost: number): Promise<StageOptions['onExisting']> {
-  const aside = { label: '$(history) Start over', description: `Rename ${path.basename(outputFolder)} aside as a backup and stage again (nothing is deleted)`, value: 'restart' as const };
+  const aside = { label: '$(history) Start over', description: `Rename ${path.basename(outputFolder)} aside as a ` +
+    `backup and stage again (nothing is deleted)`, value: 'restart' as const };
   const items: (vscode.QuickPickItem & { value: StageOptions['onExisting'] })[] = lost
     ? [
-        { label: '$(wrench) Rebuild the session', description: `From the ${lost} staged images and their captions; favourite/NSFW marks cannot be recovered`, value: 'resume' },
-        { label: '$(add) Rebuild, then add new images', description: 'Rebuild it, then stage only images not yet in it, numbered after the last', value: 'add' },
+        { label: '$(wrench) Rebuild the session', description: `From the ${lost} staged images and their ` +
+          `captions; favourite/NSFW marks cannot be recovered`, value: 'resume' },
+        { label: '$(add) Rebuild, then add new images', description: 'Rebuild it, then stage only images not yet ' +
+          'in it, numbered after the last', value: 'add' },
         aside,
       ]
     : [
         { label: '$(debug-continue) Resume', description: 'Go back to where you left off', value: 'resume' },
-        { label: '$(add) Add new images', description: 'Stage only images not yet in the session, numbered after the last', value: 'add' },
+        { label: '$(add) Add new images', description: 'Stage only images not yet in the session, numbered ' +
+          'after the last', value: 'add' },
         aside,
       ];
   const title = lost
@@ -156,10 +160,13 @@ async function askOnExisting(outputFolder: string, lost: number): Promise<StageO
 /** The folder itself looks like a dataset whose session is gone: rebuild it there (true), or stage it anew (false). */
 async function askRebuildHere(folder: string, lost: number): Promise<boolean> {
   const items = [
-    { label: '$(wrench) Rebuild its session here', description: `It looks like a dataset whose session.json and .bak are gone (${lost} staged images with captions)`, rebuild: true },
-    { label: '$(add) Stage it as a new dataset', description: 'Copy its images (and their captions) into the output subfolder, as for any folder of images', rebuild: false },
+    { label: '$(wrench) Rebuild its session here', description: `It looks like a dataset whose session.json and ` +
+      `.bak are gone (${lost} staged images with captions)`, rebuild: true },
+    { label: '$(add) Stage it as a new dataset', description: 'Copy its images (and their captions) into the ' +
+      'output subfolder, as for any folder of images', rebuild: false },
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: `${path.basename(folder)} has staged images and captions but no session`, ignoreFocusOut: true });
+  const pick = await vscode.window.showQuickPick(items, { title: `${path.basename(folder)} has staged images and ` +
+    `captions but no session`, ignoreFocusOut: true });
   if (!pick) throw new Cancelled();
   return pick.rebuild;
 }

@@ -203,7 +203,8 @@ async function checkFiles(images: readonly PreflightImage[], folder: string, opt
     throwIfAborted(opts.signal);
     const st = await fsp.lstat(join(folder, img.file)).catch(() => undefined);
     const odd = st && ((await oddFile(folder, img.file, img.file, st)) ?? (await oddFile(folder, img.file, captionName(img.file))));
-    if (!st) add(img.file, 'missing-image', `${img.file} is in the session but not in ${folder}. Restore it, or skip it in the panel.`);
+    if (!st) add(img.file, 'missing-image', `${img.file} is in the session but not in ${folder}. Restore ` +
+      `it, or skip it in the panel.`);
     else if (odd) add(img.file, odd.rule, odd.message);
     else sizes.set(img.file, st.size);
   }
@@ -281,9 +282,11 @@ async function oddFile(folder: string, image: string, name: string, known?: Stat
   const pair = `${image} and its caption are left out of the zip`;
   if (st.isSymbolicLink()) {
     const target = await fsp.realpath(path).catch(() => 'a file that does not exist');
-    return { rule: 'linked-file', message: `${name} is a symbolic link to ${target}; the export never follows links, so ${pair}. Replace the link with a copy of the file it points to, then check again.` };
+    return { rule: 'linked-file', message: `${name} is a symbolic link to ${target}; the export never follows ` +
+      `links, so ${pair}. Replace the link with a copy of the file it points to, then check again.` };
   }
-  return { rule: 'not-a-file', message: `${name} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}, so ${pair}. Move it away and put the ${name === image ? 'image' : 'caption'} itself there, then check again.` };
+  return { rule: 'not-a-file', message: `${name} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}, so ` +
+    `${pair}. Move it away and put the ${name === image ? 'image' : 'caption'} itself there, then check again.` };
 }
 
 interface FileFacts {

@@ -27,10 +27,15 @@ export interface CaptionRead {
 /** The message for each kind of problem, naming the file and saying what to do. */
 export function captionProblem(kind: CaptionProblemKind, path: string, detail = ''): CaptionProblem {
   const message = {
-    symlink: `${path} is a symbolic link${detail ? ` to ${detail}` : ''}; a caption is never read or exported through a link, so it was left out. Replace the link with a copy of the file it points to.`,
-    folder: `${path} is a folder, not a caption file, so its image has no caption. Rename or move that folder away; the caption can then be written.`,
-    'not-a-file': `${path} is not a regular file (a pipe, socket or device), so it was not read. Remove it; the caption can then be written.`,
-    'not-utf8': `${path} is not valid UTF-8 text (perhaps Latin-1 from an older tool), so it is never rewritten: the panel does not save over it and dataset-wide tag changes refuse to touch it. Re-save it as UTF-8 (VS Code: Reopen with Encoding, then Save with Encoding, UTF-8) to edit it here.`,
+    symlink: `${path} is a symbolic link${detail ? ` to ${detail}` : ''}; a caption is never read or exported ` +
+      `through a link, so it was left out. Replace the link with a copy of the file it points to.`,
+    folder: `${path} is a folder, not a caption file, so its image has no caption. Rename or move that folder ` +
+      `away; the caption can then be written.`,
+    'not-a-file': `${path} is not a regular file (a pipe, socket or device), so it was not read. Remove it; the ` +
+      `caption can then be written.`,
+    'not-utf8': `${path} is not valid UTF-8 text (perhaps Latin-1 from an older tool), so it is never rewritten: ` +
+      `the panel does not save over it and dataset-wide tag changes refuse to touch it. Re-save it as UTF-8 (VS ` +
+      `Code: Reopen with Encoding, then Save with Encoding, UTF-8) to edit it here.`,
     unreadable: `Cannot read ${path}: ${detail} It was left as it is; fix the file, then reopen the dataset.`,
   }[kind];
   return { kind, message };
@@ -55,13 +60,14 @@ export async function readCaptionFile(path: string, fs: FsLike = nodeFs): Promis
     bytes = await fs.readFile(path);
   } catch (err) {
     if (errorCode(err) === 'ENOENT' || errorCode(err) === 'ENOTDIR') return { text: '', missing: true };
-    if (TRANSIENT.has(errorCode(err) ?? '')) throw new Error(`Cannot read ${path}: ${describeError(err)}. ${adviceFor(err)}`);
+    if (TRANSIENT.has(errorCode(err) ?? '')) throw new Error(`Cannot read ${path}: ` +
+      `${describeError(err)}. ${adviceFor(err)}`);
     return { text: '', problem: captionProblem('unreadable', path, `${describeError(err)}. ${adviceFor(err)}`) };
   }
   return { ...decoded(bytes, path), bytes };
 }
 
-/** The text of caption bytes; a problem when they are not valid UTF-8 (the text is then the lossy decode, for display). */
+/** The text of caption bytes; a problem when they are not valid UTF-8 (the text is then the lossy decode, shown). */
 export function decoded(bytes: Uint8Array, path: string): CaptionRead {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   // U+FFFD in the text means a bad byte or a real U+FFFD; only the rare first case needs the strict check.

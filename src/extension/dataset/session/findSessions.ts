@@ -17,7 +17,7 @@ export interface SessionSummary {
   updatedAt: string;
   /** True when session.json is damaged: opening it repairs it from the .bak or the files. */
   needsRepair?: boolean;
-  /** True when both session.json and its .bak are gone: `total` staged images can rebuild it (see lostSessionImages). */
+  /** True when session.json and its .bak are both gone: `total` staged images can rebuild it (lostSessionImages). */
   lostSession?: boolean;
 }
 

@@ -126,7 +126,8 @@ export async function openSession(outputFolder: string, fs: FsLike, opts: OpenSe
     try {
       fileTags = await appendTags(outputFolder, inUse, fs);
     } catch (err) {
-      notices.push(`${join(outputFolder, TAGS_FILE)} could not be updated with ${inUse.length} tag(s) used in captions: ${describeError(err)}. ${adviceFor(err)}`);
+      notices.push(`${join(outputFolder, TAGS_FILE)} could not be updated with ${inUse.length} tag(s) used in ` +
+        `captions: ${describeError(err)}. ${adviceFor(err)}`);
     }
   }
   if (dirty) await saveSession(outputFolder, session, fs);
@@ -156,8 +157,10 @@ async function linkTarget(kind: CaptionProblemKind, path: string, fs: FsLike): P
 /** The problem of a staged image that is not a plain file: the export leaves it out (Check Dataset says why). */
 function imageProblem(kind: CaptionProblemKind, path: string, target: string): CaptionProblem {
   const what = kind === 'symlink' ? `a symbolic link to ${target}` : kind === 'folder' ? 'a folder' : 'not a regular file';
-  const todo = kind === 'symlink' ? 'Replace the link with a copy of the image it points to' : 'Put the image itself there';
-  return { kind, message: `${path} is ${what}, not an image file of the dataset: the export never reads it and leaves it out of the zip. ${todo}, then reopen the dataset.` };
+  const todo = kind === 'symlink' ? 'Replace the link with a copy of the image it points ' +
+    'to' : 'Put the image itself there';
+  return { kind, message: `${path} is ${what}, not an image file of the dataset: the export never reads it and ` +
+    `leaves it out of the zip. ${todo}, then reopen the dataset.` };
 }
 
 /** One notice per kind of problem: the first message in full, then how many more and which. */

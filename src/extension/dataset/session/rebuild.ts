@@ -97,7 +97,7 @@ export async function rebuildSession(outputFolder: string, fs: FsLike = nodeFs):
   return { session, notes };
 }
 
-/** How many staged-looking images (`<prefix>_0001.png`, …) of one prefix a folder holds: what a rebuild would find. */
+/** How many staged-looking images (`<prefix>_0001.png`, …) of one prefix a folder holds: what a rebuild finds. */
 export async function countStagedImages(outputFolder: string, fs: FsLike = nodeFs): Promise<number> {
   return (await stagedIn(outputFolder, fs)).staged.length;
 }

@@ -69,7 +69,8 @@ export class NoSessionError extends Error {
     super(
       `There is no session in ${outputFolder} (neither ${SESSION_FILE} nor ${BACKUP_FILE}). ` +
         (stagedImages > 0
-          ? `It holds ${stagedImages} staged image(s): the session can be rebuilt from them and their captions (Resume offers it; batch callers pass { rebuild: true }).`
+          ? `It holds ${stagedImages} staged image(s): the session can be rebuilt from them and their captions ` +
+            `(Resume offers it; batch callers pass { rebuild: true }).`
           : 'Run "Start LoRA Tagging" on the folder of source images to create one.'),
     );
     this.name = 'NoSessionError';
@@ -112,9 +113,12 @@ export async function loadSession(outputFolder: string, fs: FsLike = nodeFs, opt
   } else {
     const rebuilt = await rebuildSession(outputFolder, fs);
     session = rebuilt.session;
-    const why = main.exists ? `There was no usable ${BACKUP_FILE}` : `There was neither ${SESSION_FILE} nor ${BACKUP_FILE}`;
+    const why = main.exists ? `There was no usable ${BACKUP_FILE}` : `There was neither ` +
+      `${SESSION_FILE} nor ${BACKUP_FILE}`;
     notices.push(
-      `${why}, so the session was rebuilt from the ${session.images.length} images and their .txt captions in the folder. Captions are intact; favourite/NSFW marks and the link to the source files were lost.${rebuilt.notes.length ? ' ' + rebuilt.notes.join(' ') : ''}`,
+      `${why}, so the session was rebuilt from the ${session.images.length} images and their .txt captions in the ` +
+        `folder. Captions are intact; favourite/NSFW marks and the link to the source files were ` +
+        `lost.${rebuilt.notes.length ? ' ' + rebuilt.notes.join(' ') : ''}`,
     );
   }
   contain(outputFolder, session, notices);
@@ -126,7 +130,8 @@ export async function loadSession(outputFolder: string, fs: FsLike = nodeFs, opt
 async function readSessionText(path: string, fs: FsLike): Promise<{ exists: boolean; text?: string; problem?: string }> {
   try {
     const st = await fs.lstat(path);
-    if (!st.isFile()) return { exists: true, problem: `it is ${st.isSymbolicLink() ? 'a symbolic link, which is never followed' : 'not a regular file'}` };
+    const what = st.isSymbolicLink() ? 'a symbolic link, which is never followed' : 'not a regular file';
+    if (!st.isFile()) return { exists: true, problem: `it is ${what}` };
     return { exists: true, text: await fs.readFile(path, 'utf8') };
   } catch (err) {
     if (errorCode(err) === 'ENOENT') return { exists: false };
@@ -145,14 +150,18 @@ function contain(outputFolder: string, s: Session, notices: string[]): boolean {
     const drop = new Set(bad.map((i) => i.file));
     s.images = s.images.filter((i) => !drop.has(i.file));
     if (s.staging) s.staging.pending = s.staging.pending.filter((f) => !drop.has(f));
-    notices.push(`session.json lists ${bad.length} name(s) that are not image files of the dataset (${bad.slice(0, 3).map((i) => stagedFileProblem(i.file)).join('; ')}); they were left out of the session and nothing was done with them.`);
+    notices.push(`session.json lists ${bad.length} name(s) that are not image files of the dataset ` +
+      `(${bad.slice(0, 3).map((i) => stagedFileProblem(i.file)).join('; ')}); they were left out of the session ` +
+      `and nothing was done with them.`);
     changed = true;
   }
   const why = prefixPathProblem(s.prefix);
   if (why) {
     const was = s.prefix;
     s.prefix = dominantPrefix(s.images.map((i) => i.file)) ?? defaultPrefix(basename(dirname(resolve(outputFolder))));
-    notices.push(`session.json names the prefix ${JSON.stringify(was.slice(0, 80))}, which cannot be used: ${why}. The dataset uses "${s.prefix}" instead (from its file names), so nothing is written outside ${outputFolder}.`);
+    notices.push(`session.json names the prefix ${JSON.stringify(was.slice(0, 80))}, which cannot be used: ` +
+      `${why}. The dataset uses "${s.prefix}" instead (from its file names), so nothing is ` +
+      `written outside ${outputFolder}.`);
     changed = true;
   }
   return changed;

@@ -71,8 +71,10 @@ export function planOperation(input: PlanInput, op: TagOperation): CaptionChange
   const changed = new Set(out.map((o) => o.file));
   const refused = input.captions.filter((c) => c.problem && changed.has(c.file));
   if (refused.length) {
-    const more = refused.length > 1 ? ` (and ${refused.length - 1} more: ${refused.slice(1, 4).map((c) => c.file).join(', ')})` : '';
-    throw new Error(`${describeOperation(op)} would rewrite ${refused.length} caption(s) that cannot be rewritten${more}: ${refused[0]!.problem} Nothing was changed.`);
+    const more = refused.length > 1 ? ` (and ${refused.length - 1} more: ` +
+      `${refused.slice(1, 4).map((c) => c.file).join(', ')})` : '';
+    throw new Error(`${describeOperation(op)} would rewrite ${refused.length} caption(s) that cannot be ` +
+      `rewritten${more}: ${refused[0]!.problem} Nothing was changed.`);
   }
   return out;
 }

@@ -44,7 +44,7 @@ export interface TagsFileRead {
   bytes?: Buffer;
   exists: boolean;
   problem?: string;
-  /** True when it can be neither read nor updated (a folder, a link, unreadable); not-UTF-8 text is still appended to. */
+  /** True when it can be neither read nor updated (a folder, a link, unreadable); not-UTF-8 text is appended to. */
   unusable?: boolean;
 }
 
@@ -61,10 +61,14 @@ export async function readTagsFile(outputFolder: string, fs: FsLike = nodeFs): P
     'not-utf8': '',
   }[r.problem.kind];
   if (r.problem.kind === 'not-utf8') {
-    return { text: r.text, bytes: r.bytes, exists: true, problem: `${path} is not valid UTF-8 text: its lines that do not decode are left out of the known tags, and the file is never rewritten; new tags are added after its last line, in UTF-8. Re-save it as UTF-8 to use those lines.` };
+    return { text: r.text, bytes: r.bytes, exists: true, problem: `${path} is not valid UTF-8 text: its lines ` +
+      `that do not decode are left out of the known tags, and the file is never rewritten; new tags are added ` +
+      `after its last line, in UTF-8. Re-save it as UTF-8 to use those lines.` };
   }
   const detail = r.problem.kind === 'unreadable' ? ` (${r.problem.message})` : '';
-  return { text: '', exists: true, unusable: true, problem: `${path} is ${what}${detail}, so the tag list can be neither read nor updated; the known tags come from the captions. Rename or move it away: a new tags.txt is written with every tag in use the next time the dataset opens.` };
+  return { text: '', exists: true, unusable: true, problem: `${path} is ${what}${detail}, so the tag list can be ` +
+    `neither read nor updated; the known tags come from the captions. Rename or move it away: a new tags.txt is ` +
+    `written with every tag in use the next time the dataset opens.` };
 }
 
 /** Reads `tags.txt` ('' when there is none); throws, saying what to do, when it cannot be read as a text file. */

@@ -73,7 +73,8 @@ export function prefixProblem(prefix: string): string | undefined {
   if (/[ .]$/.test(prefix)) return 'it ends with a space or a dot, which Windows drops from file names';
   const device = windowsDeviceName(prefix);
   if (device) {
-    return `Windows reserves "${device}" for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9), so files named with it cannot be created or opened there; add to it, e.g. "${device}_set"`;
+    return `Windows reserves "${device}" for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9), so files named with ` +
+      `it cannot be created or opened there; add to it, e.g. "${device}_set"`;
   }
   return undefined;
 }

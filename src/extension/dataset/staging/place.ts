@@ -85,7 +85,8 @@ export async function placeImage(src: string, final: string, rec: ImageRecord, m
     const reprobe = await reprobed(src, rec, fs);
     if (typeof reprobe === 'string') return reprobe;
     expectMtime = reprobe;
-    if (attempt === 2) return 'kept changing while it was being copied: run Start LoRA Tagging again once it is finished';
+    if (attempt === 2) return 'kept changing while it was being copied: run Start LoRA ' +
+      'Tagging again once it is finished';
   }
   if (mode === 'move' && !viaLink) {
     const note: string[] = [];
@@ -99,7 +100,8 @@ export async function placeImage(src: string, final: string, rec: ImageRecord, m
 async function reprobed(src: string, rec: ImageRecord, fs: FsLike): Promise<number | string> {
   const p = await probeImage(src, fs);
   if (!p.ok) return `changed while staging and is no longer usable: ${p.reason}`;
-  if (p.format !== rec.format) return `changed while staging into a ${p.format} file: run Start LoRA Tagging again (Add new images) to stage it`;
+  if (p.format !== rec.format) return `changed while staging into a ${p.format} file: run Start LoRA Tagging ` +
+    `again (Add new images) to stage it`;
   Object.assign(rec, { size: p.size, width: p.width, height: p.height });
   if (p.orientation !== undefined) rec.orientation = p.orientation;
   else delete rec.orientation;
@@ -115,7 +117,8 @@ export async function finishMove(src: string, final: string, fs: FsLike, notices
   if (!lst || lst.isSymbolicLink()) return;
   const [a, b] = await Promise.all([sha256(src, fs), sha256(final, fs)]);
   if (a !== b) {
-    notices.push(`${rec.source} was copied, not moved: the source differs from the staged copy ${rec.file}, so it was kept.`);
+    notices.push(`${rec.source} was copied, not moved: the source differs from the staged copy ` +
+      `${rec.file}, so it was kept.`);
     return;
   }
   await syncFile(final, fs);

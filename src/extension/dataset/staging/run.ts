@@ -76,7 +76,8 @@ export async function removeLeftoverTemps(outputFolder: string, fs: FsLike = nod
 /** What re-running a recorded plan did, in words, for the user. */
 export function finishedNotice(pending: number, r: RunOutcome): string {
   if (r.staged === 0 && r.present === pending) {
-    return `The recorded staging plan (${pending} images) had already been carried out: nothing was copied, and no caption was rewritten.`;
+    return `The recorded staging plan (${pending} images) had already been carried out: nothing was copied, ` +
+      `and no caption was rewritten.`;
   }
   const present = r.present ? `, ${r.present} were already in place` : '';
   const kept = r.captionsKept ? `; ${r.captionsKept} caption(s) already on disk were kept as they are` : '';
@@ -174,7 +175,9 @@ export async function runPlan(input: RunInput): Promise<RunOutcome> {
     await appendTags(outputFolder, tags, fs, { create: true });
   } catch (err) {
     // The captions hold every tag, and opening the dataset lists them again: not a reason to stop here.
-    notices.push(`The images are staged, but ${join(outputFolder, 'tags.txt')} could not be written: ${describeError(err)}. ${adviceFor(err)} Its tags are listed again from the captions the next time the dataset opens.`);
+    notices.push(`The images are staged, but ${join(outputFolder, 'tags.txt')} could not be written: ` +
+      `${describeError(err)}. ${adviceFor(err)} Its tags are listed again from the captions the ` +
+      `next time the dataset opens.`);
   }
   // The new names are on disk before the session says the plan is done (each file's data already is).
   await syncFolder(outputFolder, fs);
@@ -187,7 +190,10 @@ async function refusePlan(input: RunInput, fs: FsLike, outcome: RunOutcome, pend
   const { outputFolder, session } = input;
   const named = resolve(outputFolder, session.sourceFolder);
   outcome.notices.push(
-    `session.json holds a staging plan of ${pending} image(s) to read from ${named}, which is not the folder this dataset is in (${resolve(outputFolder, '..')}); it was not run, and nothing was read, copied or moved. If that really is where this dataset's images come from, run "Start LoRA Tagging" on that folder yourself and choose "Add new images".`,
+    `session.json holds a staging plan of ${pending} image(s) to read from ${named}, which is not the folder this ` +
+      `dataset is in (${resolve(outputFolder, '..')}); it was not run, and nothing was read, copied or moved. If ` +
+      `that really is where this dataset's images come from, run "Start LoRA Tagging" on that folder yourself ` +
+      `and choose "Add new images".`,
   );
   delete session.staging;
   await saveSession(outputFolder, session, fs);
@@ -215,10 +221,12 @@ async function ensureCaption(outputFolder: string, rec: ImageRecord, src: string
     const r = await readCaptionFile(path, fs);
     if (r.missing) continue;
     if (r.problem && r.problem.kind !== 'not-utf8') {
-      notices.push(`The caption beside ${rec.source} was not carried over to ${captionName(rec.file)}: ${r.problem.message}`);
+      notices.push(`The caption beside ${rec.source} was not carried over to ` +
+        `${captionName(rec.file)}: ${r.problem.message}`);
       continue;
     }
-    if (r.problem) notices.push(`${c} is not valid UTF-8 text: it was carried over byte for byte as ${txt}, and its tags are not listed in tags.txt.`);
+    if (r.problem) notices.push(`${c} is not valid UTF-8 text: it was carried over byte for byte as ${txt}, and ` +
+      `its tags are not listed in tags.txt.`);
     await writeFileAtomic(txt, r.bytes!, fs);
     return { text: r.text, unlisted: !!r.problem };
   }

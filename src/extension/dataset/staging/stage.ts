@@ -83,7 +83,10 @@ export async function stageDataset(sourceFolder: string, options: StageOptions, 
   const lost = hasSession ? 0 : await lostSessionImages(output, fs);
   if (lost > 0 && !opts.rebuild && opts.onExisting !== 'restart') {
     throw new Error(
-      `The output folder ${output} holds a dataset of ${lost} staged image(s) whose session.json and session.json.bak are both gone. Nothing was written. Rebuild its session from those images and their captions (Start LoRA Tagging offers it; batch callers pass rebuild: true), or start over (onExisting "restart" sets the folder aside as a backup).`,
+      `The output folder ${output} holds a dataset of ${lost} staged image(s) whose session.json and ` +
+        `session.json.bak are both gone. Nothing was written. Rebuild its session from those images and their ` +
+        `captions (Start LoRA Tagging offers it; batch callers pass rebuild: true), or start over (onExisting ` +
+        `"restart" sets the folder aside as a backup).`,
     );
   }
   if (hasSession || lost > 0) {
