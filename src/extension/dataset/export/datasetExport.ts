@@ -6,6 +6,7 @@ import type { Dataset } from '../session/dataset';
 import { WorkerDecoder, type Decoder } from '../images/decodePool';
 import { checkDataset, type FactsSource, type Finding, type PreflightInput } from './preflight';
 import { defaultZipPath, exportZip, type ExportEntry, type ExportResult } from './zipExport';
+import { writtenCaption } from './targets';
 
 /** Reports progress: done, of the total (images for the check, bytes for the zip), and the current file. */
 export type ProgressHook = (done: number, total: number, file: string) => void;
@@ -77,13 +78,19 @@ export function exportEntries(dataset: Dataset): ExportEntry[] {
   return entries;
 }
 
-/** Writes the CivitAI zip of an open dataset to `zipPath` (default beside the output folder). */
+/** Writes the CivitAI zip of an open dataset to `zipPath` (default beside the output folder), captions in CivitAI's form. */
 export function writeCivitaiZip(
   dataset: Dataset,
   zipPath: string = defaultZipPath(dataset.outputFolder, dataset.session.prefix),
   opts: { signal?: AbortSignal; onProgress?: ProgressHook } = {},
 ): Promise<ExportResult> {
-  return exportZip(dataset.outputFolder, exportEntries(dataset), zipPath, opts);
+  const s = dataset.session;
+  const entries = exportEntries(dataset).map(({ file }) => {
+    const text = dataset.caption(file);
+    const caption = writtenCaption('civitai', text, { triggerWord: s.triggerWord, captionStyle: s.captionStyle });
+    return caption === text ? { file } : { file, caption };
+  });
+  return exportZip(dataset.outputFolder, entries, zipPath, opts);
 }
 
 /** The preflight, then the zip whatever it found (the findings come back with the result, for the caller to judge). */
@@ -100,7 +107,7 @@ export async function checkAndExport(
 }
 
 /** One line of counts: "2 errors, 5 warnings, 1 note", or "no problems". */
-export function summarizeFindings(findings: readonly Finding[]): string {
+export function summarizeFindings(findings: readonly Pick<Finding, 'severity'>[]): string {
   const n = (sev: Finding['severity']) => findings.filter((f) => f.severity === sev).length;
   const parts = [
     [n('error'), 'error'],

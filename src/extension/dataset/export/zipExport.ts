@@ -20,6 +20,8 @@ import { CHUNK, changed, ExportError, openNoFollow, ZipWriter, type Planned } fr
 /** One image to put in the zip, by its staged name in the output folder. */
 export interface ExportEntry {
   file: string;
+  /** The caption to write instead of the `.txt`'s bytes (the CivitAI form of it), when it differs. */
+  caption?: string;
 }
 
 /** Options of exportZip. */
@@ -90,7 +92,7 @@ export async function exportZip(
       for (let j = from; j < Math.min(plan.length, from + READ_AHEAD); j++) {
         const q = plan[j]!;
         if (reads.has(j) || !isSmall(q)) continue;
-        const r = q.empty ? Promise.resolve(Buffer.alloc(0)) : readNoFollow(q.path);
+        const r = q.empty ? Promise.resolve(Buffer.alloc(0)) : q.data ? Promise.resolve(q.data) : readNoFollow(q.path);
         r.catch(() => undefined); // awaited (and reported) in order below
         reads.set(j, r);
       }
@@ -181,7 +183,7 @@ async function planEntries(outputFolder: string, entries: readonly ExportEntry[]
   for (let i = 0; i < entries.length; i += 64) {
     const batch = entries.slice(i, i + 64);
     const stats = await Promise.all(batch.map(({ file }) => Promise.all([stat(join(outputFolder, file)), stat(join(outputFolder, captionName(file)))])));
-    batch.forEach(({ file }, j) => {
+    batch.forEach(({ file, caption }, j) => {
       const [st, tst] = stats[j]!;
       if (!st) return void missing.push(file);
       const txtName = captionName(file);
@@ -190,7 +192,9 @@ async function planEntries(outputFolder: string, entries: readonly ExportEntry[]
       const txtPath = join(outputFolder, txtName);
       if (seen.has(txtName)) throw new ExportError(`"${txtName}" is both an image and a caption name.`, 'bad-name', txtName);
       plan.push({ name: file, path: join(outputFolder, file), size: st.size, mtime: st.mtime });
-      plan.push(tst ? { name: txtName, path: txtPath, size: tst.size, mtime: tst.mtime } : { name: txtName, path: txtPath, size: 0, mtime: st.mtime, empty: true });
+      const given = caption === undefined ? undefined : Buffer.from(caption, 'utf8');
+      if (given) plan.push({ name: txtName, path: txtPath, size: given.length, mtime: tst?.mtime ?? st.mtime, data: given });
+      else plan.push(tst ? { name: txtName, path: txtPath, size: tst.size, mtime: tst.mtime } : { name: txtName, path: txtPath, size: 0, mtime: st.mtime, empty: true });
     });
   }
   if (missing.length) {

@@ -34,6 +34,8 @@ export interface Planned {
   mtime: Date;
   /** A caption whose file is missing: written as an empty entry. */
   empty?: boolean;
+  /** A caption written from this text instead of its file (the target's form of it, see targets.ts). */
+  data?: Buffer;
 }
 
 interface Written {
