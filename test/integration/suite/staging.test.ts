@@ -148,7 +148,8 @@ describe('Start LoRA Tagging (batch form, real extension host)', () => {
     await panel.dispose();
   });
 
-  it('with session.json and its .bak both gone: Start refuses and says what to pass; rebuild: true rebuilds, Resume too', async () => {
+  it('with session.json and its .bak both gone: Start refuses and says what to pass; rebuild: true ' +
+    'rebuilds, Resume too', async () => {
     const src = makeTempDir('lora-lost-');
     writeGeneratedImages(src, 3);
     const r = await start(src, { prefix: 'lost', triggerWord: 'ohwx' });

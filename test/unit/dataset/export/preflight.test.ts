@@ -174,7 +174,8 @@ describe('checkDataset', () => {
     assert.match(fs[0]!.message, /Motion Photo has no JPEG end marker before its video/);
   });
 
-  it('reports an image or caption that is a link or a folder, by rule and with what to do, and never reads through it', async () => {
+  it('reports an image or caption that is a link or a folder, by rule and with what to do, and never ' +
+    'reads through it', async () => {
     const elsewhere = tempDir('lora-elsewhere-');
     writeFileSync(join(elsewhere, 'me.png'), pngBuffer(300, 300, 4));
     writeFileSync(join(elsewhere, 'notes.txt'), 'private');
@@ -193,7 +194,8 @@ describe('checkDataset', () => {
       assert.equal(b.severity, 'error');
       assert.ok(b.message.includes(join(elsewhere, 'me.png')) && /never follows links, so b\.png and its caption are left out of the zip\. Replace the link with a copy/.test(b.message), b.message);
       assert.match(found.find((f) => f.file === 'd.png')!.message, /d\.txt is a folder, so d\.png and its caption are left out of the zip\. Move it away and put the caption itself there/);
-      assert.ok(!found.some((f) => f.rule === 'duplicate' || f.rule === 'near-duplicate'), 'the linked image was not read and compared');
+      assert.ok(!found.some((f) => f.rule === 'duplicate' || f.rule === 'near-duplicate'), 'the linked ' +
+        'image was not read and compared');
     } finally {
       cleanup(elsewhere);
     }

@@ -127,7 +127,8 @@ describe('exportZip', () => {
     assert.deepEqual(readdirSync(dir), ['output']);
   });
 
-  it('removes the .partial files killed exports left beside the zip, never one a running export is writing', async () => {
+  it('removes the .partial files killed exports left beside the zip, never one a running ' +
+    'export is writing', async () => {
     const { out, include } = makeDataset(dir);
     const dead = spawnSync(process.execPath, ['-e', '']).pid;
     const stale = [`.cat_civitai.zip.${dead}_0badf00d.partial`, '.cat_civitai.zip.1234abcd.partial', `.old.zip.${dead}_00000001.partial`];
@@ -139,7 +140,8 @@ describe('exportZip', () => {
     assert.deepEqual(readdirSync(dir).sort(), [running, 'cat_civitai.zip', 'notes.partial', 'output'].sort());
   });
 
-  it('never follows a link or packs a folder: an image or caption that is one is left out with its pair, and said why', async () => {
+  it('never follows a link or packs a folder: an image or caption that is one is left out with its ' +
+    'pair, and said why', async () => {
     const { out, include } = makeDataset(dir);
     const secret = join(tempDir('lora-elsewhere-'), 'id_ed25519');
     writeFileSync(secret, 'PRIVATE KEY');

@@ -6,7 +6,8 @@ import { readCaptionFiles } from '../../../../src/extension/dataset/io/readCapti
 import { sysError, tempDir, text, trapFs } from '../helpers';
 
 describe('readCaptionFiles', () => {
-  it('reads many files exactly (unicode, over 64 KB, missing as empty) on the fast and the injected paths', async () => {
+  it('reads many files exactly (unicode, over 64 KB, missing as empty) on the fast and the ' +
+    'injected paths', async () => {
     const d = tempDir();
     const big = 'é'.repeat(40_000) + ', end'; // 80 KB of UTF-8: more than the shared buffer
     const paths = [text(d, 'a.txt', 'ohwx, café ☕, 🐱'), text(d, 'b.txt', big), join(d, 'missing.txt'), text(d, 'c.txt', ''), text(d, 'd.txt', 'a real \uFFFD, kept')];
@@ -17,7 +18,8 @@ describe('readCaptionFiles', () => {
     assert.deepEqual(await readCaptionFiles(paths, injected.fs), expected);
   });
 
-  it('reports, and never follows or opens as text, a link, a folder, a pipe, bytes that are not UTF-8 and an unreadable file', async () => {
+  it('reports, and never follows or opens as text, a link, a folder, a pipe, bytes that are not UTF-8 and an ' +
+    'unreadable file', async () => {
     const d = tempDir();
     const outside = text(tempDir('elsewhere'), 'secret.txt', 'private words');
     const paths = [join(d, 'link.txt'), join(d, 'folder.txt'), join(d, 'pipe.txt'), text(d, 'latin1.txt', Buffer.from('ohwx, caf\xe9', 'latin1')), text(d, 'ok.txt', 'fine'), text(d, 'locked.txt', 'x')];

@@ -78,7 +78,8 @@ function assertContained(w: World, touched: { method: Method; path: string }[]):
   assert.deepEqual(snapshot(w.home), w.before.home, 'HOME is untouched');
   assert.deepEqual(snapshot(w.sentinel), w.before.sentinel, 'the sentinel folder is untouched');
   const outside = touched.filter((t) => !t.path.startsWith(w.src + sep));
-  assert.deepEqual(outside, [], 'every path the engine opened, copied, renamed or removed is in the dataset or its source folder');
+  assert.deepEqual(outside, [], 'every path the engine opened, copied, renamed or removed is in the ' +
+    'dataset or its source folder');
   assert.deepEqual(snapshot(w.root, (rel) => rel.startsWith('received/')), new Map([...prefixed('home/', w.before.home), ...prefixed('sentinel/', w.before.sentinel)]), 'nothing new outside');
 }
 
@@ -93,7 +94,8 @@ function pending(s: Record<string, unknown>, source: string, size: number, mode:
   s.staging = { startedAt: '2026-01-01T00:00:00.000Z', mode, pending: [file] };
 }
 
-describe('a hostile dataset (session.json from someone else) touches nothing outside the dataset and its source folder', () => {
+describe('a hostile dataset (session.json from someone else) touches nothing outside the dataset ' +
+  'and its source folder', () => {
   let home: string | undefined;
   before(() => (home = process.env.HOME));
   after(() => (process.env.HOME = home));
@@ -111,7 +113,8 @@ describe('a hostile dataset (session.json from someone else) touches nothing out
   }
 
   for (const where of ['relative', 'absolute'] as const) {
-    it(`sourceFolder pointing at HOME/.ssh (${where}) with a pending move plan of the key: not run, nothing moved`, async () => {
+    it(`sourceFolder pointing at HOME/.ssh (${where}) with a pending move plan of the key: not ` +
+      `run, nothing moved`, async () => {
       const w = world();
       await received(w, (s) => {
         s.sourceFolder = where === 'absolute' ? join(w.home, '.ssh') : '../../home/.ssh';
@@ -125,7 +128,8 @@ describe('a hostile dataset (session.json from someone else) touches nothing out
 
   const escapes = (w: World) => ['../home/.ssh/id_ed25519', '../../home/.ssh/id_ed25519', join(w.home, '.ssh', 'id_ed25519'), 'sub/../../home/.ssh/id_ed25519', '..\\home\\.ssh\\id_ed25519', './p1.png'];
   for (const mode of ['move', 'copy'] as const) {
-    it(`plan sources that climb out or are absolute (${mode} mode): each refused with a message, nothing read or moved`, async () => {
+    it(`plan sources that climb out or are absolute (${mode} mode): each refused with a message, ` +
+      `nothing read or moved`, async () => {
       for (const source of escapes(world())) {
         const w = world();
         const src = source.startsWith('/') ? join(w.home, '.ssh', 'id_ed25519') : source;
@@ -137,7 +141,8 @@ describe('a hostile dataset (session.json from someone else) touches nothing out
     });
   }
 
-  it('a plan source that is a link inside the source folder to the key: refused, the link and the key stay', async () => {
+  it('a plan source that is a link inside the source folder to the key: refused, the link ' +
+    'and the key stay', async () => {
     const w = world();
     symlinkSync(w.key, join(w.src, 'innocent.png'));
     await received(w, (s) => pending(s, 'innocent.png', statSync(w.key).size, 'move'));
@@ -147,7 +152,8 @@ describe('a hostile dataset (session.json from someone else) touches nothing out
     assert.equal(read(join(w.src, 'innocent.png')), KEY);
   });
 
-  it('image names that are the dataset\'s own files (session.json, tags.txt, a caption): left out, never written over', async () => {
+  it('image names that are the dataset\'s own files (session.json, tags.txt, a caption): left out, ' +
+    'never written over', async () => {
     const w = world();
     img(w.src, 'big.png', 20, 50, 50);
     await received(w, (s) => {
@@ -160,7 +166,8 @@ describe('a hostile dataset (session.json from someone else) touches nothing out
     assert.ok(read(join(w.out, 'session.json')).startsWith('{'), 'session.json is still the session');
   });
 
-  it('names with separators or ".." in images, currentFile or the plan: the session is set aside, rebuilt, nothing outside touched', async () => {
+  it('names with separators or ".." in images, currentFile or the plan: the session is set aside, rebuilt, ' +
+    'nothing outside touched', async () => {
     const w = world();
     await received(w, (s) => {
       s.currentFile = '../../home/.ssh/id_ed25519';
@@ -171,7 +178,8 @@ describe('a hostile dataset (session.json from someone else) touches nothing out
     assert.ok(notices.some((n) => /rebuilt from the 3 images/.test(n)), notices.join('\n'));
   });
 
-  it('a caption and an image in the output folder that are links to HOME: never read, shown or exported, reported', async () => {
+  it('a caption and an image in the output folder that are links to HOME: never read, shown or ' +
+    'exported, reported', async () => {
     const w = world();
     await received(w, () => undefined);
     unlinkSync(join(w.out, 'p_0001.txt'));
@@ -187,7 +195,8 @@ describe('a hostile dataset (session.json from someone else) touches nothing out
     assert.equal(zip.leftOut?.length, 2);
   });
 
-  it('session.json and its .bak as links to the key: never read, set aside, the session rebuilt from the files', async () => {
+  it('session.json and its .bak as links to the key: never read, set aside, the session rebuilt ' +
+    'from the files', async () => {
     const w = world();
     await received(w, () => undefined);
     for (const f of ['session.json', 'session.json.bak']) {

@@ -42,7 +42,8 @@ describe('a dataset whose session.json and .bak are both gone can be rebuilt fro
     assert.deepEqual(found.map((s) => [s.outputFolder, s.total, s.lostSession]), [[join(src, 'output'), 3, true]]);
   });
 
-  it('Start refuses it with what to do, rebuilds it when asked (then resumes or adds), and Start over sets it aside', async () => {
+  it('Start refuses it with what to do, rebuilds it when asked (then resumes or adds), and Start ' +
+    'over sets it aside', async () => {
     const { src, out, o } = await lost();
     await assert.rejects(stageDataset(src, o), /holds a dataset of 3 staged image\(s\) whose session\.json and session\.json\.bak are both gone\. Nothing was written\. Rebuild.*rebuild: true.*restart/);
     assert.ok(!existsSync(join(out, 'session.json')));
@@ -56,7 +57,8 @@ describe('a dataset whose session.json and .bak are both gone can be rebuilt fro
     unlinkSync(join(out, 'session.json'));
     unlinkSync(join(out, 'session.json.bak'));
     const again = await stageDataset(src, { ...o, onExisting: 'restart' });
-    assert.ok(again.backupFolder && ls(again.backupFolder).includes('d_0002.txt'), 'the old folder is kept aside, nothing deleted');
+    assert.ok(again.backupFolder && ls(again.backupFolder).includes('d_0002.txt'), 'the old folder is ' +
+      'kept aside, nothing deleted');
     assert.equal(again.staged, 4);
   });
 });

@@ -43,7 +43,8 @@ describe('a session restored from session.json.bak that still holds the staging 
       assert.equal(dataset.session.staging, undefined);
       assert.ok(notices.some((n) => /restored from session\.json\.bak/.test(n)), notices.join('\n'));
       assert.ok(notices.some((n) => /plan .*had already been carried out: nothing was copied, and no caption was rewritten/.test(n)), notices.join('\n'));
-      assert.ok(!notices.some((n) => /interrupted staging run was finished/.test(n)), 'it does not claim to have finished a run');
+      assert.ok(!notices.some((n) => /interrupted staging run was finished/.test(n)), 'it does not ' +
+        'claim to have finished a run');
       assert.ok(read(join(out, 'tags.txt')).includes(`written meanwhile into ${touched[1]}`), 'their tags are known tags');
     });
   }

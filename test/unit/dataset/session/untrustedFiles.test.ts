@@ -32,12 +32,14 @@ describe('files on disk are untrusted: one bad file is reported, the rest of the
     await dataset.close();
   });
 
-  it('tags.txt that is a folder: the dataset opens, the message names it and says what to do, captions still save', async () => {
+  it('tags.txt that is a folder: the dataset opens, the message names it and says what to do, ' +
+    'captions still save', async () => {
     const out = await staged();
     rmSync(join(out, 'tags.txt'));
     mkdirSync(join(out, 'tags.txt'));
     const { dataset, notices } = await Dataset.open(out);
-    assert.ok(notices.some((n) => n.startsWith(`${join(out, 'tags.txt')} is a folder, not a text file`) && /Rename or move it away/.test(n)), notices.join('\n'));
+    assert.ok(notices.some((n) => n.startsWith(`${join(out, 'tags.txt')} is a folder, not a text ` +
+      `file`) && /Rename or move it away/.test(n)), notices.join('\n'));
     assert.ok(!notices.some((n) => /EISDIR/.test(n)), 'not a bare system error');
     assert.deepEqual(dataset.knownTags(), ['ohwx', 'red hair'], 'the known tags come from the captions');
     await dataset.setCaption('d_0002.png', 'ohwx, hat');
@@ -46,10 +48,12 @@ describe('files on disk are untrusted: one bad file is reported, the rest of the
     rmSync(join(out, 'tags.txt'), { recursive: true });
     const again = await Dataset.open(out);
     await again.dataset.close();
-    assert.equal(read(join(out, 'tags.txt')), 'ohwx\nred hair\nhat\n', 'once the folder is gone, tags.txt is written again');
+    assert.equal(read(join(out, 'tags.txt')), 'ohwx\nred hair\nhat\n', 'once the folder is ' +
+      'gone, tags.txt is written again');
   });
 
-  it('a caption that is a link out of the dataset is never read; saving replaces the link, never its target', async () => {
+  it('a caption that is a link out of the dataset is never read; saving replaces the link, ' +
+    'never its target', async () => {
     const out = await staged();
     const secret = text(tempDir('home'), '.ssh/id_ed25519', 'PRIVATE KEY');
     unlinkSync(join(out, 'd_0002.txt'));
@@ -77,7 +81,8 @@ describe('files on disk are untrusted: one bad file is reported, the rest of the
     await dataset.close();
   });
 
-  it('a caption that is not UTF-8 is shown, but never rewritten: not by a save, not by a tag operation, not into tags.txt', async () => {
+  it('a caption that is not UTF-8 is shown, but never rewritten: not by a save, not by a tag operation, ' +
+    'not into tags.txt', async () => {
     const out = await staged();
     text(out, 'd_0002.txt', LATIN1);
     const { dataset, notices } = await Dataset.open(out);
@@ -89,7 +94,8 @@ describe('files on disk are untrusted: one bad file is reported, the rest of the
     assert.throws(() => planForDataset(dataset, { kind: 'rename', from: 'red hair', to: 'auburn hair' }), (e: Error) =>
       e.message.includes(join(out, 'd_0002.txt')) && /Rename "red hair" to "auburn hair" would rewrite 1 caption\(s\) that cannot be rewritten/.test(e.message) && /Nothing was changed/.test(e.message));
     assert.throws(() => planForDataset(dataset, { kind: 'add', tag: 'hdr' }), /d_0002\.txt is not valid UTF-8/);
-    assert.deepEqual(planForDataset(dataset, { kind: 'remove', tag: 'hat' }), [], 'an operation that leaves it alone still plans');
+    assert.deepEqual(planForDataset(dataset, { kind: 'remove', tag: 'hat' }), [], 'an operation that ' +
+      'leaves it alone still plans');
     await dataset.setCaption('d_0003.png', 'ohwx, caf\xe9 au lait');
     await dataset.close();
     assert.deepEqual(readFileSync(join(out, 'd_0002.txt')), LATIN1, 'its bytes are untouched');
@@ -106,7 +112,8 @@ describe('files on disk are untrusted: one bad file is reported, the rest of the
     assert.ok(r.notices.some((n) => /a\.txt is not valid UTF-8 text: it was carried over byte for byte/.test(n)), r.notices.join('\n'));
   });
 
-  it('a tags.txt that is not UTF-8 keeps its bytes: new tags are appended after them, its broken lines are not known tags', async () => {
+  it('a tags.txt that is not UTF-8 keeps its bytes: new tags are appended after them, its broken lines are ' +
+    'not known tags', async () => {
     const out = await staged();
     const mine = Buffer.from('ohwx\nred hair\ncaf\xe9\n', 'latin1');
     text(out, 'tags.txt', mine);

@@ -36,7 +36,8 @@ function finalSessionSave(events: Event[], out: string): number {
 
 describe('staging durability: the session never claims more than the disk holds', () => {
   for (const mode of ['copy', 'move'] as const) {
-    it(`${mode} mode: every staged image and caption is fsynced before it is renamed into place, and the folder before the session says done`, async () => {
+    it(`${mode} mode: every staged image and caption is fsynced before it is renamed into place, and the folder ` +
+      `before the session says done`, async () => {
       const { r, out, events } = await recordedRun(mode);
       const done = finalSessionSave(events, out);
       assert.equal(parseSession(read(r.sessionFile)).staging, undefined);
@@ -54,7 +55,8 @@ describe('staging durability: the session never claims more than the disk holds'
       }
       const lastPlaced = Math.max(...staged.map((n) => events.findIndex((e) => e.op === 'rename' && e.to === join(out, n))));
       const folderSync = events.findIndex((e, i) => i > lastPlaced && e.op === 'sync' && e.path === out);
-      assert.ok(folderSync > lastPlaced && folderSync < done, 'the output folder (its new names) is fsynced before the final session save');
+      assert.ok(folderSync > lastPlaced && folderSync < done, 'the output folder (its new names) is fsynced ' +
+        'before the final session save');
     });
   }
 
@@ -66,9 +68,11 @@ describe('staging durability: the session never claims more than the disk holds'
     for (const u of removed) {
       const at = events.indexOf(u);
       const placed = events.findIndex((e) => e.op === 'rename' && e.to === fileOf.get(u.path));
-      assert.ok(placed >= 0 && placed < at, `${basename(u.path)}: its copy was renamed into place before the source was removed`);
+      assert.ok(placed >= 0 && placed < at, `${basename(u.path)}: its copy was renamed into place ` +
+        `before the source was removed`);
       const synced = events.findIndex((e) => e.op === 'sync' && e.path === events[placed]!.path);
-      assert.ok(synced >= 0 && synced < placed, `${basename(u.path)}: the copy was fsynced before it was renamed into place`);
+      assert.ok(synced >= 0 && synced < placed, `${basename(u.path)}: the copy was fsynced ` +
+        `before it was renamed into place`);
       assert.ok(events.some((e, j) => j > placed && j < at && e.op === 'sync' && e.path === out), `${basename(u.path)}: the output folder was fsynced before the source was removed`);
     }
   });
