@@ -86,6 +86,8 @@ export class CaptionJob {
   private fatal: string | undefined;
   private readonly result: Omit<JobResult, 'stopped'>;
   private commitChain: Promise<void> = Promise.resolve();
+  private readonly backlog: { item: Item; composed: Composed; resolve(): void; reject(err: unknown): void }[] = [];
+  private committing = false;
   private readonly startedAt = Date.now();
 
   constructor(
@@ -171,9 +173,7 @@ export class CaptionJob {
       this.emit({ type: 'item', file: item.file, state: 'running' });
       try {
         const composed = await this.caption(item.file);
-        const committed = this.commitChain.then(() => this.commit(item, composed));
-        this.commitChain = committed.catch(() => undefined);
-        await committed;
+        await this.commit(item, composed);
       } catch (err) {
         if (this.abort.signal.aborted && isAbort(err)) return;
         const error = err instanceof Error ? err.message : String(err);
@@ -181,8 +181,9 @@ export class CaptionJob {
           this.fatal = error;
           this.abort.abort();
         }
-        this.finish(item, 'failed', { error });
         this.result.failed.push({ file: item.file, error });
+        this.finish(item, 'failed', { error });
+        this.record();
       }
     }
   }
@@ -212,14 +213,54 @@ export class CaptionJob {
     }
   }
 
-  /** Writes or records one result, in order with the others (the undo record before the caption). */
-  private async commit(item: Item, composed: Composed): Promise<void> {
-    const s = this.ds.session;
-    const current = this.ds.caption(item.file);
-    const d = decide(this.opts.mode, current, item.hash, composed, s.captionStyle, s.triggerWord);
+  /** Queues one result for the committer; settles once it is written (or recorded as a suggestion or skip). */
+  private commit(item: Item, composed: Composed): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.backlog.push({ item, composed, resolve, reject });
+      if (this.backlog.length === 1 && !this.committing) this.commitChain = this.drain();
+    });
+  }
+
+  /**
+   * Writes what has arrived, in batches: one undo record for the batch (written first, so a run cut short can be
+   * undone), then each caption. One batch per turn keeps a fast provider from waiting on a file write per image.
+   */
+  private async drain(): Promise<void> {
+    this.committing = true;
+    try {
+      while (this.backlog.length > 0) {
+        const batch = this.backlog.splice(0);
+        const s = this.ds.session;
+        const planned = batch.map((b) => {
+          const current = this.ds.caption(b.item.file);
+          return { ...b, current, d: decide(this.opts.mode, current, b.item.hash, b.composed, s.captionStyle, s.triggerWord) };
+        });
+        const writes = planned.flatMap((p) => (p.d.action === 'write' ? [{ file: p.item.file, before: p.current, after: p.d.text }] : []));
+        try {
+          await recordRunChanges(this.ds.outputFolder, { at: this.run, label: this.label }, writes);
+        } catch (err) {
+          for (const p of planned) p.reject(err);
+          continue;
+        }
+        for (const p of planned) {
+          try {
+            await this.apply(p.item, p.d, p.composed);
+            p.resolve();
+          } catch (err) {
+            p.reject(err);
+          }
+        }
+        // The queue in the session loses what this batch finished (saved with the session's next write).
+        this.record();
+      }
+    } finally {
+      this.committing = false;
+    }
+  }
+
+  private async apply(item: Item, d: ReturnType<typeof decide>, composed: Composed): Promise<void> {
     const source = { provider: this.opts.provider.id, model: this.opts.provider.model, preset: this.opts.preset, at: new Date().toISOString() };
     if (d.action === 'write') {
-      await recordRunChanges(this.ds.outputFolder, { at: this.run, label: this.label }, [{ file: item.file, before: current, after: d.text }]);
       await (this.opts.write ?? ((f: string, t: string) => this.ds.setCaption(f, t)))(item.file, d.text);
       const written = this.ds.caption(item.file);
       this.ds.setMachineCaption(item.file, { ...source, hash: captionHash(written), run: this.run });
@@ -240,7 +281,6 @@ export class CaptionJob {
   private finish(item: Item, state: ItemState, extra: { error?: string; text?: string } = {}): void {
     this.left.delete(item.file);
     this.done++;
-    this.record();
     this.emit({ type: 'item', file: item.file, state, ...extra });
     this.progress();
   }
