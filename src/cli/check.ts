@@ -1,19 +1,20 @@
-/** `lora-tagger check <outputFolder>`: the CivitAI preflight, as "Check Dataset" runs it; exit code 1 on an error. */
-import { checkOpenDataset, summarizeFindings, withWorkerDecoder } from '../extension/dataset/export/datasetExport';
-import type { Finding } from '../extension/dataset/export/preflight';
+/** `lora-tagger check <outputFolder> [--target T]`: the preflight and the target's rules, as "Check Dataset" runs them. */
+import { summarizeFindings, withWorkerDecoder } from '../extension/dataset/export/datasetExport';
+import { checkForTarget, type AnyFinding } from '../extension/dataset/export/targetExport';
+import { EXPORT_TARGETS, type ExportTarget } from '../extension/dataset/export/targets';
 import type { CommandSpec } from './args';
-import { decodeWorkerScript, EXIT, outputFolderArg, withDataset, type Command } from './command';
+import { decodeWorkerScript, EXIT, outputFolderArg, stringFlag, withDataset, type Command } from './command';
 import type { Output } from './output';
 
 const spec: CommandSpec = {
   name: 'check',
-  summary: "Check a dataset against CivitAI's rules and the usual LoRA dataset mistakes.",
+  summary: "Check a dataset against a trainer's rules (CivitAI's by default) and the usual LoRA dataset mistakes.",
   details: [
     'Prints one line per finding (severity, image, rule, what to do). Exits with 1 when any finding is an error',
     '(something CivitAI would reject), so a CI job can stop before a training run; warnings and notes exit 0.',
   ],
   positionals: [{ name: 'outputFolder', help: 'the output folder of a tagging session (it holds session.json)' }],
-  flags: [],
+  flags: [{ name: 'target', value: 'T', choices: EXPORT_TARGETS, help: 'the trainer to check for (default: civitai)' }],
 };
 
 /** The check command. */
@@ -22,9 +23,10 @@ export const checkCommand: Command = {
   async run(args, ctx) {
     const folder = await outputFolderArg(args, spec, ctx);
     const script = decodeWorkerScript();
+    const target = (stringFlag(args, 'target') ?? 'civitai') as ExportTarget;
     const findings = await withDataset(folder, ctx.out, (dataset) =>
       withWorkerDecoder(script, (decoder) =>
-        checkOpenDataset(dataset, { decoder, signal: ctx.signal, onProgress: ctx.out.progress('Checking') }),
+        checkForTarget(dataset, target, { decoder, signal: ctx.signal, onProgress: ctx.out.progress('Checking') }),
       ),
     );
     ctx.out.document(findings);
@@ -35,7 +37,7 @@ export const checkCommand: Command = {
 };
 
 /** Prints findings one per line: `error    img_0003.jpg  too-small  message`. */
-export function printFindings(out: Output, findings: readonly Finding[]): void {
+export function printFindings(out: Output, findings: readonly AnyFinding[]): void {
   const label = { error: 'error', warning: 'warning', info: 'note' } as const;
   for (const f of findings) {
     out.line(`${label[f.severity].padEnd(8)} ${f.file || '(dataset)'}  ${f.rule}  ${f.message}`);

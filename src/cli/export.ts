@@ -1,25 +1,27 @@
-/** `lora-tagger export <outputFolder> [--out PATH]`: the preflight, then the CivitAI zip, as the batch command does. */
+/**
+ * `lora-tagger export <outputFolder> [--target T] [--out PATH]`: the preflight and the target's rules, then the
+ * CivitAI zip or the trainer's folder (targets.ts, folderExport.ts), as the batch command does.
+ */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import {
-  checkAndExport,
-  isZipPath,
-  summarizeFindings,
-  withWorkerDecoder,
-} from '../extension/dataset/export/datasetExport';
+import { isZipPath, summarizeFindings, withWorkerDecoder } from '../extension/dataset/export/datasetExport';
+import { exportForTarget } from '../extension/dataset/export/targetExport';
+import { EXPORT_TARGETS, TARGET_LABELS, type ExportTarget } from '../extension/dataset/export/targets';
 import { UsageError, type CommandSpec } from './args';
 import { decodeWorkerScript, EXIT, outputFolderArg, stringFlag, withDataset, type Command } from './command';
 
 const spec: CommandSpec = {
   name: 'export',
-  summary: 'Check the dataset, then write the CivitAI zip: every image that is not skipped and its .txt, at the root.',
+  summary: "Check the dataset for a trainer, then write its export: CivitAI's zip, or a folder with the trainer's config.",
   details: [
     'The zip is written whatever the check finds (as the batch command does); errors are listed on stderr and in',
-    'the JSON. Run "lora-tagger check" first to stop on them. A stopped or failed export leaves no partial zip.',
+    'the JSON. Run "lora-tagger check" first to stop on them. A stopped or failed export leaves nothing partial.',
+    ...EXPORT_TARGETS.map((t) => `  ${t.padEnd(12)} ${TARGET_LABELS[t]}`),
   ],
   positionals: [{ name: 'outputFolder', help: 'the output folder of a tagging session (it holds session.json)' }],
   flags: [
-    { name: 'out', value: 'PATH', help: 'the zip to write (default: <prefix>_civitai.zip beside the output folder)' },
+    { name: 'target', value: 'T', choices: EXPORT_TARGETS, help: 'the trainer to export for (default: civitai)' },
+    { name: 'out', value: 'PATH', help: 'the zip or folder to write (default: <prefix>_<target>[.zip] beside the output folder)' },
   ],
 };
 
@@ -28,29 +30,32 @@ export const exportCommand: Command = {
   spec,
   async run(args, ctx) {
     const folder = await outputFolderArg(args, spec, ctx);
-    const zipPath = zipPathArg(stringFlag(args, 'out'), ctx.cwd);
+    const target = (stringFlag(args, 'target') ?? 'civitai') as ExportTarget;
+    const path = outPathArg(stringFlag(args, 'out'), ctx.cwd, target);
     const script = decodeWorkerScript();
     const { out } = ctx;
     const r = await withDataset(folder, out, (dataset) =>
       withWorkerDecoder(script, (decoder) =>
-        checkAndExport(dataset, {
+        exportForTarget(dataset, target, {
           decoder,
-          zipPath,
+          path,
           signal: ctx.signal,
           onCheckProgress: out.progress('Checking'),
-          onExportProgress: out.progress('Writing the zip', 'bytes'),
+          onExportProgress: target === 'civitai' ? out.progress('Writing the zip', 'bytes') : out.progress('Writing'),
         }),
       ),
     );
-    for (const f of r.missingCaptions) out.warn(`${f} had no .txt; an empty caption was put in the zip.`);
+    if (target === 'civitai') for (const f of r.missingCaptions) out.warn(`${f} had no .txt; an empty caption was put in the zip.`);
     const errors = r.findings.filter((f) => f.severity === 'error');
     if (errors.length) {
-      out.warn(`CivitAI would reject part of this dataset (${summarizeFindings(r.findings)}); exported anyway:`);
+      out.warn(`The check found errors for ${target} (${summarizeFindings(r.findings)}); exported anyway:`);
       for (const f of errors) out.warn(`  ${f.file || '(dataset)'}  ${f.rule}  ${f.message}`);
     }
-    out.document({ zipPath: r.zipPath, images: r.images, bytes: r.bytes, findings: r.findings });
+    const doc = { target, path: r.path, images: r.images, bytes: r.bytes, findings: r.findings };
+    out.document(target === 'civitai' ? { ...doc, zipPath: r.path } : doc);
     const mb = (r.bytes / 1024 / 1024).toFixed(1);
-    out.line(`Exported ${r.images} images with their captions (${mb} MB) to ${r.zipPath}.`);
+    const forWhom = target === 'civitai' ? '' : `, for ${target}`;
+    out.line(`Exported ${r.images} images with their captions (${mb} MB) to ${r.path}${forWhom}.`);
     if (r.findings.length && !errors.length) {
       out.line(`Check: ${summarizeFindings(r.findings)} (lora-tagger check lists them).`);
     }
@@ -58,14 +63,24 @@ export const exportCommand: Command = {
   },
 };
 
-function zipPathArg(given: string | undefined, cwd: string): string | undefined {
+function outPathArg(given: string | undefined, cwd: string, target: ExportTarget): string | undefined {
   if (given === undefined) return undefined;
-  if (!isZipPath(given)) throw new UsageError(`--out must be the path of a .zip file (found "${given}")`, spec.name);
+  if (target === 'civitai' && !isZipPath(given)) {
+    throw new UsageError(`--out must be the path of a .zip file (found "${given}")`, spec.name);
+  }
+  if (target !== 'civitai' && isZipPath(given)) {
+    throw new UsageError(`--out for ${target} is the folder to write, not a .zip (found "${given}")`, spec.name);
+  }
   const p = resolve(cwd, given);
   const parent = dirname(p);
   if (!existsSync(parent) || !statSync(parent).isDirectory()) {
     throw new UsageError(`--out ${given}: the folder ${parent} does not exist; create it first`, spec.name);
   }
-  if (existsSync(p) && statSync(p).isDirectory()) throw new UsageError(`--out ${given}: ${p} is a folder`, spec.name);
+  if (target === 'civitai' && existsSync(p) && statSync(p).isDirectory()) {
+    throw new UsageError(`--out ${given}: ${p} is a folder`, spec.name);
+  }
+  if (target !== 'civitai' && existsSync(p) && !statSync(p).isDirectory()) {
+    throw new UsageError(`--out ${given}: ${p} is a file; give a folder path`, spec.name);
+  }
   return p;
 }
