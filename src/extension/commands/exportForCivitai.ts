@@ -19,6 +19,7 @@ import { defaultZipPath, type ExportResult } from '../dataset/export/zipExport';
 import type { Finding } from '../dataset/export/preflight';
 import { errorMessage, log } from '../log';
 import type { PanelManager } from '../panel/panelManager';
+import { unreviewedImages } from '../dataset/captioning/suggestions';
 import { isBatchCall, resolveOutputFolder, withDataset } from './datasetTarget';
 import { reviewFindings, runPreflight, withImageFacts, type PreflightDiagnostics } from './findings';
 import { withCancellableProgress } from './progress';
@@ -77,6 +78,11 @@ async function exportInteractive(
   const findings = await runPreflight(dataset, false, diagnostics.workerScript, diagnostics.images);
   diagnostics.show(dataset, findings);
   await confirmFindings(panels, dataset.outputFolder, findings);
+  // Machine captions nobody has looked at are exported as they are; the user is told, not stopped.
+  const unreviewed = unreviewedImages(dataset).length;
+  if (unreviewed > 0) {
+    void vscode.window.showWarningMessage(`${unreviewed} caption(s) written by AI have not been reviewed yet; they are exported as they are.`);
+  }
   const zipPath = await askZipPath(dataset);
   let cancelled = false;
   try {
