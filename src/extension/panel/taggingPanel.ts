@@ -149,7 +149,7 @@ export class TaggingPanel extends Disposable {
   /** Sends the whole dataset again (after a rebuild or an outside change to many files). */
   reload(): void {
     if (this.ready) this.post({ type: 'dataset/load', dataset: this.view() });
-    this.lease?.pipeline.setImages(this.dataset.session.images);
+    this.lease?.pipeline.setImages(this.viewableImages());
   }
 
   /** Handles a raw message as if the webview had sent it (the same validation and dispatch path). */
@@ -225,7 +225,7 @@ export class TaggingPanel extends Disposable {
     const images = this.deps.images;
     if (!images) return;
     if (this.thumbs) {
-      void this.thumbs.then((t) => t?.pipeline.setImages(this.dataset.session.images));
+      void this.thumbs.then((t) => t?.pipeline.setImages(this.viewableImages()));
       return;
     }
     this.thumbs = images
@@ -292,12 +292,18 @@ export class TaggingPanel extends Disposable {
     return {
       title: this.panel.title,
       outputFolder: this.dataset.outputFolder,
+  /** The staged images the panel may read pixels of: not those that are links or otherwise not plain files. */
+  private viewableImages() {
+    return this.dataset.session.images.filter((i) => !this.dataset.imageProblem(i.file));
+  }
+
       prefix: s.prefix,
       triggerWord: s.triggerWord,
       captionStyle: s.captionStyle,
       images: s.images.map((i) => ({
         file: i.file,
-        uri: webview.asWebviewUri(vscode.Uri.file(this.dataset.resolve(i.file))).toString(),
+        // A staged image that is a link (case 7 of issue 9) is never shown through it: no URI, no thumbnail.
+        uri: this.dataset.imageProblem(i.file) ? '' : webview.asWebviewUri(vscode.Uri.file(this.dataset.resolve(i.file))).toString(),
         ...thumbOf(lease, i.file, webview),
         width: i.width,
         height: i.height,
