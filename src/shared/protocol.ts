@@ -31,6 +31,8 @@ export const ImageView = z.object({
   nsfw: z.boolean(),
   /** The exact content of the `.txt`. */
   caption: z.string(),
+  /** The caption's revision: it goes up with every change the host knows of (see Revision). */
+  rev: z.number().int().nonnegative().default(0),
 });
 export type ImageView = z.infer<typeof ImageView>;
 
@@ -82,6 +84,15 @@ export const DatasetView = z.object({
 });
 export type DatasetView = z.infer<typeof DatasetView>;
 
+/**
+ * A caption revision (design.md: revisions, not clocks). The host numbers every change of a caption it knows of:
+ * the panel's saves and every change made elsewhere (on disk, in an editor, by a tag operation). The panel sends
+ * the revision its edit was made from, so the host refuses a save made before an outside change instead of
+ * writing over it, and the panel takes a caption text only when its revision is newer than the one it has, so an
+ * older text never replaces a newer one, however late or out of order the messages arrive.
+ */
+export const Revision = z.number().int().nonnegative();
+
 /** The kinds of status line the host can set. */
 export const StatusKind = z.enum(['saved', 'saving', 'error', 'info']);
 
@@ -91,8 +102,17 @@ export const StatusKind = z.enum(['saved', 'saving', 'error', 'info']);
 export const ToHost = z.discriminatedUnion('type', [
   /** The webview is listening; the host sends nothing before it. */
   z.object({ type: z.literal('ready') }),
-  /** Save a caption exactly as given (the host strips nothing but line breaks). */
-  z.object({ type: z.literal('caption/update'), file: StagedName, text: z.string().max(100_000) }),
+  /**
+   * Save a caption exactly as given (the host strips nothing but line breaks). `base`: the revision the edit was made
+   * from; `seq`: counts the panel's saves (any caption), so a save that arrives after a newer one is dropped.
+   */
+  z.object({
+    type: z.literal('caption/update'),
+    file: StagedName,
+    text: z.string().max(100_000),
+    base: Revision,
+    seq: z.number().int().positive(),
+  }),
   /** The user moved to another image. */
   z.object({ type: z.literal('image/select'), file: StagedName }),
   /** Favourite / NSFW / skipped flags of one image. */
@@ -122,8 +142,14 @@ export type ToHost = z.infer<typeof ToHost>;
 
 /** What the reply to each webview request carries; a request not listed here is acknowledged with no result. */
 export const ToHostResults = {
-  /** When the host wrote the caption (its local time), also shown in the status line. */
-  'caption/update': z.object({ savedAt: z.string() }),
+  /**
+   * Saved at revision `rev` (`savedAt`: the host's local time, also shown in the status line); or not saved, because
+   * the caption changed outside after `base`: `text` is what it holds now, at `rev`.
+   */
+  'caption/update': z.discriminatedUnion('saved', [
+    z.object({ saved: z.literal(true), rev: Revision, savedAt: z.string() }),
+    z.object({ saved: z.literal(false), rev: Revision, text: z.string() }),
+  ]),
   /** The best matches of the vocabulary files, at most `limit`. */
   'vocab/query': z.array(VocabSuggestion),
 } satisfies ResultSchemas<ToHost>;
@@ -134,8 +160,8 @@ export const ToHostResults = {
 export const ToWebview = z.discriminatedUnion('type', [
   /** The whole dataset (first load, or after the session was rebuilt). */
   z.object({ type: z.literal('dataset/load'), dataset: DatasetView }),
-  /** A caption changed outside the panel (text editor, another program). */
-  z.object({ type: z.literal('caption/changed'), file: StagedName, text: z.string() }),
+  /** A caption changed outside the panel (text editor, another program, a tag operation), at revision `rev`. */
+  z.object({ type: z.literal('caption/changed'), file: StagedName, text: z.string(), rev: Revision }),
   /** `tags.txt` changed on disk, or a tag was added to it. */
   z.object({ type: z.literal('tags/known'), tags: z.array(z.string()) }),
   /** Session-level lists changed. */

@@ -8,7 +8,7 @@ export function applyHostMessage(store: TaggerStore, msg: ToWebview): void {
     case 'dataset/load':
       return store.load(msg.dataset);
     case 'caption/changed':
-      return store.applyOutsideCaption(msg.file, msg.text);
+      return store.applyOutsideCaption(msg.file, msg.text, msg.rev);
     case 'tags/known':
       return store.addKnownTags(msg.tags);
     case 'session/lists':

@@ -25,7 +25,7 @@ describe('caption chips and add tag', function () {
     await input.fill('freckles');
     await input.press('Enter');
     const msg = await waitPosted(p, 'caption/update');
-    assert.deepEqual(msg, { type: 'caption/update', file: 'test_0001.png', text: 'ohwx, red hair, freckles' });
+    assert.deepEqual(msg, { type: 'caption/update', file: 'test_0001.png', text: 'ohwx, red hair, freckles', base: 0, seq: 1 });
     assert.equal(await input.inputValue(), '');
     await p.getByRole('listitem', { name: 'freckles' }).waitFor();
     const used = await waitPosted(p, 'tags/used');

@@ -105,43 +105,69 @@ describe('caption text, saving and navigation', function () {
     await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a, b');
   });
 
-  it('shows a caption changed outside the panel, but never clobbers text being typed', async () => {
+  // Issue 9, case 5.
+  it('shows an outside change; one that meets typing is shown, the typed text kept one undo back', async () => {
     p = await open(['ohwx, a', 'ohwx, b']);
-    await send(p, { type: 'caption/changed', file: 'test_0001.png', text: 'ohwx, from the editor' });
+    await send(p, { type: 'caption/changed', file: 'test_0001.png', text: 'ohwx, from the editor', rev: 5 });
     await p.getByRole('listitem', { name: 'from the editor' }).waitFor();
     assert.equal(await captionValue(p), 'ohwx, from the editor');
-    // Now the user is typing (dirty) when another outside change arrives: their text and caret stay.
+    // Now the user is typing (not sent yet) when another outside change arrives: it is not written over unseen.
     const area = p.getByRole('textbox', { name: 'Caption text', exact: true });
     await area.focus();
     await p.keyboard.press('End');
     await p.keyboard.type(', mine');
-    await send(p, { type: 'caption/changed', file: 'test_0001.png', text: 'ohwx, theirs' });
-    await handled(p);
+    await clearPosted(p);
+    await send(p, { type: 'caption/changed', file: 'test_0001.png', text: 'ohwx, theirs', rev: 6 });
+    await p.getByRole('status').filter({ hasText: 'changed outside the panel' }).filter({ hasText: 'Undo' }).waitFor();
+    assert.equal(await captionValue(p), 'ohwx, theirs');
+    assert.deepEqual(await posted(p, 'caption/update'), [], 'the typed text was not saved over the outside change');
+    // The user's text is one undo step back; undo brings it back and saves it, made from the outside change.
+    await area.focus();
+    await p.keyboard.press('Control+z');
+    const saved = await waitPosted(p, 'caption/update');
+    assert.deepEqual({ text: saved.text, base: saved.base }, { text: 'ohwx, from the editor, mine', base: 6 });
     assert.equal(await captionValue(p), 'ohwx, from the editor, mine');
-    await p.keyboard.type('!');
-    const saved = await waitPosted(p, 'caption/update', (m) => m.text.endsWith('mine!'));
-    assert.equal(saved.text, 'ohwx, from the editor, mine!');
     // A change to another image updates its counts without moving anything here.
-    await send(p, { type: 'caption/changed', file: 'test_0002.png', text: 'ohwx, b, zebra' });
+    await send(p, { type: 'caption/changed', file: 'test_0002.png', text: 'ohwx, b, zebra', rev: 2 });
     await p.getByRole('list', { name: 'Tag palette', exact: true }).getByRole('button', { name: 'zebra', exact: true }).waitFor();
   });
 
-  it('ignores the file watcher echoing an older save of its own', async () => {
+  it("a save the host refused (the file changed first) shows the file's text, the user's one undo back", async () => {
+    p = await open(['ohwx, a']);
+    // The host answers the next save as CaptionSync does when the file changed on disk since the panel's revision.
+    await p.evaluate(() => (window.__refuseNext = { rev: 9, text: 'ohwx, written by a script' }));
+    const input = p.getByRole('textbox', { name: 'Add tag', exact: true });
+    await input.fill('mine');
+    await input.press('Enter');
+    await p.getByRole('status').filter({ hasText: 'was not saved over that change' }).waitFor();
+    assert.equal(await captionValue(p), 'ohwx, written by a script');
+    await clearPosted(p);
+    await p.getByRole('button', { name: 'Undo caption edit', exact: true }).click();
+    const saved = await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a, mine');
+    assert.equal(saved.base, 9);
+  });
+
+  // Issue 9, case 2: revisions, not a time window.
+  it('an older text arriving late never replaces a newer one, however late', async () => {
     p = await open(['ohwx']);
     const input = p.getByRole('textbox', { name: 'Add tag', exact: true });
-    await input.fill('a');
-    await input.press('Enter');
-    await input.fill('b');
-    await input.press('Enter');
-    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a, b');
-    // The watcher reports the first write after the second was sent: the panel keeps the newer text.
-    await send(p, { type: 'caption/changed', file: 'test_0001.png', text: 'ohwx, a' });
+    const tags = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
+    for (const t of tags) {
+      await input.fill(t);
+      await input.press('Enter');
+    }
+    const last = `ohwx, ${tags.join(', ')}`;
+    await waitPosted(p, 'caption/update', (m) => m.text === last);
+    // Every save answered (revisions 1-10), and then a message from long ago: the first save's text at its revision,
+    // as a watcher or an editor might report it late. Ten saves later it is still older, and stays unseen.
+    await p.waitForFunction(() => window.__hostRevs['test_0001.png'] === 10 && window.__savesAnswered === 10);
+    await send(p, { type: 'caption/changed', file: 'test_0001.png', text: 'ohwx, a', rev: 1 });
+    await send(p, { type: 'caption/changed', file: 'test_0001.png', text: 'ohwx, a, b, stale', rev: 4 });
     await handled(p);
-    assert.equal(await captionValue(p), 'ohwx, a, b');
-    assert.equal(await p.getByRole('listitem', { name: 'b', exact: true }).count(), 1);
-    // A genuinely different outside edit still shows.
-    await send(p, { type: 'caption/changed', file: 'test_0001.png', text: 'ohwx, a, b, c' });
-    await p.getByRole('listitem', { name: 'c', exact: true }).waitFor();
+    assert.equal(await captionValue(p), last);
+    // A newer outside change still shows.
+    await send(p, { type: 'caption/changed', file: 'test_0001.png', text: `${last}, k`, rev: 11 });
+    await p.getByRole('listitem', { name: 'k', exact: true }).waitFor();
   });
 
   it('undo and redo caption edits with Ctrl+Z and Ctrl+Shift+Z', async () => {

@@ -9,7 +9,7 @@ import { join, resolve, extname, dirname, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
-import { themeCss } from './themes.mjs';
+import { BODY_CLASSES, themeCss } from './themes.mjs';
 import { realImagesPath } from '../fixtures.mjs';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -41,8 +41,17 @@ let state = undefined;
 try { state = JSON.parse(sessionStorage.getItem('vscodeState') ?? 'null') ?? undefined; } catch {}
 document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || '') + ' at ' + e.sourceFile + ':' + e.lineNumber + ':' + e.columnNumber));
 let acquired = false;
+const bridged = new URLSearchParams(location.search).has('bridge');
 let seq = 0;
-window.__send = (body, inReplyTo) => window.postMessage({ id: 'h' + (++seq), ...(inReplyTo ? { inReplyTo } : {}), body }, '*');
+window.__send = (body, inReplyTo) => {
+  if (body.type === 'dataset/load') for (const im of body.dataset.images) window.__hostRevs[im.file] = im.rev ?? 0;
+  const revs = window.__hostRevs;
+  if (body.type === 'caption/changed') revs[body.file] = Math.max(revs[body.file] ?? 0, body.rev);
+  window.postMessage({ id: 'h' + (++seq), ...(inReplyTo ? { inReplyTo } : {}), body }, '*');
+};
+// The host's caption revisions, as CaptionSync keeps them: each save is answered with the caption's next revision,
+// and a caption/changed a test sends moves it on (the latency test runs the real engine instead: realHost.mjs).
+window.__hostRevs = {};
 // ?vscodeKeys: behave like VS Code's webview frame (its pre/index.html), whose keydown listener on the window is
 // registered before the page's: every key that reaches it is forwarded to the workbench (recorded in __forwarded)
 // except copy, cut and paste, which a browser workbench leaves to the browser; it prevents the default of
@@ -77,6 +86,20 @@ window.acquireVsCodeApi = () => {
       const copy = JSON.parse(JSON.stringify(m));
       copy.t = performance.now();
       window.__posted.push(copy);
+      // ?bridge: the real engine answers (latency.test.mjs relays to realHost.ts), not this stand-in.
+      if (bridged) return void window.__toHost(copy);
+      if (copy.body && copy.body.type === 'caption/update') {
+        // window.__refuseNext = { rev, text }: the next save is refused, as for a file changed on disk meanwhile.
+        const refuse = window.__refuseNext;
+        window.__refuseNext = undefined;
+        const rev = refuse ? refuse.rev : (window.__hostRevs[copy.body.file] ?? 0) + 1;
+        window.__hostRevs[copy.body.file] = rev;
+        const result = refuse ? { saved: false, rev, text: refuse.text } : { saved: true, rev, savedAt: '12:00:00' };
+        setTimeout(() => {
+          window.__send({ type: 'reply', ok: true, result }, copy.id);
+          window.__savesAnswered = (window.__savesAnswered ?? 0) + 1;
+        }, 5);
+      }
       if (copy.body && copy.body.type === 'vocab/query') {
         const p = copy.body.prefix.toLowerCase();
         const result = window.__vocab.filter((v) => v.name.toLowerCase().includes(p)).slice(0, copy.body.limit);
@@ -97,7 +120,7 @@ function page(theme) {
 <link rel="stylesheet" href="/dist/codicons/codicon.css" id="vscode-codicon-stylesheet">
 <link rel="stylesheet" href="/theme-${theme}.css">
 <title>LoRA tagger harness</title></head>
-<body class="vscode-${theme}" data-vscode-theme-kind="vscode-${theme}">
+<body class="${BODY_CLASSES[theme]}" data-vscode-theme-kind="${BODY_CLASSES[theme].split(' ')[0]}">
 <lora-tagger-app></lora-tagger-app>
 <script nonce="harness" src="/fake-vscode.js"></script>
 <script type="module" nonce="harness" src="/dist/webview.js"></script>
@@ -114,9 +137,9 @@ export async function startServer() {
       res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(body);
     };
-    if (url.pathname === '/' ) return send(200, 'text/html', page(url.searchParams.get('theme') === 'light' ? 'light' : 'dark'));
+    if (url.pathname === '/') return send(200, 'text/html', page(BODY_CLASSES[url.searchParams.get('theme')] ? url.searchParams.get('theme') : 'dark'));
     if (url.pathname === '/fake-vscode.js') return send(200, 'text/javascript', FAKE_VSCODE);
-    const theme = /^\/theme-(light|dark)\.css$/.exec(url.pathname);
+    const theme = /^\/theme-(light|dark|hc-dark|hc-light)\.css$/.exec(url.pathname);
     if (theme) return send(200, 'text/css', themeCss(theme[1]));
     for (const [prefix, dir] of Object.entries(roots)) {
       if (!url.pathname.startsWith(prefix)) continue;

@@ -6,10 +6,15 @@
  * - Editor -> panel: every edit typed in an editor is forwarded at once (it shows within a frame or two), and the
  *   document is saved after a short pause so the file on disk, the truth, follows.
  * - Disk -> panel: a file-system watcher on the output folder re-reads changed captions and `tags.txt`.
+ * - Revisions, not clocks (captionRevisions.ts): every change that is not the panel's own save reaches the panel
+ *   with its revision; a save the panel made before such a change is refused, never written over it.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ToWebview } from '../../shared/protocol';
+import { writeFileAtomic } from '../dataset/io/atomicWrite';
+import type { CaptionChanged } from '../dataset/session/captionRevisions';
+import { PanelSaves, type PanelSave } from '../dataset/session/panelSaves';
 import type { Dataset } from '../dataset/session/dataset';
 import { Disposable } from '../disposable';
 import { errorMessage, log } from '../log';
@@ -25,6 +30,8 @@ export class CaptionSync extends Disposable {
   /** The last text the panel asked for, per image: an editor change with this text is our own echo. */
   private readonly fromPanel = new Map<string, string>();
   private imageByStem = new Map<string, string>();
+  private readonly saves: PanelSaves;
+  private knownCount: number;
 
   constructor(
     private readonly dataset: Dataset,
@@ -33,6 +40,9 @@ export class CaptionSync extends Disposable {
   ) {
     super();
     this.indexImages();
+    this.saves = new PanelSaves(dataset);
+    this.knownCount = dataset.knownTags().length;
+    this._register(dataset.onDidChangeCaption((e) => this.changedElsewhere(e)));
     const watcher = this._register(
       vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dataset.outputFolder), '*.txt')),
     );
@@ -49,24 +59,42 @@ export class CaptionSync extends Disposable {
     );
   }
 
-  /** Writes a caption the panel sent. */
-  async writeCaption(file: string, text: string): Promise<void> {
-    this.fromPanel.set(file, text);
-    const doc = this.openDocument(file);
-    const knownBefore = this.dataset.knownTags().length;
-    if (doc) {
-      if (doc.getText() !== text) {
-        const edit = new vscode.WorkspaceEdit();
-        edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
-        if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code refused the edit to ${doc.uri.fsPath}`);
-      }
-      if (doc.isDirty && !(await doc.save())) throw new Error(`VS Code could not save ${doc.uri.fsPath}`);
-      await this.dataset.reloadCaption(file);
-    } else {
-      await this.dataset.setCaption(file, text);
-    }
-    if (this.dataset.knownTags().length !== knownBefore) this.post({ type: 'tags/known', tags: this.dataset.knownTags() });
+  /** A new webview (a reload) numbers its saves from 1 again. */
+  resetSeq(): void {
+    this.saves.reset();
+  }
+
+  /**
+   * Writes a caption the panel sent: `base` is the revision it was made from, `seq` the panel's count of its saves.
+   * A save made before an outside change is refused and the outside change kept (the panel shows it, with the
+   * user's text one undo step back); the refused text is also written to the log.
+   */
+  async savePanelCaption(file: string, text: string, base: number, seq: number): Promise<PanelSave> {
+    const r = await this.saves.save(file, text, base, seq, (p, t) => this.writeFile(file, p, t));
+    if (!r.saved) log().warn(`${r.message} The panel's text, not saved: ${JSON.stringify(text)}`);
+    this.postKnownTags();
     this.onProgress();
+    return r;
+  }
+
+  /** Writes a caption for the engine (a tag operation) as the panel's edits are written; an outside change for it. */
+  async writeCaption(file: string, text: string): Promise<void> {
+    await this.dataset.setCaption(file, text, { write: (p, t) => this.writeFile(file, p, t) });
+    this.postKnownTags();
+    this.onProgress();
+  }
+
+  /** The write itself, in its turn: through the text editor when the caption is open in one, else atomically. */
+  private async writeFile(file: string, path: string, text: string): Promise<void> {
+    const doc = this.openDocument(file);
+    if (!doc) return writeFileAtomic(path, text);
+    this.fromPanel.set(file, text);
+    if (doc.getText() !== text) {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+      if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code refused the edit to ${doc.uri.fsPath}`);
+    }
+    if (doc.isDirty && !(await doc.save())) throw new Error(`VS Code could not save ${doc.uri.fsPath}`);
   }
 
   /** Opens the image's caption in a text editor beside the panel. */
@@ -125,7 +153,8 @@ export class CaptionSync extends Disposable {
       file,
       setTimeout(() => {
         this.forwardTimers.delete(file);
-        this.post({ type: 'caption/changed', file, text: doc.getText() });
+        const now = doc.getText();
+        this.post({ type: 'caption/changed', file, text: now, rev: this.dataset.forwardEditorText(file, now) });
       }, EDITOR_FORWARD_MS),
     );
     if (!readSettings(doc.uri).autoSaveCaptionEditor) return;
@@ -149,7 +178,10 @@ export class CaptionSync extends Disposable {
     if (path.resolve(path.dirname(uri.fsPath)) !== path.resolve(this.dataset.outputFolder)) return;
     if (path.basename(uri.fsPath) === 'tags.txt') {
       try {
-        if (await this.dataset.reloadTagsFile()) this.post({ type: 'tags/known', tags: this.dataset.knownTags() });
+        if (await this.dataset.reloadTagsFile()) {
+          this.knownCount = this.dataset.knownTags().length;
+          this.post({ type: 'tags/known', tags: this.dataset.knownTags() });
+        }
       } catch (err) {
         log().warn(`Could not re-read ${uri.fsPath}: ${errorMessage(err)}`);
       }
@@ -161,14 +193,24 @@ export class CaptionSync extends Disposable {
 
   private async reload(file: string): Promise<void> {
     try {
-      const knownBefore = this.dataset.knownTags().length;
-      const text = await this.dataset.reloadCaption(file);
-      if (text === undefined) return;
-      this.post({ type: 'caption/changed', file, text });
-      if (this.dataset.knownTags().length !== knownBefore) this.post({ type: 'tags/known', tags: this.dataset.knownTags() });
-      this.onProgress();
+      // A change is posted by changedElsewhere, with its revision; our own writes read back as no change at all.
+      await this.dataset.reloadCaption(file);
+      this.postKnownTags();
     } catch (err) {
       log().warn(`Could not re-read the caption of ${file}: ${errorMessage(err)}`);
     }
+  }
+
+  private changedElsewhere(e: CaptionChanged): void {
+    this.post({ type: 'caption/changed', file: e.file, text: e.text, rev: e.rev });
+    this.postKnownTags();
+    this.onProgress();
+  }
+
+  private postKnownTags(): void {
+    const known = this.dataset.knownTags();
+    if (known.length === this.knownCount) return;
+    this.knownCount = known.length;
+    this.post({ type: 'tags/known', tags: known });
   }
 }

@@ -7,6 +7,7 @@ import {
   type PanelAction,
   type ReplyBody,
   type ToHost,
+  type ToHostResult,
   type ToHostResults,
   type ToWebview,
   WebviewEnvelope,
@@ -20,9 +21,12 @@ import { Disposable } from '../disposable';
 import { errorMessage, log } from '../log';
 import { readSettings } from '../settings';
 import { CaptionSync } from './captionSync';
+import type { PanelSave } from '../dataset/session/panelSaves';
 import { panelHtml } from './html';
 import { HOST_KEY_ACTIONS } from './keybindings';
 import { getVocabulary } from './vocabularyCache';
+
+type CaptionUpdateResult = ToHostResult<'caption/update'>;
 
 /** The webview panel type, also used by the serializer and the keybindings' `when` clauses. */
 export const PANEL_VIEW_TYPE = 'loraTagger.panel';
@@ -176,12 +180,13 @@ export class TaggingPanel extends Disposable {
   private readonly handlers: RequestHandlers<ToHost, typeof ToHostResults> = {
     ready: () => {
       this.ready = true;
+      this.sync.resetSeq();
       this.post({ type: 'dataset/load', dataset: this.view() });
       if (this.pendingReveal) this.post({ type: 'image/reveal', file: this.pendingReveal });
       this.pendingReveal = undefined;
       this.startThumbnails();
     },
-    'caption/update': (msg) => this.saveCaption(msg.file, msg.text),
+    'caption/update': (msg) => this.saveCaption(msg.file, msg.text, msg.base, msg.seq),
     'image/select': async (msg) => {
       this.requireImage(msg.file);
       this.dataset.select(msg.file);
@@ -250,19 +255,22 @@ export class TaggingPanel extends Disposable {
     this.post({ type: 'thumbs/ready', thumbs: ready.map((r) => ({ file: r.file, uri: webview.asWebviewUri(vscode.Uri.file(r.path)).toString() })) });
   }
 
-  private async saveCaption(file: string, text: string): Promise<{ savedAt: string }> {
+  private async saveCaption(file: string, text: string, base: number, seq: number): Promise<CaptionUpdateResult> {
     this.requireImage(file);
+    let saved: PanelSave;
     try {
-      await this.sync.writeCaption(file, toFileText(text));
+      saved = await this.sync.savePanelCaption(file, toFileText(text), base, seq);
     } catch (err) {
       const message = `Could not save the caption of ${file}: ${errorMessage(err)}. Your text is still in the panel; free some space or fix the folder's permissions, then press Ctrl+S.`;
       log().error(message);
       this.status('error', message);
       throw new Error(message);
     }
+    // Refused: the panel says so and shows the outside change, from the reply.
+    if (!saved.saved) return { saved: false, rev: saved.rev, text: saved.text };
     const savedAt = new Date().toLocaleTimeString();
     this.status('saved', `Saved ${savedAt}`);
-    return { savedAt };
+    return { ...saved, savedAt };
   }
 
   private async queryVocabulary(prefix: string, limit: number): Promise<VocabSuggestion[]> {
@@ -284,6 +292,11 @@ export class TaggingPanel extends Disposable {
   }
 
   /** The dataset as the webview sees it: staged names and webview URIs only, never paths to elsewhere. */
+  /** The staged images the panel may read pixels of: not those that are links or otherwise not plain files. */
+  private viewableImages() {
+    return this.dataset.session.images.filter((i) => !this.dataset.imageProblem(i.file));
+  }
+
   private view(): DatasetView {
     const s = this.dataset.session;
     const webview = this.panel.webview;
@@ -292,11 +305,6 @@ export class TaggingPanel extends Disposable {
     return {
       title: this.panel.title,
       outputFolder: this.dataset.outputFolder,
-  /** The staged images the panel may read pixels of: not those that are links or otherwise not plain files. */
-  private viewableImages() {
-    return this.dataset.session.images.filter((i) => !this.dataset.imageProblem(i.file));
-  }
-
       prefix: s.prefix,
       triggerWord: s.triggerWord,
       captionStyle: s.captionStyle,
@@ -312,6 +320,7 @@ export class TaggingPanel extends Disposable {
         favourite: i.favourite,
         nsfw: i.nsfw,
         caption: this.dataset.caption(i.file),
+        rev: this.dataset.captionRev(i.file),
       })),
       knownTags: this.dataset.knownTags(),
       recentTags: [...s.recentTags],

@@ -1,12 +1,17 @@
 /**
  * Caption editing: the one place that changes the current caption. Typing is shown at once and saved after a
- * pause; discrete edits (chips, palette, add-tag) are one undo step each and saved at once; captions changed
- * outside the panel are taken in unless the user is typing that caption or they are the echo of a save.
+ * pause; discrete edits (chips, palette, add-tag) are one undo step each and saved at once.
+ *
+ * Revisions, not clocks (protocol.ts, Revision): each image holds the revision of its text; a save carries it as
+ * its base, the host's reply and every outside change carry theirs, and a text is taken only when its revision is
+ * newer than the one the panel has. So a late or reordered message never puts an older text back. An outside
+ * change that meets an edit of the user's (typed and not yet sent, or refused by the host because it was made
+ * before the change) is shown, and the user's text is kept one undo step back, with a status line saying so.
  */
 import { addTags, cleanTag, hasTag, moveTag, removeTag, toFileText, toggleTag } from '../../shared/caption';
+import type { ToHostResult } from '../../shared/protocol';
 import { CaptionHistory } from './captionHistory';
 import type { StoreCore } from './core';
-import { EchoFilter } from './echoFilter';
 import type { TagLists } from './tagLists';
 
 /** Debounce of caption saves while typing (issue 4: at most 300 ms after typing stops). */
@@ -17,7 +22,8 @@ export class CaptionEditor {
   /** The current caption has local changes not yet sent. */
   dirty = false;
   private readonly history = new CaptionHistory();
-  private readonly echoes = new EchoFilter();
+  /** Counts the saves sent (all images), so the host can drop one that arrives after a newer one. */
+  private seq = 0;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -50,9 +56,12 @@ export class CaptionEditor {
     const im = this.core.current;
     if (!this.dirty || !im) return;
     this.dirty = false;
+    const { file, rev: base } = im;
     const text = toFileText(im.caption);
-    this.echoes.remember(im.file, text);
-    this.core.host.notify({ type: 'caption/update', file: im.file, text });
+    // A failed save is reported by the host's status line; the text stays here until the next save.
+    this.core.host
+      .request({ type: 'caption/update', file, text, base, seq: ++this.seq })
+      .then((r) => this.settled(file, text, r), () => undefined);
   }
 
   /** Ctrl/Cmd+S: send what is dirty and ask the host to write now. */
@@ -109,22 +118,48 @@ export class CaptionEditor {
     return !!im && this.history.can(im.file, dir);
   }
 
-  /** A caption changed outside the panel (text editor, another program). */
-  applyOutside(file: string, text: string): void {
-    const { core } = this;
-    const i = core.model.indexOfFile(file);
+  /** A caption changed outside the panel (text editor, another program, a tag operation), at revision `rev`. */
+  applyOutside(file: string, text: string, rev: number): void {
+    const i = this.core.model.indexOfFile(file);
+    if (i !== -1) this.takeOutside(i, text, rev, false);
+  }
+
+  /** The host's answer to a save: its revision, or the outside change that made the host refuse it. */
+  private settled(file: string, sent: string, r: ToHostResult<'caption/update'>): void {
+    const i = this.core.model.indexOfFile(file);
     if (i === -1) return;
-    if (i === core.index && this.dirty) {
-      // The user is typing this caption right now: keep their text (and caret); their next save wins.
-      const kept = 'your text is kept and will be saved';
-      core.setStatus('info', `${file} changed outside the panel while you were typing; ${kept}.`);
-      return;
+    const im = this.core.model.images[i]!;
+    if (r.saved || r.text === sent) im.rev = Math.max(im.rev, r.rev);
+    else this.takeOutside(i, r.text, r.rev, true);
+  }
+
+  /** Takes in a caption text newer than the panel's; `refused`: the host did not save the user's text over it. */
+  private takeOutside(i: number, text: string, rev: number, refused: boolean): void {
+    const { core } = this;
+    const im = core.model.images[i]!;
+    // Already shown (the change came before the refusal): the user's text is one undo step back already.
+    if (rev <= im.rev) return void (refused && this.tellKept(im.file));
+    im.rev = rev;
+    if (im.caption === text) return;
+    const typing = i === core.index && this.dirty;
+    if (typing) {
+      clearTimeout(this.saveTimer);
+      this.dirty = false;
     }
-    if (core.model.images[i]!.caption === text) return;
-    // The file watcher echoing one of our own earlier saves (typing went on since): not an outside edit.
-    if (this.echoes.isEcho(file, text)) return;
-    core.model.setCaption(i, text);
-    core.emit('caption', 'counts', 'flags');
+    // The text it replaces stays one undo step back: nothing typed is dropped unseen, on either side.
+    this.history.record(im.file, im.caption, false);
+    const countsChanged = core.model.setCaption(i, text);
+    core.emit('caption', ...(countsChanged ? (['counts', 'flags'] as const) : []));
+    if (typing || refused) this.tellKept(im.file);
+  }
+
+  private tellKept(file: string): void {
+    this.core.setStatus(
+      'error',
+      `${file}: the caption was changed outside the panel (in an editor or by another program) while you were ` +
+        'editing it, so your text was not saved over that change. The panel shows the new text; Undo (Ctrl+Z) on ' +
+        'this image brings back yours, and saves it.',
+    );
   }
 
   /** Applies a discrete edit (chip, palette, add-tag) as one undo step and saves it at once. */

@@ -1,6 +1,6 @@
 /**
  * The panel's state as components see it: one `TaggerStore` that composes the concerns (caption editing with its
- * undo history and echo suppression, navigation, the image filter, flags, tag lists, the vocabulary, the report
+ * undo history and revisions, navigation, the image filter, flags, tag lists, the vocabulary, the report
  * snapshot) and runs the few actions that span them. Components read it and call it; it tells them what changed.
  */
 import type { DatasetView, PanelAction } from '../../shared/protocol';
@@ -17,6 +17,9 @@ import { queryVocabulary } from './vocabulary';
 
 /** Panel actions that need a component to move focus or open something. */
 export type UiAction = 'focusAddTag' | 'focusFilter' | 'showShortcuts' | 'goTo';
+
+/** The panel actions that change no image (the report page runs only these). */
+const UI_ACTIONS: ReadonlySet<PanelAction> = new Set<PanelAction>(['focusAddTag', 'focusFilter', 'showShortcuts']);
 
 /** The tagging panel's state. Dispatches `change` (detail: the set of aspects) at most once per microtask. */
 export class TaggerStore extends StoreCore {
@@ -97,9 +100,9 @@ export class TaggerStore extends StoreCore {
     this.nav.reveal(file);
   }
 
-  /** A caption changed outside the panel (text editor, another program). */
-  applyOutsideCaption(file: string, text: string): void {
-    this.captions.applyOutside(file, text);
+  /** A caption changed outside the panel (text editor, another program, a tag operation), at revision `rev`. */
+  applyOutsideCaption(file: string, text: string, rev: number): void {
+    this.captions.applyOutside(file, text, rev);
   }
 
   /** Thumbnails the host made (or found in its cache): the filmstrip and a far jump's first frame use them. */
@@ -203,6 +206,10 @@ export class TaggerStore extends StoreCore {
 
   /** Runs a panel action (a local key, or an `action` message for a key VS Code dispatched). */
   runAction(action: PanelAction): void {
+    if (this.view === 'report' && !UI_ACTIONS.has(action)) {
+      // The image is out of sight on the report page: nothing changes it from there (issue 10, item 2).
+      return this.setStatus('info', 'The report is open: go back to tagging (Tagging, in the toolbar) to work on images.');
+    }
     switch (action) {
       case 'previousImage': return this.nav.move(-1);
       case 'nextImage': return this.nav.move(1);

@@ -19,6 +19,12 @@ async function send(panel: TaggingPanel, body: unknown): Promise<string> {
   return id;
 }
 
+let saves = 1000;
+/** A caption save as the webview sends it: made from the caption's revision now, numbered after the last one. */
+function save(panel: TaggingPanel, file: string, text: string, base = panel.dataset.captionRev(file)) {
+  return send(panel, { type: 'caption/update', file, text, base, seq: ++saves });
+}
+
 describe('tagging panel (host side, real VS Code)', () => {
   let api: TaggerApi;
   let panel: TaggingPanel;
@@ -55,9 +61,9 @@ describe('tagging panel (host side, real VS Code)', () => {
 
   it('saves natural-language prose byte for byte, line breaks folded to spaces', async () => {
     const prose = 'ohwx woman, smiling; in a field.  She holds a "red" umbrella… (35mm, f/1.8).';
-    await send(panel, { type: 'caption/update', file: 'pan_0001.png', text: prose });
+    await save(panel, 'pan_0001.png', prose);
     assert.equal(fs.readFileSync(path.join(out, 'pan_0001.txt'), 'utf8'), prose);
-    await send(panel, { type: 'caption/update', file: 'pan_0001.png', text: 'line one.\nline two.' });
+    await save(panel, 'pan_0001.png', 'line one.\nline two.');
     assert.equal(fs.readFileSync(path.join(out, 'pan_0001.txt'), 'utf8'), 'line one. line two.');
     assert.equal(panel.progress().tagged, 1);
   });
@@ -69,9 +75,9 @@ describe('tagging panel (host side, real VS Code)', () => {
       assert.equal(r?.ok, false, `request ${id} got an error reply (got ${JSON.stringify(r)})`);
       return r.ok ? '' : r.error;
     };
-    const escape = await send(panel, { type: 'caption/update', file: '../evil.png', text: 'x' });
+    const escape = await send(panel, { type: 'caption/update', file: '../evil.png', text: 'x', base: 0, seq: ++saves });
     assert.equal(refused(escape), 'Invalid message: body.file: not a plain file name');
-    const unknownFile = await send(panel, { type: 'caption/update', file: 'nope_9999.png', text: 'x' });
+    const unknownFile = await save(panel, 'nope_9999.png', 'x', 0);
     assert.equal(refused(unknownFile), `nope_9999.png is not an image of this dataset (${out}).`);
     const noText = await send(panel, { type: 'caption/update', file: 'pan_0002.jpg' });
     assert.match(refused(noText), /^Invalid message: body/);
@@ -101,7 +107,7 @@ describe('tagging panel (host side, real VS Code)', () => {
     const uri = await vscode.commands.executeCommand<vscode.Uri>('loraTagger.openCaptionBeside');
     assert.equal(path.basename(uri.fsPath), 'pan_0004.txt');
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === uri.fsPath)!;
-    await send(panel, { type: 'caption/update', file: 'pan_0004.jpg', text: 'ohwx, from the panel, 1.' });
+    await save(panel, 'pan_0004.jpg', 'ohwx, from the panel, 1.');
     assert.equal(doc.getText(), 'ohwx, from the panel, 1.');
     assert.equal(doc.isDirty, false, 'the document was saved, so no "file is newer" dialog can come');
     assert.equal(fs.readFileSync(uri.fsPath, 'utf8'), 'ohwx, from the panel, 1.');
@@ -132,6 +138,26 @@ describe('tagging panel (host side, real VS Code)', () => {
       what: 'tags/known with the hand-added tag after a tags.txt edit',
     });
     assert.ok(known?.type === 'tags/known' && known.tags.includes('written by a script'), 'tags from captions stay known');
+  });
+
+  it('never writes a panel save over a caption another program changed since (issue 9, case 5)', async () => {
+    const file = path.join(out, 'pan_0003.txt');
+    const base = panel.dataset.captionRev('pan_0003.png');
+    posted.length = 0;
+    // The script writes, and the panel's save (made before it) arrives before the watcher has said anything.
+    fs.writeFileSync(file, 'ohwx, changed by a script');
+    const id = await save(panel, 'pan_0003.png', 'ohwx, typed in the panel', base);
+    const reply = replies.get(id);
+    assert.ok(reply?.ok, JSON.stringify(reply));
+    const rev = panel.dataset.captionRev('pan_0003.png');
+    assert.deepEqual(reply.result, { saved: false, rev, text: 'ohwx, changed by a script' });
+    assert.equal(fs.readFileSync(file, 'utf8'), 'ohwx, changed by a script');
+    const shown = posted.find((m) => m.type === 'caption/changed' && m.file === 'pan_0003.png');
+    assert.ok(shown?.type === 'caption/changed' && shown.text === 'ohwx, changed by a script', 'the panel sees it');
+    // Made from the change (its revision), the save goes through; the late watcher event is our own write, no change.
+    const again = await save(panel, 'pan_0003.png', 'ohwx, typed in the panel');
+    assert.equal((replies.get(again) as { result?: { saved?: boolean } }).result?.saved, true);
+    assert.equal(fs.readFileSync(file, 'utf8'), 'ohwx, typed in the panel');
   });
 
   it('closing its tab disposes the panel, and the extension forgets it', async () => {

@@ -118,7 +118,7 @@ describe('RpcEndpoint', () => {
   it('reports an invalid envelope and answers it with an error reply when it has an id', async () => {
     const seen: ToHost[] = [];
     const { rpc, posted, invalid } = hostEnd((body) => seen.push(body));
-    await rpc.receive({ id: 'w3', body: { type: 'caption/update', file: '../escape.txt', text: 'x' } });
+    await rpc.receive({ id: 'w3', body: { type: 'caption/update', file: '../escape.txt', text: 'x', base: 0, seq: 1 } });
     assert.equal(invalid.length, 1);
     assert.match(invalid[0]!, /file/);
     assert.equal(posted.length, 1);

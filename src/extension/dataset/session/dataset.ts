@@ -13,6 +13,8 @@ import { captionName } from '../staging/naming';
 import { openSession, type OpenedSession } from './openDataset';
 import { readCaptionFile, type CaptionProblem } from '../io/readCaption';
 import { saveSession } from './sessionFile';
+import { CaptionConflictError, CaptionQueues, CaptionRevisions, sameStamp, stampOf } from './captionRevisions';
+import type { CaptionChanged, SetCaptionOptions } from './captionRevisions';
 import { appendTags, isListableTag, parseTagsFile, readTagsFile } from './tagsFile';
 
 /** Options of Dataset.open. */
@@ -31,7 +33,8 @@ export class Dataset {
   private readonly byFile = new Map<string, ImageRecord>();
   private readonly listeners = new Set<() => void>();
   private readonly saveErrorListeners = new Set<(err: Error) => void>();
-  private readonly writes = new Map<string, { seq: number; tail: Promise<void> }>();
+  private readonly writes = new CaptionQueues();
+  private readonly revs = new CaptionRevisions();
   private knownCache: string[] | undefined;
   private fileTags: string[];
   private fileTagSet: Set<string>;
@@ -96,7 +99,7 @@ export class Dataset {
     return this.captionProblems.get(file)?.message;
   }
 
-  /** Why the image itself is not a plain file of the dataset (a link, a folder): it is never shown or exported. */
+  /** Why the image itself is not a plain file of the dataset (a link, a folder): the export leaves it out. */
   imageProblem(file: string): string | undefined {
     return this.imageProblems.get(file)?.message;
   }
@@ -135,40 +138,39 @@ export class Dataset {
     return this.resolve(captionName(file));
   }
 
-  /** Saves a caption (line breaks become spaces): atomic, serialized per file, latest wins; updates status and tags.txt. */
-  setCaption(file: string, text: string): Promise<void> {
-    try {
-      this.record(file);
-      const problem = this.captionProblems.get(file);
-      // Bytes the user owns are never replaced by an edit of their lossy decode; a link is replaced, never followed.
-      if (problem && problem.kind !== 'symlink') throw new Error(`${problem.message} Nothing was saved.`);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    const t = toFileText(text);
-    const q = this.writes.get(file) ?? { seq: 0, tail: Promise.resolve() };
-    const my = ++q.seq;
-    const run = q.tail
-      .catch(() => undefined)
-      .then(() => (q.seq === my ? this.writeCaption(file, t) : undefined));
-    q.tail = run;
-    this.writes.set(file, q);
-    // A write superseded by a newer one settles with the newer one: that is the text that reaches the disk.
-    return run.then(() => q.tail);
+  /**
+   * Saves a caption (line breaks become spaces): atomic, serialized per file, latest wins; updates status and tags.txt.
+   * Resolves with its new revision; rejects with CaptionConflictError, writing nothing, when the file changed outside
+   * since the text was made from it (SetCaptionOptions.base): an outside edit is never silently overwritten.
+   */
+  async setCaption(file: string, text: string, opts: SetCaptionOptions = {}): Promise<{ rev: number }> {
+    this.record(file);
+    const problem = this.captionProblems.get(file);
+    // Bytes the user owns are never replaced by an edit of their lossy decode; a link is replaced, never followed.
+    if (problem && problem.kind !== 'symlink') throw new Error(`${problem.message} Nothing was saved.`);
+    const base = opts.base ?? this.revs.rev(file);
+    return this.writes.write(file, () => this.writeCaption(file, toFileText(text), base, opts));
   }
 
-  /** Re-reads a `.txt` changed outside the panel; returns the new text when it differs from the cache. */
+  /** The caption's revision now (see captionRevisions.ts). */
+  readonly captionRev = (file: string): number => this.revs.rev(file);
+
+  /** Editor text not saved yet: an outside change for the panel, at the returned revision (its save is not another). */
+  forwardEditorText(file: string, text: string): number {
+    this.record(file);
+    return this.revs.forward(file, text);
+  }
+
+  /** Fires for every caption change that is not the panel's own save (on disk, in an editor, by the engine). */
+  readonly onDidChangeCaption = (listener: (e: CaptionChanged) => void) => this.revs.listen(listener);
+
+  /**
+   * Re-reads a `.txt` changed outside the panel, in turn with the writes to it; returns the new text when it differs
+   * from what the dataset last read or wrote there, and fires onDidChangeCaption with it.
+   */
   async reloadCaption(file: string): Promise<string | undefined> {
     this.record(file);
-    await this.writes.get(file)?.tail.catch(() => undefined);
-    const r = await readCaptionFile(this.captionPath(file), this.fs);
-    const had = this.captionProblems.get(file)?.kind;
-    if (r.problem) this.captionProblems.set(file, r.problem);
-    else this.captionProblems.delete(file);
-    if (r.text === this.caption(file) && had === r.problem?.kind) return undefined;
-    this.applyCaption(file, r.text);
-    if (!r.problem) await this.recordNewTags(r.text);
-    return r.text;
+    return this.writes.read(file, () => this.readBack(file));
   }
 
   /** Re-reads `tags.txt` after an outside change; true when the known tags changed. */
@@ -248,6 +250,12 @@ export class Dataset {
     this.changed();
   }
 
+  /** Sets the trainer Check Dataset checks for and Export offers first. */
+  setExportTarget(target: NonNullable<Session['exportTarget']>): void {
+    this.s.exportTarget = target;
+    this.changed();
+  }
+
   /** Fires after any in-memory change of the session or a caption. */
   onDidChange(listener: () => void): { dispose(): void } {
     this.listeners.add(listener);
@@ -262,11 +270,14 @@ export class Dataset {
 
   /** Writes the pending caption writes and session save now; rejects with the save's error if it fails. */
   async flush(): Promise<void> {
-    const captionWrites = [...this.writes.values()].map((q) => q.tail);
+    const captionWrites = this.writes.tails();
     const results = await Promise.allSettled(captionWrites);
     await this.saveNow();
     if (this.lastSaveError) throw this.lastSaveError;
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    // A refused save (an outside change won) was answered where it was asked; nothing is pending for it.
+    const failed = results.find(
+      (r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof CaptionConflictError),
+    );
     if (failed) throw failed.reason;
   }
 
@@ -276,6 +287,7 @@ export class Dataset {
     await this.flush();
     this.listeners.clear();
     this.saveErrorListeners.clear();
+    this.revs.listeners.clear();
   }
 
   private record(file: string): ImageRecord {
@@ -288,18 +300,50 @@ export class Dataset {
     return isTagged(text, this.s.triggerWord) ? 'tagged' : 'untagged';
   }
 
-  private async writeCaption(file: string, text: string): Promise<void> {
+  private async writeCaption(file: string, text: string, base: number, opts: SetCaptionOptions) {
     const path = this.captionPath(file);
+    // The file as we last read or wrote it, or changed by someone else, whose edit wins over a text made before it.
+    await this.readBack(file, true);
     const problem = this.captionProblems.get(file);
     if (problem && problem.kind !== 'symlink') throw new Error(`${problem.message} Nothing was saved.`);
+    if (this.revs.isStale(file, base)) {
+      throw new CaptionConflictError(file, this.revs.rev(file), this.caption(file), path);
+    }
     try {
-      await writeFileAtomic(path, text, this.fs);
+      await (opts.write ? opts.write(path, text) : writeFileAtomic(path, text, this.fs));
     } catch (err) {
       throw new Error(`Could not save the caption ${path}: ${describeError(err)}. ${adviceFor(err)} The file on disk still holds the previous caption; your text is kept in the panel, so save again once this is fixed.`);
     }
+    this.revs.setStamp(file, await stampOf(path, this.fs).catch(() => undefined));
+    const rev = this.revs.bump(file, opts.base === undefined);
     this.captionProblems.delete(file);
     this.applyCaption(file, text);
+    if (opts.base === undefined) this.revs.fire({ file, text, rev });
     await this.recordNewTags(text);
+    return { rev };
+  }
+
+  /**
+   * Compares the file with what the dataset last read or wrote there (by its stamp; by its content when the stamp
+   * differs) and takes in a change made outside. With `quick`, an unchanged stamp is trusted without reading.
+   */
+  private async readBack(file: string, quick = false): Promise<string | undefined> {
+    const path = this.captionPath(file);
+    const stamp = await stampOf(path, this.fs).catch(() => undefined);
+    const known = this.revs.stamp(file);
+    if (quick && known && sameStamp(known, stamp)) return undefined;
+    const r = await readCaptionFile(path, this.fs);
+    this.revs.setStamp(file, stamp);
+    const had = this.captionProblems.get(file)?.kind;
+    if (r.problem) this.captionProblems.set(file, r.problem);
+    else this.captionProblems.delete(file);
+    if (r.text === this.caption(file) && had === r.problem?.kind) return undefined;
+    // The editor beside saving what it already showed the panel: the disk catches up, nothing new happened.
+    const forwarded = !r.problem && this.revs.isForwarded(file, r.text);
+    this.applyCaption(file, r.text);
+    if (!forwarded) this.revs.fire({ file, text: r.text, rev: this.revs.bump(file, true) });
+    if (!r.problem) await this.recordNewTags(r.text);
+    return r.text;
   }
 
   private applyCaption(file: string, text: string): void {

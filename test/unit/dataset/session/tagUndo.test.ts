@@ -70,7 +70,7 @@ describe('the tag undo history on disk', () => {
     const { dataset } = await Dataset.open(out);
     let n = 0;
     const failing = (f: string, t: string) =>
-      ++n === 3 ? Promise.reject(new Error('disk full (simulated)')) : dataset.setCaption(f, t);
+      ++n === 3 ? Promise.reject(new Error('disk full (simulated)')) : dataset.setCaption(f, t).then(() => undefined);
     const op: TagOperation = { kind: 'add', tag: 'x' };
     await assert.rejects(
       applyTagOperation(dataset, op, planForDataset(dataset, op), { write: failing }),
