@@ -5,6 +5,7 @@ import { CaptionRuns } from './captioning/captionRuns';
 import { autoCaption, resumeRecorded } from './commands/autoCaption';
 import { checkDatasetCommand } from './commands/checkDataset';
 import { exportForCivitaiCommand } from './commands/exportForCivitai';
+import { exportDatasetCommand } from './commands/exportDataset';
 import { PreflightDiagnostics } from './commands/findings';
 import { registerPanelCommands } from './commands/panelCommands';
 import { resumeTagging } from './commands/resumeTagging';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): TaggerApi {
     vscode.commands.registerCommand('loraTagger.resumeTagging', (arg?: unknown, extra?: unknown) => resumeTagging(p, arg, extra)),
     vscode.commands.registerCommand('loraTagger.checkDataset', (arg?: unknown, extra?: unknown) => checkDatasetCommand(p, diagnostics, arg, extra)),
     vscode.commands.registerCommand('loraTagger.exportForCivitai', (arg?: unknown, extra?: unknown) => exportForCivitaiCommand(p, diagnostics, arg, extra)),
+    vscode.commands.registerCommand('loraTagger.exportDataset', (arg?: unknown, extra?: unknown) => exportDatasetCommand(p, diagnostics, arg, extra)),
     new TagOperations(p),
     ...registerPanelCommands(p),
   );

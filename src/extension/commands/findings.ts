@@ -8,6 +8,7 @@ import type { Dataset } from '../dataset/session/dataset';
 import { checkOpenDataset, summarizeFindings, withWorkerDecoder, type CheckOptions } from '../dataset/export/datasetExport';
 import type { ImageService } from '../dataset/images/imageService';
 import type { Finding } from '../dataset/export/preflight';
+import type { AnyFinding } from '../dataset/export/targetExport';
 import type { PanelManager } from '../panel/panelManager';
 import { withCancellableProgress } from './progress';
 
@@ -30,7 +31,7 @@ export class PreflightDiagnostics implements vscode.Disposable {
   constructor(readonly workerScript: string, readonly images?: ImageService) {}
 
   /** Replaces one dataset's findings in the Problems view. */
-  show(dataset: Dataset, findings: readonly Finding[]): void {
+  show(dataset: Dataset, findings: readonly AnyFinding[]): void {
     for (const uri of this.byFolder.get(dataset.outputFolder) ?? []) this.collection.delete(uri);
     const grouped = new Map<string, vscode.Diagnostic[]>();
     for (const f of findings) {
@@ -55,7 +56,7 @@ export class PreflightDiagnostics implements vscode.Disposable {
 export async function reviewFindings(
   panels: PanelManager,
   outputFolder: string,
-  findings: readonly Finding[],
+  findings: readonly AnyFinding[],
 ): Promise<void> {
   const pick = await vscode.window.showQuickPick(
     findings.map((f) => ({

@@ -3,7 +3,15 @@
  * target's folder. The result is the batch command's and the command line's `{ path, images, bytes, findings }`.
  */
 import type { Dataset } from '../session/dataset';
-import { checkAndExport, checkOpenDataset, exportEntries, type CheckOptions, type CheckAndExportOptions } from './datasetExport';
+import {
+  checkAndExport,
+  checkOpenDataset,
+  exportEntries,
+  writeCivitaiZip,
+  type CheckAndExportOptions,
+  type CheckOptions,
+  type ProgressHook,
+} from './datasetExport';
 import { defaultFolderPath, exportFolder, type FolderExportInput } from './folderExport';
 import type { Finding } from './preflight';
 import { checkTarget, type ExportTarget, type TargetFinding } from './targets';
@@ -56,10 +64,15 @@ export async function checkForTarget(
   opts: CheckOptions & TargetOptions = {},
 ): Promise<AnyFinding[]> {
   const findings: AnyFinding[] = await checkOpenDataset(dataset, opts);
-  const skipped = new Set(dataset.session.images.filter((i) => i.status === 'skipped').map((i) => i.file));
-  const images = dataset.session.images.filter((i) => !skipped.has(i.file)).map((i) => ({ file: i.file, caption: dataset.caption(i.file) }));
+  return findings.concat(targetRuleFindings(dataset, target, opts));
+}
+
+/** The rules of `target` alone over the images of an open dataset that are not skipped (no decoding). */
+export function targetRuleFindings(dataset: Dataset, target: ExportTarget, opts: TargetOptions = {}): TargetFinding[] {
   const s = dataset.session;
-  return findings.concat(checkTarget(target, { ...opts, triggerWord: s.triggerWord, captionStyle: s.captionStyle, images }));
+  const images = s.images.filter((i) => i.status !== 'skipped').map((i) => ({ file: i.file, caption: dataset.caption(i.file) }));
+  const { triggerPlaceholder, className } = opts;
+  return checkTarget(target, { triggerPlaceholder, className, triggerWord: s.triggerWord, captionStyle: s.captionStyle, images });
 }
 
 /** Checks, then exports for `target` whatever the check found (the findings come back for the caller to judge). */
@@ -70,21 +83,33 @@ export async function exportForTarget(
 ): Promise<TargetExportSummary & { missingCaptions: string[] }> {
   if (target === 'civitai') {
     const r = await checkAndExport(dataset, { ...opts, zipPath: opts.path });
-    const s = dataset.session;
-    const images = exportEntries(dataset).map(({ file }) => ({ file, caption: dataset.caption(file) }));
-    const own = checkTarget('civitai', { triggerWord: s.triggerWord, captionStyle: s.captionStyle, images });
+    const own = targetRuleFindings(dataset, 'civitai');
     return { path: r.zipPath, images: r.images, bytes: r.bytes, findings: [...r.findings, ...own], missingCaptions: r.missingCaptions };
   }
-  const input = folderInput(dataset, opts);
   const { decoder, facts, signal } = opts;
   const findings = await checkForTarget(dataset, target, { ...opts, decoder, facts, signal, onProgress: opts.onCheckProgress });
   opts.onChecked?.(findings.filter((f): f is Finding => !isTargetRule(f)));
-  const dest = opts.path ?? defaultFolderPath(dataset.outputFolder, dataset.session.prefix, target);
-  const r = await exportFolder(target, input, dest, { signal, onProgress: opts.onExportProgress });
-  const missingCaptions = input.images.filter((i) => dataset.caption(i.file) === '').map((i) => i.file);
+  const r = await writeForTarget(dataset, target, { ...opts, onProgress: opts.onExportProgress });
+  const missingCaptions = exportEntries(dataset).map((e) => e.file).filter((f) => dataset.caption(f) === '');
   return { ...r, findings, missingCaptions };
 }
 
-function isTargetRule(f: AnyFinding): f is TargetFinding {
+/** Writes the export of `target` without checking first (the caller ran the check). */
+export async function writeForTarget(
+  dataset: Dataset,
+  target: ExportTarget,
+  opts: TargetOptions & { signal?: AbortSignal; onProgress?: ProgressHook } = {},
+): Promise<{ path: string; images: number; bytes: number }> {
+  const { signal, onProgress } = opts;
+  if (target === 'civitai') {
+    const r = await writeCivitaiZip(dataset, opts.path, { signal, onProgress });
+    return { path: r.zipPath, images: r.images, bytes: r.bytes };
+  }
+  const dest = opts.path ?? defaultFolderPath(dataset.outputFolder, dataset.session.prefix, target);
+  return exportFolder(target, folderInput(dataset, opts), dest, { signal, onProgress });
+}
+
+/** True for a finding of a target's own rules (not the preflight's). */
+export function isTargetRule(f: AnyFinding): f is TargetFinding {
   return /^(kohya|ai-toolkit|simpletuner|civitai|huggingface)-/.test(f.rule);
 }

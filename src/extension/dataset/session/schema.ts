@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { CaptionStyle, ImageStatus, StagedName, TagCategory } from '../../../shared/model';
+import { EXPORT_TARGETS } from '../export/targets';
 import { CaptionQueue, MachineCaption, Suggestion } from '../captioning/provenance';
 
 /** The version written by this build; older files are migrated on load, newer ones refused. */
@@ -64,6 +65,8 @@ export const Session = z
     /** '' when there is none. */
     triggerWord: z.string().default(''),
     captionStyle: CaptionStyle.default('tags'),
+    /** The trainer Check Dataset checks for and Export offers first (export/targets.ts); absent means civitai. */
+    exportTarget: z.enum(EXPORT_TARGETS).optional(),
     includeSubfolders: z.boolean().default(false),
     mode: z.enum(['copy', 'move']).default('copy'),
     images: z.array(ImageRecord),
