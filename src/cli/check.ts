@@ -1,4 +1,4 @@
-/** `lora-tagger check <outputFolder> [--target T]`: the preflight and the target's rules, as "Check Dataset" runs them. */
+/** `lora-tagger check <outputFolder> [--target T]`: the preflight and the target's rules, as Check Dataset runs them. */
 import { summarizeFindings, withWorkerDecoder } from '../extension/dataset/export/datasetExport';
 import { checkForTarget, type AnyFinding } from '../extension/dataset/export/targetExport';
 import { EXPORT_TARGETS, type ExportTarget } from '../extension/dataset/export/targets';

@@ -34,7 +34,8 @@ function batchOptions(extra: unknown): TargetOptions & { target?: ExportTarget }
     throw new Error(`Export Dataset: options.target must be one of ${EXPORT_TARGETS.join(', ')}. Nothing was written.`);
   }
   if (o.path !== undefined && (typeof o.path !== 'string' || o.path.trim() === '')) {
-    throw new Error('Export Dataset: options.path must be the path of the zip or folder to write. Nothing was written.');
+    throw new Error('Export Dataset: options.path must be the path of the zip or folder to write. Nothing was ' +
+      'written.');
   }
   const num = (k: string) => (typeof o[k] === 'number' && Number.isFinite(o[k]) && (o[k] as number) > 0 ? (o[k] as number) : undefined);
   return {
@@ -81,7 +82,8 @@ async function askTarget(dataset: Dataset): Promise<ExportTarget> {
   const order = [current, ...EXPORT_TARGETS.filter((t) => t !== current)];
   const pick = await vscode.window.showQuickPick(
     order.map((t) => ({ label: TARGET_LABELS[t], description: t === current ? 'this session’s target' : t, t })),
-    { title: 'Export Dataset: which trainer?', placeHolder: 'The check and the files written follow that trainer’s reader' },
+    { title: 'Export Dataset: which trainer?', placeHolder: 'The check and the files written follow that trainer’s ' +
+      'reader' },
   );
   if (!pick) throw new Stopped();
   if (pick.t !== current) dataset.setExportTarget(pick.t);
@@ -105,7 +107,8 @@ async function exportInteractive(panels: PanelManager, dataset: Dataset, diagnos
   if (errors.length) {
     const first = errors[0]!;
     const choice = await vscode.window.showWarningMessage(
-      `The check for ${TARGET_LABELS[target]} found ${summarizeFindings(findings)}. First: ${first.file ? `${first.file}: ` : ''}${first.message}`,
+      `The check for ${TARGET_LABELS[target]} found ${summarizeFindings(findings)}. First: ` +
+        `${first.file ? `${first.file}: ` : ''}${first.message}`,
       { modal: true },
       'Export Anyway',
       'Review Problems',
@@ -116,7 +119,8 @@ async function exportInteractive(panels: PanelManager, dataset: Dataset, diagnos
   const dest = await askPath(dataset, target);
   let cancelled = false;
   try {
-    const r = await withCancellableProgress(`Exporting ${entries.length} images for ${target}`, (onProgress, signal) => {
+    const r = await withCancellableProgress(`Exporting ${entries.length} images for ` +
+      `${target}`, (onProgress, signal) => {
       signal.addEventListener('abort', () => (cancelled = true));
       return writeForTarget(dataset, target, { path: dest, signal, onProgress });
     }, target === 'civitai' ? 'bytes' : 'items');

@@ -238,7 +238,7 @@ export class TaggerStore extends StoreCore {
   }
 
   /** Runs a host command on this dataset. */
-  runCommand(command: 'openCaptionBeside' | 'exportForCivitai' | 'checkDataset'): void {
+  runCommand(command: 'openCaptionBeside' | 'exportForCivitai' | 'exportDataset' | 'checkDataset'): void {
     this.captions.flush();
     this.host.notify({ type: 'command/run', command });
   }

@@ -1,4 +1,4 @@
-/** `lora-tagger export --target T` and `check --target T` (built CLI): the JSON object, the folder, the target's rules. */
+/** `lora-tagger export --target T` and `check --target T` (built CLI): the JSON, the folder, the target's rules. */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -57,7 +57,8 @@ describe('lora-tagger export --target and check --target (built CLI)', function 
     assert.equal(read['fx_0003.png']![0], 'ohwx');
   });
 
-  it('export --target huggingface --out writes that folder; a .zip --out for a folder target is a usage error', async () => {
+  it('export --target huggingface --out writes that folder; a .zip --out for a folder target is a usage ' +
+    'error', async () => {
     const r = await runCli(['export', out, '--target', 'huggingface', '--out', 'hf', '--json'], src);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(json<Result>(r).path, join(src, 'hf'));
@@ -70,7 +71,8 @@ describe('lora-tagger export --target and check --target (built CLI)', function 
     assert.match(unknown.stderr, /--target must be one of civitai, kohya, ai-toolkit, simpletuner, huggingface/);
   });
 
-  it("check --target ai-toolkit reports the comma ai-toolkit rewrites; the default target's rules are CivitAI's", async () => {
+  it("check --target ai-toolkit reports the comma ai-toolkit rewrites; the default target's rules are " +
+    "CivitAI's", async () => {
     const r = await runCli(['check', out, '--target', 'ai-toolkit', '--json'], src);
     assert.equal(r.code, 0, r.stderr);
     const rules = json<Finding[]>(r).map((f) => `${f.file} ${f.rule}`);

@@ -65,8 +65,10 @@ export async function exportFolder(
       if (opts.signal?.aborted) throw new ExportError(`Export cancelled; nothing was written to ${dest}.`, 'cancelled');
       const src = join(input.outputFolder, file);
       const st = await fsp.lstat(src).catch(() => undefined);
-      if (!st) throw new ExportError(`${file} is missing from ${input.outputFolder}; restore it or mark it skipped in the panel, then export again.`, 'missing-image', file);
-      if (!st.isFile()) throw new ExportError(`${file} in ${input.outputFolder} is a link or not a regular file, which the export never follows; replace it with the image itself.`, 'bad-name', file);
+      if (!st) throw new ExportError(`${file} is missing from ${input.outputFolder}; restore it or mark it skipped ` +
+        `in the panel, then export again.`, 'missing-image', file);
+      if (!st.isFile()) throw new ExportError(`${file} in ${input.outputFolder} is a link or not a regular file, ` +
+        `which the export never follows; replace it with the image itself.`, 'bad-name', file);
       await fsp.copyFile(src, join(tmp, rel, file), constants.COPYFILE_EXCL);
       bytes += st.size;
       const text = writtenCaption(target, caption, input);
@@ -91,7 +93,8 @@ export async function exportFolder(
     if (err instanceof ExportError) throw err;
     const e = err as NodeJS.ErrnoException;
     const code = e.code === 'ENOSPC' ? 'no-space' : 'io';
-    throw new ExportError(`Export to ${dest} failed (${e.code ?? e.message}); nothing was kept. Check the folder can be written and try again.`, code, e.path);
+    throw new ExportError(`Export to ${dest} failed (${e.code ?? e.message}); nothing was kept. Check the folder ` +
+      `can be written and try again.`, code, e.path);
   }
 }
 

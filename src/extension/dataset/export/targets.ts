@@ -4,7 +4,8 @@
  *
  * Transcribed from (each rule's doc comment names the file):
  * - kohya-ss/sd-scripts 48d368fa557731ad0488c07304dfeba8c07910eb `library/train_util.py`
- * - ostris/ai-toolkit 27a03a91f23eb1b757d5ec2e80ee3e129cfcc350 `toolkit/dataloader_mixins.py`, `toolkit/prompt_utils.py`
+ * - ostris/ai-toolkit 27a03a91f23eb1b757d5ec2e80ee3e129cfcc350 `toolkit/dataloader_mixins.py`,
+ *   `toolkit/prompt_utils.py`
  * - bghira/SimpleTuner bc8e6ab7738ce457a2ed8eb2d26cadd91c6442cb `simpletuner/helpers/prompts.py`
  * - civitai/civitai ebed661630d3407a6d853981d89c97c31a2a4be0 `src/components/Training/Form/TrainingImages.tsx`
  */
@@ -130,30 +131,44 @@ export function checkTarget(target: ExportTarget, input: TargetCheckInput): Targ
       if (caption.trim() === '' || caption === BOM) {
         const cls = [trigger, input.className ?? ''].filter(Boolean).join(' ');
         add(file, 'kohya-empty-caption', cls
-          ? `${file} has an empty caption; kohya asserts on a 0-byte caption file, so none is written and kohya trains it on the class tokens "${cls}". Tag it in the panel.`
-          : `${file} has an empty caption and no trigger word is set, so kohya trains it on an empty prompt. Tag it, or set a trigger word.`);
+          ? `${file} has an empty caption; kohya asserts on a 0-byte caption file, so none is written and kohya ` +
+            `trains it on the class tokens "${cls}". Tag it in the panel.`
+          : `${file} has an empty caption and no trigger word is set, so kohya trains it on an empty prompt. Tag ` +
+            `it, or set a trigger word.`);
       }
-      if (lines.length > 1) add(file, 'kohya-multi-line', `${file}'s caption has ${lines.length} lines; kohya reads only the first, so the export joins them into one line.`);
-      if (bom) add(file, 'kohya-bom', `${file}'s caption starts with a byte-order mark, which kohya's strip() keeps in the prompt; ${fixedBom}.`);
+      if (lines.length > 1) add(file, 'kohya-multi-line', `${file}'s caption has ${lines.length} lines; kohya reads ` +
+        `only the first, so the export joins them into one line.`);
+      if (bom) add(file, 'kohya-bom', `${file}'s caption starts with a byte-order mark, which kohya's strip() keeps ` +
+        `in the prompt; ${fixedBom}.`);
       if (trigger && input.captionStyle === 'tags' && caption.trim() !== '') {
         const first = caption.replace(BOM, '').split(',')[0]!.trim();
-        if (first !== trigger) add(file, 'kohya-trigger-not-first', `${file}'s first tag is "${first}", not the trigger "${trigger}"; with shuffle_caption and keep_tokens = 1 kohya keeps that tag first and shuffles the trigger. Move the trigger first.`);
+        if (first !== trigger) add(file, 'kohya-trigger-not-first', `${file}'s first tag is "${first}", not the ` +
+          `trigger "${trigger}"; with shuffle_caption and keep_tokens = 1 kohya keeps that tag first and shuffles ` +
+          `the trigger. Move the trigger first.`);
       }
     } else if (target === 'ai-toolkit') {
       const body = caption.replace(BOM, '').replace(/\r\n?/g, '\n');
-      if (/,(?! )/.test(body)) add(file, 'ai-toolkit-comma-spacing', `${file}'s caption has a comma not followed by one space; ai-toolkit rejoins its comma split with ", ", so it reads that comma as ", ".`);
+      if (/,(?! )/.test(body)) add(file, 'ai-toolkit-comma-spacing', `${file}'s caption has a comma not followed by ` +
+        `one space; ai-toolkit rejoins its comma split with ", ", so it reads that comma as ", ".`);
       if (trigger && !input.triggerPlaceholder && !body.includes(trigger)) {
         const other = body.toLowerCase().includes(trigger.toLowerCase());
         add(file, 'ai-toolkit-trigger-added', other
-          ? `${file}'s caption has the trigger in another case; ai-toolkit's search is case-sensitive, so it adds "${trigger} " in front and the prompt has both. Write it as "${trigger}".`
-          : `${file}'s caption lacks the trigger "${trigger}"; ai-toolkit adds "${trigger} " at the start of the prompt.`);
+          ? `${file}'s caption has the trigger in another case; ai-toolkit's search is case-sensitive, so it adds ` +
+            `"${trigger} " in front and the prompt has both. Write it as "${trigger}".`
+          : `${file}'s caption lacks the trigger "${trigger}"; ai-toolkit adds "${trigger} " at the start of the ` +
+            `prompt.`);
       }
-      if (lines.length > 1) add(file, 'ai-toolkit-multi-line', `${file}'s caption has ${lines.length} lines; ai-toolkit reads the whole file, line breaks included, into one prompt.`);
-      if (bom) add(file, 'ai-toolkit-bom', `${file}'s caption starts with a byte-order mark, which ai-toolkit keeps in the prompt; ${fixedBom}.`);
+      if (lines.length > 1) add(file, 'ai-toolkit-multi-line', `${file}'s caption has ${lines.length} lines; ` +
+        `ai-toolkit reads the whole file, line breaks included, into one prompt.`);
+      if (bom) add(file, 'ai-toolkit-bom', `${file}'s caption starts with a byte-order mark, which ai-toolkit keeps ` +
+        `in the prompt; ${fixedBom}.`);
     } else if (target === 'simpletuner') {
-      if (caption.trim() === '' || caption === BOM) add(file, 'simpletuner-empty-caption', `${file} has an empty caption; SimpleTuner trains it on an empty prompt. Tag it in the panel.`);
-      if (lines.length > 1) add(file, 'simpletuner-multi-line', `${file}'s caption has ${lines.length} lines; SimpleTuner takes each line as a caption of its own, so the export joins them into one line.`);
-      if (bom || caption.includes('\r')) add(file, 'simpletuner-bom', `${file}'s caption has a byte-order mark or CRLF line ends, which SimpleTuner keeps in the prompt; ${fixedBom}.`);
+      if (caption.trim() === '' || caption === BOM) add(file, 'simpletuner-empty-caption', `${file} has an empty ` +
+        `caption; SimpleTuner trains it on an empty prompt. Tag it in the panel.`);
+      if (lines.length > 1) add(file, 'simpletuner-multi-line', `${file}'s caption has ${lines.length} lines; ` +
+        `SimpleTuner takes each line as a caption of its own, so the export joins them into one line.`);
+      if (bom || caption.includes('\r')) add(file, 'simpletuner-bom', `${file}'s caption has a byte-order mark or ` +
+        `CRLF line ends, which SimpleTuner keeps in the prompt; ${fixedBom}.`);
     } else if (target === 'civitai') {
       civitaiCaption(file, caption, input, add);
     }
@@ -175,7 +190,9 @@ function civitaiDataset(input: TargetCheckInput, add: Add): void {
   const guess = civitaiEstimatedType(labels);
   const ours = input.captionStyle === 'natural' ? 'caption' : 'tag';
   if (labels.some((l) => l.length > 0) && guess !== ours) {
-    add('', 'civitai-style-guess', `CivitAI guesses this dataset's labels are ${guess === 'caption' ? 'captions (natural language)' : 'tags'} from the first caption, but the session's style is ${input.captionStyle}; pick "${ours}" in CivitAI's label type when you upload.`);
+    add('', 'civitai-style-guess', `CivitAI guesses this dataset's labels are ` +
+      `${guess === 'caption' ? 'captions (natural language)' : 'tags'} from the first caption, but the session's ` +
+      `style is ${input.captionStyle}; pick "${ours}" in CivitAI's label type when you upload.`);
   }
   const trigger = input.triggerWord;
   if (!trigger) return;
@@ -183,11 +200,14 @@ function civitaiDataset(input: TargetCheckInput, add: Add): void {
     new RegExp(`^${trigger}( |$)`);
     new RegExp(`^${trigger}(,|$)`);
   } catch {
-    add('', 'civitai-trigger-regex', `The trigger word "${trigger}" is not a valid regular expression, and CivitAI builds one from it unescaped, so its packaging fails. Use a trigger word without ( ) [ ] { } * + ? \\ | ^ $ .`);
+    add('', 'civitai-trigger-regex', `The trigger word "${trigger}" is not a valid regular expression, and CivitAI ` +
+      `builds one from it unescaped, so its packaging fails. Use a trigger word without ( ) [ ] { } * + ? \\ | ^ $ ` +
+      `.`);
     return;
   }
   if (/[.*+?^${}()|[\]\\]/.test(trigger)) {
-    add('', 'civitai-trigger-regex', `The trigger word "${trigger}" has characters CivitAI reads as a regular expression, so it may not find it and add it again. Use letters, digits and _ only.`);
+    add('', 'civitai-trigger-regex', `The trigger word "${trigger}" has characters CivitAI reads as a regular ` +
+      `expression, so it may not find it and add it again. Use letters, digits and _ only.`);
   }
 }
 
@@ -195,7 +215,8 @@ function civitaiCaption(file: string, caption: string, input: TargetCheckInput, 
   const trigger = input.triggerWord;
   const label = writtenCaption('civitai', caption, input);
   if (caption.startsWith(BOM) || caption.includes('\r')) {
-    add(file, 'civitai-bom-crlf', `${file}'s caption has a byte-order mark or CRLF line ends, which CivitAI keeps in the label; the export writes it without them.`);
+    add(file, 'civitai-bom-crlf', `${file}'s caption has a byte-order mark or CRLF line ends, which CivitAI keeps ` +
+      `in the label; the export writes it without them.`);
   }
   if (!trigger) return;
   let re: RegExp;
@@ -207,6 +228,7 @@ function civitaiCaption(file: string, caption: string, input: TargetCheckInput, 
   if (!re.test(label)) {
     const sep = input.captionStyle === 'natural' ? ' ' : ', ';
     const becomes = label.length > 0 ? `${trigger}${sep}${label}` : trigger;
-    add(file, 'civitai-trigger-prepended', `CivitAI does not see the trigger first in ${file}'s caption and trains it as "${becomes.slice(0, 80)}${becomes.length > 80 ? '…' : ''}". Put "${trigger}" first.`);
+    add(file, 'civitai-trigger-prepended', `CivitAI does not see the trigger first in ${file}'s caption and trains ` +
+      `it as "${becomes.slice(0, 80)}${becomes.length > 80 ? '…' : ''}". Put "${trigger}" first.`);
   }
 }

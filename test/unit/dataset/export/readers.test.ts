@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Dataset } from '../../../../src/extension/dataset/session/dataset';
 import { stageDataset } from '../../../../src/extension/dataset/staging/stage';
@@ -24,17 +24,18 @@ function python(script: string, ...args: string[]): Record<string, unknown> {
 
 const TAGS = ['ohwx, red hair, smiling', 'ohwx, blue sky, standing outdoors', ''];
 const PROSE = 'ohwx, a woman standing in a field of sunflowers at dusk, wearing a long red coat and a knitted scarf';
-const NATURAL = [PROSE, 'ohwx woman laughing at a small table in a sunny cafe, holding a cup of coffee in both hands', ''];
+const NATURAL = [PROSE, 'ohwx woman laughing at a small table in a sunny cafe, holding a cup of coffee in both ' +
+  'hands', ''];
 
 /** A staged dataset of three images with the given captions (the last one left untagged). */
 async function staged(style: CaptionStyle, captions: readonly string[], trigger = 'ohwx'): Promise<Dataset> {
   const src = tempDir('readers');
   captions.forEach((_, i) => img(src, `p${i + 1}.png`, i + 1, 96, 80));
   const { outputFolder } = await stageDataset(src, opts({ prefix: 'lora', triggerWord: trigger, captionStyle: style }));
+  // Written as the user's editor would, before the session is opened: the export reads what is on disk.
+  captions.forEach((c, i) => writeFileSync(join(outputFolder, `lora_${String(i + 1).padStart(4, '0')}.txt`), c));
   const { dataset } = await Dataset.open(outputFolder);
-  const files = dataset.session.images.map((i) => i.file);
-  for (const [i, c] of captions.entries()) await dataset.setCaption(files[i]!, c);
-  await dataset.flush();
+  assert.deepEqual(dataset.session.images.map((i) => dataset.caption(i.file)), [...captions]);
   return dataset;
 }
 
@@ -56,7 +57,8 @@ describe('export targets, read back by each trainer’s own reader', function ()
   };
 
   for (const [style, captions] of [['tags', TAGS], ['natural', NATURAL]] as const) {
-    it(`kohya (${style}): read_caption reads each caption as typed, an untagged image trains on its class tokens`, async () => {
+    it(`kohya (${style}): read_caption reads each caption as typed, an untagged image trains on its class ` +
+      `tokens`, async () => {
       const d = await open(style, captions);
       const r = await exportForTarget(d, 'kohya');
       const read = python('kohya_reader.py', join(r.path, 'dataset.toml'), '7') as Record<string, [string, string]>;
@@ -97,7 +99,8 @@ describe('export targets, read back by each trainer’s own reader', function ()
       for (const [file, caption] of typed(d)) assert.equal(read[file], caption, file);
     });
 
-    it(`civitai (${style}): the intake pairs each caption and sees the trigger first, so never adds it twice`, async () => {
+    it(`civitai (${style}): the intake pairs each caption and sees the trigger first, so never adds it ` +
+      `twice`, async () => {
       const d = await open(style, captions);
       const r = await exportForTarget(d, 'civitai');
       const images = await civitaiReadZip(r.path);
@@ -113,7 +116,8 @@ describe('export targets, read back by each trainer’s own reader', function ()
     });
   }
 
-  it('ai-toolkit with [trigger]: the placeholder is filled in from trigger_word, reading the caption as typed', async () => {
+  it('ai-toolkit with [trigger]: the placeholder is filled in from trigger_word, reading the caption as ' +
+    'typed', async () => {
     const d = await open('tags', TAGS);
     const r = await exportForTarget(d, 'ai-toolkit', { triggerPlaceholder: true });
     const first = d.session.images[0]!.file.replace(/\.png$/, '.txt');
