@@ -14,7 +14,7 @@ import {
 } from './datasetExport';
 import { defaultFolderPath, exportFolder, type FolderExportInput } from './folderExport';
 import type { Finding } from './preflight';
-import { checkTarget, type ExportTarget, type TargetFinding } from './targets';
+import { checkTarget, TARGET_RULES, type ExportTarget, type TargetFinding } from './targets';
 
 /** A finding of the preflight or of a target's rules. */
 export type AnyFinding = Finding | TargetFinding;
@@ -111,5 +111,5 @@ export async function writeForTarget(
 
 /** True for a finding of a target's own rules (not the preflight's). */
 export function isTargetRule(f: AnyFinding): f is TargetFinding {
-  return /^(kohya|ai-toolkit|simpletuner|civitai|huggingface)-/.test(f.rule);
+  return Object.hasOwn(TARGET_RULES, f.rule);
 }

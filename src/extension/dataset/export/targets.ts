@@ -10,6 +10,7 @@
  * - civitai/civitai ebed661630d3407a6d853981d89c97c31a2a4be0 `src/components/Training/Form/TrainingImages.tsx`
  */
 import type { CaptionStyle } from '../../../shared/model';
+import { CLIP_TOKEN_LIMIT, estimateClipTokens, estimateT5Tokens, T5_TOKEN_LIMIT } from '../../../shared/report';
 import type { Severity } from './preflight';
 
 /** Every export target. */
@@ -63,6 +64,11 @@ export const TARGET_RULES = {
   'civitai-style-guess': 'warning',
   /** CivitAI `TrainingImages.tsx` handleZip: `async('string')` keeps U+FEFF and `\r` in the label. */
   'civitai-bom-crlf': 'warning',
+  /**
+   * Every trainer's text encoders: CLIP reads 77 tokens (kohya `train_util.py` `max_token_length` default 75 plus
+   * start and end), T5 as Flux dev uses it 512; the rest of the caption is never seen. An estimate (report.ts).
+   */
+  'token-length': 'info',
 } as const satisfies Record<string, Severity>;
 /** A per-target rule id. */
 export type TargetRule = keyof typeof TARGET_RULES;
@@ -171,6 +177,15 @@ export function checkTarget(target: ExportTarget, input: TargetCheckInput): Targ
         `CRLF line ends, which SimpleTuner keeps in the prompt; ${fixedBom}.`);
     } else if (target === 'civitai') {
       civitaiCaption(file, caption, input, add);
+    }
+    const clip = estimateClipTokens(caption);
+    const t5 = estimateT5Tokens(caption);
+    // The imagefolder dataset is not a trainer: its users pick the model, and the encoders, later.
+    if (clip > CLIP_TOKEN_LIMIT && target !== 'huggingface') {
+      const more = t5 > T5_TOKEN_LIMIT ? `, and about ${t5} T5 tokens, past Flux's ${T5_TOKEN_LIMIT}` : '';
+      add(file, 'token-length', `${file}'s caption is about ${clip} CLIP tokens${more}; CLIP reads ` +
+        `${CLIP_TOKEN_LIMIT} (SD, SDXL, and Flux's CLIP-L), so ${target} trains on a cut caption. ` +
+        'Put what matters first.');
     }
   }
   return out;

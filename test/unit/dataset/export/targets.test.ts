@@ -94,6 +94,13 @@ describe('per-target check rules', () => {
     assert.equal(writtenCaption('civitai', '\uFEFFohwx, a\r\nb', base), 'ohwx, a\nb');
   });
 
+  it('token-length: past CLIP\'s 77 tokens (an estimate), for every trainer but not the imagefolder dataset', () => {
+    const long = Array.from({ length: 70 }, (_, i) => `word${'abcdefghij'[i % 10]}`).join(' ');
+    fires('token-length', 'kohya', `ohwx, ${long}`, 'ohwx, red hair');
+    fires('token-length', 'civitai', `ohwx, ${long}`, 'ohwx, red hair');
+    assert.ok(!rules('huggingface', `ohwx, ${long}`).includes('token-length'));
+  });
+
   it('every rule id has a severity and each finding carries its rule’s', () => {
     const all = (['civitai', 'kohya', 'ai-toolkit', 'simpletuner', 'huggingface'] as const).flatMap((t) =>
       checkTarget(t, { ...base, images: [{ file: 'a.png', caption: '\uFEFFred,hair\r\nx' }, { file: 'b.png', caption: '' }] }),
