@@ -14,7 +14,7 @@ const spec: CommandSpec = {
     '(something CivitAI would reject), so a CI job can stop before a training run; warnings and notes exit 0.',
   ],
   positionals: [{ name: 'outputFolder', help: 'the output folder of a tagging session (it holds session.json)' }],
-  flags: [{ name: 'target', value: 'T', choices: EXPORT_TARGETS, help: 'the trainer to check for (default: civitai)' }],
+  flags: [{ name: 'target', value: 'T', choices: EXPORT_TARGETS, help: "the trainer (default: the session's, else civitai)" }],
 };
 
 /** The check command. */
@@ -23,12 +23,12 @@ export const checkCommand: Command = {
   async run(args, ctx) {
     const folder = await outputFolderArg(args, spec, ctx);
     const script = decodeWorkerScript();
-    const target = (stringFlag(args, 'target') ?? 'civitai') as ExportTarget;
-    const findings = await withDataset(folder, ctx.out, (dataset) =>
-      withWorkerDecoder(script, (decoder) =>
-        checkForTarget(dataset, target, { decoder, signal: ctx.signal, onProgress: ctx.out.progress('Checking') }),
-      ),
-    );
+    const given = stringFlag(args, 'target') as ExportTarget | undefined;
+    const findings = await withDataset(folder, ctx.out, (dataset) => {
+      const target = given ?? dataset.session.exportTarget ?? 'civitai';
+      const onProgress = ctx.out.progress('Checking');
+      return withWorkerDecoder(script, (decoder) => checkForTarget(dataset, target, { decoder, signal: ctx.signal, onProgress }));
+    });
     ctx.out.document(findings);
     printFindings(ctx.out, findings);
     ctx.out.line(`${folder}: ${summarizeFindings(findings)}.`);

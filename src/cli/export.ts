@@ -20,7 +20,7 @@ const spec: CommandSpec = {
   ],
   positionals: [{ name: 'outputFolder', help: 'the output folder of a tagging session (it holds session.json)' }],
   flags: [
-    { name: 'target', value: 'T', choices: EXPORT_TARGETS, help: 'the trainer to export for (default: civitai)' },
+    { name: 'target', value: 'T', choices: EXPORT_TARGETS, help: "the trainer (default: the session's, else civitai)" },
     { name: 'out', value: 'PATH', help: 'the zip or folder to write (default: <prefix>_<target>[.zip] beside the output folder)' },
   ],
 };
@@ -30,12 +30,16 @@ export const exportCommand: Command = {
   spec,
   async run(args, ctx) {
     const folder = await outputFolderArg(args, spec, ctx);
-    const target = (stringFlag(args, 'target') ?? 'civitai') as ExportTarget;
-    const path = outPathArg(stringFlag(args, 'out'), ctx.cwd, target);
+    const given = stringFlag(args, 'target') as ExportTarget | undefined;
+    const outFlag = stringFlag(args, 'out');
+    if (given) outPathArg(outFlag, ctx.cwd, given); // a bad --out is a usage error before the session is opened
+    let target: ExportTarget = given ?? 'civitai';
     const script = decodeWorkerScript();
     const { out } = ctx;
-    const r = await withDataset(folder, out, (dataset) =>
-      withWorkerDecoder(script, (decoder) =>
+    const r = await withDataset(folder, out, (dataset) => {
+      target = given ?? dataset.session.exportTarget ?? 'civitai';
+      const path = outPathArg(outFlag, ctx.cwd, target);
+      return withWorkerDecoder(script, (decoder) =>
         exportForTarget(dataset, target, {
           decoder,
           path,
@@ -43,8 +47,8 @@ export const exportCommand: Command = {
           onCheckProgress: out.progress('Checking'),
           onExportProgress: target === 'civitai' ? out.progress('Writing the zip', 'bytes') : out.progress('Writing'),
         }),
-      ),
-    );
+      );
+    });
     if (target === 'civitai') for (const f of r.missingCaptions) out.warn(`${f} had no .txt; an empty caption was put in the zip.`);
     const errors = r.findings.filter((f) => f.severity === 'error');
     if (errors.length) {

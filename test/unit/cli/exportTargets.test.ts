@@ -1,7 +1,7 @@
 /** `lora-tagger export --target T` and `check --target T` (built CLI): the JSON, the folder, the target's rules. */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeImage } from '../../../scripts/lib/makeImages.mjs';
 import { json, runCli, tempDir } from './helpers';
@@ -82,5 +82,17 @@ describe('lora-tagger export --target and check --target (built CLI)', function 
     assert.ok(!civitai.some((x) => x.includes(' ai-toolkit-')));
     // CivitAI gives an empty label the trigger word alone.
     assert.ok(civitai.includes('fx_0003.png civitai-trigger-prepended'), civitai.join('\n'));
+  });
+
+  it("without --target both use the session's export target (session.json exportTarget)", async () => {
+    const file = join(out, 'session.json');
+    const session = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...session, exportTarget: 'simpletuner' }));
+    const rules = json<Finding[]>(await runCli(['check', out, '--json'], src)).map((f) => `${f.file} ${f.rule}`);
+    assert.ok(rules.includes('fx_0003.png simpletuner-empty-caption'), rules.join('\n'));
+    const r = await runCli(['export', out, '--json'], src);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(json<Result>(r).target, 'simpletuner');
+    assert.ok(existsSync(join(dirname(out), 'fx_simpletuner', 'multidatabackend.json')));
   });
 });
