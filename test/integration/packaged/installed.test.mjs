@@ -73,6 +73,8 @@ describe('packaged: the installed .vsix, driven through the workbench', function
     const names = [...entries.keys()].filter((n) => n.startsWith('extension/')).map((n) => n.slice(10)).sort();
     const needed = ['package.json', 'dist/extension.js', 'dist/decodeWorker.js', 'dist/webview.js'];
     needed.push('dist/codicons/codicon.css', 'dist/codicons/codicon.ttf');
+    // The WD tagger's worker and ONNX Runtime's WebAssembly build beside it (machine captioning).
+    needed.push('dist/wdWorker.js', ...['ort.node.min.js', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'].map((f) => `dist/onnxruntime-web/${f}`));
     assert.deepEqual(needed.filter((f) => !names.includes(f)), [], `the .vsix holds: ${names.join(', ')}`);
     const stray = names.filter((n) => /\.(map|ts)$|^(src|test|out|node_modules)\/|^dist\/cli\.js$/.test(n));
     assert.deepEqual(stray, [], 'nothing in the .vsix that VS Code does not run');
