@@ -1,7 +1,7 @@
 /**
- * Where the WD model runs: on the calling thread (tests, the bench) or in one worker thread (the extension host and
- * the command line, `dist/wdWorker.js`), so neither the model's compute nor the image decode stalls the host.
- * Requests are answered in order; image bytes cross to the worker transferred, not copied.
+ * Where the WD model runs: on the calling thread (tests, the bench) or in worker threads (the extension host and the
+ * command line, `dist/wdWorker.js`: one for the model, one for the decode and preprocessing), so neither the
+ * model's compute nor the image decode stalls the host. Bytes and pixels cross between threads transferred.
  */
 import { Worker } from 'node:worker_threads';
 import { WdModel, type WdModelInfo } from './wdModel';
@@ -20,62 +20,96 @@ export async function inlineEngine(folder: string): Promise<WdEngine> {
   return { info: model.info, score: (image) => model.score(image), dispose: () => model.dispose() };
 }
 
-/** A request to the worker. */
-export type WdWorkerRequest = { kind: 'load'; folder: string } | { kind: 'score'; id: number; image: Uint8Array };
-/** A reply of the worker. */
+/** A request to a worker thread. */
+export type WdWorkerRequest =
+  | { kind: 'load'; folder: string }
+  | { kind: 'prep'; id: number; image: Uint8Array; size: number }
+  | { kind: 'run'; id: number; pixels: Float32Array };
+/** A reply of a worker thread. */
 export type WdWorkerReply =
   | { kind: 'loaded'; info: WdModelInfo }
+  | { kind: 'pixels'; id: number; pixels: Float32Array }
   | { kind: 'scores'; id: number; scores: Float32Array }
   | { kind: 'error'; id?: number; error: string };
 
-/** Loads the model in a worker thread running `script` (dist/wdWorker.js). */
-export async function workerEngine(folder: string, script: string): Promise<WdEngine> {
-  const worker = new Worker(script);
-  const pending = new Map<number, { resolve(s: Float32Array): void; reject(e: Error): void }>();
-  let nextId = 1;
+type Waiter = { resolve(r: WdWorkerReply): void; reject(e: Error): void };
+
+/** One worker thread answering requests by id. */
+function thread(script: string, name: string) {
+  const worker = new Worker(script, { name });
+  const pending = new Map<number, Waiter>();
   let dead: Error | undefined;
+  let loaded: Waiter | undefined;
   const failAll = (err: Error) => {
     dead = err;
-    for (const p of pending.values()) p.reject(err);
+    for (const p of [...pending.values(), ...(loaded ? [loaded] : [])]) p.reject(err);
     pending.clear();
+    loaded = undefined;
   };
-  const info = await new Promise<WdModelInfo>((resolve, reject) => {
-    const onMessage = (m: WdWorkerReply) => {
-      if (m.kind === 'loaded') resolve(m.info);
-      else if (m.kind === 'error') reject(new Error(m.error));
-    };
-    worker.once('message', onMessage);
-    worker.once('error', reject);
-    worker.postMessage({ kind: 'load', folder } satisfies WdWorkerRequest);
-  }).catch(async (err: unknown) => {
-    await worker.terminate();
-    throw err;
-  });
   worker.on('message', (m: WdWorkerReply) => {
-    if (m.kind === 'loaded' || m.id === undefined) return;
-    const p = pending.get(m.id);
-    pending.delete(m.id);
-    if (m.kind === 'scores') p?.resolve(m.scores);
-    else if (m.kind === 'error') p?.reject(new Error(m.error));
+    if (m.kind === 'loaded' || (m.kind === 'error' && m.id === undefined)) {
+      const l = loaded;
+      loaded = undefined;
+      if (m.kind === 'loaded') l?.resolve(m);
+      else l?.reject(new Error(m.error));
+      return;
+    }
+    const p = pending.get(m.id!);
+    pending.delete(m.id!);
+    if (m.kind === 'error') p?.reject(new Error(m.error));
+    else p?.resolve(m);
   });
   worker.on('error', (err) => failAll(new Error(`the tagger's worker failed: ${err.message}`)));
   worker.on('exit', (code) => failAll(new Error(`the tagger's worker stopped (exit code ${code})`)));
   return {
-    info,
-    score(image) {
+    load: (folder: string) =>
+      new Promise<WdWorkerReply>((resolve, reject) => {
+        loaded = { resolve, reject };
+        worker.postMessage({ kind: 'load', folder } satisfies WdWorkerRequest);
+      }),
+    ask(req: WdWorkerRequest & { id: number }, transfer: ArrayBuffer[]): Promise<WdWorkerReply> {
       if (dead) return Promise.reject(dead);
-      const id = nextId++;
-      return new Promise<Float32Array>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        // A copy is transferred: the caller's buffer may be a view of a larger one it still uses.
-        const own = image.slice();
-        worker.postMessage({ kind: 'score', id, image: own } satisfies WdWorkerRequest, [own.buffer]);
+      return new Promise((resolve, reject) => {
+        pending.set(req.id, { resolve, reject });
+        worker.postMessage(req, transfer);
       });
     },
-    async dispose() {
+    async stop() {
       worker.removeAllListeners('exit');
       failAll(new Error('the tagger was closed'));
       await worker.terminate();
+    },
+  };
+}
+
+/**
+ * Loads the model in a worker thread running `script` (dist/wdWorker.js), with a second thread of the same script
+ * for the decode and preprocessing: with two images in flight, the next one is prepared while the model runs.
+ */
+export async function workerEngine(folder: string, script: string): Promise<WdEngine> {
+  const model = thread(script, 'wd-model');
+  const prep = thread(script, 'wd-prep');
+  let info: WdModelInfo;
+  try {
+    const r = await model.load(folder);
+    info = (r as Extract<WdWorkerReply, { kind: 'loaded' }>).info;
+  } catch (err) {
+    await Promise.all([model.stop(), prep.stop()]);
+    throw err;
+  }
+  let nextId = 1;
+  return {
+    info,
+    async score(image) {
+      const id = nextId++;
+      // A copy is transferred: the caller's buffer may be a view of a larger one it still uses.
+      const own = image.slice();
+      const px = (await prep.ask({ kind: 'prep', id, image: own, size: info.size }, [own.buffer])) as Extract<WdWorkerReply, { kind: 'pixels' }>;
+      const out = (await model.ask({ kind: 'run', id, pixels: px.pixels }, [px.pixels.buffer as ArrayBuffer])) as Extract<WdWorkerReply, { kind: 'scores' }>;
+      return out.scores;
+    },
+    async dispose() {
+      await Promise.all([model.stop(), prep.stop()]);
     },
   };
 }
