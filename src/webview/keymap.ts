@@ -41,6 +41,8 @@ export const LOCAL_KEYS = {
   removeChip: ['backspace', 'delete'],
   moveChipUp: ['alt+up'],
   moveChipDown: ['alt+down'],
+  /** On a focused tag of the palette. */
+  pinTag: ['p'],
 } as const;
 
 /** Human text for a key, for tooltips and the shortcut overlay ("Alt+Right", "Ctrl+S" / "⌘S"). */

@@ -22,6 +22,12 @@ export interface ViewState {
   filmstripScroll: number;
   paletteScroll: number;
   zoom: number | 'fit';
+  /** The side column's width in px (0: the default), set with the sash between it and the image. */
+  sideWidth: number;
+  /** The image's height in px when the panel is narrow and the side column is below it (0: the default). */
+  previewHeight: number;
+  /** The filmstrip's thumbnail size in px. */
+  thumbSize: number;
 }
 
 /** Defaults for a first open. */
@@ -35,6 +41,9 @@ export const DEFAULT_VIEW_STATE: ViewState = {
   filmstripScroll: 0,
   paletteScroll: 0,
   zoom: 'fit',
+  sideWidth: 0,
+  previewHeight: 0,
+  thumbSize: 68,
 };
 
 /** Reads and writes the view state, merging partial updates and writing at most once per frame. */

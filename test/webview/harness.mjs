@@ -194,8 +194,9 @@ export function datasetView(images, extra = {}) {
  * Opens the harness page, waits for `ready`, sends `dataset/load` and waits until the panel shows it.
  * Returns the Playwright page.
  */
-export async function openPanel(browser, server, dataset, { theme = 'dark', viewport = { width: 1280, height: 800 }, vscodeKeys = false } = {}) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+export async function openPanel(browser, server, dataset, { theme = 'dark', viewport = { width: 1280, height: 800 }, vscodeKeys = false, scale = 1 } = {}) {
+  // `scale` 2 with half the viewport is VS Code at 200% zoom: the webview gets half the CSS pixels, each drawn twice as big.
+  const context = await browser.newContext({ viewport, deviceScaleFactor: scale });
   context.setDefaultTimeout(5000);
   const p = await context.newPage();
   p.on('pageerror', (err) => console.log(`    [page error] ${err.message}`));

@@ -8,7 +8,8 @@ const focused = (p) =>
   p.evaluate(() => {
     let el = document.activeElement;
     while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-    return el?.getAttribute('aria-label') ?? el?.closest?.('[aria-label]')?.getAttribute('aria-label') ?? el?.tagName;
+    const text = el?.tagName === 'BUTTON' ? el.textContent.trim() : '';
+    return el?.getAttribute('aria-label') ?? (text || el?.closest?.('[aria-label]')?.getAttribute('aria-label')) ?? el?.tagName;
   });
 
 describe('keyboard only', function () {
@@ -82,23 +83,48 @@ describe('keyboard only', function () {
     await dialog.waitFor();
   });
 
-  it('reaches every named control with Tab', async () => {
+  it('reaches every named control with Tab; the toolbar is one Tab stop, its buttons reached with the arrow keys', async () => {
     p = await open(['ohwx, a, b'], { knownTags: ['a', 'b', 'c'] });
     await p.locator('body').click({ position: { x: 2, y: 2 } });
-    const seen = new Set();
+    const seen = [];
     for (let i = 0; i < 60; i++) {
       await p.keyboard.press('Tab');
-      seen.add(await focused(p));
+      seen.push(await focused(p));
     }
-    for (const name of ['Previous image', 'Next image', 'Next untagged image', 'Go to image number', 'Favourite', 'Caption text', 'Add tag', 'Filter tags', 'Sort tags', 'ohwx']) {
-      assert.ok(seen.has(name), `${name} not reached; reached: ${[...seen].join(', ')}`);
+    for (const name of ['Go to image number', 'Previous image', 'Caption text', 'Add tag', 'Filter tags', 'Sort tags', 'ohwx']) {
+      assert.ok(seen.includes(name), `${name} not reached; reached: ${[...new Set(seen)].join(', ')}`);
     }
-    assert.ok([...seen].some((n) => /^1: test_0001/.test(n)), 'the current filmstrip thumbnail is reachable');
+    assert.ok(seen.some((n) => /^1: test_0001/.test(n)), 'the current filmstrip thumbnail is reachable');
+    for (const name of ['Next image', 'Favourite', 'Undo caption edit', 'Check dataset']) {
+      assert.ok(!seen.includes(name), `${name} is a Tab stop of its own: the toolbar should be one`);
+    }
+    // Into the toolbar, then along it with → (Home/End to its ends), wrapping round.
+    await p.getByRole('button', { name: 'Previous image', exact: true }).focus();
+    const along = [];
+    for (let i = 0; i < 14; i++) {
+      along.push(await focused(p));
+      await p.keyboard.press('ArrowRight');
+    }
+    for (const name of ['Next image', 'Next untagged image', 'Favourite', 'NSFW', 'Skip', 'Undo caption edit', 'Redo caption edit',
+      'Open caption beside', 'Check dataset', 'Export for CivitAI', 'Report', 'Keyboard shortcuts']) {
+      assert.ok(along.includes(name), `${name} not reached with →: ${along.join(', ')}`);
+    }
+    assert.equal(along[13], along[0], '→ wraps round');
+    await p.keyboard.press('End');
+    assert.equal(await focused(p), 'Keyboard shortcuts');
+    await p.keyboard.press('ArrowLeft');
+    await p.keyboard.press('Home');
+    assert.equal(await focused(p), 'Previous image');
+    // The Tab stop stays where the arrows left it.
+    await p.keyboard.press('ArrowRight');
+    await p.keyboard.press('Tab');
+    await p.keyboard.press('Shift+Tab');
+    assert.equal(await focused(p), 'Next image');
   });
 
   it('tooltips name the shortcut', async () => {
     p = await open(['ohwx']);
-    const title = await p.locator('panel-toolbar vscode-toolbar-button[label="Next image"]').getAttribute('title');
+    const title = await p.getByRole('button', { name: 'Next image', exact: true }).getAttribute('title');
     assert.equal(title, 'Next image (Alt+→)');
   });
 });

@@ -1,23 +1,19 @@
 /**
  * `<dataset-report>`: the dataset report page. Counts, tag frequencies, resolution and aspect-ratio histograms and
- * caption lengths (with the captions the text encoders will cut), drawn as plain SVG, coloured only with
- * `--vscode-*` variables, and copyable as Markdown.
+ * caption lengths (with the captions the text encoders will cut), as tables whose bars are small SVGs (the text is
+ * HTML, so it keeps its size at any width), coloured only with `--vscode-*` variables, and copyable as Markdown.
  *
  * Events: `copy-markdown` ({ detail: { text } }) from "Copy as Markdown", `show-tagging` from "Back to tagging";
  * both bubble and cross shadow roots. No inline `style` attributes (the panel's CSP forbids them): bar lengths
- * are SVG attributes.
+ * are SVG attributes. Its header (the title and both buttons) stays at the top of the page as it scrolls.
  */
 import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
-import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { DatasetView } from '../../shared/protocol';
 import { buildReport, reportToMarkdown, CLIP_TOKEN_LIMIT, T5_TOKEN_LIMIT, type Bucket, type Report } from '../../shared/report';
 import { baseStyles } from './styles';
 
-/** Width of a chart's drawing, in SVG user units (the SVG scales to its box). */
-const CHART_W = 480;
-const LABEL_W = 150;
-const COUNT_W = 48;
-const ROW_H = 20;
+/** A bar's length is drawn in these SVG user units (the SVG stretches to its cell). */
+const BAR_W = 100;
 /** Tags listed as "used once" before "and N more". */
 const ONCE_SHOWN = 200;
 
@@ -27,9 +23,21 @@ export class DatasetReport extends LitElement {
   static override styles = [
     baseStyles,
     css`
-      :host { display: block; overflow: auto; padding: 8px 16px 24px; max-width: 900px; }
-      header { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
-      h2 { font-size: 1.3em; margin: 8px auto 8px 0; font-weight: 600; }
+      :host { display: block; padding: 0 16px 24px; }
+      .page { max-width: 900px; }
+      header {
+        position: sticky;
+        top: 0;
+        z-index: 1;
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        flex-wrap: wrap;
+        padding: 8px 0;
+        background: var(--vscode-editor-background);
+        border-bottom: 1px solid var(--vscode-panel-border, transparent);
+      }
+      h2 { font-size: 1.3em; margin: 0 8px 0 0; font-weight: 600; overflow-wrap: anywhere; }
       h3 { font-size: 1.1em; margin: 20px 0 6px; font-weight: 600; }
       .stats { display: flex; gap: 16px; flex-wrap: wrap; margin: 8px 0; padding: 0; }
       .stats div { display: flex; flex-direction: column-reverse; min-width: 80px; padding: 6px 10px;
@@ -39,18 +47,20 @@ export class DatasetReport extends LitElement {
       .stats dt { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
       figure { margin: 4px 0 12px; }
       figcaption { color: var(--vscode-descriptionForeground); margin-bottom: 4px; }
-      svg { display: block; width: 100%; max-width: ${CHART_W}px; height: auto; overflow: visible; }
+      table.chart { width: 100%; max-width: 560px; table-layout: fixed; }
+      table.chart th { width: 34%; font-weight: normal; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      table.chart td.count { width: 4.5em; }
+      table.chart th, table.chart td { border: none; padding: 1px 8px 1px 0; }
+      table.chart svg { display: block; width: 100%; height: 14px; }
       .bar { fill: var(--vscode-charts-blue, var(--vscode-progressBar-background)); }
       .bar.warn { fill: var(--vscode-charts-orange, var(--vscode-editorWarning-foreground)); }
-      .track { fill: var(--vscode-editorWidget-background, transparent); }
-      text { fill: var(--vscode-foreground); font-size: 12px; font-family: var(--vscode-font-family); }
-      text.count { fill: var(--vscode-descriptionForeground); font-variant-numeric: tabular-nums; }
+      .track { fill: var(--vscode-editorWidget-background, transparent); stroke: var(--vscode-contrastBorder, none); }
       table { border-collapse: collapse; margin: 4px 0; }
       th, td { text-align: left; padding: 2px 12px 2px 0; border-bottom: 1px solid var(--vscode-widget-border, transparent); }
       td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
       .once { line-height: 1.6; }
       .note { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
-      .cut { color: var(--vscode-editorWarning-foreground); }
+      .cut { color: var(--vscode-list-warningForeground, var(--vscode-editorWarning-foreground)); }
     `,
   ];
 
@@ -74,10 +84,10 @@ export class DatasetReport extends LitElement {
     const r = this.report;
     if (!r) return html`<p class="muted" role="status">No dataset loaded.</p>`;
     const c = r.counts;
-    return html`<header>
+    return html`<div class="page"><header>
         <h2>Dataset report${this.data?.title ? `: ${this.data.title}` : ''}</h2>
-        <vscode-button secondary @click=${this.onBack}>Back to tagging</vscode-button>
-        <vscode-button @click=${this.onCopy}>Copy as Markdown</vscode-button>
+        <button class="btn secondary" @click=${this.onBack}>Back to tagging</button>
+        <button class="btn" @click=${this.onCopy}>Copy as Markdown</button>
       </header>
       <dl class="stats" aria-label="Image counts">
         <div><dt>Images</dt><dd>${c.images}</dd></div>
@@ -105,30 +115,29 @@ export class DatasetReport extends LitElement {
       ${this.chart('Captions by length in words', 'Captions by length in words', r.captions.lengths)}
       ${this.renderCut(`Cut by CLIP (over ${CLIP_TOKEN_LIMIT} tokens)`, r.captions.overClip, CLIP_TOKEN_LIMIT)}
       ${this.renderCut(`Cut by T5 (over ${T5_TOKEN_LIMIT} tokens)`, r.captions.overT5, T5_TOKEN_LIMIT)}
-      <p class="note">Token counts are estimates (about 1.3 tokens per word, plus punctuation and digits), not a tokenizer run.</p>`;
+      <p class="note">Token counts are estimates (about 1.3 tokens per word, plus punctuation and digits), not a tokenizer run.</p>
+      </div>`;
   }
 
-  /** A horizontal bar chart: one row per bucket, its values also in the accessible name. */
+  /** A horizontal bar chart as a table: one row per bucket, its label and count as text, the bar beside them. */
   private chart(caption: string, name: string, buckets: readonly Bucket[], warn?: (b: Bucket) => boolean) {
     const max = Math.max(1, ...buckets.map((b) => b.count));
-    const barMax = CHART_W - LABEL_W - COUNT_W;
-    const label = `${name}: ${buckets.map((b) => `${b.label} ${b.count}`).join(', ')}`;
-    const h = buckets.length * ROW_H;
     return html`<figure>
       <figcaption>${caption}</figcaption>
-      <svg viewBox="0 0 ${CHART_W} ${h}" role="img" aria-label=${label}>
-        ${buckets.map((b, i) => {
-          const y = i * ROW_H;
-          const w = b.count ? Math.max(2, (b.count / max) * barMax) : 0;
-          return svg`<g>
-            <title>${b.label}: ${b.count}</title>
-            <text x=${LABEL_W - 8} y=${y + ROW_H / 2} text-anchor="end" dominant-baseline="middle">${truncate(b.label, 22)}</text>
-            <rect class="track" x=${LABEL_W} y=${y + 3} width=${barMax} height=${ROW_H - 6} rx="2"></rect>
-            <rect class=${warn?.(b) && b.count ? 'bar warn' : 'bar'} x=${LABEL_W} y=${y + 3} width=${w} height=${ROW_H - 6} rx="2"></rect>
-            <text class="count" x=${LABEL_W + barMax + 6} y=${y + ROW_H / 2} dominant-baseline="middle">${b.count}</text>
-          </g>`;
-        })}
-      </svg>
+      <table class="chart" aria-label=${name}>
+        <tbody>
+          ${buckets.map((b) => {
+            const w = b.count ? Math.max(1, (b.count / max) * BAR_W) : 0;
+            return html`<tr>
+              <th scope="row" title=${b.label}>${b.label}</th>
+              <td class="num count">${b.count}</td>
+              <td aria-hidden="true"><svg viewBox="0 0 ${BAR_W} 10" preserveAspectRatio="none">${svg`
+                <rect class="track" x="0" y="0" width=${BAR_W} height="10"></rect>
+                <rect class=${warn?.(b) && b.count ? 'bar warn' : 'bar'} x="0" y="0" width=${w} height="10"></rect>`}</svg></td>
+            </tr>`;
+          })}
+        </tbody>
+      </table>
     </figure>`;
   }
 
@@ -158,10 +167,6 @@ export class DatasetReport extends LitElement {
   private onBack(): void {
     this.dispatchEvent(new CustomEvent('show-tagging', { bubbles: true, composed: true }));
   }
-}
-
-function truncate(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
 
 customElements.define('dataset-report', DatasetReport);

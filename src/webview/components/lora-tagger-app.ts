@@ -1,6 +1,12 @@
 /**
  * `<lora-tagger-app>`: the tagging panel. Lays out toolbar, preview, caption editors, palette and filmstrip,
  * switches to the dataset report, and owns the panel-wide keyboard handling (see keymap.ts).
+ *
+ * Layout: the image and the side column side by side, split by a sash (the side column's width is remembered in
+ * the view state); the side column scrolls, the chip list has a height limit of its own, and the palette keeps a
+ * usable height, so nothing is ever out of reach however many tags an image has. Narrower than NARROW_PX (or at
+ * 200% zoom) the side column goes under the image and the whole page scrolls. The filmstrip's sash sets its
+ * thumbnail size.
  */
 import { LitElement, css, html, nothing } from 'lit';
 import './panel-toolbar';
@@ -13,6 +19,7 @@ import './tags/tag-palette';
 import './images/film-strip';
 import './progress-status';
 import './shortcut-overlay';
+import './split-sash';
 // Defined before this element renders: `.dataset` on an undefined <dataset-report> is HTMLElement's read-only one.
 import './dataset-report';
 import { LOCAL_KEYS, actionForKey, eventKey } from '../keymap';
@@ -20,6 +27,7 @@ import { editKeyOf, handleEditKey, isTextField } from '../editKeys';
 import { baseStyles } from './styles';
 import { StoreController } from './storeController';
 import { deepActive } from './shortcut-overlay';
+import { THUMB_MAX, THUMB_MIN } from './images/film-strip';
 import type { TaggerStore, UiAction } from '../state/store';
 import type { ViewStateStore } from '../vscodeApi';
 
@@ -33,34 +41,53 @@ function isTextEntry(el: Element | null): boolean {
 
 const has = (keys: readonly string[], key: string) => keys.includes(key);
 
+/** Below this width the side column goes under the image. */
+const NARROW_PX = 720;
+/** The side column's width limits and default, in px. */
+const SIDE_MIN = 280;
+const SIDE_DEFAULT = 360;
+/** The image keeps at least this much width beside the side column. */
+const PREVIEW_MIN = 240;
+
 /** The whole tagging panel. */
 export class LoraTaggerApp extends LitElement {
   static override properties = { store: { attribute: false }, viewState: { attribute: false } };
   static override styles = [
     baseStyles,
     css`
-      :host { display: grid; grid-template-rows: auto minmax(0, 1fr) auto auto; height: 100vh; overflow: hidden; background: var(--vscode-editor-background); }
+      :host { display: grid; grid-template-rows: auto minmax(0, 1fr) auto auto auto; grid-template-columns: minmax(0, 1fr);
+        height: 100vh; overflow: hidden;
+        background: var(--vscode-editor-background); }
       panel-toolbar { border-bottom: 1px solid var(--vscode-panel-border, transparent); }
+      main { display: contents; }
       .body {
         display: grid;
-        grid-template-columns: minmax(240px, 1fr) minmax(300px, 380px);
+        grid-template-columns: minmax(0, 1fr) auto var(--side, ${SIDE_DEFAULT}px);
         grid-template-rows: minmax(0, 1fr);
-        gap: 8px;
-        padding: 6px 8px;
+        padding: 6px 2px 6px 8px;
         min-height: 0;
       }
-      image-preview { min-height: 0; }
-      aside { display: flex; flex-direction: column; gap: 8px; min-height: 0; overflow: hidden; }
+      image-preview { min-height: 0; min-width: 0; }
+      aside { display: flex; flex-direction: column; gap: 8px; min-height: 0; min-width: 0; overflow-x: hidden;
+        overflow-y: auto; padding: 0 6px 0 2px; }
       section { display: flex; flex-direction: column; gap: 6px; }
-      section.palette { flex: 1 1 0; min-height: 120px; }
-      tag-palette { flex: 1 1 auto; min-height: 0; }
+      section.caption { flex: none; }
+      /* Its height comes from the column, never from its content: the palette draws only the rows in view. */
+      section.palette { flex: 1 1 0; min-height: 232px; }
+      .body.narrow section.palette { flex: none; }
+      tag-palette { flex: 1 1 auto; min-height: 168px; }
+      nav { min-width: 0; }
+      .film-sash { margin-top: -3px; margin-bottom: -3px; position: relative; z-index: 1; }
       film-strip { border-top: 1px solid var(--vscode-panel-border, transparent); padding-top: 4px; }
-      progress-status { border-top: 1px solid var(--vscode-panel-border, transparent); background: var(--vscode-sideBar-background, transparent); }
-      .report { overflow: auto; padding: 8px 12px; min-height: 0; }
+      progress-status { border-top: 1px solid var(--vscode-panel-border, transparent);
+        background: var(--vscode-sideBar-background, transparent); }
+      .report { overflow: auto; min-height: 0; }
       .loading { padding: 24px; }
-      @media (max-width: 720px) {
-        .body { grid-template-columns: 1fr; grid-template-rows: minmax(200px, 45%) minmax(0, 1fr); }
-      }
+      .body.narrow { display: block; overflow-y: auto; padding: 6px 8px; }
+      .body.narrow image-preview { height: var(--preview, clamp(140px, 40vh, 420px)); }
+      .body.narrow aside { overflow: visible; padding: 0; }
+      .body.narrow section.palette { height: clamp(232px, 70vh, 520px); }
+      .body.narrow .preview-sash { margin: 1px 0; }
     `,
   ];
   declare store?: TaggerStore;
@@ -68,6 +95,20 @@ export class LoraTaggerApp extends LitElement {
   private readonly onUi = (e: Event) => this.ui((e as CustomEvent<UiAction>).detail);
   private readonly onKey = (e: KeyboardEvent) => this.handleKey(e);
   private boundStore: TaggerStore | undefined;
+  private narrow = false;
+  private bodyWidth = 0;
+  private bodyHeight = 0;
+  private readonly resize = new ResizeObserver((entries) => {
+    const r = entries[0]?.contentRect;
+    if (!r) return;
+    this.bodyWidth = r.width;
+    this.bodyHeight = r.height;
+    const narrow = r.width < NARROW_PX;
+    if (narrow !== this.narrow) this.narrow = narrow;
+    this.requestUpdate();
+  });
+  /** Settles once the codicon font is there (or could not load): icons never paint as empty boxes. */
+  private iconsReady = false;
 
   constructor() {
     super();
@@ -79,11 +120,20 @@ export class LoraTaggerApp extends LitElement {
     // On the document, not the window: VS Code's frame listens on the window, and the keys the panel handles itself
     // must be stopped before they reach it (see editKeys.ts).
     document.addEventListener('keydown', this.onKey);
+    this.resize.observe(this);
+    // The font starts loading when the first icon needs it, which is after the dataset arrives; ask for it now,
+    // and show the panel once it is there, so no toolbar icon is ever an empty box while it loads.
+    const font = document.fonts?.load('16px codicon').catch(() => []) ?? Promise.resolve([]);
+    void font.then(() => {
+      this.iconsReady = true;
+      this.requestUpdate();
+    });
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('keydown', this.onKey);
+    this.resize.disconnect();
     this.boundStore?.removeEventListener('ui', this.onUi);
   }
 
@@ -97,31 +147,102 @@ export class LoraTaggerApp extends LitElement {
 
   override render() {
     const s = this.store;
-    if (!s?.loaded) return html`<div></div><div class="loading muted" role="status">Loading the dataset…</div>`;
+    if (!s?.loaded || !this.iconsReady) return html`<div></div><div class="loading muted" role="status">Loading the dataset…</div>`;
     const natural = s.style === 'natural';
     const text = html`<caption-text .store=${s}></caption-text>`;
     const chips = html`<caption-chips .store=${s}></caption-chips>`;
-    return html`<panel-toolbar .store=${s}></panel-toolbar>
-      ${s.view === 'report'
-        ? html`<div class="report" @copy-markdown=${this.onCopy} @show-tagging=${() => s.setView('tagging')}>${this.renderReport()}</div>`
-        : html`<div class="body">
-            <image-preview .store=${s} .viewState=${this.viewState}></image-preview>
-            <aside>
-              <section aria-label="Caption">
-                <h2 class="section-title">Caption</h2>
-                ${natural ? [text, chips] : [chips, text]}
-                <add-tag-input .store=${s}></add-tag-input>
-              </section>
-              <section class="palette" aria-label="Tags">
-                <h2 class="section-title">Tags</h2>
-                <tag-shelves .store=${s}></tag-shelves>
-                <tag-palette .store=${s} .viewState=${this.viewState}></tag-palette>
-              </section>
-            </aside>
-          </div>`}
-      ${s.view === 'report' ? nothing : html`<film-strip .store=${s} .viewState=${this.viewState}></film-strip>`}
-      <progress-status .store=${s}></progress-status>
+    const vs = this.viewState?.get();
+    const report = s.view === 'report';
+    return html`<header><panel-toolbar .store=${s}></panel-toolbar></header>
+      <main>
+        ${report
+          ? html`<div class="report" @copy-markdown=${this.onCopy} @show-tagging=${() => s.setView('tagging')}>${this.renderReport()}</div>`
+          : html`<div class="body ${this.narrow ? 'narrow' : ''}" @focusin=${this.onFocusIn}>
+              <image-preview .store=${s} .viewState=${this.viewState}></image-preview>
+              ${this.narrow
+                ? html`<split-sash class="preview-sash" orientation="horizontal" label="Resize the image" step="24"
+                    .value=${this.previewHeight()} .min=${120} .max=${Math.max(120, this.bodyHeight - 60)}
+                    @sash-resize=${(e: CustomEvent<{ value: number }>) => this.setPreviewHeight(e.detail.value, false)}
+                    @sash-end=${(e: CustomEvent<{ value: number }>) => this.setPreviewHeight(e.detail.value, true)}></split-sash>`
+                : html`<split-sash class="side-sash" orientation="vertical" invert label="Resize the side column" step="24"
+                    .value=${this.sideWidth()} .min=${SIDE_MIN} .max=${this.sideMax()}
+                    @sash-resize=${(e: CustomEvent<{ value: number }>) => this.setSideWidth(e.detail.value, false)}
+                    @sash-end=${(e: CustomEvent<{ value: number }>) => this.setSideWidth(e.detail.value, true)}></split-sash>`}
+              <aside aria-label="Caption and tags">
+                <section class="caption" aria-labelledby="caption-title">
+                  <h2 class="section-title" id="caption-title">Caption</h2>
+                  ${natural ? [text, chips] : [chips, text]}
+                  <add-tag-input .store=${s}></add-tag-input>
+                </section>
+                <section class="palette" aria-labelledby="tags-title">
+                  <h2 class="section-title" id="tags-title">Tags</h2>
+                  <tag-shelves .store=${s}></tag-shelves>
+                  <tag-palette .store=${s} .viewState=${this.viewState}></tag-palette>
+                </section>
+              </aside>
+            </div>`}
+      </main>
+      ${report
+        ? nothing
+        : html`<nav aria-label="Images"><split-sash class="film-sash" orientation="horizontal" invert label="Resize the filmstrip thumbnails" step="8"
+              .value=${vs?.thumbSize ?? 68} .min=${THUMB_MIN} .max=${THUMB_MAX}
+              @sash-resize=${(e: CustomEvent<{ value: number }>) => this.setThumbSize(e.detail.value, false)}
+              @sash-end=${(e: CustomEvent<{ value: number }>) => this.setThumbSize(e.detail.value, true)}></split-sash>
+            <film-strip .store=${s} .viewState=${this.viewState} .thumbSize=${vs?.thumbSize ?? 68}></film-strip></nav>`}
+      <footer><progress-status .store=${s}></progress-status></footer>
       <shortcut-overlay></shortcut-overlay>`;
+  }
+
+  override updated(): void {
+    // Through the CSSOM: the CSP forbids style attributes.
+    const body = this.renderRoot.querySelector<HTMLElement>('.body');
+    body?.style.setProperty('--side', `${this.sideWidth()}px`);
+    const h = this.viewState?.get().previewHeight;
+    if (h) body?.style.setProperty('--preview', `${Math.round(h)}px`);
+    else body?.style.removeProperty('--preview');
+  }
+
+  /**
+   * Brings the focused control wholly into view: the browser scrolls a half-visible control no further, which
+   * leaves the caption text half under the filmstrip at 200% zoom.
+   */
+  private onFocusIn(e: FocusEvent): void {
+    const el = e.composedPath()[0];
+    if (el instanceof HTMLElement) el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }
+
+  /** The side column's width: the one remembered, within what the panel's width allows. */
+  private sideWidth(): number {
+    const want = this.viewState?.get().sideWidth || SIDE_DEFAULT;
+    return Math.round(Math.min(this.sideMax(), Math.max(SIDE_MIN, want)));
+  }
+
+  private sideMax(): number {
+    return Math.max(SIDE_MIN, (this.bodyWidth || 1280) - PREVIEW_MIN - 16);
+  }
+
+  private previewHeight(): number {
+    const preview = this.renderRoot.querySelector<HTMLElement>('image-preview');
+    return this.viewState?.get().previewHeight || preview?.getBoundingClientRect().height || 240;
+  }
+
+  private setSideWidth(px: number, remember: boolean): void {
+    this.renderRoot.querySelector<HTMLElement>('.body')?.style.setProperty('--side', `${px}px`);
+    if (remember) this.viewState?.set({ sideWidth: px });
+  }
+
+  private setPreviewHeight(px: number, remember: boolean): void {
+    this.renderRoot.querySelector<HTMLElement>('.body')?.style.setProperty('--preview', `${px}px`);
+    if (remember) this.viewState?.set({ previewHeight: px });
+  }
+
+  private setThumbSize(px: number, remember: boolean): void {
+    const strip = this.renderRoot.querySelector('film-strip');
+    if (strip) strip.thumbSize = px;
+    if (remember) {
+      this.viewState?.set({ thumbSize: px });
+      this.requestUpdate();
+    }
   }
 
   private renderReport() {
@@ -157,7 +278,11 @@ export class LoraTaggerApp extends LitElement {
       return handleEditKey(e, edit, active, inCaption ? (dir) => (dir === 'undo' ? s.undo() : s.redo()) : undefined);
     }
     let done = true;
-    if (has(LOCAL_KEYS.save, key)) s.save();
+    const report = s.view === 'report';
+    if (report && (has(LOCAL_KEYS.undo, key) || has(LOCAL_KEYS.redo, key) || has(LOCAL_KEYS.goTo, key))) {
+      // No caption or image changes out of sight on the report page (issue 10, item 2).
+      s.setStatus('info', 'The report is open: go back to tagging (Tagging, in the toolbar) to work on images.');
+    } else if (has(LOCAL_KEYS.save, key)) s.save();
     else if (has(LOCAL_KEYS.undo, key) && !inText) s.undo();
     else if (has(LOCAL_KEYS.redo, key) && !inText) s.redo();
     else if (has(LOCAL_KEYS.goTo, key)) this.ui('goTo');

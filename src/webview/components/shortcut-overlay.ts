@@ -34,6 +34,7 @@ const LOCAL_TITLES: Array<[string, readonly string[]]> = [
   ['Fit / 100%', LOCAL_KEYS.zoomToggle],
   ['Remove focused chip', LOCAL_KEYS.removeChip],
   ['Move focused chip', [...LOCAL_KEYS.moveChipUp, ...LOCAL_KEYS.moveChipDown]],
+  ['Pin or unpin the focused palette tag (pinned 1-9 toggle with Alt+1…9)', LOCAL_KEYS.pinTag],
   ['Shortcut list (outside text fields)', LOCAL_KEYS.shortcuts],
 ];
 
@@ -50,7 +51,8 @@ export class ShortcutOverlay extends LitElement {
         padding: 12px 16px;
         max-height: 80vh;
         overflow: auto;
-        min-width: 360px;
+        min-width: min(360px, 90vw);
+        max-width: 92vw;
       }
       dialog::backdrop { background: rgba(0, 0, 0, 0.3); }
       table { border-collapse: collapse; width: 100%; }
@@ -66,7 +68,7 @@ export class ShortcutOverlay extends LitElement {
         margin-right: 4px;
         white-space: nowrap;
       }
-      header { display: flex; justify-content: space-between; align-items: center; margin-bottom: 8px; }
+      .head { display: flex; justify-content: space-between; align-items: center; margin-bottom: 8px; }
       h2 { font-size: 13px; margin: 0; }
     `,
   ];
@@ -96,7 +98,7 @@ export class ShortcutOverlay extends LitElement {
       ...LOCAL_TITLES,
     ];
     return html`<dialog aria-label="Keyboard shortcuts" @close=${() => this.returnFocus?.focus()}>
-      <header><h2>Keyboard shortcuts</h2><button class="plain" aria-label="Close" @click=${this.close}>Close (Esc)</button></header>
+      <div class="head"><h2>Keyboard shortcuts</h2><button class="plain" @click=${this.close}>Close (Esc)</button></div>
       <table>
         ${rows.map(([title, keys]) => html`<tr><td>${title}</td><td>${keys.map((k) => html`<kbd>${k === '…' ? '…' : keyLabel(k)}</kbd>`)}</td></tr>`)}
       </table>

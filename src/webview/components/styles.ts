@@ -28,6 +28,28 @@ export const baseStyles = css`
     gap: 4px;
   }
   button.plain:hover { background: var(--vscode-toolbar-hoverBackground); }
+  /* High Contrast: what the pointer is over gets a dashed outline, as in VS Code's own views. */
+  button.plain:hover, .btn:hover { outline: 1px dashed var(--vscode-contrastActiveBorder, transparent); outline-offset: -1px; }
+  .btn {
+    font: inherit;
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+    min-height: 26px;
+    padding: 2px 12px;
+    border-radius: 2px;
+    cursor: pointer;
+    white-space: nowrap;
+    color: var(--vscode-button-foreground);
+    background: var(--vscode-button-background);
+    border: 1px solid var(--vscode-button-border, var(--vscode-contrastBorder, transparent));
+  }
+  .btn:hover { background: var(--vscode-button-hoverBackground, var(--vscode-button-background)); }
+  .btn.secondary { color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); }
+  .btn.secondary:hover {
+    background: var(--vscode-button-secondaryHoverBackground, var(--vscode-button-secondaryBackground));
+  }
+  .btn:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
   .sr-only {
     position: absolute;
     width: 1px;
@@ -63,12 +85,21 @@ export const chipStyles = css`
     cursor: default;
     user-select: none;
   }
+  /* A chip that is not on the image: its outline must stand out from the page (3:1) in every theme. */
+  .chip.off {
+    background: transparent;
+    color: var(--vscode-foreground);
+    border-color: var(--vscode-contrastBorder, color-mix(in srgb, var(--vscode-foreground) 60%, transparent));
+  }
   .chip .label { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
   .chip.trigger {
     background: var(--vscode-button-background);
     color: var(--vscode-button-foreground);
     font-weight: 600;
+    /* High Contrast themes give badges and buttons the same colour: the trigger chip wears the active border. */
+    border-color: var(--vscode-contrastActiveBorder, var(--vscode-contrastBorder, transparent));
   }
+  :host-context(.vscode-high-contrast) .chip.trigger { border-style: double; border-width: 3px; }
   .chip:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
   .chip button {
     font: inherit;

@@ -51,8 +51,14 @@ export class AddTagInput extends LitElement {
         background: var(--vscode-editorSuggestWidget-selectedBackground, var(--vscode-list-activeSelectionBackground));
         color: var(--vscode-editorSuggestWidget-selectedForeground, var(--vscode-list-activeSelectionForeground));
       }
+      li[aria-selected='true'] {
+        outline: 1px dotted var(--vscode-contrastActiveBorder, transparent);
+        outline-offset: -1px;
+      }
       li:hover:not([aria-selected='true']) { background: var(--vscode-list-hoverBackground); }
-      .src { font-size: 11px; opacity: 0.8; }
+      .src { font-size: 11px; }
+      /* The secondary text takes the selected row's colour: a fixed muted colour can vanish on it (1:1 in HC). */
+      li[aria-selected='true'] .src { color: inherit; }
     `,
   ];
   declare store?: TaggerStore;

@@ -15,6 +15,8 @@ export class CaptionChips extends LitElement {
     chipStyles,
     css`
       .chips { display: flex; flex-wrap: wrap; gap: 4px; min-height: 26px; align-content: flex-start; }
+      /* 150 tags must not push the caption text, Add tag and the palette out of reach: the list scrolls. */
+      .chips { max-height: clamp(58px, 28vh, 240px); overflow-y: auto; padding: 2px; }
       .chip.dragging { opacity: 0.5; }
       .chip.drop-before { box-shadow: -3px 0 0 var(--vscode-focusBorder); }
       .empty { padding: 3px 0; }

@@ -3,6 +3,7 @@ import { LitElement, css, html } from 'lit';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import type { VscodeTextarea } from '@vscode-elements/elements/dist/vscode-textarea/vscode-textarea.js';
 import { toFileText } from '../../../shared/caption';
+import { CLIP_TOKEN_LIMIT, T5_TOKEN_LIMIT, countWords, estimateClipTokens, estimateT5Tokens } from '../../../shared/report';
 import { baseStyles } from '../styles';
 import { StoreController } from '../storeController';
 import type { TaggerStore } from '../../state/store';
@@ -15,7 +16,8 @@ export class CaptionText extends LitElement {
     css`
       :host { display: block; }
       vscode-textarea { width: 100%; display: block; }
-      .meta { display: flex; justify-content: space-between; gap: 8px; margin-top: 2px; font-size: 11px; }
+      .meta { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 2px 8px; margin-top: 2px; font-size: 11px; }
+      .tokens.over { color: var(--vscode-list-warningForeground, var(--vscode-editorWarning-foreground)); font-weight: 600; }
     `,
   ];
   declare store?: TaggerStore;
@@ -38,7 +40,11 @@ export class CaptionText extends LitElement {
     const s = this.store;
     const natural = s?.style === 'natural';
     const text = s?.current?.caption ?? '';
-    const words = text.trim() ? text.trim().split(/\s+/).length : 0;
+    const words = countWords(text);
+    const clip = estimateClipTokens(text);
+    const t5 = estimateT5Tokens(text);
+    const over = clip > CLIP_TOKEN_LIMIT || t5 > T5_TOKEN_LIMIT;
+    const cut = [clip > CLIP_TOKEN_LIMIT ? 'CLIP' : '', t5 > T5_TOKEN_LIMIT ? 'T5' : ''].filter(Boolean).join(' and ');
     return html`<vscode-textarea
         .label=${"Caption text"}
         placeholder=${natural ? 'Describe the image in sentences…' : 'trigger, tag1, tag2'}
@@ -49,8 +55,10 @@ export class CaptionText extends LitElement {
         @keydown=${this.onKeyDown}
         @focusout=${() => this.store?.flush()}
       ></vscode-textarea>
-      <div class="meta muted" aria-hidden="true">
-        <span>${natural ? 'Natural-language caption' : 'Tag caption'}</span><span>${words} words · ${text.length} chars</span>
+      <div class="meta muted">
+        <span>${natural ? 'Natural-language caption' : 'Tag caption'} · ${words} words · ${text.length} chars</span>
+        <span class="tokens ${over ? 'over' : ''}" title="Estimated tokens (the report's estimate, not a tokenizer run): CLIP reads ${CLIP_TOKEN_LIMIT}, T5 ${T5_TOKEN_LIMIT}; past that the text encoder cuts the caption"
+          >~${clip}/${CLIP_TOKEN_LIMIT} CLIP · ~${t5}/${T5_TOKEN_LIMIT} T5 tokens${over ? html`<span class="sr-only">: longer than ${cut} reads</span>` : ''}</span>
       </div>`;
   }
 

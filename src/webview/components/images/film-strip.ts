@@ -17,8 +17,11 @@ import type { TaggerStore } from '../../state/store';
 import type { ViewStateStore } from '../../vscodeApi';
 
 /** Thumbnail cell width in px, gap included. */
-const CELL = 76;
-const THUMB = 68;
+/** Thumbnail sizes the filmstrip takes (the sash above it sets one; the host's thumbnails are 256 px). */
+export const THUMB_MIN = 40;
+export const THUMB_MAX = 160;
+/** A cell is its thumbnail plus its border and margin. */
+const CELL_EXTRA = 8;
 const OVERSCAN = 4;
 
 /** The filmstrip and its image filter. */
@@ -31,13 +34,13 @@ export class FilmStrip extends LitElement {
       .bar { display: flex; align-items: center; gap: 6px; padding: 0 4px; }
       .bar vscode-single-select { width: 130px; }
       .bar vscode-textfield { width: 200px; }
-      .viewport { position: relative; overflow-x: auto; overflow-y: hidden; height: ${THUMB + 14}px; }
+      .viewport { position: relative; overflow-x: auto; overflow-y: hidden; height: calc(var(--thumb, 68px) + 14px); }
       .spacer { height: 1px; }
       .window { position: absolute; top: 2px; left: 0; display: flex; will-change: transform; }
       .thumb {
         position: relative;
-        width: ${CELL - 6}px;
-        height: ${THUMB}px;
+        width: calc(var(--thumb, 68px) + 2px);
+        height: var(--thumb, 68px);
         margin: 0 3px;
         padding: 0;
         border: 2px solid transparent;
@@ -61,6 +64,7 @@ export class FilmStrip extends LitElement {
   ];
   declare store?: TaggerStore;
   declare viewState?: ViewStateStore;
+  private thumbPx = 68;
   private stripLeft = 0;
   private viewW = 800;
   private lastIndex = -1;
@@ -98,6 +102,28 @@ export class FilmStrip extends LitElement {
     return this.renderRoot.querySelector('.viewport');
   }
 
+  /** The thumbnail size in px (THUMB_MIN to THUMB_MAX). */
+  get thumbSize(): number {
+    return this.thumbPx;
+  }
+  set thumbSize(px: number) {
+    const v = Math.round(Math.min(THUMB_MAX, Math.max(THUMB_MIN, Number.isFinite(px) ? px : 68)));
+    if (v === this.thumbPx) return;
+    // The first visible image stays first as the cells grow or shrink.
+    const firstShown = this.stripLeft / this.cell;
+    this.thumbPx = v;
+    // Through the CSSOM: the CSP forbids style attributes.
+    this.style.setProperty('--thumb', `${v}px`);
+    const vp = this.viewport;
+    this.stripLeft = firstShown * this.cell;
+    if (vp) vp.scrollLeft = this.stripLeft;
+    this.requestUpdate();
+  }
+
+  private get cell(): number {
+    return this.thumbPx + CELL_EXTRA;
+  }
+
   /** The image indices shown, in order. */
   private list(): readonly number[] | undefined {
     return this.store?.filtered;
@@ -108,8 +134,8 @@ export class FilmStrip extends LitElement {
     if (!s) return nothing;
     const list = this.list();
     const total = list ? list.length : s.model.images.length;
-    const first = Math.max(0, Math.floor(this.stripLeft / CELL) - OVERSCAN);
-    const last = Math.min(total, Math.ceil((this.stripLeft + this.viewW) / CELL) + OVERSCAN);
+    const first = Math.max(0, Math.floor(this.stripLeft / this.cell) - OVERSCAN);
+    const last = Math.min(total, Math.ceil((this.stripLeft + this.viewW) / this.cell) + OVERSCAN);
     const cells = [];
     for (let p = first; p < last; p++) cells.push(this.thumb(list ? list[p]! : p));
     const f = s.imageFilter;
@@ -155,7 +181,7 @@ export class FilmStrip extends LitElement {
         @click=${() => s.go(i)}
       >
         ${im.thumb
-          ? html`<img src=${im.thumb} alt="" decoding="async" width=${THUMB} height=${THUMB} draggable="false" />`
+          ? html`<img src=${im.thumb} alt="" decoding="async" width=${this.thumbPx} height=${this.thumbPx} draggable="false" />`
           : html`<span class="ph" aria-hidden="true"></span>`}
         ${im.status === 'untagged' ? html`<span class="dot" aria-hidden="true"></span>` : nothing}
         <span class="badge" aria-hidden="true"
@@ -174,10 +200,10 @@ export class FilmStrip extends LitElement {
     if (!vp || !s) return;
     const list = this.list();
     const total = list ? list.length : s.model.images.length;
-    const first = Math.max(0, Math.floor(this.stripLeft / CELL) - OVERSCAN);
-    vp.querySelector<HTMLElement>('.spacer')?.style.setProperty('width', `${total * CELL}px`);
-    vp.querySelector<HTMLElement>('.window')?.style.setProperty('transform', `translateX(${first * CELL}px)`);
-    this.askForThumbs(first, Math.min(total, Math.ceil((this.stripLeft + this.viewW) / CELL) + OVERSCAN));
+    const first = Math.max(0, Math.floor(this.stripLeft / this.cell) - OVERSCAN);
+    vp.querySelector<HTMLElement>('.spacer')?.style.setProperty('width', `${total * this.cell}px`);
+    vp.querySelector<HTMLElement>('.window')?.style.setProperty('transform', `translateX(${first * this.cell}px)`);
+    this.askForThumbs(first, Math.min(total, Math.ceil((this.stripLeft + this.viewW) / this.cell) + OVERSCAN));
     if (s.index !== this.lastIndex) {
       this.lastIndex = s.index;
       this.reveal(s.index);
@@ -194,9 +220,9 @@ export class FilmStrip extends LitElement {
     const list = this.list();
     const p = list ? list.indexOf(i) : i;
     if (!vp || p < 0) return;
-    const left = p * CELL;
-    if (left < vp.scrollLeft || left + CELL > vp.scrollLeft + vp.clientWidth) {
-      vp.scrollLeft = Math.max(0, left - (vp.clientWidth - CELL) / 2);
+    const left = p * this.cell;
+    if (left < vp.scrollLeft || left + this.cell > vp.scrollLeft + vp.clientWidth) {
+      vp.scrollLeft = Math.max(0, left - (vp.clientWidth - this.cell) / 2);
       this.stripLeft = vp.scrollLeft;
       this.requestUpdate();
     }

@@ -41,7 +41,7 @@ export class ImagePreview extends LitElement {
       img { display: block; image-orientation: from-image; user-select: none; -webkit-user-drag: none; max-width: none; }
       .stage.zoomed img { image-rendering: auto; }
       .empty { padding: 24px; text-align: center; }
-      .state { font-size: 11px; padding: 0 6px; border-radius: 8px; border: 1px solid var(--vscode-editorWarning-foreground, var(--vscode-contrastBorder)); color: var(--vscode-editorWarning-foreground, inherit); }
+      .state { font-size: 11px; padding: 0 6px; border-radius: 8px; border: 1px solid var(--vscode-list-warningForeground, var(--vscode-editorWarning-foreground)); color: var(--vscode-list-warningForeground, var(--vscode-editorWarning-foreground)); }
       .state.skipped { border-color: var(--vscode-descriptionForeground); color: var(--vscode-descriptionForeground); }
       .zoom { min-width: 44px; text-align: right; font-variant-numeric: tabular-nums; }
     `,

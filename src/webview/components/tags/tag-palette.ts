@@ -11,6 +11,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import { cleanTag } from '../../../shared/caption';
+import { LOCAL_KEYS } from '../../keymap';
 import type { TagSort } from '../../state/datasetModel';
 import { highlightRuns, matchHits } from './fuzzy';
 import { PaletteRows } from './paletteRows';
@@ -59,6 +60,9 @@ export class TagPalette extends LitElement {
       }
       .tag:hover { background: var(--vscode-list-hoverBackground); }
       .tag.on { background: var(--vscode-list-inactiveSelectionBackground); color: var(--vscode-list-inactiveSelectionForeground, inherit); }
+      /* High Contrast themes have no selection background: a tag on the image is outlined, as VS Code's lists do. */
+      .tag.on { outline: 1px dotted var(--vscode-contrastActiveBorder, transparent); outline-offset: -1px; }
+      .tag:hover { outline: 1px dashed var(--vscode-contrastActiveBorder, transparent); outline-offset: -1px; }
       .tag:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
       .check { width: 14px; flex: none; text-align: center; color: var(--vscode-textLink-foreground); }
       .name { flex: 1 1 auto; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
@@ -184,7 +188,7 @@ export class TagPalette extends LitElement {
       <span class="sr-only" aria-live="polite">${this.query ? `${nTags} tags match` : ''}</span>
       <div class="viewport" @scroll=${this.onScroll} @keydown=${this.onListKey} @focusout=${() => this.requestUpdate()}>
         <div class="spacer"></div>
-        <div class="window" role="list" aria-label="Tag palette" aria-rowcount=${rows.length}>
+        <div class="window" role="list" aria-label="Tag palette">
           ${rows.length === 0
             ? html`<div class="none muted" role="listitem">${this.query ? `No tag matches “${this.query}”. Enter adds it.` : 'No tags yet.'}</div>`
             : rows.slice(first, last).map((row, k) => this.renderRow(row, first + k, stop, onImage, pinned))}
@@ -195,14 +199,16 @@ export class TagPalette extends LitElement {
   private renderRow(row: number, r: number, stop: number, onImage: Set<string>, pinned: Set<string>) {
     if (row < 0) {
       const h = this.list.headers[-row - 1]!;
-      return html`<div class="row header" role="listitem" data-r=${r}>${h.name} · ${h.n}</div>`;
+      return html`<div class="row header" role="listitem" aria-setsize=${this.list.rows.length} aria-posinset=${r + 1} data-r=${r}
+        >${h.name} · ${h.n}</div>`;
     }
     const m = this.store!.model;
     const tag = m.tags[row]!;
     const n = m.counts.get(tag) ?? 0;
     const on = onImage.has(tag);
     const isPinned = pinned.has(tag);
-    return html`<div class="row" role="listitem" data-r=${r}>
+    // Only the rows in view exist: each says where it stands in the whole list (role=list takes no aria-rowcount).
+    return html`<div class="row" role="listitem" aria-setsize=${this.list.rows.length} aria-posinset=${r + 1} data-r=${r}>
       <button
         class="tag ${on ? 'on' : ''}"
         tabindex=${r === stop ? 0 : -1}
@@ -220,7 +226,7 @@ export class TagPalette extends LitElement {
         class="plain pin ${isPinned ? 'pinned' : ''}"
         tabindex="-1"
         aria-label="${isPinned ? 'Unpin' : 'Pin'} ${tag}"
-        title=${isPinned ? 'Unpin' : 'Pin (the first nine toggle with Alt+1…9)'}
+        title=${isPinned ? 'Unpin (P on the focused tag)' : 'Pin (P on the focused tag; the first nine toggle with Alt+1…9)'}
         @click=${() => this.store?.pin(tag, !isPinned)}
       ><vscode-icon name=${isPinned ? 'pinned' : 'pin'}></vscode-icon></button>
     </div>`;
@@ -290,7 +296,7 @@ export class TagPalette extends LitElement {
       if (!this.moveFocus(r - 1, -1)) this.focusFilter();
     } else if (e.key === 'Home') this.moveFocus(0, 1);
     else if (e.key === 'End') this.moveFocus(this.list.rows.length - 1, -1);
-    else if (e.key.toLowerCase() === 'p') {
+    else if ((LOCAL_KEYS.pinTag as readonly string[]).includes(e.key.toLowerCase())) {
       const row = this.list.rows[r];
       if (row !== undefined && row >= 0) {
         const tag = this.store!.model.tags[row]!;

@@ -17,11 +17,6 @@ export class TagShelves extends LitElement {
       .shelf { display: flex; flex-wrap: wrap; gap: 4px; align-items: center; margin: 2px 0 4px; }
       .shelf h3 { margin-right: 4px; }
       .chip { padding: 1px 8px; cursor: pointer; font: inherit; }
-      .chip.off {
-        background: transparent;
-        color: var(--vscode-foreground);
-        border: 1px solid var(--vscode-badge-background);
-      }
       .num { font-size: 10px; font-weight: 700; opacity: 0.8; margin-right: 2px; }
     `,
   ];
@@ -59,7 +54,7 @@ export class TagShelves extends LitElement {
       aria-pressed=${on ? 'true' : 'false'}
       title="${tag}${n ? ` (Alt+${n})` : ''}: click toggles it on this image"
       @click=${() => this.store?.toggleTag(tag)}
-    >${n ? html`<span class="num" aria-hidden="true">${n}</span>` : nothing}<span class="label">${tag}</span></button>`;
+    >${n ? html`<span class="num" aria-hidden="true">${n}</span> ` : nothing}<span class="label">${tag}</span></button>`;
   }
 }
 
