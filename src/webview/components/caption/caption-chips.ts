@@ -44,7 +44,7 @@ export class CaptionChips extends LitElement {
   override render() {
     const s = this.store;
     const im = s?.current;
-    if (!s || !im) return html`<div class="chips" role="list" aria-label="Caption tags"></div>`;
+    if (!s || !im) return html`<div class="chips"></div>`;
     if (im.file !== this.lastFile) {
       this.lastFile = im.file;
       this.active = 0;
@@ -52,7 +52,10 @@ export class CaptionChips extends LitElement {
     const tags = s.model.tagsOf[s.index] ?? [];
     if (this.active >= tags.length) this.active = Math.max(0, tags.length - 1);
     const trig = cleanTag(s.trigger).toLowerCase();
-    return html`<div class="chips" role="list" aria-label="Caption tags" tabindex="-1" @keydown=${this.onKey}>
+    // A list only when there are chips: an empty role=list is an error to a screen reader (and to axe).
+    const list = tags.length > 0;
+    return html`<div class="chips" role=${list ? 'list' : nothing} aria-label=${list ? 'Caption tags' : nothing} tabindex="-1"
+      @keydown=${this.onKey}>
       ${tags.length === 0
         ? html`<span class="empty muted">No tags yet. Type below or click a tag in the palette.</span>`
         : repeat(
