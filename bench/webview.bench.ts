@@ -107,7 +107,8 @@ async function main(): Promise<void> {
         const store = w.loraTagger.store;
         const target = mode === 'next' ? store.index + 1 : store.index + 37;
         const t0 = performance.now();
-        if (mode === 'next') window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', code: 'ArrowRight', altKey: true }));
+        // Next as the next-image action runs it (the keys are VS Code's keybindings, which the page has not).
+        if (mode === 'next') store.runAction('nextImage');
         else store.go(target);
         await app.updateComplete;
         const chips = app.shadowRoot.querySelector('caption-chips');
