@@ -114,7 +114,8 @@ export class FilmStrip extends LitElement {
     this.thumbPx = v;
     // Through the CSSOM: the CSP forbids style attributes.
     this.style.setProperty('--thumb', `${v}px`);
-    const vp = this.viewport;
+    // Set before the first render too (a size remembered in the view state): then there is no viewport yet.
+    const vp = this.hasUpdated ? this.viewport : null;
     this.stripLeft = firstShown * this.cell;
     if (vp) vp.scrollLeft = this.stripLeft;
     this.requestUpdate();
