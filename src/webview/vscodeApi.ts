@@ -26,7 +26,7 @@ export interface ViewState {
   sideWidth: number;
   /** The image's height in px when the panel is narrow and the side column is below it (0: the default). */
   previewHeight: number;
-  /** The filmstrip's thumbnail size in px. */
+  /** The filmstrip's thumbnail size in px (0: the default, smaller on a short panel). */
   thumbSize: number;
 }
 
@@ -43,7 +43,7 @@ export const DEFAULT_VIEW_STATE: ViewState = {
   zoom: 'fit',
   sideWidth: 0,
   previewHeight: 0,
-  thumbSize: 68,
+  thumbSize: 0,
 };
 
 /** Reads and writes the view state, merging partial updates and writing at most once per frame. */

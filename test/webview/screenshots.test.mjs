@@ -1,9 +1,13 @@
-// Screenshots of the panel in VS Code's Default Light Modern and Default Dark Modern colours, for review and the README.
+// Screenshots of the panel in VS Code's four themes (Dark Modern, Light Modern, High Contrast Dark and Light), at every
+// size of issue 10 (360, 600, 900, 1400 px, docked 1280x400, 200% zoom) and with 30, 150 tags and prose, for review
+// and the README. They land in .test-artifacts/screenshots/.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { harness, assertNoCspViolations } from './context.mjs';
 import { datasetView, imageView, openPanel, repoRoot } from './harness.mjs';
+import { THEME_LABELS } from './themes.mjs';
+import { CAPTIONS, SIZES, openSized } from './layout.mjs';
 
 const captions = [
   'ohwx, woman, red hair, freckles, smile, looking at viewer, outdoors, sunlight',
@@ -17,7 +21,7 @@ const captions = [
 ];
 
 describe('screenshots', function () {
-  for (const theme of ['light', 'dark']) {
+  for (const theme of Object.keys(THEME_LABELS)) {
     it(`saves the panel in the ${theme} theme`, async () => {
       const { browser, server } = harness();
       const ims = [];
@@ -58,4 +62,54 @@ describe('screenshots', function () {
       }
     });
   }
+});
+
+/** Waits until what a person would see is drawn: fonts, the preview and the filmstrip's thumbnails decoded. */
+async function settled(p) {
+  await p.evaluate(async () => {
+    await document.fonts.ready;
+    const app = document.querySelector('lora-tagger-app').shadowRoot;
+    const imgs = [app.querySelector('image-preview')?.image, ...(app.querySelector('film-strip')?.shadowRoot.querySelectorAll('img') ?? [])];
+    await Promise.all(imgs.filter(Boolean).map((i) => i.decode().catch(() => undefined)));
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  });
+}
+
+describe('screenshots at every size and theme', function () {
+  this.timeout(120_000);
+  const shot = (name) => join(repoRoot, '.test-artifacts', 'screenshots', `${name}.png`);
+  for (const theme of Object.keys(THEME_LABELS)) {
+    it(`${THEME_LABELS[theme]}: each size with 30 tags, and the report`, async () => {
+      for (const [size, viewport, scale] of SIZES) {
+        const p = await openSized(CAPTIONS[1][1], 'tags', viewport, scale, theme);
+        try {
+          await settled(p);
+          await p.screenshot({ path: shot(`size-${size}-30-tags-${theme}`) });
+          if (size === '1400') {
+            await p.getByRole('button', { name: 'Report', exact: true }).click();
+            await p.getByRole('button', { name: 'Copy as Markdown', exact: true }).waitFor();
+            await settled(p);
+            await p.screenshot({ path: shot(`report-1400-${theme}`) });
+          }
+          await assertNoCspViolations(p);
+        } finally {
+          await p.context().close();
+        }
+      }
+      assert.ok(existsSync(shot(`size-360-30-tags-${theme}`)));
+    });
+  }
+  it('150 tags and the 2,000-character prose, at 1400 px, docked and at 360 px (Dark Modern)', async () => {
+    for (const [name, caption, style] of CAPTIONS.slice(2)) {
+      for (const [size, viewport, scale] of SIZES.filter(([s]) => ['360', '1400', 'docked-1280x400'].includes(s))) {
+        const p = await openSized(caption, style, viewport, scale);
+        try {
+          await settled(p);
+          await p.screenshot({ path: shot(`size-${size}-${name}-dark`) });
+        } finally {
+          await p.context().close();
+        }
+      }
+    }
+  });
 });

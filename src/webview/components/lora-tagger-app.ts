@@ -46,6 +46,8 @@ const NARROW_PX = 720;
 /** The side column's width limits and default, in px. */
 const SIDE_MIN = 280;
 const SIDE_DEFAULT = 360;
+/** Below this height (docked at the bottom, 200% zoom) the default thumbnails shrink, leaving room to work. */
+const SHORT_PX = 560;
 /** The image keeps at least this much width beside the side column. */
 const PREVIEW_MIN = 240;
 
@@ -151,7 +153,6 @@ export class LoraTaggerApp extends LitElement {
     const natural = s.style === 'natural';
     const text = html`<caption-text .store=${s}></caption-text>`;
     const chips = html`<caption-chips .store=${s}></caption-chips>`;
-    const vs = this.viewState?.get();
     const report = s.view === 'report';
     return html`<header><panel-toolbar .store=${s}></panel-toolbar></header>
       <main>
@@ -185,10 +186,10 @@ export class LoraTaggerApp extends LitElement {
       ${report
         ? nothing
         : html`<nav aria-label="Images"><split-sash class="film-sash" orientation="horizontal" invert label="Resize the filmstrip thumbnails" step="8"
-              .value=${vs?.thumbSize ?? 68} .min=${THUMB_MIN} .max=${THUMB_MAX}
+              .value=${this.thumbSize()} .min=${THUMB_MIN} .max=${THUMB_MAX}
               @sash-resize=${(e: CustomEvent<{ value: number }>) => this.setThumbSize(e.detail.value, false)}
               @sash-end=${(e: CustomEvent<{ value: number }>) => this.setThumbSize(e.detail.value, true)}></split-sash>
-            <film-strip .store=${s} .viewState=${this.viewState} .thumbSize=${vs?.thumbSize ?? 68}></film-strip></nav>`}
+            <film-strip .store=${s} .viewState=${this.viewState} .thumbSize=${this.thumbSize()}></film-strip></nav>`}
       <footer><progress-status .store=${s}></progress-status></footer>
       <shortcut-overlay></shortcut-overlay>`;
   }
@@ -234,6 +235,13 @@ export class LoraTaggerApp extends LitElement {
   private setPreviewHeight(px: number, remember: boolean): void {
     this.renderRoot.querySelector<HTMLElement>('.body')?.style.setProperty('--preview', `${px}px`);
     if (remember) this.viewState?.set({ previewHeight: px });
+  }
+
+  /** The thumbnail size: the one the user set, else 68 px, or less on a short panel. */
+  private thumbSize(): number {
+    const set = this.viewState?.get().thumbSize;
+    if (set) return set;
+    return this.bodyHeight && this.bodyHeight < SHORT_PX ? Math.max(THUMB_MIN, Math.round(this.bodyHeight * 0.11)) : 68;
   }
 
   private setThumbSize(px: number, remember: boolean): void {

@@ -99,7 +99,12 @@ export const chipStyles = css`
     /* High Contrast themes give badges and buttons the same colour: the trigger chip wears the active border. */
     border-color: var(--vscode-contrastActiveBorder, var(--vscode-contrastBorder, transparent));
   }
-  :host-context(.vscode-high-contrast) .chip.trigger { border-style: double; border-width: 3px; }
+  :host-context(.vscode-high-contrast) .chip.trigger {
+    background: var(--vscode-editor-background);
+    color: var(--vscode-foreground);
+    border-style: double;
+    border-width: 3px;
+  }
   .chip:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
   .chip button {
     font: inherit;

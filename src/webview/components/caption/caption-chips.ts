@@ -57,7 +57,11 @@ export class CaptionChips extends LitElement {
     return html`<div class="chips" role=${list ? 'list' : nothing} aria-label=${list ? 'Caption tags' : nothing} tabindex="-1"
       @keydown=${this.onKey}>
       ${tags.length === 0
-        ? html`<span class="empty muted">No tags yet. Type below or click a tag in the palette.</span>`
+        ? html`<span class="empty muted"
+            >${s.style === 'natural' && (im.caption ?? '').trim()
+              ? 'No tags: the caption is prose. Tags you add (Add tag, the palette) go after it.'
+              : 'No tags yet. Type below or click a tag in the palette.'}</span
+          >`
         : repeat(
             tags,
             (t) => t,

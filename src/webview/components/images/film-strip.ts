@@ -50,7 +50,8 @@ export class FilmStrip extends LitElement {
         overflow: hidden;
       }
       .thumb img { width: 100%; height: 100%; object-fit: cover; display: block; image-orientation: from-image; }
-      .ph { display: block; width: 100%; height: 100%; background: var(--vscode-input-background, var(--vscode-editor-background)); }
+      .ph { display: block; width: 100%; height: 100%; background: var(--vscode-input-background, var(--vscode-editor-background));
+        border: 1px dashed var(--vscode-contrastBorder, transparent); }
       .thumb[aria-current='true'] { border-color: var(--vscode-focusBorder); }
       .thumb:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
       .thumb.skipped img { opacity: 0.35; }
