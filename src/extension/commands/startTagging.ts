@@ -7,7 +7,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CaptionStyle } from '../../shared/model';
-import { defaultPrefix, sessionExists, stageDataset, validateStageOptions, type StageOptions, type StageResult } from '../dataset/staging/stage';
+import { stageDataset, type StageResult } from '../dataset/staging/stage';
+import { defaultPrefix } from '../dataset/staging/naming';
+import { sessionExists } from '../dataset/session/sessionFile';
+import { validateStageOptions, type StageOptions } from '../dataset/staging/options';
 import { errorMessage, log } from '../log';
 import type { PanelManager } from '../panel/panelManager';
 import { readSettings } from '../settings';
