@@ -363,7 +363,9 @@ export class Workbench {
   async hideNotificationCenter() {
     const center = this.page.locator('.notifications-center');
     if (!(await center.isVisible().catch(() => false))) return;
-    await this.runCommand('Notifications: Hide Notifications');
+    // The centre's own header button: the palette does not always list "Hide Notifications" (opening the palette
+    // takes focus from the centre, and the command is only enabled while it is visible and focused).
+    await center.locator('.notifications-center-header').getByRole('button', { name: /Hide Notifications/ }).click();
     await center.waitFor({ state: 'hidden', timeout: 10000 });
   }
 
