@@ -7,14 +7,13 @@ import { captionTags, cleanTag, isTagged, toFileText } from '../../../shared/cap
 import { RECENT_TAGS_MAX, TagCategory } from '../../../shared/model';
 import { SESSION_FILE, type ImageRecord, type Session } from './schema';
 import { captionHash, type CaptionQueue, type MachineCaption, type Suggestion } from '../captioning/provenance';
-import { writeFileAtomic } from '../io/atomicWrite';
 import { adviceFor, describeError, nodeFs, type FsLike } from '../io/fsLike';
 import { captionName } from '../staging/naming';
 import { openSession, type OpenedSession } from './openDataset';
-import { readCaptionFile, type CaptionProblem } from '../io/readCaption';
+import type { CaptionProblem } from '../io/readCaption';
 import { saveSession } from './sessionFile';
-import { CaptionConflictError, CaptionQueues, CaptionRevisions, sameStamp, stampOf } from './captionRevisions';
-import type { CaptionChanged, SetCaptionOptions } from './captionRevisions';
+import { CaptionConflictError, type CaptionChanged, type SetCaptionOptions } from './captionRevisions';
+import { CaptionFiles } from './captionFiles';
 import { appendTags, isListableTag, parseTagsFile, readTagsFile } from './tagsFile';
 
 /** Options of Dataset.open. */
@@ -33,8 +32,7 @@ export class Dataset {
   private readonly byFile = new Map<string, ImageRecord>();
   private readonly listeners = new Set<() => void>();
   private readonly saveErrorListeners = new Set<(err: Error) => void>();
-  private readonly writes = new CaptionQueues();
-  private readonly revs = new CaptionRevisions();
+  private readonly files: CaptionFiles;
   private knownCache: string[] | undefined;
   private fileTags: string[];
   private fileTagSet: Set<string>;
@@ -67,6 +65,16 @@ export class Dataset {
     this.fileTags = o.fileTags;
     this.fileTagSet = new Set(o.fileTags);
     this.knownCache = o.knownTags;
+    this.files = new CaptionFiles(
+      {
+        path: (file) => this.captionPath(file),
+        text: (file) => this.caption(file),
+        problems: this.captionProblems,
+        apply: (file, text) => this.applyCaption(file, text),
+        recordTags: (text) => this.recordNewTags(text),
+      },
+      fs,
+    );
   }
 
   /**
@@ -148,21 +156,20 @@ export class Dataset {
     const problem = this.captionProblems.get(file);
     // Bytes the user owns are never replaced by an edit of their lossy decode; a link is replaced, never followed.
     if (problem && problem.kind !== 'symlink') throw new Error(`${problem.message} Nothing was saved.`);
-    const base = opts.base ?? this.revs.rev(file);
-    return this.writes.write(file, () => this.writeCaption(file, toFileText(text), base, opts));
+    return this.files.write(file, toFileText(text), opts.base ?? this.captionRev(file), opts);
   }
 
   /** The caption's revision now (see captionRevisions.ts). */
-  readonly captionRev = (file: string): number => this.revs.rev(file);
+  readonly captionRev = (file: string): number => this.files.revs.rev(file);
 
   /** Editor text not saved yet: an outside change for the panel, at the returned revision (its save is not another). */
   forwardEditorText(file: string, text: string): number {
     this.record(file);
-    return this.revs.forward(file, text);
+    return this.files.revs.forward(file, text);
   }
 
   /** Fires for every caption change that is not the panel's own save (on disk, in an editor, by the engine). */
-  readonly onDidChangeCaption = (listener: (e: CaptionChanged) => void) => this.revs.listen(listener);
+  readonly onDidChangeCaption = (listener: (e: CaptionChanged) => void) => this.files.revs.listen(listener);
 
   /**
    * Re-reads a `.txt` changed outside the panel, in turn with the writes to it; returns the new text when it differs
@@ -170,7 +177,7 @@ export class Dataset {
    */
   async reloadCaption(file: string): Promise<string | undefined> {
     this.record(file);
-    return this.writes.read(file, () => this.readBack(file));
+    return this.files.reload(file);
   }
 
   /** Re-reads `tags.txt` after an outside change; true when the known tags changed. */
@@ -270,15 +277,13 @@ export class Dataset {
 
   /** Writes the pending caption writes and session save now; rejects with the save's error if it fails. */
   async flush(): Promise<void> {
-    const captionWrites = this.writes.tails();
+    const captionWrites = this.files.tails();
     const results = await Promise.allSettled(captionWrites);
     await this.saveNow();
     if (this.lastSaveError) throw this.lastSaveError;
     // A refused save (an outside change won) was answered where it was asked; nothing is pending for it.
-    const failed = results.find(
-      (r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof CaptionConflictError),
-    );
-    if (failed) throw failed.reason;
+    const failed = results.find((r) => r.status === 'rejected' && !(r.reason instanceof CaptionConflictError));
+    if (failed) throw (failed as PromiseRejectedResult).reason;
   }
 
   /** Flushes and stops the timer; the dataset should not be used afterwards. */
@@ -287,7 +292,7 @@ export class Dataset {
     await this.flush();
     this.listeners.clear();
     this.saveErrorListeners.clear();
-    this.revs.listeners.clear();
+    this.files.revs.listeners.clear();
   }
 
   private record(file: string): ImageRecord {
@@ -298,52 +303,6 @@ export class Dataset {
 
   private statusOf(text: string): 'tagged' | 'untagged' {
     return isTagged(text, this.s.triggerWord) ? 'tagged' : 'untagged';
-  }
-
-  private async writeCaption(file: string, text: string, base: number, opts: SetCaptionOptions) {
-    const path = this.captionPath(file);
-    // The file as we last read or wrote it, or changed by someone else, whose edit wins over a text made before it.
-    await this.readBack(file, true);
-    const problem = this.captionProblems.get(file);
-    if (problem && problem.kind !== 'symlink') throw new Error(`${problem.message} Nothing was saved.`);
-    if (this.revs.isStale(file, base)) {
-      throw new CaptionConflictError(file, this.revs.rev(file), this.caption(file), path);
-    }
-    try {
-      await (opts.write ? opts.write(path, text) : writeFileAtomic(path, text, this.fs));
-    } catch (err) {
-      throw new Error(`Could not save the caption ${path}: ${describeError(err)}. ${adviceFor(err)} The file on disk still holds the previous caption; your text is kept in the panel, so save again once this is fixed.`);
-    }
-    this.revs.setStamp(file, await stampOf(path, this.fs).catch(() => undefined));
-    const rev = this.revs.bump(file, opts.base === undefined);
-    this.captionProblems.delete(file);
-    this.applyCaption(file, text);
-    if (opts.base === undefined) this.revs.fire({ file, text, rev });
-    await this.recordNewTags(text);
-    return { rev };
-  }
-
-  /**
-   * Compares the file with what the dataset last read or wrote there (by its stamp; by its content when the stamp
-   * differs) and takes in a change made outside. With `quick`, an unchanged stamp is trusted without reading.
-   */
-  private async readBack(file: string, quick = false): Promise<string | undefined> {
-    const path = this.captionPath(file);
-    const stamp = await stampOf(path, this.fs).catch(() => undefined);
-    const known = this.revs.stamp(file);
-    if (quick && known && sameStamp(known, stamp)) return undefined;
-    const r = await readCaptionFile(path, this.fs);
-    this.revs.setStamp(file, stamp);
-    const had = this.captionProblems.get(file)?.kind;
-    if (r.problem) this.captionProblems.set(file, r.problem);
-    else this.captionProblems.delete(file);
-    if (r.text === this.caption(file) && had === r.problem?.kind) return undefined;
-    // The editor beside saving what it already showed the panel: the disk catches up, nothing new happened.
-    const forwarded = !r.problem && this.revs.isForwarded(file, r.text);
-    this.applyCaption(file, r.text);
-    if (!forwarded) this.revs.fire({ file, text: r.text, rev: this.revs.bump(file, true) });
-    if (!r.problem) await this.recordNewTags(r.text);
-    return r.text;
   }
 
   private applyCaption(file: string, text: string): void {
@@ -370,6 +329,15 @@ export class Dataset {
     this.knownCache = undefined;
   }
 
+  /** Follows the images another writer added to or removed from the session (merged in on save). */
+  private async adoptImages(added: string[]): Promise<void> {
+    this.byFile.clear();
+    for (const r of this.s.images) this.byFile.set(r.file, r);
+    for (const f of added) await this.reloadCaption(f).catch(() => undefined);
+    this.knownCache = undefined;
+    for (const l of [...this.listeners]) l();
+  }
+
   private changed(): void {
     this.dirty = true;
     if (!this.saveTimer && !this.closed) {
@@ -392,8 +360,9 @@ export class Dataset {
       this.dirty = false;
       this.s.updatedAt = new Date().toISOString();
       try {
-        await saveSession(this.outputFolder, this.s, this.fs);
+        const merged = await saveSession(this.outputFolder, this.s, this.fs);
         this.lastSaveError = undefined;
+        if (merged?.added.length || merged?.removed.length) await this.adoptImages(merged.added);
       } catch (err) {
         this.dirty = true;
         this.lastSaveError = err as Error;

@@ -10,6 +10,8 @@ import { adviceFor, describeError, errorCode, exists, nodeFs, type FsLike } from
 import { defaultPrefix, fileTimeStamp } from '../staging/naming';
 import { prefixPathProblem, stagedFileProblem } from './pathRules';
 import { countStagedImages, dominantPrefix, rebuildSession } from './rebuild';
+import { mergeSession, type SessionMerge } from './sessionMerge';
+import { withFileLock } from '../io/fileLock';
 
 /** The previous version of `session.json`, kept on every save. */
 export const BACKUP_FILE = SESSION_FILE + '.bak';
@@ -27,23 +29,60 @@ export async function sessionExists(outputFolder: string, fs: FsLike = nodeFs): 
   return (await exists(join(outputFolder, SESSION_FILE), fs)) || (await exists(join(outputFolder, BACKUP_FILE), fs));
 }
 
-/** Saves the session atomically after copying the current file to `.bak`; the error says what to do. */
-export async function saveSession(outputFolder: string, session: Session, fs: FsLike = nodeFs): Promise<void> {
+/** What each session object was when this process last read or wrote it (the base of a two-writer merge). */
+const lastSeen = new WeakMap<Session, string>();
+
+/**
+ * Saves the session atomically after copying the current file to `.bak`; the error says what to do. Two writers
+ * take turns through a short lock, and when the file is no longer what this process last read or wrote, the other
+ * writer's changes are merged into `session` first (sessionMerge.ts), so neither loses the other's: the result says
+ * which images the merge brought in or took out.
+ */
+export async function saveSession(
+  outputFolder: string,
+  session: Session,
+  fs: FsLike = nodeFs,
+): Promise<SessionMerge | undefined> {
   const file = join(outputFolder, SESSION_FILE);
   try {
-    const bak = join(outputFolder, BACKUP_FILE);
-    const tmp = tempPathFor(bak);
-    try {
-      await fs.copyFile(file, tmp);
-      await fs.rename(tmp, bak);
-    } catch (err) {
-      await fs.unlink(tmp).catch(() => undefined);
-      if (errorCode(err) !== 'ENOENT') throw err;
-    }
-    await writeFileAtomic(file, serializeSession(session), fs);
+    return await withFileLock(file, async () => {
+      const merged = await mergeFromDisk(file, session, fs);
+      const bak = join(outputFolder, BACKUP_FILE);
+      const tmp = tempPathFor(bak);
+      try {
+        await fs.copyFile(file, tmp);
+        await fs.rename(tmp, bak);
+      } catch (err) {
+        await fs.unlink(tmp).catch(() => undefined);
+        if (errorCode(err) !== 'ENOENT') throw err;
+      }
+      const text = serializeSession(session);
+      await writeFileAtomic(file, text, fs);
+      lastSeen.set(session, text);
+      return merged;
+    }, fs);
   } catch (err) {
-    throw new Error(`Could not save the session ${file}: ${describeError(err)}. ${adviceFor(err)} Your captions are saved in their .txt files; the progress will be saved again on the next change.`);
+    throw new Error(
+      `Could not save the session ${file}: ${describeError(err)}. ${adviceFor(err)} Your captions are saved in ` +
+        'their .txt files; the progress will be saved again on the next change.',
+    );
   }
+}
+
+/** Merges into `session` what another writer saved since this process last read or wrote the file. */
+async function mergeFromDisk(file: string, session: Session, fs: FsLike): Promise<SessionMerge | undefined> {
+  const seen = lastSeen.get(session);
+  if (seen === undefined) return undefined;
+  const disk = await readSessionText(file, fs).catch(() => undefined);
+  if (disk?.text === undefined || disk.text === seen) return undefined;
+  let theirs: Session;
+  try {
+    theirs = parseSession(disk.text);
+  } catch {
+    // Not a session (a hand edit gone wrong): the load path sets such a file aside; here ours is written.
+    return undefined;
+  }
+  return mergeSession(parseSession(seen), session, theirs);
 }
 
 /** Parses and migrates a session file's text; throws with the reason. */
@@ -96,6 +135,7 @@ export async function loadSession(outputFolder: string, fs: FsLike = nodeFs, opt
     try {
       if (main.text === undefined) throw new Error(main.problem);
       const session = parseSession(main.text);
+      lastSeen.set(session, main.text);
       if (contain(outputFolder, session, notices)) await saveSession(outputFolder, session, fs);
       return { session, notices };
     } catch (err) {

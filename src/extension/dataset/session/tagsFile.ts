@@ -4,7 +4,9 @@
  */
 import { join } from 'node:path';
 import { cleanTag } from '../../../shared/caption';
-import { writeFileAtomic } from '../io/atomicWrite';
+import { tempPathFor } from '../io/atomicWrite';
+import { withFileLock } from '../io/fileLock';
+import { sameStamp, stampOf, type FileStamp } from './captionRevisions';
 import { nodeFs, type FsLike } from '../io/fsLike';
 import { readCaptionFile } from '../io/readCaption';
 
@@ -81,12 +83,56 @@ export async function readTagsText(outputFolder: string, fs: FsLike = nodeFs): P
 /**
  * Appends the given tags that the file lacks, re-reading it first so an edit made meanwhile in an editor is kept;
  * written atomically, the file's own bytes kept as they are. Returns the tags of the file afterwards.
+ *
+ * Two writers (two windows, the panel and the CLI) take turns through a short lock and each merges into what the
+ * other wrote. An editor takes no lock: the file is written only if it is still as it was read (its stamp), else
+ * read again; and an edit that lands in the old file in the instant of the rename is found through the file still
+ * open, and merged in.
  */
-export async function appendTags(outputFolder: string, tags: readonly string[], fs: FsLike = nodeFs, opts: { fsync?: boolean; create?: boolean } = {}): Promise<string[]> {
-  const file = await readTagsFile(outputFolder, fs);
-  if (file.unusable) throw new Error(file.problem);
-  const { text } = file;
-  const have = parseTagsFile(text);
+export async function appendTags(
+  outputFolder: string,
+  tags: readonly string[],
+  fs: FsLike = nodeFs,
+  opts: { fsync?: boolean; create?: boolean } = {},
+): Promise<string[]> {
+  const path = join(outputFolder, TAGS_FILE);
+  return withFileLock(path, async () => {
+    let theirs: Buffer | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const before = await stampOf(path, fs);
+      const file = theirs
+        ? { text: theirs.toString('utf8'), bytes: theirs, exists: true }
+        : await readTagsFile(outputFolder, fs);
+      if ('unusable' in file && file.unusable) throw new Error(file.problem);
+      const have = parseTagsFile(file.text);
+      const add = missingTags(have, tags);
+      if (add.length === 0 && !(opts.create && !file.exists) && !theirs) return have;
+      const held = before ? await fs.open(path, 'r').catch(() => undefined) : undefined;
+      try {
+        const seen = held ? await held.stat() : undefined;
+        if (held && !sameStamp(before, toStamp(seen!))) continue;
+        const data = withTags(file.bytes ?? Buffer.alloc(0), file.text, add);
+        if (await replaceIfUnchanged(path, data, before, fs, opts)) {
+          // Written into the old file (an editor saving in place) while ours went in: merge that edit too.
+          // (By its data only: the rename itself changes the old file's ctime, as it unlinks it.)
+          const after = held ? await held.stat() : undefined;
+          if (!held || (after!.size === seen!.size && after!.mtimeMs === seen!.mtimeMs)) return [...have, ...add];
+          theirs = await held.readFile();
+        }
+      } finally {
+        await held?.close();
+      }
+      if (attempt >= 20) {
+        throw new Error(
+          `${path} kept changing while new tags were added to it (another program writes it over and over); ` +
+            'the tags were not added this time. They are added on the next save; close the other program first.',
+        );
+      }
+    }
+  }, fs);
+}
+
+function missingTags(have: readonly string[], tags: readonly string[]): string[] {
   const known = new Set(have);
   const add: string[] = [];
   for (const raw of tags) {
@@ -96,13 +142,43 @@ export async function appendTags(outputFolder: string, tags: readonly string[], 
       add.push(t);
     }
   }
-  if (add.length === 0 && !(opts.create && !file.exists)) return have;
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  // The bytes on disk, not the decoded text: a file that is not UTF-8 is never rewritten through a lossy decode.
-  const base = file.bytes ?? Buffer.alloc(0);
-  const sep = base.length === 0 || /[\r\n]$/.test(text) ? '' : eol;
-  const data = Buffer.concat([base, Buffer.from(sep + add.map((t) => t + eol).join(''), 'utf8')]);
-  await writeFileAtomic(join(outputFolder, TAGS_FILE), data, fs, opts);
-  return [...have, ...add];
+  return add;
 }
 
+/** The file's bytes (never its lossy decode: a file that is not UTF-8 is never rewritten) with `add` after them. */
+function withTags(bytes: Buffer, text: string, add: readonly string[]): Buffer {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const sep = bytes.length === 0 || /[\r\n]$/.test(text) ? '' : eol;
+  return Buffer.concat([bytes, Buffer.from(sep + add.map((t) => t + eol).join(''), 'utf8')]);
+}
+
+/** Writes `data` atomically over `path` only if the file is still the one stamped `before`; false when it changed. */
+async function replaceIfUnchanged(
+  path: string,
+  data: Buffer,
+  before: FileStamp | undefined,
+  fs: FsLike,
+  opts: { fsync?: boolean },
+): Promise<boolean> {
+  const tmp = tempPathFor(path);
+  let renamed = false;
+  try {
+    const handle = await fs.open(tmp, 'wx');
+    try {
+      await handle.writeFile(data);
+      if (opts.fsync !== false) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (!sameStamp(before, await stampOf(path, fs))) return false;
+    await fs.rename(tmp, path);
+    renamed = true;
+    return true;
+  } finally {
+    if (!renamed) await fs.unlink(tmp).catch(() => undefined);
+  }
+}
+
+function toStamp(st: { ino: number; size: number; mtimeMs: number; ctimeMs: number }): FileStamp {
+  return { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
+}
