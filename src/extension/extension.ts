@@ -9,6 +9,7 @@ import { exportDatasetCommand } from './commands/exportDataset';
 import { PreflightDiagnostics } from './commands/findings';
 import { registerPanelCommands } from './commands/panelCommands';
 import { resumeTagging } from './commands/resumeTagging';
+import { activateRestricted } from './commands/restrictedMode';
 import { startTagging } from './commands/startTagging';
 import { TagOperations } from './commands/tagOperations';
 import { ImageService } from './dataset/images/imageService';
@@ -25,8 +26,9 @@ export interface TaggerApi {
   images: ImageService;
 }
 
-/** Registers the commands, the panel serializer and the status bar item. */
-export function activate(context: vscode.ExtensionContext): TaggerApi {
+/** Registers the commands, the panel serializer and the status bar item (in Restricted Mode: see restrictedMode.ts). */
+export function activate(context: vscode.ExtensionContext): TaggerApi | undefined {
+  if (!vscode.workspace.isTrusted) return void activateRestricted(context, () => activate(context));
   const workerScript = vscode.Uri.joinPath(context.extensionUri, 'dist', 'decodeWorker.js').fsPath;
   // Thumbnails and image facts live in the extension's storage, never in a dataset folder (exports stay clean).
   images = new ImageService(workerScript, vscode.Uri.joinPath(context.globalStorageUri, 'images').fsPath);

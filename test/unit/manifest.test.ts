@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PanelAction } from '../../src/shared/protocol';
 import { ACTION_COMMANDS, actionCommand } from '../../src/extension/panel/keybindings';
 import { PANEL_KEYMAP } from '../../src/webview/keymap';
+import { restrictedModeMessage } from '../../src/extension/commands/restrictedModeText';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
 
@@ -29,6 +30,15 @@ describe('package.json manifest', () => {
     assert.equal(entry.when, 'explorerResourceIsFolder');
     assert.deepEqual(pkg.activationEvents, ['onWebviewPanel:loraTagger.panel']);
     assert.equal(pkg.capabilities.virtualWorkspaces, false);
+  });
+
+  it('declares limited Restricted Mode support, saying what the commands do there', () => {
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.match(pkg.capabilities.untrustedWorkspaces.description, /trusted/);
+    assert.equal(restrictedModeMessage('Start LoRA Tagging'), 'Start LoRA Tagging did nothing: this workspace is in Restricted Mode. LoRA Dataset Tagger copies, writes and renames files in the folders you tag, so it works only in a trusted workspace. Trust this folder (Manage Workspace Trust), then run Start LoRA Tagging again.');
+    // Every command is still shown (none hidden behind isWorkspaceTrusted), so the Explorer entry is there to explain.
+    const whens = Object.values(pkg.contributes.menus).flat().map((m) => (m as { when?: string }).when ?? '');
+    assert.ok(whens.every((w) => !w.includes('isWorkspaceTrusted')));
   });
 
   it('does not depend on the deprecated webview UI toolkit', () => {

@@ -88,7 +88,9 @@ async function exportInteractive(
   try {
     const r = await withCancellableProgress(`Exporting ${entries.length} images for CivitAI`, (onProgress, signal) => {
       signal.addEventListener('abort', () => (cancelled = true));
-      return writeCivitaiZip(dataset, zipPath, { signal, onProgress });
+      // The last bytes are followed by the zip's directory and the flush to disk: say so, not a bar stuck at 100%.
+      const report = (done: number, total: number, file: string) => onProgress(done, total, done === total ? '(finishing the zip)' : file);
+      return writeCivitaiZip(dataset, zipPath, { signal, onProgress: report });
     }, 'bytes');
     return { ...r, findings };
   } catch (err) {

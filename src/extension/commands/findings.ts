@@ -36,7 +36,8 @@ export class PreflightDiagnostics implements vscode.Disposable {
     const grouped = new Map<string, vscode.Diagnostic[]>();
     for (const f of findings) {
       const target = f.file ? dataset.captionPath(f.file) : dataset.sessionFile;
-      const text = f.file ? `${f.file}: ${f.message}` : f.message;
+      // The Problems view lists each row under its .txt: a message that names the image needs no prefix (issue 10).
+      const text = !f.file || f.message.includes(f.file) ? f.message : `${f.file}: ${f.message}`;
       const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), text, SEVERITY[f.severity]);
       d.source = 'LoRA preflight';
       d.code = f.rule;

@@ -5,13 +5,23 @@ import * as vscode from 'vscode';
 export type ProgressReporter = (done: number, total: number, file: string) => void;
 
 const MB = 1024 * 1024;
+/**
+ * VS Code keeps a progress notification on screen for at least 800 ms after it opens (its progressService's minimum,
+ * so a quick task does not flicker), whenever the task ends; plus a moment for the workbench to close it.
+ */
+const MIN_VISIBLE_MS = 1000;
 
-/** Runs `task` under a cancellable notification; Cancel aborts the signal the task was given. */
+/**
+ * Runs `task` under a cancellable notification; Cancel aborts the signal the task was given. It resolves once the
+ * notification is gone (not before VS Code's minimum time on screen), so a message the caller shows next never
+ * stands beside a finished progress bar.
+ */
 export function withCancellableProgress<T>(
   title: string,
   task: (report: ProgressReporter, signal: AbortSignal) => Promise<T>,
   unit: 'items' | 'bytes' = 'items',
 ): Thenable<T> {
+  const opened = Date.now();
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
@@ -29,5 +39,9 @@ export function withCancellableProgress<T>(
     } finally {
       sub.dispose();
     }
+  }).then(async (result) => {
+    const left = opened + MIN_VISIBLE_MS - Date.now();
+    if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+    return result;
   });
 }

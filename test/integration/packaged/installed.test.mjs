@@ -153,6 +153,8 @@ describe('packaged: the installed .vsix, driven through the workbench', function
       what: 'the export\'s notification',
     });
     assert.match(said, /^Exported 2 images with their captions .* to shoot_civitai\.zip\./);
+    // The finished export's progress is gone once its result is told (it stood beside it, issue 10).
+    assert.deepEqual((await wb.notificationCenter()).filter((t) => t.startsWith('Exporting')), []);
     await wb.hideNotificationCenter();
     const entries = await readZip(zipPath);
     const names = [...entries.keys()].sort();

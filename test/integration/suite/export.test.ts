@@ -72,6 +72,8 @@ describe('Check Dataset and Export for CivitAI (real extension host)', () => {
 
     const diags = vscode.languages.getDiagnostics(vscode.Uri.file(path.join(out, tiny.replace(/\.\w+$/, '.txt'))));
     assert.ok(diags.some((d) => d.severity === vscode.DiagnosticSeverity.Error && d.source === 'LoRA preflight'), 'the finding is in the Problems view on the .txt');
+    // Each Problems row names the image once (it read "x.jpg: x.jpg is …", issue 10).
+    for (const d of diags) assert.ok(d.message.split(tiny).length <= 2, `the image named twice: ${d.message}`);
   });
 
   it('exports every non-skipped image with its .txt at the zip root and nothing else', async () => {
