@@ -6,6 +6,7 @@
 import { version } from '../../package.json';
 import { commandHelp, parseArgs, UsageError } from './args';
 import { captionCommand } from './caption';
+import { captionImportCommand, captionSetCommand } from './captionSet';
 import { checkCommand } from './check';
 import { EXIT, type Command, type CommandGroup } from './command';
 import { exportCommand } from './export';
@@ -21,6 +22,8 @@ const COMMANDS: readonly (Command | CommandGroup)[] = [
   tagsGroup,
   reportCommand,
   captionCommand,
+  captionSetCommand,
+  captionImportCommand,
 ];
 
 const isGroup = (c: Command | CommandGroup): c is CommandGroup => 'commands' in c;

@@ -28,6 +28,13 @@ export function lockPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}${LOCK_SUFFIX}`);
 }
 
+/** Removes the lock of `path` when it is a leftover of a writer that was killed (a live writer's is left alone). */
+export async function removeLeftoverLock(path: string, fs: FsLike = nodeFs): Promise<void> {
+  const lock = lockPathFor(path);
+  const owner = await readLock(lock, fs).catch(() => undefined);
+  if (owner && isLeftover(owner, lock)) await takeOver(lock, path, owner.text, fs);
+}
+
 /** Runs `fn` holding the lock of `path`; the lock is removed afterwards, whatever `fn` did. */
 export async function withFileLock<T>(
   path: string,

@@ -11,7 +11,7 @@ import { defaultPrefix, fileTimeStamp } from '../staging/naming';
 import { prefixPathProblem, stagedFileProblem } from './pathRules';
 import { countStagedImages, dominantPrefix, rebuildSession } from './rebuild';
 import { mergeSession, type SessionMerge } from './sessionMerge';
-import { withFileLock } from '../io/fileLock';
+import { removeLeftoverLock, withFileLock } from '../io/fileLock';
 
 /** The previous version of `session.json`, kept on every save. */
 export const BACKUP_FILE = SESSION_FILE + '.bak';
@@ -129,6 +129,8 @@ export interface LoadOptions {
 export async function loadSession(outputFolder: string, fs: FsLike = nodeFs, opts: LoadOptions = {}): Promise<LoadedSession> {
   const file = join(outputFolder, SESSION_FILE);
   const notices: string[] = [];
+  // A writer killed while it held a lock leaves it; nobody holds it now (the next writer would take it over too).
+  for (const shared of [file, join(outputFolder, 'tags.txt')]) await removeLeftoverLock(shared, fs);
   const main = await readSessionText(file, fs);
   if (main.text !== undefined) refuseNewer(main.text, file);
   if (main.exists) {
