@@ -37,7 +37,7 @@ const host = await esbuild.context({
   entryPoints: {
     extension: 'src/extension/extension.ts',
     decodeWorker: 'src/extension/dataset/images/decodeWorker.ts',
-    wdWorker: 'src/extension/dataset/captioning/wdWorker.ts',
+    wdWorker: 'src/extension/dataset/captioning/wd/wdWorker.ts',
   },
   outdir: 'dist',
   platform: 'node',

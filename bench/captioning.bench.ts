@@ -19,17 +19,17 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { CaptionJob } from '../src/extension/dataset/captioning/captionJob';
-import { openAiProvider } from '../src/extension/dataset/captioning/openaiCompatible';
-import { wdTaggerProvider } from '../src/extension/dataset/captioning/wdTagger';
-import { runtimeInfo, WdModel } from '../src/extension/dataset/captioning/wdModel';
-import { wdInput } from '../src/extension/dataset/captioning/wdPreprocess';
+import { openAiProvider } from '../src/extension/dataset/captioning/openai/openaiCompatible';
+import { wdTaggerProvider } from '../src/extension/dataset/captioning/wd/wdTagger';
+import { runtimeInfo, WdModel } from '../src/extension/dataset/captioning/wd/wdModel';
+import { wdInput } from '../src/extension/dataset/captioning/wd/wdPreprocess';
 import { Dataset } from '../src/extension/dataset/session/dataset';
 import { stageDataset } from '../src/extension/dataset/staging/stage';
 import { withDefaults } from '../src/extension/dataset/staging/options';
 import { onnxRuntimePlugin, writeOnnxRuntime } from '../scripts/lib/onnxRuntimeBuild.mjs';
 import { sharpWasmPlugin, writeSharpWasm } from '../scripts/lib/imageLibraryBuild.mjs';
-import { startChatServer } from '../test/unit/dataset/captioning/chatServer';
-import { denseTaggerModel, meanTaggerModel } from '../test/unit/dataset/captioning/onnxModel';
+import { startChatServer } from '../test/unit/dataset/captioning/openai/chatServer';
+import { denseTaggerModel, meanTaggerModel } from '../test/unit/dataset/captioning/wd/onnxModel';
 import { buildWebview, launchChromium, startServer } from '../test/webview/harness.mjs';
 import { printRows, type BenchRow } from './harness';
 import { build } from 'esbuild';
@@ -59,7 +59,7 @@ async function stageImages(dir: string, n: number, size: number, kind: 'solid' |
 async function bundleWorker(dir: string): Promise<string> {
   const out = join(dir, 'bundle');
   await build({
-    entryPoints: { wdWorker: 'src/extension/dataset/captioning/wdWorker.ts' },
+    entryPoints: { wdWorker: 'src/extension/dataset/captioning/wd/wdWorker.ts' },
     outdir: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning',
     plugins: [sharpWasmPlugin, onnxRuntimePlugin],
   });

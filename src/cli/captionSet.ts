@@ -23,7 +23,8 @@ const setSpec: CommandSpec = {
 
 const importSpec: CommandSpec = {
   name: 'caption-import',
-  summary: 'Set many captions from a JSON file of { "<image>": "<caption>", … }, one after another.',
+  summary: 'Set many captions, one after another, from a JSON file: { "<image>": "<caption>", … }.',
+  details: ['The file may also hold a list of ["<image>", "<caption>"] pairs, saved in order (an image may recur).'],
   positionals: [FOLDER, { name: 'captions', help: 'the JSON file' }],
   flags: [],
 };
@@ -69,9 +70,14 @@ export const captionImportCommand: Command = {
       const why = (err as Error).message;
       throw new UsageError(`${path} is not a readable JSON file (${why}); nothing was saved`, importSpec.name);
     }
-    const entries = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? Object.entries(raw) : undefined;
+    const isPair = (x: unknown) => Array.isArray(x) && x.length === 2 && x.every((v) => typeof v === 'string');
+    const entries: unknown[][] | undefined = Array.isArray(raw)
+      ? (raw.every(isPair) ? (raw as unknown[][]) : undefined)
+      : typeof raw === 'object' && raw !== null
+        ? Object.entries(raw)
+        : undefined;
     if (!entries || entries.some(([, v]) => typeof v !== 'string')) {
-      const what = 'one JSON object of image names to caption texts';
+      const what = 'one JSON object of image names to caption texts, or a list of [image, caption] pairs';
       throw new UsageError(`${path} must hold ${what}; nothing was saved`, importSpec.name);
     }
     return save(folder, entries as [string, string][], ctx);

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { ProviderError, abortError, type CaptionProvider, type ProviderInput } from '../dataset/captioning/provider';
-import { uploadImage } from '../dataset/captioning/uploadImage';
+import { uploadImage } from '../dataset/captioning/openai/uploadImage';
 
 // The 1.90 typings lack these; they are read from the running host and checked before use.
 interface DataPartStatic {

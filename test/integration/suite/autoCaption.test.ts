@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { meanTaggerModel } from '../../unit/dataset/captioning/onnxModel';
+import { meanTaggerModel } from '../../unit/dataset/captioning/wd/onnxModel';
 import { activateExtension, cleanupTempDirs, makeTempDir } from './helpers';
 
 interface Result {

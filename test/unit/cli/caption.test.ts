@@ -7,8 +7,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stageDataset } from '../../../src/extension/dataset/staging/stage';
 import { opts, tempDir } from '../dataset/helpers';
-import { startChatServer } from '../dataset/captioning/chatServer';
-import { modelFolder, png } from '../dataset/captioning/wdModels';
+import { startChatServer } from '../dataset/captioning/openai/chatServer';
+import { modelFolder, png } from '../dataset/captioning/wd/wdModels';
 import { buildCli, json, runCli, type CliRun } from './helpers';
 
 interface Result {

@@ -13,7 +13,7 @@ import { captionHash, type CaptionQueue, type RecordedOptions, type WriteMode } 
 import { isAbort, ProviderError, type CaptionProvider } from './provider';
 import { recordRunChanges, runLabel } from './runHistory';
 import { compose, decide, type Composed } from './writePolicy';
-import type { TagLookup } from './wdTags';
+import type { TagLookup } from './wd/wdTags';
 import type { z } from 'zod';
 
 /** The state of one image in a run, as the filmstrip shows it. */

@@ -6,7 +6,7 @@
  */
 import { cleanTag, parseTags, serializeTags, withTriggerFirst } from '../../../shared/caption';
 import type { SuggestedTag } from './provenance';
-import type { TagLookup } from './wdTags';
+import type { TagLookup } from './wd/wdTags';
 
 /** A prompt preset. */
 export interface PromptPreset {

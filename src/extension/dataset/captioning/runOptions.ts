@@ -6,12 +6,12 @@
 import { z } from 'zod';
 import { isTagged } from '../../../shared/caption';
 import type { Dataset } from '../session/dataset';
-import { openAiProvider } from './openaiCompatible';
+import { openAiProvider } from './openai/openaiCompatible';
 import { findPreset, PRESETS } from './prompts';
 import { WriteMode, type RecordedOptions } from './provenance';
 import type { CaptionProvider } from './provider';
-import { wdTaggerProvider } from './wdTagger';
-import { WD_DEFAULTS, type TagLookup } from './wdTags';
+import { wdTaggerProvider } from './wd/wdTagger';
+import { WD_DEFAULTS, type TagLookup } from './wd/wdTags';
 
 const Threshold = z.number().min(0).max(1);
 

@@ -8,7 +8,7 @@ import type { CaptionStyle } from '../../../shared/model';
 import { filterCaption, tagsCaption, tagsFromText, withTriggerLead } from './prompts';
 import { captionHash, type SuggestedTag, type WriteMode } from './provenance';
 import type { ProviderResult } from './provider';
-import type { TagLookup } from './wdTags';
+import type { TagLookup } from './wd/wdTags';
 
 /** A provider's answer made ready to write: prose, or tags (with scores and unknown marks). */
 export type Composed = { kind: 'caption'; body: string } | { kind: 'tags'; tags: SuggestedTag[] };

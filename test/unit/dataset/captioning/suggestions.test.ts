@@ -4,14 +4,14 @@ import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CaptionJob } from '../../../../src/extension/dataset/captioning/captionJob';
-import { openAiProvider } from '../../../../src/extension/dataset/captioning/openaiCompatible';
+import { openAiProvider } from '../../../../src/extension/dataset/captioning/openai/openaiCompatible';
 import { undoRun } from '../../../../src/extension/dataset/captioning/runHistory';
 import { markReviewed, mergedText, resolveSuggestion, suggestedImages, unreviewedImages } from '../../../../src/extension/dataset/captioning/suggestions';
 import { Dataset } from '../../../../src/extension/dataset/session/dataset';
 import { stageDataset } from '../../../../src/extension/dataset/staging/stage';
 import { opts, read, tempDir } from '../helpers';
-import { startChatServer, type ChatServer } from './chatServer';
-import { png } from './wdModels';
+import { startChatServer, type ChatServer } from './openai/chatServer';
+import { png } from './wd/wdModels';
 
 describe('Machine suggestions: accept, merge, reject, and the run undo', function () {
   this.timeout(60000);

@@ -1,6 +1,6 @@
 /** The WD tagger as a captioning provider: a model folder's engine and the tag options, tags with scores out. */
 import { inlineEngine, workerEngine, type WdEngine } from './wdEngine';
-import { abortError, ProviderError, type CaptionProvider, type ProviderInput, type ProviderResult } from './provider';
+import { abortError, ProviderError, type CaptionProvider, type ProviderInput, type ProviderResult } from '../provider';
 import { tagsFromScores, type WdTagOptions } from './wdTags';
 
 /** Options of the WD tagger provider. */

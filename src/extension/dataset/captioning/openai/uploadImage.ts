@@ -3,7 +3,7 @@
  * at most `longSide` pixels (never up), transparency on white, re-encoded as JPEG and carried in a data URL.
  * Sending a 24-megapixel original would be slow and is refused by most servers; vision models see about 1 MP.
  */
-import { library, MAX_PIXELS } from '../images/library';
+import { library, MAX_PIXELS } from '../../images/library';
 
 /** The default long side sent, in pixels. */
 export const UPLOAD_LONG_SIDE = 1024;

@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import type { InferenceSession as Session } from 'onnxruntime-web';
-import { describeError, errorCode } from '../io/fsLike';
+import { describeError, errorCode } from '../../io/fsLike';
 import { parseSelectedTags, type WdLabel } from './wdTags';
 import { wdInput } from './wdPreprocess';
 

@@ -2,9 +2,9 @@
 // Ollama, LM Studio or vLLM, which cannot run here): it validates each request and answers from the image it got.
 import { strict as assert } from 'node:assert';
 import sharp from 'sharp';
-import { openAiProvider, retryAfterMs } from '../../../../src/extension/dataset/captioning/openaiCompatible';
-import { ProviderError } from '../../../../src/extension/dataset/captioning/provider';
-import { png } from './wdModels';
+import { openAiProvider, retryAfterMs } from '../../../../../src/extension/dataset/captioning/openai/openaiCompatible';
+import { ProviderError } from '../../../../../src/extension/dataset/captioning/provider';
+import { png } from '../wd/wdModels';
 import { startChatServer, type ChatServer } from './chatServer';
 
 const input = (image: Uint8Array) => ({ file: 'a.png', image, prompt: 'Describe it.', system: 'You caption images.' });

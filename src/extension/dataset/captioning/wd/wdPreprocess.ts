@@ -9,7 +9,7 @@
  * ours, since libvips has no exact INTER_AREA.
  */
 import type { Sharp, SharpOptions } from 'sharp';
-import { library, MAX_PIXELS } from '../images/library';
+import { library, MAX_PIXELS } from '../../images/library';
 
 const OPTIONS: SharpOptions = { failOn: 'error', limitInputPixels: MAX_PIXELS };
 

@@ -7,7 +7,7 @@
  * only its image. The API key goes in the Authorization header and nowhere else (never into a message or a log).
  */
 import { z } from 'zod';
-import { abortError, ProviderError, type CaptionProvider, type ProviderInput, type ProviderResult } from './provider';
+import { abortError, ProviderError, type CaptionProvider, type ProviderInput, type ProviderResult } from '../provider';
 import { uploadImage, UPLOAD_LONG_SIDE } from './uploadImage';
 
 /** Options of the provider. */

@@ -4,9 +4,9 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inlineEngine, type WdEngine } from '../../../../src/extension/dataset/captioning/wdEngine';
-import { wdTaggerProvider } from '../../../../src/extension/dataset/captioning/wdTagger';
-import { Vocabulary } from '../../../../src/extension/dataset/vocabulary/vocabulary';
+import { inlineEngine, type WdEngine } from '../../../../../src/extension/dataset/captioning/wd/wdEngine';
+import { wdTaggerProvider } from '../../../../../src/extension/dataset/captioning/wd/wdTagger';
+import { Vocabulary } from '../../../../../src/extension/dataset/vocabulary/vocabulary';
 import { features, featureModel, modelFolder, png, type LabelSpec } from './wdModels';
 
 const close = (a: number[], b: number[], eps = 2e-4) =>

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { tempDir } from '../helpers';
+import { tempDir } from '../../helpers';
 import { meanTaggerModel } from './onnxModel';
 
 /** One label: name, category (9 rating, 0 general, 4 character), its six weights and its bias. */
