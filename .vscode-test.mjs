@@ -7,7 +7,8 @@ import { defineConfig } from '@vscode/test-cli';
 import { buildSuite, makeSuiteWorkspace } from './test/integration/build.mjs';
 
 const build = spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
-if (build.status !== 0) throw new Error('`node esbuild.mjs` failed: the extension does not build, so there is nothing to test.');
+if (build.status !== 0)
+  throw new Error('`node esbuild.mjs` failed: the extension does not build, so there is nothing to test.');
 await buildSuite();
 
 export default defineConfig({

@@ -56,7 +56,11 @@ const cli = await esbuild.context({
   format: 'cjs',
   target: 'node20',
   banner: { js: '#!/usr/bin/env node' },
-  plugins: [...common.plugins, sharpWasmPlugin, { name: 'executable', setup: (b) => b.onEnd(() => chmodSync('dist/cli.js', 0o755)) }],
+  plugins: [
+    ...common.plugins,
+    sharpWasmPlugin,
+    { name: 'executable', setup: (b) => b.onEnd(() => chmodSync('dist/cli.js', 0o755)) },
+  ],
 });
 
 const webview = await esbuild.context({

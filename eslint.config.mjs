@@ -3,15 +3,30 @@
 import tseslint from 'typescript-eslint';
 
 const nodeOnly = {
-  paths: [{ name: 'vscode', message: 'The webview and src/shared run without VS Code: pass data through the protocol.' }],
+  paths: [
+    { name: 'vscode', message: 'The webview and src/shared run without VS Code: pass data through the protocol.' },
+  ],
   patterns: [
     { group: ['node:*'], message: 'The webview and src/shared run in a browser: no Node built-ins.' },
-    { group: ['fs', 'path', 'os', 'crypto', 'child_process', 'fs/promises', 'url', 'util', 'stream'], message: 'No Node built-ins here.' },
+    {
+      group: ['fs', 'path', 'os', 'crypto', 'child_process', 'fs/promises', 'url', 'util', 'stream'],
+      message: 'No Node built-ins here.',
+    },
   ],
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-host/**', '.vscode-test/**', '.test-artifacts/**', 'demo/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      '.vscode-host/**',
+      '.vscode-test/**',
+      '.test-artifacts/**',
+      'demo/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -25,7 +40,10 @@ export default tseslint.config(
   {
     files: ['src/extension/dataset/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The dataset engine is VS Code-free so it runs in plain Node.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'vscode', message: 'The dataset engine is VS Code-free so it runs in plain Node.' }] },
+      ],
     },
   },
   {
@@ -37,7 +55,10 @@ export default tseslint.config(
           paths: [{ name: 'vscode', message: 'The command line runs without VS Code: use the dataset engine.' }],
           // The host layer imports vscode; the CLI reaches only the engine (extension/dataset) and src/shared.
           patterns: [
-            { group: ['**/extension/*', '!**/extension/dataset'], message: 'The CLI imports only extension/dataset/** and shared/**.' },
+            {
+              group: ['**/extension/*', '!**/extension/dataset'],
+              message: 'The CLI imports only extension/dataset/** and shared/**.',
+            },
           ],
         },
       ],
@@ -45,7 +66,16 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        Buffer: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -40,15 +40,31 @@ const LATENCY_MS = 100;
 const WD_IMAGES = 24;
 const RSS_IMAGES = 1000;
 
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!;
+const quantile = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!;
 
 async function stageImages(dir: string, n: number, size: number, kind: 'solid' | 'noise'): Promise<Dataset> {
   const src = join(dir, `src-${n}-${size}`);
   mkdirSync(src, { recursive: true });
   for (let i = 0; i < n; i++) {
-    const img = kind === 'solid'
-      ? sharp({ create: { width: size, height: size, channels: 3, background: { r: (i * 37) % 256, g: (i * 91) % 256, b: (i * 53) % 256 } } })
-      : sharp({ create: { width: size, height: Math.round(size * 0.75), channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } });
+    const img =
+      kind === 'solid'
+        ? sharp({
+            create: {
+              width: size,
+              height: size,
+              channels: 3,
+              background: { r: (i * 37) % 256, g: (i * 91) % 256, b: (i * 53) % 256 },
+            },
+          })
+        : sharp({
+            create: {
+              width: size,
+              height: Math.round(size * 0.75),
+              channels: 3,
+              noise: { type: 'gaussian', mean: 128, sigma: 40 },
+            },
+          });
     writeFileSync(join(src, `${i + 1}.jpg`), await img.jpeg({ quality: 90 }).toBuffer());
   }
   const r = await stageDataset(src, withDefaults({ prefix: 'b', triggerWord: 'ohwx', captionStyle: 'tags' }, 'set'));
@@ -60,7 +76,12 @@ async function bundleWorker(dir: string): Promise<string> {
   const out = join(dir, 'bundle');
   await build({
     entryPoints: { wdWorker: 'src/extension/dataset/captioning/wd/wdWorker.ts' },
-    outdir: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning',
+    outdir: out,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
     plugins: [sharpWasmPlugin, onnxRuntimePlugin],
   });
   await writeSharpWasm(out);
@@ -80,7 +101,11 @@ async function chatBench(dir: string, rows: BenchRow[]): Promise<number[]> {
     const job = new CaptionJob(ds, {
       provider: openAiProvider({ baseUrls: [server.baseUrl], model: 'bench', output: 'caption' }),
       files: ds.session.images.map((i) => i.file),
-      mode: 'replace', preset: 'flux-natural', prompt: 'Describe it.', output: 'caption', concurrency: CONCURRENCY,
+      mode: 'replace',
+      preset: 'flux-natural',
+      prompt: 'Describe it.',
+      output: 'caption',
+      concurrency: CONCURRENCY,
       onEvent: (e) => e.type === 'item' && e.state === 'done' && writtenAt.push(performance.now()),
     });
     loop.enable();
@@ -88,9 +113,16 @@ async function chatBench(dir: string, rows: BenchRow[]): Promise<number[]> {
     const r = await job.start();
     const ms = performance.now() - t0;
     loop.disable();
-    if (r.captioned !== CHAT_IMAGES) throw new Error(`captioned ${r.captioned} of ${CHAT_IMAGES}: ${JSON.stringify(r.failed.slice(0, 3))}`);
+    if (r.captioned !== CHAT_IMAGES)
+      throw new Error(`captioned ${r.captioned} of ${CHAT_IMAGES}: ${JSON.stringify(r.failed.slice(0, 3))}`);
     const ideal = (CHAT_IMAGES * LATENCY_MS) / CONCURRENCY;
-    rows.push({ name: `OpenAI-compatible: ${CHAT_IMAGES} images, concurrency ${CONCURRENCY}, 100 ms latency`, ms, baselineMs: ideal, baselineName: 'ideal', target: 1.15 });
+    rows.push({
+      name: `OpenAI-compatible: ${CHAT_IMAGES} images, concurrency ${CONCURRENCY}, 100 ms latency`,
+      ms,
+      baselineMs: ideal,
+      baselineName: 'ideal',
+      target: 1.15,
+    });
     rows.push({ name: '  host event-loop delay during the run (99th percentile)', ms: loop.percentile(99) / 1e6 });
     return writtenAt.map((t) => t - t0);
   } finally {
@@ -132,7 +164,11 @@ async function panelFrames(times: number[], rows: BenchRow[]): Promise<void> {
     await page.waitForFunction("window.__posted.some((m) => m.body.type === 'ready')");
     // The page's code is a string: tsx would add helpers (__name) to a function that do not exist in the page.
     const gaps = (await page.evaluate(`(${PANEL_SCRIPT})(${JSON.stringify(times)})`)) as number[];
-    rows.push({ name: `  panel frame interval while the ${times.length} captions arrive (median)`, ms: quantile(gaps, 0.5), target: 16.7 });
+    rows.push({
+      name: `  panel frame interval while the ${times.length} captions arrive (median)`,
+      ms: quantile(gaps, 0.5),
+      target: 16.7,
+    });
     rows.push({ name: '  panel frame interval (95th percentile)', ms: quantile(gaps, 0.95), target: 33.4 });
   } finally {
     await browser.close();
@@ -145,7 +181,12 @@ async function taggerBench(dir: string, worker: string, rows: BenchRow[]): Promi
   mkdirSync(folder, { recursive: true });
   const tags = 10861;
   writeFileSync(join(folder, 'model.onnx'), denseTaggerModel(448, tags, 512, 8));
-  writeFileSync(join(folder, 'selected_tags.csv'), ['tag_id,name,category,count', ...Array.from({ length: tags }, (_, i) => `${i},tag_${i},${i < 4 ? 9 : 0},1`)].join('\n'));
+  writeFileSync(
+    join(folder, 'selected_tags.csv'),
+    ['tag_id,name,category,count', ...Array.from({ length: tags }, (_, i) => `${i},tag_${i},${i < 4 ? 9 : 0},1`)].join(
+      '\n',
+    ),
+  );
   const ds = await stageImages(dir, WD_IMAGES, 1024, 'noise');
   try {
     const model = await WdModel.load(folder);
@@ -153,7 +194,9 @@ async function taggerBench(dir: string, worker: string, rows: BenchRow[]): Promi
     for (const r of ds.session.images) inputs.push(await wdInput(await readFile(ds.resolve(r.file)), 448));
     await model.run(inputs[0]!);
     const provider = await wdTaggerProvider({ modelFolder: folder, workerScript: worker, generalThreshold: 0.5 });
-    const warm = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#808080' } }).png().toBuffer();
+    const warm = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer();
     await provider.run({ file: 'warm', image: warm, prompt: '', system: '' }, new AbortController().signal);
     // Alternated, best of two each: on a shared machine one pass can land on a busy moment.
     let runMs = Infinity;
@@ -165,7 +208,15 @@ async function taggerBench(dir: string, worker: string, rows: BenchRow[]): Promi
       runMs = Math.min(runMs, performance.now() - t0);
       const t1 = performance.now();
       const files = ds.session.images.map((i) => i.file);
-      r = await new CaptionJob(ds, { provider, files, mode: 'replace', preset: '', prompt: '', output: 'tags', concurrency: 2 }).start();
+      r = await new CaptionJob(ds, {
+        provider,
+        files,
+        mode: 'replace',
+        preset: '',
+        prompt: '',
+        output: 'tags',
+        concurrency: 2,
+      }).start();
       pipeMs = Math.min(pipeMs, performance.now() - t1);
     }
     await model.dispose();
@@ -173,7 +224,13 @@ async function taggerBench(dir: string, worker: string, rows: BenchRow[]): Promi
     r = r!;
     if (r.failed.length) throw new Error(JSON.stringify(r.failed.slice(0, 2)));
     const ips = (n: number, ms: number) => ((n * 1000) / ms).toFixed(2);
-    rows.push({ name: `WD tagger pipeline, ${WD_IMAGES} 1024x768 JPEGs (${ips(WD_IMAGES, pipeMs)} img/s)`, ms: pipeMs, baselineMs: runMs, baselineName: `session.run alone (${ips(WD_IMAGES, runMs)} img/s)`, target: 1.15 });
+    rows.push({
+      name: `WD tagger pipeline, ${WD_IMAGES} 1024x768 JPEGs (${ips(WD_IMAGES, pipeMs)} img/s)`,
+      ms: pipeMs,
+      baselineMs: runMs,
+      baselineName: `session.run alone (${ips(WD_IMAGES, runMs)} img/s)`,
+      target: 1.15,
+    });
   } finally {
     await ds.close();
   }
@@ -183,20 +240,40 @@ async function rssBench(dir: string, worker: string, rows: BenchRow[]): Promise<
   const folder = join(dir, 'wd-tiny');
   mkdirSync(folder, { recursive: true });
   const w = Array.from({ length: 6 }, (_, f) => Array.from({ length: 20 }, (_, t) => ((f + t) % 3) - 1));
-  writeFileSync(join(folder, 'model.onnx'), meanTaggerModel(448, w, Array.from({ length: 20 }, () => 0)));
-  writeFileSync(join(folder, 'selected_tags.csv'), ['tag_id,name,category,count', ...Array.from({ length: 20 }, (_, i) => `${i},tag_${i},0,1`)].join('\n'));
+  writeFileSync(
+    join(folder, 'model.onnx'),
+    meanTaggerModel(
+      448,
+      w,
+      Array.from({ length: 20 }, () => 0),
+    ),
+  );
+  writeFileSync(
+    join(folder, 'selected_tags.csv'),
+    ['tag_id,name,category,count', ...Array.from({ length: 20 }, (_, i) => `${i},tag_${i},0,1`)].join('\n'),
+  );
   const ds = await stageImages(dir, RSS_IMAGES, 512, 'solid');
   try {
     const before = process.memoryUsage().rss;
     const provider = await wdTaggerProvider({ modelFolder: folder, workerScript: worker });
     const t0 = performance.now();
-    const r = await new CaptionJob(ds, { provider, files: ds.session.images.map((i) => i.file), mode: 'replace', preset: '', prompt: '', output: 'tags', concurrency: 2 }).start();
+    const r = await new CaptionJob(ds, {
+      provider,
+      files: ds.session.images.map((i) => i.file),
+      mode: 'replace',
+      preset: '',
+      prompt: '',
+      output: 'tags',
+      concurrency: 2,
+    }).start();
     const ms = performance.now() - t0;
     await provider.dispose();
     if (r.captioned + r.skipped !== RSS_IMAGES) throw new Error(`only ${r.captioned} captioned`);
     const peak = process.resourceUsage().maxRSS / 1024;
     rows.push({ name: `WD tagger pipeline, ${RSS_IMAGES} 512x512 JPEGs, tiny model: time`, ms });
-    console.log(`peak RSS of the process ${peak.toFixed(0)} MB (RSS before the run ${(before / 2 ** 20).toFixed(0)} MB)`);
+    console.log(
+      `peak RSS of the process ${peak.toFixed(0)} MB (RSS before the run ${(before / 2 ** 20).toFixed(0)} MB)`,
+    );
   } finally {
     await ds.close();
   }
@@ -206,7 +283,11 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lora-caption-bench-'));
   const rows: BenchRow[] = [];
   try {
-    console.log(`\n${await runtimeInfo()}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(
+      `\n${await runtimeInfo()}; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
     const times = await chatBench(dir, rows);
     await panelFrames(times, rows);
     const worker = await bundleWorker(dir);

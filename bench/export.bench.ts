@@ -65,9 +65,17 @@ async function main(): Promise<void> {
     const growthMb = (peak - base) / 2 ** 20;
 
     printRows(`Export for CivitAI (${IMAGES} PNGs + captions, ${(total / 2 ** 20).toFixed(0)} MB)`, [
-      { name: 'export zip vs zip -0 -r (median of 5)', ms: med(ourMs), baselineMs: med(zipMs), baselineName: 'zip -0 -r', target: 1.2 },
+      {
+        name: 'export zip vs zip -0 -r (median of 5)',
+        ms: med(ourMs),
+        baselineMs: med(zipMs),
+        baselineName: 'zip -0 -r',
+        target: 1.2,
+      },
     ]);
-    console.log(`${"peak RSS growth during export".padEnd(58)} ${growthMb.toFixed(1)} MB (rss ${(base / 2 ** 20).toFixed(0)} -> ${(peak / 2 ** 20).toFixed(0)} MB, target < 100 MB)${growthMb < 100 ? "  ok" : "  OVER TARGET"}`);
+    console.log(
+      `${'peak RSS growth during export'.padEnd(58)} ${growthMb.toFixed(1)} MB (rss ${(base / 2 ** 20).toFixed(0)} -> ${(peak / 2 ** 20).toFixed(0)} MB, target < 100 MB)${growthMb < 100 ? '  ok' : '  OVER TARGET'}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -35,10 +35,14 @@ export function printRows(title: string, rows: BenchRow[]): void {
     if (r.baselineMs !== undefined) {
       const ratio = r.ms / r.baselineMs;
       const verdict = r.target === undefined ? '' : ratio <= r.target ? '  ok' : '  OVER TARGET';
-      console.log(`${r.name.padEnd(58)} ${ratio.toFixed(2)}x ${r.baselineName ?? 'baseline'}  (${r.ms.toFixed(0)} ms vs ${r.baselineMs.toFixed(0)} ms${r.target !== undefined ? `, target ≤ ${r.target}x` : ''})${verdict}`);
+      console.log(
+        `${r.name.padEnd(58)} ${ratio.toFixed(2)}x ${r.baselineName ?? 'baseline'}  (${r.ms.toFixed(0)} ms vs ${r.baselineMs.toFixed(0)} ms${r.target !== undefined ? `, target ≤ ${r.target}x` : ''})${verdict}`,
+      );
     } else {
       const verdict = r.target === undefined ? '' : r.ms <= r.target ? '  ok' : '  OVER TARGET';
-      console.log(`${r.name.padEnd(58)} ${r.ms < 10 ? r.ms.toFixed(2) : r.ms.toFixed(0)} ms${r.target !== undefined ? `  (target < ${r.target} ms)` : ''}${verdict}`);
+      console.log(
+        `${r.name.padEnd(58)} ${r.ms < 10 ? r.ms.toFixed(2) : r.ms.toFixed(0)} ms${r.target !== undefined ? `  (target < ${r.target} ms)` : ''}${verdict}`,
+      );
     }
   }
 }

@@ -41,32 +41,70 @@ async function perFormat(dir: string, script: string): Promise<void> {
   const sharp = await library();
   const base = await photo(sharp);
   const files: Array<[string, string, Buffer]> = [
-    ['JPEG baseline 1600x1200', 'jpg', await sharp(base).resize(1600, 1200, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer()],
-    ['JPEG baseline 4000x3000', 'jpg', await sharp(base).resize(4000, 3000, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer()],
-    ['JPEG progressive 4000x3000', 'jpg', await sharp(base).resize(4000, 3000, { fit: 'fill' }).jpeg({ quality: 90, progressive: true }).toBuffer()],
-    ['JPEG CMYK 1600x1200', 'jpg', await sharp(base).resize(1600, 1200, { fit: 'fill' }).toColourspace('cmyk').jpeg().toBuffer()],
+    [
+      'JPEG baseline 1600x1200',
+      'jpg',
+      await sharp(base).resize(1600, 1200, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer(),
+    ],
+    [
+      'JPEG baseline 4000x3000',
+      'jpg',
+      await sharp(base).resize(4000, 3000, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer(),
+    ],
+    [
+      'JPEG progressive 4000x3000',
+      'jpg',
+      await sharp(base).resize(4000, 3000, { fit: 'fill' }).jpeg({ quality: 90, progressive: true }).toBuffer(),
+    ],
+    [
+      'JPEG CMYK 1600x1200',
+      'jpg',
+      await sharp(base).resize(1600, 1200, { fit: 'fill' }).toColourspace('cmyk').jpeg().toBuffer(),
+    ],
     ['PNG 8-bit 1600x1200', 'png', await sharp(base).resize(1600, 1200, { fit: 'fill' }).png().toBuffer()],
-    ['PNG 16-bit 1600x1200', 'png', await sharp(base).resize(1600, 1200, { fit: 'fill' }).toColourspace('rgb16').png().toBuffer()],
-    ['WebP lossy 1600x1200', 'webp', await sharp(base).resize(1600, 1200, { fit: 'fill' }).webp({ quality: 85 }).toBuffer()],
-    ['WebP lossless 1600x1200', 'webp', await sharp(base).resize(1600, 1200, { fit: 'fill' }).webp({ lossless: true }).toBuffer()],
+    [
+      'PNG 16-bit 1600x1200',
+      'png',
+      await sharp(base).resize(1600, 1200, { fit: 'fill' }).toColourspace('rgb16').png().toBuffer(),
+    ],
+    [
+      'WebP lossy 1600x1200',
+      'webp',
+      await sharp(base).resize(1600, 1200, { fit: 'fill' }).webp({ quality: 85 }).toBuffer(),
+    ],
+    [
+      'WebP lossless 1600x1200',
+      'webp',
+      await sharp(base).resize(1600, 1200, { fit: 'fill' }).webp({ lossless: true }).toBuffer(),
+    ],
   ];
   const decoder = new WorkerDecoder(script, { size: 1 });
   try {
     const first = performance.now();
     const info = await decoder.info();
     const startMs = performance.now() - first;
-    console.log(`\n## The image library vs the decoders it replaced (same files; ${info.build} sharp ${info.sharp}, libvips ${info.vips}; one thread each, median of ${RUNS})`);
-    console.log(`${'file'.padEnd(30)} ${'today'.padStart(9)}  ${'library check'.padStart(13)}  ${'+ thumbnail'.padStart(11)}  ratio (check / today)`);
+    console.log(
+      `\n## The image library vs the decoders it replaced (same files; ${info.build} sharp ${info.sharp}, libvips ${info.vips}; one thread each, median of ${RUNS})`,
+    );
+    console.log(
+      `${'file'.padEnd(30)} ${'today'.padStart(9)}  ${'library check'.padStart(13)}  ${'+ thumbnail'.padStart(11)}  ratio (check / today)`,
+    );
     for (const [name, format, buf] of files) {
       const todayMs = format === 'webp' ? undefined : await median(RUNS, () => decodeToThumb(buf, format));
-      const webpHeaderMs = format === 'webp' ? await median(RUNS, () => webpProblem(buf.subarray(0, 30), buf.length)) : undefined;
+      const webpHeaderMs =
+        format === 'webp' ? await median(RUNS, () => webpProblem(buf.subarray(0, 30), buf.length)) : undefined;
       const checkMs = await median(RUNS, () => decoder.analyse({ buf: Buffer.from(buf) }));
       const thumbMs = await median(RUNS, () => decoder.analyse({ buf: Buffer.from(buf), thumbnail: true }));
       const today = todayMs !== undefined ? `${todayMs.toFixed(1)} ms` : `${webpHeaderMs!.toFixed(2)} ms*`;
-      const ratio = todayMs !== undefined ? `${(checkMs / todayMs).toFixed(2)}x` : 'n/a (today: header only, never decoded)';
-      console.log(`${name.padEnd(30)} ${today.padStart(9)}  ${`${checkMs.toFixed(1)} ms`.padStart(13)}  ${`${thumbMs.toFixed(1)} ms`.padStart(11)}  ${ratio}`);
+      const ratio =
+        todayMs !== undefined ? `${(checkMs / todayMs).toFixed(2)}x` : 'n/a (today: header only, never decoded)';
+      console.log(
+        `${name.padEnd(30)} ${today.padStart(9)}  ${`${checkMs.toFixed(1)} ms`.padStart(13)}  ${`${thumbMs.toFixed(1)} ms`.padStart(11)}  ${ratio}`,
+      );
     }
-    console.log(`(* today WebP got a 30-byte header check only. The worker's first call, WebAssembly compile included: ${startMs.toFixed(0)} ms)`);
+    console.log(
+      `(* today WebP got a 30-byte header check only. The worker's first call, WebAssembly compile included: ${startMs.toFixed(0)} ms)`,
+    );
   } finally {
     await decoder.dispose();
   }
@@ -82,9 +120,19 @@ async function checkAndThumbnails(dir: string, script: string): Promise<void> {
   for (let i = 1; i <= CHECK_IMAGES; i++) {
     const file = `c_${String(i).padStart(4, '0')}.jpg`;
     const raw = pixels(400, 300, i);
-    const jpg = await sharp(raw, { raw: { width: 400, height: 300, channels: 4 } }).resize(1600, 1200).jpeg({ quality: 90 }).toBuffer();
+    const jpg = await sharp(raw, { raw: { width: 400, height: 300, channels: 4 } })
+      .resize(1600, 1200)
+      .jpeg({ quality: 90 })
+      .toBuffer();
     writeFileSync(join(out, file), jpg);
-    images.push({ file, width: 1600, height: 1200, format: 'jpg', status: 'tagged' as const, caption: `ohwx, photo ${i}` });
+    images.push({
+      file,
+      width: 1600,
+      height: 1200,
+      format: 'jpg',
+      status: 'tagged' as const,
+      caption: `ohwx, photo ${i}`,
+    });
   }
   const input = { outputFolder: out, images, triggerWord: 'ohwx', captionStyle: 'tags' as const, flux: false };
   const decoder = new WorkerDecoder(script);
@@ -115,16 +163,25 @@ async function checkAndThumbnails(dir: string, script: string): Promise<void> {
     const reopenMs = performance.now() - t3;
     await again.dispose();
 
-    printRows(`Check Dataset and thumbnails (${CHECK_IMAGES} distinct 1600x1200 JPEGs, ${decoder.concurrency} decode worker(s))`, [
-      { name: `Check Dataset, cold (decodes; ${COLD_IMAGES} images), projected to 1,000`, ms: coldPer * 1000 },
-      { name: `Check Dataset after the thumbnails (cached facts; ${findings.length} findings)`, ms: warmMs * (1000 / CHECK_IMAGES), target: 5000 },
-      { name: `thumbnails + facts in the background, ${CHECK_IMAGES} images`, ms: thumbsMs },
-      { name: '  projected for 10,000 images', ms: thumbsMs * (10000 / CHECK_IMAGES) },
-      { name: `second open: every thumbnail from the cache, ${CHECK_IMAGES} images`, ms: reopenMs },
-    ]);
+    printRows(
+      `Check Dataset and thumbnails (${CHECK_IMAGES} distinct 1600x1200 JPEGs, ${decoder.concurrency} decode worker(s))`,
+      [
+        { name: `Check Dataset, cold (decodes; ${COLD_IMAGES} images), projected to 1,000`, ms: coldPer * 1000 },
+        {
+          name: `Check Dataset after the thumbnails (cached facts; ${findings.length} findings)`,
+          ms: warmMs * (1000 / CHECK_IMAGES),
+          target: 5000,
+        },
+        { name: `thumbnails + facts in the background, ${CHECK_IMAGES} images`, ms: thumbsMs },
+        { name: '  projected for 10,000 images', ms: thumbsMs * (10000 / CHECK_IMAGES) },
+        { name: `second open: every thumbnail from the cache, ${CHECK_IMAGES} images`, ms: reopenMs },
+      ],
+    );
     const p99 = loop.percentile(99) / 1e6;
     const max = loop.max / 1e6;
-    console.log(`${'host event-loop delay while thumbnails are made'.padEnd(58)} p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms (a 60 Hz frame is 16.7 ms)`);
+    console.log(
+      `${'host event-loop delay while thumbnails are made'.padEnd(58)} p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms (a 60 Hz frame is 16.7 ms)`,
+    );
   } finally {
     await decoder.dispose();
   }
@@ -135,7 +192,9 @@ async function photo(sharp: Awaited<ReturnType<typeof library>>): Promise<Buffer
   try {
     return readFileSync(join(REAL, 'photos', 'Landscape_1.jpg'));
   } catch {
-    return sharp(pixels(1800, 1200, 7), { raw: { width: 1800, height: 1200, channels: 4 } }).jpeg().toBuffer();
+    return sharp(pixels(1800, 1200, 7), { raw: { width: 1800, height: 1200, channels: 4 } })
+      .jpeg()
+      .toBuffer();
   }
 }
 

@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   mkdirSync(out);
   const rows: BenchRow[] = [];
   try {
-    const vocab = Array.from({ length: 600 }, (_, i) => `tag ${i} ${['red', 'blue', 'outdoor', 'smile', 'hat'][i % 5]}`);
+    const vocab = Array.from(
+      { length: 600 },
+      (_, i) => `tag ${i} ${['red', 'blue', 'outdoor', 'smile', 'hat'][i % 5]}`,
+    );
     const png = pngBuffer(8, 8);
     const images: ImageRecord[] = [];
     const width = Math.max(4, String(IMAGES).length);
@@ -37,14 +40,36 @@ async function main(): Promise<void> {
       writeFileSync(join(out, file), png);
       const tagged = i % 4 !== 0;
       writeFileSync(join(out, file.replace('.png', '.txt')), tagged ? caption(i, vocab) : 'ohwx');
-      images.push({ file, source: `photos/img ${i}.png`, size: png.length, width: 8, height: 8, format: 'png', status: tagged ? 'tagged' : 'untagged', favourite: i % 50 === 0, nsfw: false });
+      images.push({
+        file,
+        source: `photos/img ${i}.png`,
+        size: png.length,
+        width: 8,
+        height: 8,
+        format: 'png',
+        status: tagged ? 'tagged' : 'untagged',
+        favourite: i % 50 === 0,
+        nsfw: false,
+      });
     }
     writeFileSync(join(out, 'tags.txt'), ['ohwx', ...vocab].join('\n') + '\n');
     const now = new Date().toISOString();
     const session: Session = {
-      schemaVersion: SESSION_SCHEMA_VERSION, id: nanoid(), createdAt: now, updatedAt: now, sourceFolder: '..', prefix: 'bench',
-      triggerWord: 'ohwx', captionStyle: 'tags', includeSubfolders: false, mode: 'copy', images, currentFile: images[0]!.file,
-      recentTags: vocab.slice(0, 20), pinnedTags: vocab.slice(0, 5), categories: [{ name: 'Colours', tags: vocab.slice(0, 30) }],
+      schemaVersion: SESSION_SCHEMA_VERSION,
+      id: nanoid(),
+      createdAt: now,
+      updatedAt: now,
+      sourceFolder: '..',
+      prefix: 'bench',
+      triggerWord: 'ohwx',
+      captionStyle: 'tags',
+      includeSubfolders: false,
+      mode: 'copy',
+      images,
+      currentFile: images[0]!.file,
+      recentTags: vocab.slice(0, 20),
+      pinnedTags: vocab.slice(0, 5),
+      categories: [{ name: 'Colours', tags: vocab.slice(0, 30) }],
     };
     writeFileSync(join(out, 'session.json'), serializeSession(session));
 
@@ -62,15 +87,31 @@ async function main(): Promise<void> {
       const file = images[(i++ * 37) % images.length]!.file;
       return dataset.setCaption(file, `${caption(i, vocab)}, ${vocab[i % vocab.length]}`);
     };
-    rows.push({ name: 'save one caption, known tags (median of 200)', ms: await median(200, saveExisting), target: 10 });
+    rows.push({
+      name: 'save one caption, known tags (median of 200)',
+      ms: await median(200, saveExisting),
+      target: 10,
+    });
     const saveNewTag = () => {
       const file = images[(i++ * 37) % images.length]!.file;
       return dataset.setCaption(file, `ohwx, brand new tag ${i}`);
     };
-    rows.push({ name: 'save one caption with a new tag (+ tags.txt, median of 50)', ms: await median(50, saveNewTag), target: 10 });
-    rows.push({ name: `write session.json of ${IMAGES} images (+ .bak)`, ms: await median(5, () => saveSession(out, dataset.session as Session)) });
+    rows.push({
+      name: 'save one caption with a new tag (+ tags.txt, median of 50)',
+      ms: await median(50, saveNewTag),
+      target: 10,
+    });
+    rows.push({
+      name: `write session.json of ${IMAGES} images (+ .bak)`,
+      ms: await median(5, () => saveSession(out, dataset.session as Session)),
+    });
     rows.push({ name: 'flush and close', ms: await time(() => dataset.close()) });
-    printRows(`Session (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`, rows);
+    printRows(
+      `Session (load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')})`,
+      rows,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

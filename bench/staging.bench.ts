@@ -77,7 +77,8 @@ async function main(): Promise<void> {
     const big = join(dir, 'big');
     mkdirSync(big);
     const bases = Array.from({ length: 8 }, (_, i) => jpegBuffer(640, 480, i + 1, 90));
-    for (let i = 1; i <= BIG; i++) writeFileSync(join(big, `photo ${i}.jpg`), paddedJpeg(bases[i % bases.length]!, 300 * 1024));
+    for (let i = 1; i <= BIG; i++)
+      writeFileSync(join(big, `photo ${i}.jpg`), paddedJpeg(bases[i % bases.length]!, 300 * 1024));
     const small = join(dir, 'small');
     mkdirSync(small);
     const tiny = Array.from({ length: 16 }, (_, i) => pngBuffer(32, 32, i + 1));
@@ -107,16 +108,46 @@ async function main(): Promise<void> {
       ourCpu.push(ours.cpu);
     }
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-    rows.push({ name: `stage ${BIG} JPEGs of 300 KB (copy mode), wall time`, ms: med(ourMs), baselineMs: med(cpMs), baselineName: 'cp -r', target: 1.3 });
+    rows.push({
+      name: `stage ${BIG} JPEGs of 300 KB (copy mode), wall time`,
+      ms: med(ourMs),
+      baselineMs: med(cpMs),
+      baselineName: 'cp -r',
+      target: 1.3,
+    });
     // On a shared machine the medians swing with the neighbours' load; the best pair is the least disturbed one.
-    rows.push({ name: `  the same, best of ${RUNS} each`, ms: Math.min(...ourMs), baselineMs: Math.min(...cpMs), baselineName: 'cp -r', target: 1.3 });
-    if (cpCpu.length) rows.push({ name: `  the same, CPU time (user + system), median`, ms: med(ourCpu), baselineMs: med(cpCpu), baselineName: 'cp -r' });
+    rows.push({
+      name: `  the same, best of ${RUNS} each`,
+      ms: Math.min(...ourMs),
+      baselineMs: Math.min(...cpMs),
+      baselineName: 'cp -r',
+      target: 1.3,
+    });
+    if (cpCpu.length)
+      rows.push({
+        name: `  the same, CPU time (user + system), median`,
+        ms: med(ourCpu),
+        baselineMs: med(cpCpu),
+        baselineName: 'cp -r',
+      });
 
     const smallCp = await medianOf(SMALL_RUNS, sync, () => cpR(small, fresh('cp')));
-    const smallOurs = await medianOf(SMALL_RUNS, sync, () => stageDataset(small, { ...opts, prefix: 'small', outputFolder: fresh('ours') }));
+    const smallOurs = await medianOf(SMALL_RUNS, sync, () =>
+      stageDataset(small, { ...opts, prefix: 'small', outputFolder: fresh('ours') }),
+    );
     rows.push({ name: `stage ${SMALL} small PNGs`, ms: smallOurs });
-    rows.push({ name: `stage ${SMALL} small PNGs vs cp -r (no target)`, ms: smallOurs, baselineMs: smallCp, baselineName: 'cp -r' });
-    printRows(`Staging (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`, rows);
+    rows.push({
+      name: `stage ${SMALL} small PNGs vs cp -r (no target)`,
+      ms: smallOurs,
+      baselineMs: smallCp,
+      baselineName: 'cp -r',
+    });
+    printRows(
+      `Staging (load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')})`,
+      rows,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

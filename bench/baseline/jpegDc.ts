@@ -10,8 +10,20 @@
  * coefficients, the IDCT and the colour conversion, which are most of jpeg-js' time. Returns undefined for what
  * it does not handle (progressive, arithmetic, lossless), which then goes through jpeg-js.
  */
-export function decodeJpegDc(buf: Uint8Array): { width: number; height: number; dcWidth: number; dcHeight: number; dc: Float32Array } | undefined {
-  type Comp = { id: number; h: number; v: number; tq: number; bw: number; bh: number; pred: number; td: number; ta: number };
+export function decodeJpegDc(
+  buf: Uint8Array,
+): { width: number; height: number; dcWidth: number; dcHeight: number; dc: Float32Array } | undefined {
+  type Comp = {
+    id: number;
+    h: number;
+    v: number;
+    tq: number;
+    bw: number;
+    bh: number;
+    pred: number;
+    td: number;
+    ta: number;
+  };
   const q: number[][] = [];
   const dcTables: Huff[] = [];
   const acTables: Huff[] = [];
@@ -27,9 +39,15 @@ export function decodeJpegDc(buf: Uint8Array): { width: number; height: number; 
   while (pos + 4 <= buf.length) {
     if (buf[pos] !== 0xff) throw new Error(`a JPEG marker was expected at byte ${pos}`);
     const m = buf[pos + 1]!;
-    if (m === 0xff) { pos++; continue; }
+    if (m === 0xff) {
+      pos++;
+      continue;
+    }
     if (m === 0xd9) break;
-    if (m >= 0xd0 && m <= 0xd7) { pos += 2; continue; }
+    if (m >= 0xd0 && m <= 0xd7) {
+      pos += 2;
+      continue;
+    }
     const len = u16(pos + 2);
     const seg = pos + 4;
     const end = pos + 2 + len;
@@ -48,17 +66,28 @@ export function decodeJpegDc(buf: Uint8Array): { width: number; height: number; 
       comps = [];
       for (let i = 0; i < n; i++) {
         const b = seg + 6 + i * 3;
-        comps.push({ id: buf[b]!, h: buf[b + 1]! >> 4, v: buf[b + 1]! & 15, tq: buf[b + 2]!, bw: 0, bh: 0, pred: 0, td: 0, ta: 0 });
+        comps.push({
+          id: buf[b]!,
+          h: buf[b + 1]! >> 4,
+          v: buf[b + 1]! & 15,
+          tq: buf[b + 2]!,
+          bw: 0,
+          bh: 0,
+          pred: 0,
+          td: 0,
+          ta: 0,
+        });
       }
       hmax = Math.max(...comps.map((c) => c.h));
       vmax = Math.max(...comps.map((c) => c.v));
-      if (!width || !height || !comps.length || comps.some((c) => !c.h || !c.v)) throw new Error('its frame header is damaged');
+      if (!width || !height || !comps.length || comps.some((c) => !c.h || !c.v))
+        throw new Error('its frame header is damaged');
       for (const c of comps) {
         c.bw = Math.ceil(Math.ceil((width * c.h) / hmax) / 8);
         c.bh = Math.ceil(Math.ceil((height * c.v) / vmax) / 8);
       }
       dc = new Float32Array(comps[0]!.bw * comps[0]!.bh);
-    } else if ((m >= 0xc2 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc)) {
+    } else if (m >= 0xc2 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) {
       return undefined; // progressive, lossless, hierarchical or arithmetic: jpeg-js' job
     } else if (m === 0xc4) {
       for (let p = seg; p < end; ) {
@@ -125,8 +154,18 @@ function buildHuff(counts: Uint8Array, values: Uint8Array): Huff {
 
 /** Decodes one scan's entropy-coded data from `p`; returns the position of the marker that ends it. */
 function decodeScan(
-  buf: Uint8Array, p: number, scan: Array<{ h: number; v: number; bw: number; bh: number; pred: number; td: number; ta: number }>,
-  luma: object, dc: Float32Array, dcT: Huff[], acT: Huff[], restart: number, hmax: number, vmax: number, width: number, height: number,
+  buf: Uint8Array,
+  p: number,
+  scan: Array<{ h: number; v: number; bw: number; bh: number; pred: number; td: number; ta: number }>,
+  luma: object,
+  dc: Float32Array,
+  dcT: Huff[],
+  acT: Huff[],
+  restart: number,
+  hmax: number,
+  vmax: number,
+  width: number,
+  height: number,
 ): number {
   let bits = 0;
   let nbits = 0;
@@ -225,7 +264,8 @@ function decodeScan(
   // Step to the marker that ends the scan. More than a few bytes left means the blocks were read out of step:
   // the data is damaged (a whole stream ends within a byte of its last block).
   const last = p;
-  while (p < buf.length - 1 && !(buf[p] === 0xff && buf[p + 1] !== 0 && !(buf[p + 1]! >= 0xd0 && buf[p + 1]! <= 0xd7))) p++;
+  while (p < buf.length - 1 && !(buf[p] === 0xff && buf[p + 1] !== 0 && !(buf[p + 1]! >= 0xd0 && buf[p + 1]! <= 0xd7)))
+    p++;
   if (p - last > 16) throw new Error(`its image data is corrupt (${p - last} bytes left over after the last block)`);
   return p;
 }

@@ -131,12 +131,24 @@ export async function startServer(opts = {}) {
 }
 
 async function startServerOnce({
-  folder, extensionDevelopmentPath = REPO_ROOT, extensionTestsPath, installExtensions = [], env = {}, settings = {},
-  port: wantedPort, verbose = false, readyTimeoutMs = 60000,
+  folder,
+  extensionDevelopmentPath = REPO_ROOT,
+  extensionTestsPath,
+  installExtensions = [],
+  env = {},
+  settings = {},
+  port: wantedPort,
+  verbose = false,
+  readyTimeoutMs = 60000,
 } = {}) {
-  if (!hostInstalled()) throw new Error('The VS Code host is not installed: call ensureHost() first (or run `npm start` once).');
+  if (!hostInstalled())
+    throw new Error('The VS Code host is not installed: call ensureHost() first (or run `npm start` once).');
   const tmp = mkdtempSync(join(tmpdir(), 'lora-vscode-'));
-  const d = (n) => { const p = join(tmp, n); mkdirSync(p, { recursive: true }); return p; };
+  const d = (n) => {
+    const p = join(tmp, n);
+    mkdirSync(p, { recursive: true });
+    return p;
+  };
   const [cfg, data, cache, tmpd, udd, exts] = ['config', 'data', 'cache', 'tmp', 'user-data', 'extensions'].map(d);
   const userSettingsPath = join(udd, 'User', 'settings.json');
   let current = { ...BASE_SETTINGS, ...settings };
@@ -150,13 +162,22 @@ async function startServerOnce({
   writeFileSync(join(cfg, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const args = [
     paths.codeServerEntry,
-    '--config', join(cfg, 'config.yaml'),
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-    '--user-data-dir', udd,
-    '--extensions-dir', exts,
-    '--vscode-option', 'enable-smoke-test-driver',
+    '--config',
+    join(cfg, 'config.yaml'),
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--user-data-dir',
+    udd,
+    '--extensions-dir',
+    exts,
+    '--vscode-option',
+    'enable-smoke-test-driver',
   ];
   const childEnv = {
     ...process.env,
@@ -176,7 +197,12 @@ async function startServerOnce({
     rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
-  const child = spawn(paths.nodeExe, args, { cwd: tmp, env: childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(paths.nodeExe, args, {
+    cwd: tmp,
+    env: childEnv,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const onData = (b) => {
     out = (out + b.toString()).slice(-30000);
@@ -185,7 +211,12 @@ async function startServerOnce({
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   let exited = null;
-  const exitedPromise = new Promise((res) => child.on('exit', (code, signal) => { exited = { code, signal }; res(exited); }));
+  const exitedPromise = new Promise((res) =>
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      res(exited);
+    }),
+  );
   const unregister = register(child.pid, tmp);
 
   let stopped = false;
@@ -229,11 +260,15 @@ async function startServerOnce({
   for (;;) {
     if (exited) {
       server.stopSync();
-      throw new Error(`code-server exited before it was ready (${JSON.stringify(exited)}). Its output:\n${out.slice(-4000)}`);
+      throw new Error(
+        `code-server exited before it was ready (${JSON.stringify(exited)}). Its output:\n${out.slice(-4000)}`,
+      );
     }
     if (Date.now() > deadline) {
       server.stopSync();
-      throw new Error(`code-server did not answer /healthz on port ${port} within ${readyTimeoutMs / 1000} s. Its output:\n${out.slice(-4000)}`);
+      throw new Error(
+        `code-server did not answer /healthz on port ${port} within ${readyTimeoutMs / 1000} s. Its output:\n${out.slice(-4000)}`,
+      );
     }
     try {
       const r = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -254,7 +289,9 @@ async function installExtension(vsix, dirArgs, env, cwd) {
   const args = [paths.codeServerEntry, ...dirArgs, '--install-extension', resolve(vsix)];
   const child = spawn(paths.nodeExe, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  const keep = (b) => { out = (out + b.toString()).slice(-8000); };
+  const keep = (b) => {
+    out = (out + b.toString()).slice(-8000);
+  };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const code = await new Promise((res) => child.on('close', (c, sig) => res(c ?? sig)));

@@ -20,8 +20,13 @@ export const WASM_DIR = 'sharp-wasm32';
 export const sharpWasmPlugin = {
   name: 'sharp-wasm32-only',
   setup(build) {
-    build.onResolve({ filter: /^@img\/sharp-wasm32\/sharp\.node$/ }, () => ({ path: `./${WASM_DIR}/${GLUE}.js`, external: true }));
-    build.onResolve({ filter: /^@img\/sharp-[^/]+\/sharp\.node$/ }, (a) => (a.path.startsWith('@img/sharp-wasm32/') ? undefined : { path: a.path, namespace: 'not-shipped' }));
+    build.onResolve({ filter: /^@img\/sharp-wasm32\/sharp\.node$/ }, () => ({
+      path: `./${WASM_DIR}/${GLUE}.js`,
+      external: true,
+    }));
+    build.onResolve({ filter: /^@img\/sharp-[^/]+\/sharp\.node$/ }, (a) =>
+      a.path.startsWith('@img/sharp-wasm32/') ? undefined : { path: a.path, namespace: 'not-shipped' },
+    );
     build.onLoad({ filter: /.*/, namespace: 'not-shipped' }, (a) => ({
       contents: `throw Object.assign(new Error(${JSON.stringify(`${a.path} is not shipped: the WebAssembly build is used`)}), { code: 'MODULE_NOT_FOUND' });`,
       loader: 'js',
@@ -29,8 +34,12 @@ export const sharpWasmPlugin = {
     // sharp first tries a build from source in its own folder; there is none in a bundle.
     build.onLoad({ filter: /[\\/]sharp[\\/]dist[\\/]sharp\.cjs$/ }, (a) => {
       const src = readFileSync(a.path, 'utf8');
-      const out = src.replace(/require\(`\.\.\/src\/build\/Release\/[^`]*`\)/g, '(() => { throw Object.assign(new Error("no local build of sharp"), { code: "MODULE_NOT_FOUND" }); })()');
-      if (/build\/Release/.test(out)) throw new Error(`${a.path} changed: update scripts/lib/imageLibraryBuild.mjs for this sharp version`);
+      const out = src.replace(
+        /require\(`\.\.\/src\/build\/Release\/[^`]*`\)/g,
+        '(() => { throw Object.assign(new Error("no local build of sharp"), { code: "MODULE_NOT_FOUND" }); })()',
+      );
+      if (/build\/Release/.test(out))
+        throw new Error(`${a.path} changed: update scripts/lib/imageLibraryBuild.mjs for this sharp version`);
       return { contents: out, loader: 'js' };
     });
   },
@@ -59,8 +68,26 @@ export async function writeSharpWasm(outdir, { minify = false } = {}) {
 /** Bundles the decode worker as esbuild.mjs does, with the WebAssembly build beside it; returns the script's path. */
 export async function bundleDecodeWorker(outdir) {
   const script = join(outdir, 'decodeWorker.js');
-  const entry = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'extension', 'dataset', 'images', 'decodeWorker.ts');
-  await esbuild.build({ entryPoints: [entry], outfile: script, bundle: true, platform: 'node', format: 'cjs', target: 'node20', plugins: [sharpWasmPlugin], logLevel: 'warning' });
+  const entry = join(
+    dirname(fileURLToPath(import.meta.url)),
+    '..',
+    '..',
+    'src',
+    'extension',
+    'dataset',
+    'images',
+    'decodeWorker.ts',
+  );
+  await esbuild.build({
+    entryPoints: [entry],
+    outfile: script,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    plugins: [sharpWasmPlugin],
+    logLevel: 'warning',
+  });
   await writeSharpWasm(outdir);
   return script;
 }

@@ -8,8 +8,12 @@ import jpeg from 'jpeg-js';
 /** RGBA pixels of a w x h picture that differs by `seed`. */
 export function pixels(w, h, seed = 1) {
   const data = Buffer.alloc(w * h * 4);
-  const r0 = (seed * 97) % 256, g0 = (seed * 57) % 256, b0 = (seed * 23) % 256;
-  const cx = ((seed * 37) % 100) / 100 * w, cy = ((seed * 61) % 100) / 100 * h, rad = Math.max(4, Math.min(w, h) / 4);
+  const r0 = (seed * 97) % 256,
+    g0 = (seed * 57) % 256,
+    b0 = (seed * 23) % 256;
+  const cx = (((seed * 37) % 100) / 100) * w,
+    cy = (((seed * 61) % 100) / 100) * h,
+    rad = Math.max(4, Math.min(w, h) / 4);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = (y * w + x) * 4;

@@ -19,7 +19,14 @@ import {
 import { UsageError, type ParsedArgs } from './args';
 import { EXIT, outputFolderArg, stringFlag, withDataset, type Command } from './command';
 
-const NUMBERS = ['general-threshold', 'character-threshold', 'max-tags', 'concurrency', 'timeout-ms', 'max-tokens'] as const;
+const NUMBERS = [
+  'general-threshold',
+  'character-threshold',
+  'max-tags',
+  'concurrency',
+  'timeout-ms',
+  'max-tokens',
+] as const;
 
 /** The run's options from the flags (kebab case to the batch form's names); a UsageError for a bad value. */
 function optionsFrom(args: ParsedArgs): Record<string, unknown> {
@@ -35,7 +42,11 @@ function optionsFrom(args: ParsedArgs): Record<string, unknown> {
   put('mode', 'mode');
   put('ratings', 'ratings');
   const base = stringFlag(args, 'base-url');
-  if (base !== undefined) o.baseUrl = base.split(',').map((s) => s.trim()).filter(Boolean);
+  if (base !== undefined)
+    o.baseUrl = base
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   for (const flag of NUMBERS) {
     const v = stringFlag(args, flag);
     if (v === undefined) continue;
@@ -49,7 +60,10 @@ function optionsFrom(args: ParsedArgs): Record<string, unknown> {
 
 function wdWorkerScript(): string {
   const script = join(__dirname, 'wdWorker.js');
-  if (!existsSync(script)) throw new Error(`The tagger's worker ${script} is missing beside ${join(__dirname, 'cli.js')}. Run "npm run build" again.`);
+  if (!existsSync(script))
+    throw new Error(
+      `The tagger's worker ${script} is missing beside ${join(__dirname, 'cli.js')}. Run "npm run build" again.`,
+    );
   return script;
 }
 
@@ -70,16 +84,34 @@ export const captionCommand: Command = {
       { name: 'general-threshold', value: 'X', help: 'wd-tagger: keep general tags at or above this (0.35)' },
       { name: 'character-threshold', value: 'X', help: 'wd-tagger: keep character tags at or above this (0.85)' },
       { name: 'max-tags', value: 'N', help: 'wd-tagger: keep at most N tags, most probable first (50)' },
-      { name: 'ratings', value: 'R', choices: ['drop', 'top'], help: 'wd-tagger: drop the rating, or add the top one (drop)' },
-      { name: 'base-url', value: 'URL', help: 'openai: base URL, e.g. http://127.0.0.1:11434/v1; several comma-separated are used in turn' },
+      {
+        name: 'ratings',
+        value: 'R',
+        choices: ['drop', 'top'],
+        help: 'wd-tagger: drop the rating, or add the top one (drop)',
+      },
+      {
+        name: 'base-url',
+        value: 'URL',
+        help: 'openai: base URL, e.g. http://127.0.0.1:11434/v1; several comma-separated are used in turn',
+      },
       { name: 'model', value: 'NAME', help: 'openai: the model, e.g. qwen2.5vl:7b' },
-      { name: 'prompt', value: 'TEXT', help: `openai: a preset (${PRESET_IDS.join(', ')}) or your own prompt (flux-natural)` },
+      {
+        name: 'prompt',
+        value: 'TEXT',
+        help: `openai: a preset (${PRESET_IDS.join(', ')}) or your own prompt (flux-natural)`,
+      },
       { name: 'max-tokens', value: 'N', help: 'openai: longest answer in tokens (300)' },
       { name: 'concurrency', value: 'N', help: 'requests in flight at once (openai 4, wd-tagger 2)' },
       { name: 'timeout-ms', value: 'N', help: 'openai: give up on one image after this long (120000)' },
       { name: 'stream', help: 'openai: ask for a streamed answer' },
       { name: 'scope', value: 'S', choices: ['untagged', 'all'], help: 'which images: untagged (the default) or all' },
-      { name: 'mode', value: 'M', choices: ['fill-empty', 'append', 'replace', 'suggest'], help: 'how results are written (fill-empty)' },
+      {
+        name: 'mode',
+        value: 'M',
+        choices: ['fill-empty', 'append', 'replace', 'suggest'],
+        help: 'how results are written (fill-empty)',
+      },
     ],
   },
   async run(args, ctx) {
@@ -94,7 +126,10 @@ export const captionCommand: Command = {
     const apiKey = process.env.LORA_TAGGER_API_KEY || undefined;
     const r = await withDataset(folder, out, async (ds) => {
       const files = selectImages(ds, o.scope);
-      const provider = await engineProvider(o, { apiKey, wdWorkerScript: o.provider === 'wd-tagger' ? wdWorkerScript() : undefined });
+      const provider = await engineProvider(o, {
+        apiKey,
+        wdWorkerScript: o.provider === 'wd-tagger' ? wdWorkerScript() : undefined,
+      });
       try {
         const p = promptOf(o);
         const progress = out.progress('Captioning');

@@ -72,7 +72,9 @@ export const captionImportCommand: Command = {
     }
     const isPair = (x: unknown) => Array.isArray(x) && x.length === 2 && x.every((v) => typeof v === 'string');
     const entries: unknown[][] | undefined = Array.isArray(raw)
-      ? (raw.every(isPair) ? (raw as unknown[][]) : undefined)
+      ? raw.every(isPair)
+        ? (raw as unknown[][])
+        : undefined
       : typeof raw === 'object' && raw !== null
         ? Object.entries(raw)
         : undefined;

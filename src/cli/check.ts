@@ -14,7 +14,9 @@ const spec: CommandSpec = {
     '(something CivitAI would reject), so a CI job can stop before a training run; warnings and notes exit 0.',
   ],
   positionals: [{ name: 'outputFolder', help: 'the output folder of a tagging session (it holds session.json)' }],
-  flags: [{ name: 'target', value: 'T', choices: EXPORT_TARGETS, help: "the trainer (default: the session's, else civitai)" }],
+  flags: [
+    { name: 'target', value: 'T', choices: EXPORT_TARGETS, help: "the trainer (default: the session's, else civitai)" },
+  ],
 };
 
 /** The check command. */
@@ -27,7 +29,9 @@ export const checkCommand: Command = {
     const findings = await withDataset(folder, ctx.out, (dataset) => {
       const target = given ?? dataset.session.exportTarget ?? 'civitai';
       const onProgress = ctx.out.progress('Checking');
-      return withWorkerDecoder(script, (decoder) => checkForTarget(dataset, target, { decoder, signal: ctx.signal, onProgress }));
+      return withWorkerDecoder(script, (decoder) =>
+        checkForTarget(dataset, target, { decoder, signal: ctx.signal, onProgress }),
+      );
     });
     ctx.out.document(findings);
     printFindings(ctx.out, findings);

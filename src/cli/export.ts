@@ -12,7 +12,8 @@ import { decodeWorkerScript, EXIT, outputFolderArg, stringFlag, withDataset, typ
 
 const spec: CommandSpec = {
   name: 'export',
-  summary: "Check the dataset for a trainer, then write its export: CivitAI's zip, or a folder with the trainer's config.",
+  summary:
+    "Check the dataset for a trainer, then write its export: CivitAI's zip, or a folder with the trainer's config.",
   details: [
     'The zip is written whatever the check finds (as the batch command does); errors are listed on stderr and in',
     'the JSON. Run "lora-tagger check" first to stop on them. A stopped or failed export leaves nothing partial.',
@@ -21,7 +22,11 @@ const spec: CommandSpec = {
   positionals: [{ name: 'outputFolder', help: 'the output folder of a tagging session (it holds session.json)' }],
   flags: [
     { name: 'target', value: 'T', choices: EXPORT_TARGETS, help: "the trainer (default: the session's, else civitai)" },
-    { name: 'out', value: 'PATH', help: 'the zip or folder to write (default: <prefix>_<target>[.zip] beside the output folder)' },
+    {
+      name: 'out',
+      value: 'PATH',
+      help: 'the zip or folder to write (default: <prefix>_<target>[.zip] beside the output folder)',
+    },
   ],
 };
 
@@ -49,7 +54,8 @@ export const exportCommand: Command = {
         }),
       );
     });
-    if (target === 'civitai') for (const f of r.missingCaptions) out.warn(`${f} had no .txt; an empty caption was put in the zip.`);
+    if (target === 'civitai')
+      for (const f of r.missingCaptions) out.warn(`${f} had no .txt; an empty caption was put in the zip.`);
     const errors = r.findings.filter((f) => f.severity === 'error');
     if (errors.length) {
       out.warn(`The check found errors for ${target} (${summarizeFindings(r.findings)}); exported anyway:`);

@@ -38,11 +38,21 @@ export function activate(context: vscode.ExtensionContext): TaggerApi | undefine
   context.subscriptions.push(
     p,
     diagnostics,
-    vscode.commands.registerCommand('loraTagger.startTagging', (folder?: unknown, options?: unknown) => startTagging(context, p, folder, options, images?.decoder)),
-    vscode.commands.registerCommand('loraTagger.resumeTagging', (arg?: unknown, extra?: unknown) => resumeTagging(p, arg, extra)),
-    vscode.commands.registerCommand('loraTagger.checkDataset', (arg?: unknown, extra?: unknown) => checkDatasetCommand(p, diagnostics, arg, extra)),
-    vscode.commands.registerCommand('loraTagger.exportForCivitai', (arg?: unknown, extra?: unknown) => exportForCivitaiCommand(p, diagnostics, arg, extra)),
-    vscode.commands.registerCommand('loraTagger.exportDataset', (arg?: unknown, extra?: unknown) => exportDatasetCommand(p, diagnostics, arg, extra)),
+    vscode.commands.registerCommand('loraTagger.startTagging', (folder?: unknown, options?: unknown) =>
+      startTagging(context, p, folder, options, images?.decoder),
+    ),
+    vscode.commands.registerCommand('loraTagger.resumeTagging', (arg?: unknown, extra?: unknown) =>
+      resumeTagging(p, arg, extra),
+    ),
+    vscode.commands.registerCommand('loraTagger.checkDataset', (arg?: unknown, extra?: unknown) =>
+      checkDatasetCommand(p, diagnostics, arg, extra),
+    ),
+    vscode.commands.registerCommand('loraTagger.exportForCivitai', (arg?: unknown, extra?: unknown) =>
+      exportForCivitaiCommand(p, diagnostics, arg, extra),
+    ),
+    vscode.commands.registerCommand('loraTagger.exportDataset', (arg?: unknown, extra?: unknown) =>
+      exportDatasetCommand(p, diagnostics, arg, extra),
+    ),
     new TagOperations(p),
     ...registerPanelCommands(p),
   );
@@ -50,7 +60,9 @@ export function activate(context: vscode.ExtensionContext): TaggerApi | undefine
   const captioning = { context, panels: p, runs: r };
   context.subscriptions.push(
     r,
-    vscode.commands.registerCommand('loraTagger.autoCaption', (arg?: unknown, extra?: unknown) => autoCaption(captioning, arg, extra)),
+    vscode.commands.registerCommand('loraTagger.autoCaption', (arg?: unknown, extra?: unknown) =>
+      autoCaption(captioning, arg, extra),
+    ),
     vscode.commands.registerCommand('loraTagger.setCaptioningApiKey', () => setApiKey(context.secrets)),
     vscode.commands.registerCommand('loraTagger.clearCaptioningApiKey', () => clearApiKey(context.secrets)),
     vscode.commands.registerCommand('loraTagger.pauseCaptioning', () => r.pause()),

@@ -158,7 +158,8 @@ export function addTags(text: string, tags: readonly string[], style: CaptionSty
   if (add.length === 0) return text;
   const body = text.replace(/\s+$/, '');
   const joined = add.join(TAG_SEPARATOR);
-  if (!body) return trigger && !add.includes(cleanTag(trigger)) ? `${cleanTag(trigger)}${TAG_SEPARATOR}${joined}` : joined;
+  if (!body)
+    return trigger && !add.includes(cleanTag(trigger)) ? `${cleanTag(trigger)}${TAG_SEPARATOR}${joined}` : joined;
   const parts = body.split(',');
   if (tagTailStart(parts) < parts.length || SENTENCE_END.test(body)) {
     return `${body}${/[,;]$/.test(body) ? ' ' : TAG_SEPARATOR}${joined}`;

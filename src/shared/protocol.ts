@@ -130,7 +130,10 @@ export const ToHost = z.discriminatedUnion('type', [
   /** Autocomplete from the vocabulary files (the dataset's own tags are matched in the webview). */
   z.object({ type: z.literal('vocab/query'), prefix: z.string().max(500), limit: z.number().int().min(1).max(100) }),
   /** Run a VS Code command that acts on this dataset (open the .txt beside, export, check). */
-  z.object({ type: z.literal('command/run'), command: z.enum(['openCaptionBeside', 'exportForCivitai', 'exportDataset', 'checkDataset']) }),
+  z.object({
+    type: z.literal('command/run'),
+    command: z.enum(['openCaptionBeside', 'exportForCivitai', 'exportDataset', 'checkDataset']),
+  }),
   /** Put text on the clipboard (the report's "Copy as Markdown"). */
   z.object({ type: z.literal('clipboard/write'), text: z.string().max(5_000_000) }),
   /** Write the dirty caption now (Ctrl/Cmd+S). */

@@ -22,7 +22,13 @@ export const T5_TOKEN_LIMIT = 512;
 
 /** The part of a dataset the report needs (DatasetView fits). */
 export interface ReportInput {
-  images: ReadonlyArray<{ file: string; width: number; height: number; status: 'untagged' | 'tagged' | 'skipped'; caption: string }>;
+  images: ReadonlyArray<{
+    file: string;
+    width: number;
+    height: number;
+    status: 'untagged' | 'tagged' | 'skipped';
+    caption: string;
+  }>;
   triggerWord: string;
   captionStyle: 'tags' | 'natural';
 }
@@ -138,7 +144,8 @@ function bucketOf(value: number, edges: ReadonlyArray<[number, string]>): number
 export function aspectLabel(width: number, height: number): string {
   const r = Math.log(width / height);
   let best = 0;
-  for (let i = 1; i < RATIOS.length; i++) if (Math.abs(Math.log(RATIOS[i]![0]) - r) < Math.abs(Math.log(RATIOS[best]![0]) - r)) best = i;
+  for (let i = 1; i < RATIOS.length; i++)
+    if (Math.abs(Math.log(RATIOS[i]![0]) - r) < Math.abs(Math.log(RATIOS[best]![0]) - r)) best = i;
   return RATIOS[best]![1];
 }
 
@@ -149,7 +156,10 @@ export function buildReport(dataset: ReportInput): Report {
   const trigger = cleanTag(dataset.triggerWord).toLowerCase();
 
   const counts = new Map<string, number>();
-  for (const [tag, n] of countTags(images.map((i) => i.caption), dataset.captionStyle)) {
+  for (const [tag, n] of countTags(
+    images.map((i) => i.caption),
+    dataset.captionStyle,
+  )) {
     if (tag.toLowerCase() !== trigger) counts.set(tag, n);
   }
   const byCount = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
@@ -165,10 +175,16 @@ export function buildReport(dataset: ReportInput): Report {
     }
     const words = countWords(img.caption);
     lengths[bucketOf(words, WORD_EDGES)]!.count++;
-    measured.push({ file: img.file, words, clipTokens: estimateClipTokens(img.caption), t5Tokens: estimateT5Tokens(img.caption) });
+    measured.push({
+      file: img.file,
+      words,
+      clipTokens: estimateClipTokens(img.caption),
+      t5Tokens: estimateT5Tokens(img.caption),
+    });
   }
   const sortedWords = measured.map((m) => m.words).sort((a, b) => a - b);
-  const longestFirst = (a: CaptionLength, b: CaptionLength) => b.clipTokens - a.clipTokens || (a.file < b.file ? -1 : 1);
+  const longestFirst = (a: CaptionLength, b: CaptionLength) =>
+    b.clipTokens - a.clipTokens || (a.file < b.file ? -1 : 1);
 
   return {
     counts: {
@@ -182,7 +198,10 @@ export function buildReport(dataset: ReportInput): Report {
     tags: {
       distinct: counts.size,
       top: byCount.slice(0, TOP_TAGS).map(([tag, count]) => ({ tag, count })),
-      usedOnce: byCount.filter(([, n]) => n === 1).map(([t]) => t).sort(),
+      usedOnce: byCount
+        .filter(([, n]) => n === 1)
+        .map(([t]) => t)
+        .sort(),
     },
     resolutions,
     aspectRatios,
@@ -200,7 +219,10 @@ export function buildReport(dataset: ReportInput): Report {
 
 /** Escapes text for a Markdown table cell. */
 function cell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+  return s
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ');
 }
 
 function table(head: [string, string], rows: Array<[string, string | number]>): string[] {
@@ -219,23 +241,37 @@ export function reportToMarkdown(r: Report): string {
     '',
     `${r.tags.distinct} distinct tags (the trigger word left out).`,
     '',
-    ...table(['Top tag', 'Images'], r.tags.top.map((t) => [t.tag, t.count])),
+    ...table(
+      ['Top tag', 'Images'],
+      r.tags.top.map((t) => [t.tag, t.count]),
+    ),
     '',
-    r.tags.usedOnce.length ? `Used on one image only (${r.tags.usedOnce.length}): ${r.tags.usedOnce.map(cell).join(', ')}.` : 'No tag is used on one image only.',
+    r.tags.usedOnce.length
+      ? `Used on one image only (${r.tags.usedOnce.length}): ${r.tags.usedOnce.map(cell).join(', ')}.`
+      : 'No tag is used on one image only.',
     '',
     '## Resolutions (longest side, px)',
     '',
-    ...table(['Longest side', 'Images'], r.resolutions.map((b) => [b.label, b.count])),
+    ...table(
+      ['Longest side', 'Images'],
+      r.resolutions.map((b) => [b.label, b.count]),
+    ),
     '',
     '## Aspect ratios (nearest, width:height)',
     '',
-    ...table(['Aspect ratio', 'Images'], r.aspectRatios.map((b) => [b.label, b.count])),
+    ...table(
+      ['Aspect ratio', 'Images'],
+      r.aspectRatios.map((b) => [b.label, b.count]),
+    ),
     '',
     '## Caption lengths',
     '',
     `Words per caption: min ${r.captions.minWords}, median ${r.captions.medianWords}, max ${r.captions.maxWords}; ${r.captions.empty} empty.`,
     '',
-    ...table(['Words', 'Captions'], r.captions.lengths.map((b) => [b.label, b.count])),
+    ...table(
+      ['Words', 'Captions'],
+      r.captions.lengths.map((b) => [b.label, b.count]),
+    ),
     '',
     `Token counts are estimates (about 1.3 tokens per word plus punctuation), not a tokenizer run.`,
     '',
@@ -243,7 +279,14 @@ export function reportToMarkdown(r: Report): string {
   const cut = (title: string, list: CaptionLength[], limit: number, key: 'clipTokens' | 't5Tokens') => {
     out.push(`### ${title}`, '');
     if (!list.length) out.push(`None: every caption fits ${limit} tokens.`, '');
-    else out.push(...table(['Caption', 'Est. tokens'], list.map((m) => [m.file, m[key]])), '');
+    else
+      out.push(
+        ...table(
+          ['Caption', 'Est. tokens'],
+          list.map((m) => [m.file, m[key]]),
+        ),
+        '',
+      );
   };
   cut(`Cut by CLIP (over ${CLIP_TOKEN_LIMIT} tokens)`, r.captions.overClip, CLIP_TOKEN_LIMIT, 'clipTokens');
   cut(`Cut by T5 (over ${T5_TOKEN_LIMIT} tokens)`, r.captions.overT5, T5_TOKEN_LIMIT, 't5Tokens');

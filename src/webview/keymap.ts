@@ -53,17 +53,28 @@ export function keyLabel(key: string, mac = isMac()): string {
     .split('+')
     .map((p) => {
       switch (p) {
-        case 'ctrlcmd': return mac ? '⌘' : 'Ctrl';
-        case 'alt': return mac ? '⌥' : 'Alt';
-        case 'shift': return mac ? '⇧' : 'Shift';
-        case 'left': return '←';
-        case 'right': return '→';
-        case 'up': return '↑';
-        case 'down': return '↓';
-        case 'pageup': return 'PageUp';
-        case 'pagedown': return 'PageDown';
-        case '/': return '/';
-        default: return p.length <= 1 ? p.toUpperCase() : p[0]!.toUpperCase() + p.slice(1);
+        case 'ctrlcmd':
+          return mac ? '⌘' : 'Ctrl';
+        case 'alt':
+          return mac ? '⌥' : 'Alt';
+        case 'shift':
+          return mac ? '⇧' : 'Shift';
+        case 'left':
+          return '←';
+        case 'right':
+          return '→';
+        case 'up':
+          return '↑';
+        case 'down':
+          return '↓';
+        case 'pageup':
+          return 'PageUp';
+        case 'pagedown':
+          return 'PageDown';
+        case '/':
+          return '/';
+        default:
+          return p.length <= 1 ? p.toUpperCase() : p[0]!.toUpperCase() + p.slice(1);
       }
     })
     .join(mac ? '' : '+');
@@ -80,9 +91,22 @@ export function isMac(): boolean {
 }
 
 const CODE_NAMES: Record<string, string> = {
-  ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down', PageUp: 'pageup', PageDown: 'pagedown',
-  Backspace: 'backspace', Delete: 'delete', Slash: '/', Equal: '=', Minus: '-', NumpadAdd: '+', NumpadSubtract: '-',
-  Escape: 'escape', Enter: 'enter', F1: 'f1',
+  ArrowLeft: 'left',
+  ArrowRight: 'right',
+  ArrowUp: 'up',
+  ArrowDown: 'down',
+  PageUp: 'pageup',
+  PageDown: 'pagedown',
+  Backspace: 'backspace',
+  Delete: 'delete',
+  Slash: '/',
+  Equal: '=',
+  Minus: '-',
+  NumpadAdd: '+',
+  NumpadSubtract: '-',
+  Escape: 'escape',
+  Enter: 'enter',
+  F1: 'f1',
 };
 
 /**

@@ -26,7 +26,10 @@ const rpc = new RpcEndpoint<ToHost, ToWebview, typeof ToHostResults>(
   (body) => applyHostMessage(store, body),
   (problem) => {
     console.error(`LoRA Tagger: ignored an invalid message from the extension: ${problem}`);
-    store.setStatus('error', `The extension sent a message this panel does not understand (${problem}). Reload the window after updating the extension.`);
+    store.setStatus(
+      'error',
+      `The extension sent a message this panel does not understand (${problem}). Reload the window after updating the extension.`,
+    );
   },
   'w',
   { results: ToHostResults },
@@ -40,7 +43,8 @@ store.addEventListener('change', (e) => {
   if ((e as CustomEvent<ReadonlySet<string>>).detail.has('view')) viewState.set({ view: store.view });
 });
 
-const app = document.querySelector('lora-tagger-app') ?? document.body.appendChild(document.createElement('lora-tagger-app'));
+const app =
+  document.querySelector('lora-tagger-app') ?? document.body.appendChild(document.createElement('lora-tagger-app'));
 app.viewState = viewState;
 app.store = store;
 

@@ -53,7 +53,10 @@ export class ViewStateStore {
 
   constructor(private readonly api: VsCodeApi) {
     const saved = api.getState();
-    this.state = { ...DEFAULT_VIEW_STATE, ...(typeof saved === 'object' && saved !== null ? (saved as Partial<ViewState>) : {}) };
+    this.state = {
+      ...DEFAULT_VIEW_STATE,
+      ...(typeof saved === 'object' && saved !== null ? (saved as Partial<ViewState>) : {}),
+    };
   }
 
   /** The current view state. */

@@ -30,9 +30,16 @@ const verbose = flag('--verbose');
 
 // Lines the extension host prints that say nothing about our tests (the closed network, the web host).
 const NOISE = [
-  /open-vsx\.org/, /^Resolv(ing|ed) connection token/, /^Creating a socket/, /^\[reconnection-grace-time\]/,
-  /^Updating additional builtin extensions cache/, /^\[Service Worker\]/, /^\[AgentHost/, /^\[AccountPolicyGate\]/,
-  /^Creation of workbench contribution/, /authentication provider 'github'/,
+  /open-vsx\.org/,
+  /^Resolv(ing|ed) connection token/,
+  /^Creating a socket/,
+  /^\[reconnection-grace-time\]/,
+  /^Updating additional builtin extensions cache/,
+  /^\[Service Worker\]/,
+  /^\[AgentHost/,
+  /^\[AccountPolicyGate\]/,
+  /^Creation of workbench contribution/,
+  /authentication provider 'github'/,
 ];
 
 const say = (msg) => console.log(`[integration] ${msg}`);
@@ -63,7 +70,9 @@ async function runHostSuite() {
     browser = await launchBrowser();
     const page = await browser.newPage();
     let finish;
-    const done = new Promise((res) => { finish = res; });
+    const done = new Promise((res) => {
+      finish = res;
+    });
     await page.exposeFunction('codeAutomationExit', (code) => finish({ code: Number(code) }));
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       const text = format(...(Array.isArray(args) ? args : [args]));
@@ -71,13 +80,20 @@ async function runHostSuite() {
       (type === 'error' ? process.stderr : process.stdout).write(text.endsWith('\n') ? text : text + '\n');
     });
     page.on('crash', () => finish({ code: 1, why: 'the workbench page crashed' }));
-    const timer = setTimeout(() => finish({ code: 1, why: `no result after ${LAYER_TIMEOUT_MS / 60000} minutes` }), LAYER_TIMEOUT_MS);
-    say(`code-server ready on port ${server.port}; opening the workbench with the suite (${suiteFiles().length} file(s))`);
+    const timer = setTimeout(
+      () => finish({ code: 1, why: `no result after ${LAYER_TIMEOUT_MS / 60000} minutes` }),
+      LAYER_TIMEOUT_MS,
+    );
+    say(
+      `code-server ready on port ${server.port}; opening the workbench with the suite (${suiteFiles().length} file(s))`,
+    );
     await page.goto(server.url);
     const result = await done;
     clearTimeout(timer);
     if (result.why) {
-      console.error(`[integration] extension-host suite FAILED: ${result.why}. code-server's log:\n${server.logTail()}`);
+      console.error(
+        `[integration] extension-host suite FAILED: ${result.why}. code-server's log:\n${server.logTail()}`,
+      );
     }
     say(`extension-host suite exited ${result.code} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     return result.code;
@@ -98,7 +114,16 @@ async function runUiTests({ glob = 'test/integration/ui/**/*.test.mjs', what = '
   scratch.add(registry);
   const args = [
     join(REPO_ROOT, 'node_modules/mocha/bin/mocha.js'),
-    '--ui', 'bdd', '--reporter', 'spec', '--timeout', '180000', '--slow', '30000', '--exit', '--forbid-only',
+    '--ui',
+    'bdd',
+    '--reporter',
+    'spec',
+    '--timeout',
+    '180000',
+    '--slow',
+    '30000',
+    '--exit',
+    '--forbid-only',
     ...(grep ? ['--grep', grep] : []),
     glob,
   ];
@@ -160,7 +185,8 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 async function runDevelopmentLayers() {
   if (!flag('--no-build')) {
     const b = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
-    if (b.status !== 0) throw new Error('`node esbuild.mjs` failed: the extension does not build, so there is nothing to test.');
+    if (b.status !== 0)
+      throw new Error('`node esbuild.mjs` failed: the extension does not build, so there is nothing to test.');
   }
   await ensureHost();
   const suiteCode = flag('--ui-only') ? 0 : await runHostSuite();

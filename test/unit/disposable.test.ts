@@ -57,7 +57,10 @@ describe('Disposable', () => {
     one.add(recorder(log, 'a'));
     one.add(recorder(log, 'b', boom));
     one.add(recorder(log, 'c'));
-    assert.throws(() => one.dispose(), (e) => e === boom);
+    assert.throws(
+      () => one.dispose(),
+      (e) => e === boom,
+    );
     assert.deepEqual(log, ['c', 'b', 'a']);
     assert.equal(one.isDisposed, true);
     one.dispose();

@@ -21,12 +21,16 @@ describe('package.json manifest', () => {
       assert.equal(k.when, "activeWebviewPanelId == 'loraTagger.panel'");
       return `${k.command} ${k.key}`;
     });
-    const expected = PanelAction.options.flatMap((a) => PANEL_KEYMAP[a].map((k) => `${actionCommand(a)} ${k.replace('ctrlcmd', 'ctrl')}`));
+    const expected = PanelAction.options.flatMap((a) =>
+      PANEL_KEYMAP[a].map((k) => `${actionCommand(a)} ${k.replace('ctrlcmd', 'ctrl')}`),
+    );
     assert.deepEqual([...contributed].sort(), [...expected].sort());
   });
 
   it('shows Start LoRA Tagging on folders only and activates on nothing else', () => {
-    const entry = pkg.contributes.menus['explorer/context'].find((m: { command: string }) => m.command === 'loraTagger.startTagging');
+    const entry = pkg.contributes.menus['explorer/context'].find(
+      (m: { command: string }) => m.command === 'loraTagger.startTagging',
+    );
     assert.equal(entry.when, 'explorerResourceIsFolder');
     assert.deepEqual(pkg.activationEvents, ['onWebviewPanel:loraTagger.panel']);
     assert.equal(pkg.capabilities.virtualWorkspaces, false);
@@ -35,9 +39,14 @@ describe('package.json manifest', () => {
   it('declares limited Restricted Mode support, saying what the commands do there', () => {
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.match(pkg.capabilities.untrustedWorkspaces.description, /trusted/);
-    assert.equal(restrictedModeMessage('Start LoRA Tagging'), 'Start LoRA Tagging did nothing: this workspace is in Restricted Mode. LoRA Dataset Tagger copies, writes and renames files in the folders you tag, so it works only in a trusted workspace. Trust this folder (Manage Workspace Trust), then run Start LoRA Tagging again.');
+    assert.equal(
+      restrictedModeMessage('Start LoRA Tagging'),
+      'Start LoRA Tagging did nothing: this workspace is in Restricted Mode. LoRA Dataset Tagger copies, writes and renames files in the folders you tag, so it works only in a trusted workspace. Trust this folder (Manage Workspace Trust), then run Start LoRA Tagging again.',
+    );
     // Every command is still shown (none hidden behind isWorkspaceTrusted), so the Explorer entry is there to explain.
-    const whens = Object.values(pkg.contributes.menus).flat().map((m) => (m as { when?: string }).when ?? '');
+    const whens = Object.values(pkg.contributes.menus)
+      .flat()
+      .map((m) => (m as { when?: string }).when ?? '');
     assert.ok(whens.every((w) => !w.includes('isWorkspaceTrusted')));
   });
 

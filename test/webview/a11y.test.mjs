@@ -48,14 +48,22 @@ async function axe(p) {
 
 const serious = (r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 const describeViolations = (vs) =>
-  vs.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => `${n.target.join(' > ')}: ${n.failureSummary?.split('\n')[1]?.trim()}`).join(' | ')}`).join('\n');
+  vs
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.nodes.map((n) => `${n.target.join(' > ')}: ${n.failureSummary?.split('\n')[1]?.trim()}`).join(' | ')}`,
+    )
+    .join('\n');
 
 /** Relative luminance contrast of two CSS colours (rgb/rgba; alpha composited over `under`). */
 function contrast(fg, bg, under = [255, 255, 255]) {
   const parse = (c, base) => {
     // rgb(0-255 …) or, for color-mix(), color(srgb 0-1 …).
     const k = c.startsWith('color(') ? 255 : 1;
-    const [r, g, b, a = 1] = c.match(/[\d.]+/g).map(Number).map((v, i) => (i < 3 ? v * k : v));
+    const [r, g, b, a = 1] = c
+      .match(/[\d.]+/g)
+      .map(Number)
+      .map((v, i) => (i < 3 ? v * k : v));
     return [r, g, b].map((v, i) => v * a + base[i] * (1 - a));
   };
   const bgc = parse(bg, under);
@@ -80,7 +88,13 @@ function colours(locator) {
         break;
       }
     }
-    return { color: cs.color, bg, outline: `${cs.outlineStyle} ${cs.outlineColor}`, border: `${cs.borderTopStyle} ${cs.borderTopColor}`, borderWidth: cs.borderTopWidth };
+    return {
+      color: cs.color,
+      bg,
+      outline: `${cs.outlineStyle} ${cs.outlineColor}`,
+      border: `${cs.borderTopStyle} ${cs.borderTopColor}`,
+      borderWidth: cs.borderTopWidth,
+    };
   });
 }
 
@@ -140,7 +154,8 @@ describe('accessibility in the four themes (axe-core)', function () {
           const c = await colours(b);
           const ratio = contrast(c.color, c.bg);
           assert.ok(ratio >= 4.5, `${name}, ${how}: ${c.color} on ${c.bg} is ${ratio.toFixed(2)}:1`);
-          if (theme.startsWith('hc') && how === 'hover') assert.match(c.outline, /dashed/, `${name} is outlined on hover, as in VS Code`);
+          if (theme.startsWith('hc') && how === 'hover')
+            assert.match(c.outline, /dashed/, `${name} is outlined on hover, as in VS Code`);
         }
         await p.mouse.move(0, 0);
       };
@@ -160,19 +175,29 @@ describe('accessibility in the four themes (axe-core)', function () {
       // The trigger chip differs from the others by more than its icon.
       const trig = await colours(p.getByRole('listitem', { name: 'ohwx' }));
       const other = await colours(p.getByRole('listitem', { name: 'blue eyes' }));
-      assert.notDeepEqual([trig.bg, trig.border, trig.borderWidth], [other.bg, other.border, other.borderWidth], 'the trigger chip looks like the others');
+      assert.notDeepEqual(
+        [trig.bg, trig.border, trig.borderWidth],
+        [other.bg, other.border, other.borderWidth],
+        'the trigger chip looks like the others',
+      );
       // A palette row of a tag on the image: a background or (High Contrast) an outline.
       const palette = p.getByRole('list', { name: 'Tag palette', exact: true });
       const on = await colours(palette.getByRole('button', { name: 'blue eyes', exact: true }));
       const offRow = await colours(palette.getByRole('button', { name: 'outdoors', exact: true }));
-      assert.ok(on.bg !== offRow.bg || /dotted|solid/.test(on.outline), `a tag on the image is marked: ${JSON.stringify(on)}`);
+      assert.ok(
+        on.bg !== offRow.bg || /dotted|solid/.test(on.outline),
+        `a tag on the image is marked: ${JSON.stringify(on)}`,
+      );
       // The selected suggestion's secondary text ("1 in dataset") is readable on the selected row.
       const input = p.getByRole('textbox', { name: 'Add tag', exact: true });
       await input.pressSequentially('ou');
       await p.getByRole('option').first().waitFor();
       await input.press('ArrowDown');
       const src = await colours(p.locator('add-tag-input li[aria-selected="true"] .src'));
-      assert.ok(contrast(src.color, src.bg) >= 4.5, `the selected suggestion's "in dataset" text: ${src.color} on ${src.bg}`);
+      assert.ok(
+        contrast(src.color, src.bg) >= 4.5,
+        `the selected suggestion's "in dataset" text: ${src.color} on ${src.bg}`,
+      );
     });
   }
 });

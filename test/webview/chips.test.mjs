@@ -13,7 +13,11 @@ describe('caption chips and add tag', function () {
   it('shows the current caption as chips, the trigger word first and marked', async () => {
     p = await open(['ohwx, red hair, smile', 'ohwx, blue eyes']);
     const chips = p.getByRole('list', { name: 'Caption tags', exact: true }).getByRole('listitem');
-    assert.deepEqual(await chips.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))), ['ohwx', 'red hair', 'smile']);
+    assert.deepEqual(await chips.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))), [
+      'ohwx',
+      'red hair',
+      'smile',
+    ]);
     const trigger = p.getByRole('listitem', { name: 'ohwx' });
     assert.match(await trigger.getAttribute('class'), /trigger/);
     assert.equal(await trigger.getAttribute('aria-description'), 'trigger word');
@@ -25,7 +29,13 @@ describe('caption chips and add tag', function () {
     await input.fill('freckles');
     await input.press('Enter');
     const msg = await waitPosted(p, 'caption/update');
-    assert.deepEqual(msg, { type: 'caption/update', file: 'test_0001.png', text: 'ohwx, red hair, freckles', base: 0, seq: 1 });
+    assert.deepEqual(msg, {
+      type: 'caption/update',
+      file: 'test_0001.png',
+      text: 'ohwx, red hair, freckles',
+      base: 0,
+      seq: 1,
+    });
     assert.equal(await input.inputValue(), '');
     await p.getByRole('listitem', { name: 'freckles' }).waitFor();
     const used = await waitPosted(p, 'tags/used');
@@ -44,13 +54,21 @@ describe('caption chips and add tag', function () {
 
   it('autocompletes from the dataset first, then from the vocabulary (vocab/query)', async () => {
     p = await open(['ohwx, long hair', 'ohwx, long sleeves']);
-    await p.evaluate(() => (window.__vocab = [{ name: 'long_skirt', category: 'general', count: 900 }, { name: 'long hair', count: 5 }]));
+    await p.evaluate(
+      () =>
+        (window.__vocab = [
+          { name: 'long_skirt', category: 'general', count: 900 },
+          { name: 'long hair', count: 5 },
+        ]),
+    );
     await p.getByRole('button', { name: 'Next image', exact: true }).click();
     const input = p.getByRole('textbox', { name: 'Add tag', exact: true });
     await input.pressSequentially('long');
     const list = p.getByRole('listbox', { name: 'Tag suggestions' });
     await list.getByRole('option', { name: /long_skirt/ }).waitFor();
-    const names = await list.getByRole('option').evaluateAll((els) => els.map((e) => e.querySelector('span').textContent));
+    const names = await list
+      .getByRole('option')
+      .evaluateAll((els) => els.map((e) => e.querySelector('span').textContent));
     // long sleeves is on this image already; long hair comes from the dataset, once; then the vocabulary.
     assert.deepEqual(names, ['long hair', 'long_skirt']);
     const q = await waitPosted(p, 'vocab/query');
@@ -91,7 +109,11 @@ describe('caption chips and add tag', function () {
     await p.keyboard.press('Alt+ArrowUp');
     await p.keyboard.press('Alt+ArrowDown');
     await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a, b, c');
-    assert.deepEqual((await posted(p, 'caption/update')).map((m) => m.text), ['ohwx, a, b, c'], 'the trigger word stays first');
+    assert.deepEqual(
+      (await posted(p, 'caption/update')).map((m) => m.text),
+      ['ohwx, a, b, c'],
+      'the trigger word stays first',
+    );
     await clearPosted(p);
     await p.getByRole('listitem', { name: 'c' }).dragTo(p.getByRole('listitem', { name: 'b' }));
     await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a, c, b');

@@ -8,7 +8,9 @@ export function harness() {
 
 /** n generated images with the given captions (cycled through the six generated files). */
 export function images(captions) {
-  return captions.map((c, i) => imageView(`test_${String(i + 1).padStart(4, '0')}.png`, `/img/img_${(i % 6) + 1}.png`, c));
+  return captions.map((c, i) =>
+    imageView(`test_${String(i + 1).padStart(4, '0')}.png`, `/img/img_${(i % 6) + 1}.png`, c),
+  );
 }
 
 /** Opens the panel on a dataset built from captions (and DatasetView overrides). */

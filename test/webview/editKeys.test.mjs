@@ -31,7 +31,11 @@ describe('edit keys in text fields', function () {
       assert.equal((await posted(p, 'caption/update')).at(-1)?.text, `${prose} ${i}`);
       assert.equal(await area.inputValue(), `${prose} ${i}`);
     }
-    assert.deepEqual((await forwarded(p)).filter((k) => k === 'mod+a'), [], 'Ctrl+A never reached VS Code');
+    assert.deepEqual(
+      (await forwarded(p)).filter((k) => k === 'mod+a'),
+      [],
+      'Ctrl+A never reached VS Code',
+    );
   });
 
   it('Ctrl+A then typing in Add tag and in the tag filter replaces their text, nothing lost', async () => {
@@ -61,7 +65,16 @@ describe('edit keys in text fields', function () {
     await p.keyboard.type(' typed');
     await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a typed');
     await clearForwarded(p);
-    for (const key of ['Control+a', 'Control+c', 'Control+x', 'Control+v', 'Control+z', 'Control+Shift+z', 'Control+y', 'Shift+Insert']) {
+    for (const key of [
+      'Control+a',
+      'Control+c',
+      'Control+x',
+      'Control+v',
+      'Control+z',
+      'Control+Shift+z',
+      'Control+y',
+      'Shift+Insert',
+    ]) {
       await p.keyboard.press(key);
     }
     // Alt+Right is a host key: VS Code must still see it (it sends `action` back).

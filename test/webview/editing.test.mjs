@@ -31,15 +31,23 @@ describe('caption text, saving and navigation', function () {
     // now and then, long enough for a save of what is there).
     const saves = (await posted(p, 'caption/update')).map((m) => m.text);
     assert.ok(saves.length < prose.length / 4, `${saves.length} saves for ${prose.length} keystrokes`);
-    assert.ok(saves.every((t, i) => prose.startsWith(t) && (i === 0 || t.length > saves[i - 1].length)), saves.join(' | '));
+    assert.ok(
+      saves.every((t, i) => prose.startsWith(t) && (i === 0 || t.length > saves[i - 1].length)),
+      saves.join(' | '),
+    );
     // Chips still show; a palette click appends the tag after a comma, leaving the prose untouched.
     await p.getByRole('textbox', { name: 'Add tag', exact: true }).fill('pier');
     await p.getByRole('textbox', { name: 'Add tag', exact: true }).press('Enter');
     await waitPosted(p, 'caption/update', (m) => m.text === `${prose}, pier`);
     // Sentences are not tags: the chips and the palette show only the parts that read as tags.
-    const chips = await p.getByRole('list', { name: 'Caption tags', exact: true }).getByRole('listitem').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    const chips = await p
+      .getByRole('list', { name: 'Caption tags', exact: true })
+      .getByRole('listitem')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
     assert.deepEqual(chips, ['pier']);
-    const palette = await p.getByRole('list', { name: 'Tag palette', exact: true }).evaluate((l) => [...l.querySelectorAll('button.tag')].map((b) => b.getAttribute('aria-label')));
+    const palette = await p
+      .getByRole('list', { name: 'Tag palette', exact: true })
+      .evaluate((l) => [...l.querySelectorAll('button.tag')].map((b) => b.getAttribute('aria-label')));
     assert.ok(palette.includes('pier') && !palette.some((t) => t.includes('pier at dusk')), palette.join(' | '));
     assert.match(await p.locator('image-preview .info').innerText(), /1 \/ 2(?![\s\S]*untagged)/);
   });
@@ -65,10 +73,13 @@ describe('caption text, saving and navigation', function () {
     // A loaded machine may pause the typing long enough for a debounced save of part of it; the whole text goes
     // out before the move, whatever was sent before it.
     const seq = (await posted(p)).filter((b) => b.type === 'caption/update' || b.type === 'image/select');
-    assert.deepEqual(seq.slice(-2).map((b) => ({ type: b.type, file: b.file, ...(b.text === undefined ? {} : { text: b.text }) })), [
-      { type: 'caption/update', file: 'test_0001.png', text: 'ohwx, a, typed' },
-      { type: 'image/select', file: 'test_0002.png' },
-    ]);
+    assert.deepEqual(
+      seq.slice(-2).map((b) => ({ type: b.type, file: b.file, ...(b.text === undefined ? {} : { text: b.text }) })),
+      [
+        { type: 'caption/update', file: 'test_0001.png', text: 'ohwx, a, typed' },
+        { type: 'image/select', file: 'test_0002.png' },
+      ],
+    );
     assert.equal(await captionValue(p), 'ohwx, b');
     await clearPosted(p);
     await area.focus();
@@ -101,7 +112,10 @@ describe('caption text, saving and navigation', function () {
     await p.keyboard.press('End');
     await p.keyboard.type(', b');
     const ds = await p.evaluate(() => window.loraTagger.store.datasetView());
-    await send(p, { type: 'dataset/load', dataset: { ...ds, images: ds.images.map((im) => ({ ...im, caption: 'ohwx, a' })) } });
+    await send(p, {
+      type: 'dataset/load',
+      dataset: { ...ds, images: ds.images.map((im) => ({ ...im, caption: 'ohwx, a' })) },
+    });
     await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a, b');
   });
 
@@ -129,7 +143,10 @@ describe('caption text, saving and navigation', function () {
     assert.equal(await captionValue(p), 'ohwx, from the editor, mine');
     // A change to another image updates its counts without moving anything here.
     await send(p, { type: 'caption/changed', file: 'test_0002.png', text: 'ohwx, b, zebra', rev: 2 });
-    await p.getByRole('list', { name: 'Tag palette', exact: true }).getByRole('button', { name: 'zebra', exact: true }).waitFor();
+    await p
+      .getByRole('list', { name: 'Tag palette', exact: true })
+      .getByRole('button', { name: 'zebra', exact: true })
+      .waitFor();
   });
 
   it("a save the host refused (the file changed first) shows the file's text, the user's one undo back", async () => {
@@ -240,7 +257,10 @@ describe('caption text, saving and navigation', function () {
   });
 
   it('leaves the keys in hostKeys to VS Code, and runs the action message instead', async () => {
-    p = await open(['ohwx, a', 'ohwx, b', 'ohwx, c'], { hostKeys: ['previousImage', 'nextImage', 'toggleFavourite', 'togglePinned1'], pinnedTags: ['a'] });
+    p = await open(['ohwx, a', 'ohwx, b', 'ohwx, c'], {
+      hostKeys: ['previousImage', 'nextImage', 'toggleFavourite', 'togglePinned1'],
+      pinnedTags: ['a'],
+    });
     await p.keyboard.press('Alt+ArrowRight');
     await p.keyboard.press('PageDown');
     await p.keyboard.press('Alt+Shift+f');
@@ -248,7 +268,10 @@ describe('caption text, saving and navigation', function () {
     await p.waitForTimeout(100);
     assert.equal(await position(p), 0);
     // (thumbs/want is the filmstrip asking for thumbnails, not a key's doing.)
-    assert.deepEqual((await posted(p)).filter((b) => b.type !== 'reply' && b.type !== 'ready' && b.type !== 'thumbs/want'), []);
+    assert.deepEqual(
+      (await posted(p)).filter((b) => b.type !== 'reply' && b.type !== 'ready' && b.type !== 'thumbs/want'),
+      [],
+    );
     await send(p, { type: 'action', action: 'nextImage' });
     await waitPosted(p, 'image/select', (m) => m.file === 'test_0002.png');
     await send(p, { type: 'action', action: 'toggleFavourite' });
@@ -266,14 +289,19 @@ describe('caption text, saving and navigation', function () {
     await send(p, { type: 'image/changed', file: 'test_0003.png', status: 'skipped', favourite: true, nsfw: false });
     await p.getByRole('switch', { name: 'Favourite' }).and(p.locator('[aria-checked="true"]')).waitFor();
     await send(p, { type: 'tags/known', tags: ['brand new tag'] });
-    await p.getByRole('list', { name: 'Tag palette', exact: true }).getByRole('button', { name: 'brand new tag', exact: true }).waitFor();
+    await p
+      .getByRole('list', { name: 'Tag palette', exact: true })
+      .getByRole('button', { name: 'brand new tag', exact: true })
+      .waitFor();
     await send(p, { type: 'session/lists', recentTags: ['c'], pinnedTags: ['a'], categories: [] });
     await p.getByRole('button', { name: 'Pinned 1: a' }).waitFor();
     await send(p, { type: 'status', kind: 'saved', message: 'Saved 14:02:11' });
     const live = p.getByRole('status').filter({ hasText: 'Saved 14:02:11' });
     await live.waitFor();
     assert.equal(await live.getAttribute('aria-live'), 'polite');
-    const progress = await p.getByRole('progressbar', { name: 'Tagged images' }).evaluate((e) => [e.getAttribute('aria-valuenow'), e.getAttribute('aria-valuemax')]);
+    const progress = await p
+      .getByRole('progressbar', { name: 'Tagged images' })
+      .evaluate((e) => [e.getAttribute('aria-valuenow'), e.getAttribute('aria-valuemax')]);
     assert.deepEqual(progress, ['1', '3']);
   });
 

@@ -18,7 +18,14 @@ const THEMES = {
   'hc-light': ['Light High Contrast', 'vscode-theme-defaults-themes-hc_light-json'],
 };
 /** Variables the webview gets from its editor settings rather than the colour theme (themes.mjs sets them). */
-const NOT_COLOURS = new Set(['--vscode-font-family', '--vscode-font-size', '--vscode-font-weight', '--vscode-editor-font-family', '--vscode-editor-font-size', '--vscode-editor-font-weight']);
+const NOT_COLOURS = new Set([
+  '--vscode-font-family',
+  '--vscode-font-size',
+  '--vscode-font-weight',
+  '--vscode-editor-font-family',
+  '--vscode-editor-font-size',
+  '--vscode-editor-font-weight',
+]);
 
 function sources(dir, out = []) {
   for (const name of readdirSync(dir)) {
@@ -30,8 +37,12 @@ function sources(dir, out = []) {
 }
 
 const used = new Set();
-for (const f of [...sources(join(REPO_ROOT, 'src', 'webview')), ...sources(join(REPO_ROOT, 'node_modules', '@vscode-elements', 'elements', 'dist'))]) {
-  for (const m of readFileSync(f, 'utf8').matchAll(/--vscode-[a-zA-Z0-9-]+/g)) if (!NOT_COLOURS.has(m[0])) used.add(m[0]);
+for (const f of [
+  ...sources(join(REPO_ROOT, 'src', 'webview')),
+  ...sources(join(REPO_ROOT, 'node_modules', '@vscode-elements', 'elements', 'dist')),
+]) {
+  for (const m of readFileSync(f, 'utf8').matchAll(/--vscode-[a-zA-Z0-9-]+/g))
+    if (!NOT_COLOURS.has(m[0])) used.add(m[0]);
 }
 const names = [...used].sort();
 const out = {};
@@ -58,11 +69,14 @@ writeFileSync(join(REPO_ROOT, 'test', 'webview', 'themes.json'), JSON.stringify(
 /** Picks a colour theme in "Preferences: Color Theme" (reopened until the themes are listed: they load late). */
 async function pick(wb, label) {
   const rows = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-  const labels = () => rows.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? '').trim()));
+  const labels = () =>
+    rows.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? '').trim()));
   for (let attempt = 1; ; attempt++) {
     await wb.runCommand('Preferences: Color Theme');
     await wb.page.locator('.quick-input-widget .quick-input-box input').fill(label);
-    const at = await waitFor(async () => (await labels()).indexOf(label) + 1, { timeout: 3000, what: label }).catch(() => 0);
+    const at = await waitFor(async () => (await labels()).indexOf(label) + 1, { timeout: 3000, what: label }).catch(
+      () => 0,
+    );
     if (at) return rows.nth(at - 1).click();
     if (attempt === 10) throw new Error(`"${label}" is not in the theme picker: ${(await labels()).join(', ')}`);
     await wb.closeQuickInput();

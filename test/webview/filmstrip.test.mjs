@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { harness, open, checkAndClose } from './context.mjs';
 import { datasetView, imageView, openPanel, send, waitPosted } from './harness.mjs';
 
-const thumbs = (p) => p.getByRole('list', { name: 'Filmstrip' }).evaluate((l) => [...l.querySelectorAll('button.thumb')].map((b) => b.getAttribute('aria-label')));
+const thumbs = (p) =>
+  p
+    .getByRole('list', { name: 'Filmstrip' })
+    .evaluate((l) => [...l.querySelectorAll('button.thumb')].map((b) => b.getAttribute('aria-label')));
 
 describe('filmstrip', function () {
   let p;
@@ -15,7 +18,11 @@ describe('filmstrip', function () {
   it('renders only a bounded window of thumbnails for 10,000 images, also when scrolled to the end', async () => {
     const { browser, server } = harness();
     const ims = Array.from({ length: 10_000 }, (_, i) =>
-      imageView(`big_${String(i + 1).padStart(5, '0')}.png`, `/img/img_${(i % 6) + 1}.png`, i % 3 ? `ohwx, tag ${i % 50}` : ''),
+      imageView(
+        `big_${String(i + 1).padStart(5, '0')}.png`,
+        `/img/img_${(i % 6) + 1}.png`,
+        i % 3 ? `ohwx, tag ${i % 50}` : '',
+      ),
     );
     p = await openPanel(browser, server, datasetView(ims));
     const first = await thumbs(p);
@@ -23,17 +30,34 @@ describe('filmstrip', function () {
     assert.match(first[0], /^1: big_00001\.png, untagged/);
     // The strip never loads a full-size image: until the host sends thumbnails it shows placeholders and asks for
     // the ones in view; the thumbnails it is sent are the images it shows.
-    const imgs = () => p.getByRole('list', { name: 'Filmstrip' }).evaluate((l) => [...l.querySelectorAll('img')].map((i) => i.getAttribute('src')));
+    const imgs = () =>
+      p
+        .getByRole('list', { name: 'Filmstrip' })
+        .evaluate((l) => [...l.querySelectorAll('img')].map((i) => i.getAttribute('src')));
     assert.deepEqual(await imgs(), [], 'no image in the strip before its thumbnails exist');
     const want = await waitPosted(p, 'thumbs/want', (m) => m.files.includes('big_00001.png'));
     assert.ok(want.files.length > 5 && want.files.length < 60, `asked for the ${want.files.length} thumbnails in view`);
-    await send(p, { type: 'thumbs/ready', thumbs: want.files.map((file, i) => ({ file, uri: `/img/img_${(i % 6) + 1}.png?thumb` })) });
-    await p.waitForFunction(() => document.querySelector('lora-tagger-app').shadowRoot.querySelector('film-strip').shadowRoot.querySelectorAll('img').length > 5);
-    assert.ok((await imgs()).every((src) => src.endsWith('?thumb')), 'the strip shows the host\'s thumbnails');
+    await send(p, {
+      type: 'thumbs/ready',
+      thumbs: want.files.map((file, i) => ({ file, uri: `/img/img_${(i % 6) + 1}.png?thumb` })),
+    });
+    await p.waitForFunction(
+      () =>
+        document
+          .querySelector('lora-tagger-app')
+          .shadowRoot.querySelector('film-strip')
+          .shadowRoot.querySelectorAll('img').length > 5,
+    );
+    assert.ok(
+      (await imgs()).every((src) => src.endsWith('?thumb')),
+      "the strip shows the host's thumbnails",
+    );
     await p.locator('film-strip .viewport').evaluate((v) => (v.scrollLeft = v.scrollWidth));
     await p.waitForFunction(() => {
       const fs = document.querySelector('lora-tagger-app').shadowRoot.querySelector('film-strip');
-      return [...fs.shadowRoot.querySelectorAll('button.thumb')].some((b) => b.getAttribute('aria-label').startsWith('10000:'));
+      return [...fs.shadowRoot.querySelectorAll('button.thumb')].some((b) =>
+        b.getAttribute('aria-label').startsWith('10000:'),
+      );
     });
     const last = await thumbs(p);
     assert.ok(last.length < 60, `${last.length} thumbnails in the DOM at the end`);
@@ -48,7 +72,10 @@ describe('filmstrip', function () {
     const select = p.getByRole('combobox', { name: 'Show images' });
     await select.click();
     await p.getByRole('option', { name: 'Untagged' }).click();
-    assert.deepEqual((await thumbs(p)).map((t) => t.split(':')[0]), ['2', '4']);
+    assert.deepEqual(
+      (await thumbs(p)).map((t) => t.split(':')[0]),
+      ['2', '4'],
+    );
     await p.getByRole('button', { name: 'Next image', exact: true }).click();
     await waitPosted(p, 'image/select', (m) => m.file === 'test_0002.png');
     await p.getByRole('button', { name: 'Next image', exact: true }).click();
@@ -56,7 +83,10 @@ describe('filmstrip', function () {
     await select.click();
     await p.getByRole('option', { name: 'Caption contains…' }).click();
     await p.getByRole('textbox', { name: 'Image filter text', exact: true }).fill('DUSK');
-    assert.deepEqual((await thumbs(p)).map((t) => t.split(':')[0]), ['5']);
+    assert.deepEqual(
+      (await thumbs(p)).map((t) => t.split(':')[0]),
+      ['5'],
+    );
   });
 
   it('marks favourite, NSFW and skipped images, and the toggles post image/flags', async () => {

@@ -17,19 +17,36 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '
 export const realImagesDir = realImagesPath(repoRoot);
 
 const TYPES = {
-  '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.ttf': 'font/ttf',
-  '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.map': 'application/json',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.html': 'text/html',
+  '.ttf': 'font/ttf',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.map': 'application/json',
 };
 
 /** Builds the webview bundle with the project's esbuild.mjs; if the host side fails to build (work in progress elsewhere), builds the webview alone with the same options. */
 export async function buildWebview() {
   const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, encoding: 'utf8' });
   if (r.status === 0) return;
-  console.log(`esbuild.mjs failed (${(r.stderr || r.stdout).split('\n').find((l) => l.includes('ERROR')) ?? 'see its output'}); building the webview bundle alone`);
+  console.log(
+    `esbuild.mjs failed (${(r.stderr || r.stdout).split('\n').find((l) => l.includes('ERROR')) ?? 'see its output'}); building the webview bundle alone`,
+  );
   const esbuild = await import('esbuild');
   await esbuild.build({
-    bundle: true, sourcemap: 'inline', logLevel: 'warning', entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'dist',
-    platform: 'browser', format: 'esm', target: 'es2022', absWorkingDir: repoRoot,
+    bundle: true,
+    sourcemap: 'inline',
+    logLevel: 'warning',
+    entryPoints: { webview: 'src/webview/main.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    absWorkingDir: repoRoot,
   });
 }
 
@@ -137,7 +154,12 @@ export async function startServer() {
       res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(body);
     };
-    if (url.pathname === '/') return send(200, 'text/html', page(BODY_CLASSES[url.searchParams.get('theme')] ? url.searchParams.get('theme') : 'dark'));
+    if (url.pathname === '/')
+      return send(
+        200,
+        'text/html',
+        page(BODY_CLASSES[url.searchParams.get('theme')] ? url.searchParams.get('theme') : 'dark'),
+      );
     if (url.pathname === '/fake-vscode.js') return send(200, 'text/javascript', FAKE_VSCODE);
     const theme = /^\/theme-(light|dark|hc-dark|hc-light)\.css$/.exec(url.pathname);
     if (theme) return send(200, 'text/css', themeCss(theme[1]));
@@ -147,7 +169,10 @@ export async function startServer() {
       if (!file.startsWith(dir + sep)) break;
       try {
         if (!(await stat(file)).isFile()) break;
-        res.writeHead(200, { 'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream', 'cache-control': 'max-age=3600' });
+        res.writeHead(200, {
+          'content-type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+          'cache-control': 'max-age=3600',
+        });
         return res.end(await readFile(file));
       } catch {
         break;
@@ -172,21 +197,51 @@ export async function startServer() {
 export function launchChromium() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
 /** One image of a test dataset. */
 export function imageView(file, uri, caption = '', extra = {}) {
-  return { file, uri, width: 64, height: 48, status: caption ? 'tagged' : 'untagged', favourite: false, nsfw: false, caption, ...extra };
+  return {
+    file,
+    uri,
+    width: 64,
+    height: 48,
+    status: caption ? 'tagged' : 'untagged',
+    favourite: false,
+    nsfw: false,
+    caption,
+    ...extra,
+  };
 }
 
 /** A DatasetView with sensible defaults. */
 export function datasetView(images, extra = {}) {
   return {
-    title: 'Test dataset', outputFolder: '/tmp/out', prefix: 'test', triggerWord: 'ohwx', captionStyle: 'tags', images,
-    knownTags: [], recentTags: [], pinnedTags: [], categories: [], currentIndex: 0, hostKeys: [], ...extra,
+    title: 'Test dataset',
+    outputFolder: '/tmp/out',
+    prefix: 'test',
+    triggerWord: 'ohwx',
+    captionStyle: 'tags',
+    images,
+    knownTags: [],
+    recentTags: [],
+    pinnedTags: [],
+    categories: [],
+    currentIndex: 0,
+    hostKeys: [],
+    ...extra,
   };
 }
 
@@ -194,7 +249,12 @@ export function datasetView(images, extra = {}) {
  * Opens the harness page, waits for `ready`, sends `dataset/load` and waits until the panel shows it.
  * Returns the Playwright page.
  */
-export async function openPanel(browser, server, dataset, { theme = 'dark', viewport = { width: 1280, height: 800 }, vscodeKeys = false, scale = 1 } = {}) {
+export async function openPanel(
+  browser,
+  server,
+  dataset,
+  { theme = 'dark', viewport = { width: 1280, height: 800 }, vscodeKeys = false, scale = 1 } = {},
+) {
   // `scale` 2 with half the viewport is VS Code at 200% zoom: the webview gets half the CSS pixels, each drawn twice as big.
   const context = await browser.newContext({ viewport, deviceScaleFactor: scale });
   context.setDefaultTimeout(5000);
@@ -203,7 +263,11 @@ export async function openPanel(browser, server, dataset, { theme = 'dark', view
   await p.goto(`${server.url}/?theme=${theme}${vscodeKeys ? '&vscodeKeys' : ''}`);
   await p.waitForFunction(() => window.__posted.some((m) => m.body.type === 'ready'));
   await send(p, { type: 'dataset/load', dataset });
-  await p.waitForFunction(() => window.loraTagger?.store.loaded && !!document.querySelector('lora-tagger-app')?.shadowRoot?.querySelector('tag-palette'));
+  await p.waitForFunction(
+    () =>
+      window.loraTagger?.store.loaded &&
+      !!document.querySelector('lora-tagger-app')?.shadowRoot?.querySelector('tag-palette'),
+  );
   return p;
 }
 
@@ -224,7 +288,10 @@ export async function waitPosted(p, type, pred = () => true, timeout = 3000) {
   for (;;) {
     const hit = (await posted(p, type)).find(pred);
     if (hit) return hit;
-    if (Date.now() - t0 > timeout) throw new Error(`no '${type}' message matching ${pred} within ${timeout} ms; posted: ${JSON.stringify(await posted(p))}`);
+    if (Date.now() - t0 > timeout)
+      throw new Error(
+        `no '${type}' message matching ${pred} within ${timeout} ms; posted: ${JSON.stringify(await posted(p))}`,
+      );
     await p.waitForTimeout(20);
   }
 }

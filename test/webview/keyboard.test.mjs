@@ -9,7 +9,11 @@ const focused = (p) =>
     let el = document.activeElement;
     while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
     const text = el?.tagName === 'BUTTON' ? el.textContent.trim() : '';
-    return el?.getAttribute('aria-label') ?? (text || el?.closest?.('[aria-label]')?.getAttribute('aria-label')) ?? el?.tagName;
+    return (
+      el?.getAttribute('aria-label') ??
+      (text || el?.closest?.('[aria-label]')?.getAttribute('aria-label')) ??
+      el?.tagName
+    );
   });
 
 describe('keyboard only', function () {
@@ -91,10 +95,21 @@ describe('keyboard only', function () {
       await p.keyboard.press('Tab');
       seen.push(await focused(p));
     }
-    for (const name of ['Go to image number', 'Previous image', 'Caption text', 'Add tag', 'Filter tags', 'Sort tags', 'ohwx']) {
+    for (const name of [
+      'Go to image number',
+      'Previous image',
+      'Caption text',
+      'Add tag',
+      'Filter tags',
+      'Sort tags',
+      'ohwx',
+    ]) {
       assert.ok(seen.includes(name), `${name} not reached; reached: ${[...new Set(seen)].join(', ')}`);
     }
-    assert.ok(seen.some((n) => /^1: test_0001/.test(n)), 'the current filmstrip thumbnail is reachable');
+    assert.ok(
+      seen.some((n) => /^1: test_0001/.test(n)),
+      'the current filmstrip thumbnail is reachable',
+    );
     for (const name of ['Next image', 'Favourite', 'Undo caption edit', 'Check dataset']) {
       assert.ok(!seen.includes(name), `${name} is a Tab stop of its own: the toolbar should be one`);
     }
@@ -105,8 +120,20 @@ describe('keyboard only', function () {
       along.push(await focused(p));
       await p.keyboard.press('ArrowRight');
     }
-    for (const name of ['Next image', 'Next untagged image', 'Favourite', 'NSFW', 'Skip', 'Undo caption edit', 'Redo caption edit',
-      'Open caption beside', 'Check dataset', 'Export for CivitAI', 'Report', 'Keyboard shortcuts']) {
+    for (const name of [
+      'Next image',
+      'Next untagged image',
+      'Favourite',
+      'NSFW',
+      'Skip',
+      'Undo caption edit',
+      'Redo caption edit',
+      'Open caption beside',
+      'Check dataset',
+      'Export for CivitAI',
+      'Report',
+      'Keyboard shortcuts',
+    ]) {
       assert.ok(along.includes(name), `${name} not reached with →: ${along.join(', ')}`);
     }
     assert.equal(along[13], along[0], '→ wraps round');

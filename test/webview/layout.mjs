@@ -14,12 +14,15 @@ export const SIZES = [
 
 const WORDS = ['red hair', 'freckles', 'smile', 'looking at viewer', 'outdoors', 'sunlight', 'blue eyes', 'long hair'];
 /** n distinct tags, as a machine tagger gives them. */
-export const tags = (n) => Array.from({ length: n }, (_, i) => (i < WORDS.length ? WORDS[i] : `${WORDS[i % WORDS.length]} ${i}`));
+export const tags = (n) =>
+  Array.from({ length: n }, (_, i) => (i < WORDS.length ? WORDS[i] : `${WORDS[i % WORDS.length]} ${i}`));
 
 /** A 2,000-character Flux caption: long sentences with commas inside, as a captioning model writes them. */
-export const PROSE = Array.from({ length: 11 }, (_, i) =>
-  `ohwx woman ${i} sits by the window with a calm, steady gaze, soft light coming from low on the left, her hair ` +
-  'partly covering her right eye, while the street below, wet from the rain, glows.',
+export const PROSE = Array.from(
+  { length: 11 },
+  (_, i) =>
+    `ohwx woman ${i} sits by the window with a calm, steady gaze, soft light coming from low on the left, her hair ` +
+    'partly covering her right eye, while the street below, wet from the rain, glows.',
 ).join(' ');
 
 /** The four caption cases: [name, caption, style]. */
@@ -34,7 +37,10 @@ export const CAPTIONS = [
 export async function openSized(caption, style, viewport, scale, theme = 'dark') {
   const { browser, server } = harness();
   const ims = [caption, 'ohwx, smile', '', 'ohwx, red hair'].map((c, i) =>
-    imageView(`ohwx_${String(i + 1).padStart(4, '0')}.png`, `/img/img_${(i % 6) + 1}.png`, c, { width: 336 + i * 16, height: 240 }),
+    imageView(`ohwx_${String(i + 1).padStart(4, '0')}.png`, `/img/img_${(i % 6) + 1}.png`, c, {
+      width: 336 + i * 16,
+      height: 240,
+    }),
   );
   const ds = datasetView(ims, {
     title: 'ohwx woman: 4 images',
@@ -69,13 +75,23 @@ export function focusInfo(p) {
       for (let n = b; n; n = n.parentNode ?? n.host) if (n === a) return true;
       return false;
     };
-    const name = el.getAttribute('aria-label') || el.closest?.('[aria-label]')?.getAttribute('aria-label') || (el.textContent ?? '').trim().slice(0, 40) || el.tagName;
+    const name =
+      el.getAttribute('aria-label') ||
+      el.closest?.('[aria-label]')?.getAttribute('aria-label') ||
+      (el.textContent ?? '').trim().slice(0, 40) ||
+      el.tagName;
     const host = el.getRootNode()?.host;
     return {
       name,
       id: `${host?.tagName ?? ''}>${el.tagName}:${name}`,
       box: { x: Math.round(r.left), y: Math.round(r.top), w: Math.round(r.width), h: Math.round(r.height) },
-      inView: r.width >= 6 && r.height >= 6 && r.left >= -1 && r.top >= -1 && r.right <= innerWidth + 1 && r.bottom <= innerHeight + 1,
+      inView:
+        r.width >= 6 &&
+        r.height >= 6 &&
+        r.left >= -1 &&
+        r.top >= -1 &&
+        r.right <= innerWidth + 1 &&
+        r.bottom <= innerHeight + 1,
       onTop: !!hit && (owns(el, hit) || owns(hit, el) || owns(host, hit)),
     };
   });

@@ -9,8 +9,16 @@ import { checkAndClose } from './context.mjs';
 import { repoRoot } from './harness.mjs';
 import { CAPTIONS, SIZES, focusInfo, openSized, tabStops } from './layout.mjs';
 
-const ESSENTIAL = ['PANEL-TOOLBAR>BUTTON', 'Go to image number', 'Caption text', 'Add tag', 'Filter tags', 'Sort tags',
-  'Resize the side column|Resize the image', 'Resize the filmstrip thumbnails'];
+const ESSENTIAL = [
+  'PANEL-TOOLBAR>BUTTON',
+  'Go to image number',
+  'Caption text',
+  'Add tag',
+  'Filter tags',
+  'Sort tags',
+  'Resize the side column|Resize the image',
+  'Resize the filmstrip thumbnails',
+];
 
 describe('layout: every control reachable and on screen at every size', function () {
   this.timeout(120_000);
@@ -26,17 +34,25 @@ describe('layout: every control reachable and on screen at every size', function
         p = await openSized(caption, style, viewport, scale);
         const stops = await tabStops(p);
         const hidden = stops.filter((s) => !s.inView || !s.onTop);
-        assert.deepEqual(hidden.map((s) => `${s.id} at ${JSON.stringify(s.box)} inView=${s.inView} onTop=${s.onTop}`), [], 'controls focused out of sight');
+        assert.deepEqual(
+          hidden.map((s) => `${s.id} at ${JSON.stringify(s.box)} inView=${s.inView} onTop=${s.onTop}`),
+          [],
+          'controls focused out of sight',
+        );
         const names = stops.map((s) => s.id).join('\n');
         for (const want of ESSENTIAL) assert.match(names, new RegExp(want), `${want} not reached by Tab:\n${names}`);
-        if (name !== 'prose' && name !== '0-tags') assert.match(names, /CAPTION-CHIPS>SPAN:ohwx/, 'the chips are reached');
+        if (name !== 'prose' && name !== '0-tags')
+          assert.match(names, /CAPTION-CHIPS>SPAN:ohwx/, 'the chips are reached');
         assert.match(names, /TAG-PALETTE>BUTTON/, 'a palette tag is reached');
         assert.match(names, /FILM-STRIP>BUTTON:1: ohwx_0001/, 'the current thumbnail is reached');
         // The shortcut that had a box nobody could see (at 200% zoom the side column was 0-15 px wide).
         await p.keyboard.press('Alt+Shift+a');
         const add = await focusInfo(p);
         assert.equal(add.name, 'Add tag');
-        assert.ok(add.inView && add.onTop && add.box.w >= 120, `Add tag is seen when Alt+Shift+A focuses it: ${JSON.stringify(add)}`);
+        assert.ok(
+          add.inView && add.onTop && add.box.w >= 120,
+          `Add tag is seen when Alt+Shift+A focuses it: ${JSON.stringify(add)}`,
+        );
         await p.keyboard.press('Alt+Shift+t');
         const filter = await focusInfo(p);
         assert.ok(filter.inView && filter.onTop, `the tag filter is seen: ${JSON.stringify(filter)}`);
@@ -48,7 +64,9 @@ describe('layout: every control reachable and on screen at every size', function
         assert.ok(rows >= 4, `the palette shows ${rows.toFixed(1)} rows`);
         if (name === '30-tags') {
           await p.evaluate(() => document.fonts.ready);
-          await p.screenshot({ path: join(repoRoot, '.test-artifacts', 'screenshots', `layout-${size}-${name}-dark.png`) });
+          await p.screenshot({
+            path: join(repoRoot, '.test-artifacts', 'screenshots', `layout-${size}-${name}-dark.png`),
+          });
         }
       });
     }

@@ -33,7 +33,10 @@ describe('tag palette', function () {
     assert.equal(byTag['red hair'], 1);
     assert.equal(byTag['looking at viewer'], 0);
     assert.equal(byTag.ohwx, undefined, 'the trigger word is managed by the caption rules, not listed');
-    assert.deepEqual(e.slice(0, 2).map((x) => x.tag), ['smile', 'blue eyes']);
+    assert.deepEqual(
+      e.slice(0, 2).map((x) => x.tag),
+      ['smile', 'blue eyes'],
+    );
     assert.ok(e.find((x) => x.tag === 'red hair').pressed, 'tags on the current image are marked pressed');
   });
 
@@ -43,21 +46,33 @@ describe('tag palette', function () {
     await p.waitForFunction(() => true);
     const e = await entries(p);
     assert.deepEqual(e.map((x) => x.tag).sort(), ['red dress', 'red hair']);
-    assert.deepEqual(e.map((x) => x.marks), [['red'], ['red']]);
+    assert.deepEqual(
+      e.map((x) => x.marks),
+      [['red'], ['red']],
+    );
   });
 
   it('falls back to fuzzy matching (letters in order) and highlights each matched letter', async () => {
     p = await open(captions, { knownTags: known });
     await p.getByRole('textbox', { name: 'Filter tags', exact: true }).fill('lkvwr');
     const e = await entries(p);
-    assert.deepEqual(e.map((x) => x.tag), ['looking at viewer']);
+    assert.deepEqual(
+      e.map((x) => x.tag),
+      ['looking at viewer'],
+    );
     assert.deepEqual(e[0].marks, ['l', 'k', 'v', 'w', 'r']);
     // Substring matches rank before fuzzy ones: "er" is a substring of "looking at viewer" (used by no image, so
     // last by count) and only in order in "red dress" and "red hair" (then by count, then by name).
     await p.getByRole('textbox', { name: 'Filter tags', exact: true }).fill('er');
     const ranked = await entries(p);
-    assert.deepEqual(ranked.map((x) => x.tag), ['looking at viewer', 'red dress', 'red hair']);
-    assert.deepEqual(ranked.map((x) => x.marks), [['er'], ['e', 'r'], ['e', 'r']]);
+    assert.deepEqual(
+      ranked.map((x) => x.tag),
+      ['looking at viewer', 'red dress', 'red hair'],
+    );
+    assert.deepEqual(
+      ranked.map((x) => x.marks),
+      [['er'], ['e', 'r'], ['e', 'r']],
+    );
   });
 
   it('a click toggles the tag on the current image, and counts follow', async () => {
@@ -106,13 +121,21 @@ describe('tag palette', function () {
     p = await open(captions, {
       knownTags: known,
       recentTags: ['smile'],
-      categories: [{ name: 'Hair', tags: ['red hair'] }, { name: 'Clothes', tags: ['red dress'] }],
+      categories: [
+        { name: 'Hair', tags: ['red hair'] },
+        { name: 'Clothes', tags: ['red dress'] },
+      ],
     });
     await p.getByRole('group', { name: 'Recent tags' }).getByRole('button', { name: 'Recent: smile' }).waitFor();
     await p.getByRole('checkbox', { name: 'Group' }).focus();
     await p.keyboard.press('Space');
-    await p.getByRole('listitem').filter({ hasText: /^Hair · 1$/ }).waitFor();
-    const text = await p.getByRole('list', { name: 'Tag palette', exact: true }).evaluate((l) => [...l.querySelectorAll('.row')].map((r) => r.textContent.replace(/\s+/g, ' ').trim()));
+    await p
+      .getByRole('listitem')
+      .filter({ hasText: /^Hair · 1$/ })
+      .waitFor();
+    const text = await p
+      .getByRole('list', { name: 'Tag palette', exact: true })
+      .evaluate((l) => [...l.querySelectorAll('.row')].map((r) => r.textContent.replace(/\s+/g, ' ').trim()));
     assert.match(text[0], /^Hair · 1/);
     assert.match(text[1], /red hair/);
     assert.match(text[2], /^Clothes · 1/);
@@ -120,9 +143,14 @@ describe('tag palette', function () {
   });
 
   it('handles 20,000 tags: only the visible rows are in the DOM and the filter still finds the matches (timings printed; npm run bench measures them)', async () => {
-    const many = Array.from({ length: 20000 }, (_, i) => `tag number ${i} ${['alpha', 'beta', 'gamma', 'delta'][i % 4]}`);
+    const many = Array.from(
+      { length: 20000 },
+      (_, i) => `tag number ${i} ${['alpha', 'beta', 'gamma', 'delta'][i % 4]}`,
+    );
     p = await open(captions, { knownTags: [...known, ...many] });
-    const rows = await p.getByRole('list', { name: 'Tag palette', exact: true }).evaluate((l) => l.querySelectorAll('.row').length);
+    const rows = await p
+      .getByRole('list', { name: 'Tag palette', exact: true })
+      .evaluate((l) => l.querySelectorAll('.row').length);
     assert.ok(rows < 120, `${rows} rows rendered`);
     const ms = await p.evaluate(async () => {
       const app = document.querySelector('lora-tagger-app');
@@ -145,7 +173,13 @@ describe('tag palette', function () {
     assert.equal(await list.getByRole('listitem').first().getAttribute('aria-setsize'), '5000');
     const shown = (await entries(p)).map((e) => e.tag);
     assert.ok(shown.length > 0, 'the first matches are rendered');
-    assert.deepEqual(shown, many.filter((t) => t.endsWith(' gamma')).sort().slice(0, shown.length));
+    assert.deepEqual(
+      shown,
+      many
+        .filter((t) => t.endsWith(' gamma'))
+        .sort()
+        .slice(0, shown.length),
+    );
     assert.ok((await posted(p, 'caption/update')).length === 0);
   });
 });

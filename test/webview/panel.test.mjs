@@ -6,7 +6,6 @@ import { harness, open, checkAndClose } from './context.mjs';
 import { datasetView, imageView, openPanel, posted, send, waitPosted, clearPosted } from './harness.mjs';
 import { PROSE, openSized } from './layout.mjs';
 
-
 describe('the panel (issue 10)', function () {
   this.timeout(60_000);
   let p;
@@ -18,12 +17,26 @@ describe('the panel (issue 10)', function () {
   it('item 3: a 2,000-character prose caption makes no chip and no palette tag; tags added to it are its tail', async () => {
     const tail = `${PROSE}, film grain, soft light`;
     p = await open([PROSE, tail, 'ohwx, red hair, smile'], { captionStyle: 'natural', knownTags: ['smile'] });
-    const chips = () => p.locator('caption-chips .chip').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    const chips = () =>
+      p.locator('caption-chips .chip').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
     assert.deepEqual(await chips(), [], 'no fragment of the prose is a chip');
-    const palette = () => p.getByRole('list', { name: 'Tag palette', exact: true }).evaluate((l) => [...l.querySelectorAll('button.tag')].map((b) => [b.getAttribute('aria-label'), b.querySelector('.count').textContent]));
+    const palette = () =>
+      p
+        .getByRole('list', { name: 'Tag palette', exact: true })
+        .evaluate((l) =>
+          [...l.querySelectorAll('button.tag')].map((b) => [
+            b.getAttribute('aria-label'),
+            b.querySelector('.count').textContent,
+          ]),
+        );
     const names = (await palette()).map(([t]) => t);
     assert.ok(!names.some((t) => /calm|coming from|covering/.test(t)), `prose in the palette: ${names.join(' | ')}`);
-    assert.deepEqual(Object.fromEntries(await palette()), { smile: '1', 'red hair': '1', 'film grain': '1', 'soft light': '1' });
+    assert.deepEqual(Object.fromEntries(await palette()), {
+      smile: '1',
+      'red hair': '1',
+      'film grain': '1',
+      'soft light': '1',
+    });
     // Adding a tag appends it after the prose; its chip's × takes out that tag and nothing of the prose.
     await p.getByRole('textbox', { name: 'Add tag', exact: true }).fill('candid');
     await p.getByRole('textbox', { name: 'Add tag', exact: true }).press('Enter');
@@ -44,24 +57,57 @@ describe('the panel (issue 10)', function () {
     await p.getByRole('button', { name: 'Report', exact: true }).click();
     await p.getByRole('button', { name: 'Copy as Markdown', exact: true }).waitFor();
     const toolbar = p.getByRole('toolbar');
-    const buttons = await toolbar.getByRole('button').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent.trim()));
-    assert.deepEqual(buttons.filter((b) => /image|Favourite|NSFW|Skip|Undo|Redo|caption/i.test(b)), [], `image actions on the report page: ${buttons}`);
+    const buttons = await toolbar
+      .getByRole('button')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent.trim()));
+    assert.deepEqual(
+      buttons.filter((b) => /image|Favourite|NSFW|Skip|Undo|Redo|caption/i.test(b)),
+      [],
+      `image actions on the report page: ${buttons}`,
+    );
     assert.equal(await p.getByRole('textbox', { name: 'Go to image number' }).count(), 0);
     await clearPosted(p);
-    for (const key of ['Alt+ArrowLeft', 'PageDown', 'Alt+Shift+f', 'Alt+Shift+n', 'Alt+Shift+k', 'Alt+1', 'Control+z', 'Control+Shift+z', 'Alt+Shift+g']) await p.keyboard.press(key);
+    for (const key of [
+      'Alt+ArrowLeft',
+      'PageDown',
+      'Alt+Shift+f',
+      'Alt+Shift+n',
+      'Alt+Shift+k',
+      'Alt+1',
+      'Control+z',
+      'Control+Shift+z',
+      'Alt+Shift+g',
+    ])
+      await p.keyboard.press(key);
     // A key VS Code dispatches arrives as an `action` message: refused too, with a word on the status line.
     await p.evaluate(() => window.__send({ type: 'action', action: 'nextImage' }));
     await p.evaluate(() => window.__send({ type: 'action', action: 'toggleFavourite' }));
     await p.getByText('The report is open: go back to tagging').waitFor();
-    const sent = (await posted(p)).filter((b) => ['image/select', 'image/flags', 'caption/update', 'tags/used'].includes(b.type));
+    const sent = (await posted(p)).filter((b) =>
+      ['image/select', 'image/flags', 'caption/update', 'tags/used'].includes(b.type),
+    );
     assert.deepEqual(sent, [], 'nothing changed out of sight');
-    assert.deepEqual(await p.evaluate(() => { const s = window.loraTagger.store; return [s.index, s.current.favourite, s.current.caption]; }), [0, false, 'ohwx, a']);
-    assert.ok(await p.getByRole('button', { name: 'Copy as Markdown', exact: true }).isVisible(), 'still on the report');
+    assert.deepEqual(
+      await p.evaluate(() => {
+        const s = window.loraTagger.store;
+        return [s.index, s.current.favourite, s.current.caption];
+      }),
+      [0, false, 'ohwx, a'],
+    );
+    assert.ok(
+      await p.getByRole('button', { name: 'Copy as Markdown', exact: true }).isVisible(),
+      'still on the report',
+    );
   });
 
   it('item 6: the report header holds its buttons beside the title at 1400 px; chart text keeps its size at 360 px', async () => {
     const { browser, server } = harness();
-    const ims = Array.from({ length: 12 }, (_, i) => imageView(`r_${i}.png`, `/img/img_${(i % 6) + 1}.png`, `ohwx, tag ${i % 3}, long descriptive tag name ${i}`, { width: 300 + i * 200, height: 400 }));
+    const ims = Array.from({ length: 12 }, (_, i) =>
+      imageView(`r_${i}.png`, `/img/img_${(i % 6) + 1}.png`, `ohwx, tag ${i % 3}, long descriptive tag name ${i}`, {
+        width: 300 + i * 200,
+        height: 400,
+      }),
+    );
     for (const width of [1400, 360]) {
       p = await openPanel(browser, server, datasetView(ims), { viewport: { width, height: 800 } });
       // As Show Dataset Report does (at 360 px the Report button is in the … menu).
@@ -70,11 +116,21 @@ describe('the panel (issue 10)', function () {
       const copy = await p.getByRole('button', { name: 'Copy as Markdown', exact: true }).boundingBox();
       const title = await p.getByRole('heading', { name: /Dataset report/ }).boundingBox();
       if (width === 1400) {
-        assert.ok(back.x - (title.x + title.width) < 40, `Back to tagging sits beside the title (${title.x + title.width} -> ${back.x})`);
+        assert.ok(
+          back.x - (title.x + title.width) < 40,
+          `Back to tagging sits beside the title (${title.x + title.width} -> ${back.x})`,
+        );
         assert.ok(Math.abs(back.y - copy.y) < 4 && copy.x > back.x, 'Copy as Markdown follows it on the same row');
       }
-      const sizes = await p.locator('dataset-report table.chart th, dataset-report table.chart td.count').evaluateAll((els) => els.map((e) => parseFloat(getComputedStyle(e).fontSize) * (e.getBoundingClientRect().height ? 1 : 0)));
-      assert.ok(sizes.length > 10 && sizes.every((s) => s >= 12), `chart text sizes at ${width} px: ${[...new Set(sizes)]}`);
+      const sizes = await p
+        .locator('dataset-report table.chart th, dataset-report table.chart td.count')
+        .evaluateAll((els) =>
+          els.map((e) => parseFloat(getComputedStyle(e).fontSize) * (e.getBoundingClientRect().height ? 1 : 0)),
+        );
+      assert.ok(
+        sizes.length > 10 && sizes.every((s) => s >= 12),
+        `chart text sizes at ${width} px: ${[...new Set(sizes)]}`,
+      );
       // The header stays at the top as the page scrolls, Back to tagging in reach.
       await p.locator('.report').evaluate((el) => (el.scrollTop = el.scrollHeight));
       const after = await p.getByRole('button', { name: 'Back to tagging', exact: true }).boundingBox();
@@ -85,27 +141,52 @@ describe('the panel (issue 10)', function () {
   });
 
   it('item 7: at 600, 360 px and 200% zoom the toolbar is one row; groups move whole into the … menu, which runs them', async () => {
-    for (const [viewport, scale] of [[{ width: 600, height: 600 }, 1], [{ width: 360, height: 700 }, 1], [{ width: 640, height: 400 }, 2], [{ width: 1400, height: 600 }, 1]]) {
+    for (const [viewport, scale] of [
+      [{ width: 600, height: 600 }, 1],
+      [{ width: 360, height: 700 }, 1],
+      [{ width: 640, height: 400 }, 2],
+      [{ width: 1400, height: 600 }, 1],
+    ]) {
       p = await openSized('ohwx, smile', 'tags', viewport, scale);
       const bar = await p.evaluate(() => {
         const tb = document.querySelector('lora-tagger-app').shadowRoot.querySelector('panel-toolbar').shadowRoot;
         const items = [...tb.querySelectorAll('.tools > button, .goto, .title')].map((e) => {
           const r = e.getBoundingClientRect();
-          return { id: e.dataset?.id ?? e.className, mid: Math.round(r.top + r.height / 2), right: r.right, w: r.width };
+          return {
+            id: e.dataset?.id ?? e.className,
+            mid: Math.round(r.top + r.height / 2),
+            right: r.right,
+            w: r.width,
+          };
         });
         const title = tb.querySelector('.title');
-        return { items, cut: title.scrollWidth > title.clientWidth, free: tb.querySelector('.spacer').getBoundingClientRect().width, width: innerWidth };
+        return {
+          items,
+          cut: title.scrollWidth > title.clientWidth,
+          free: tb.querySelector('.spacer').getBoundingClientRect().width,
+          width: innerWidth,
+        };
       });
       const mids = bar.items.map((i) => i.mid);
-      assert.ok(Math.max(...mids) - Math.min(...mids) <= 3, `one row at ${viewport.width} px: ${JSON.stringify(bar.items)}`);
-      assert.ok(bar.items.every((i) => i.right <= bar.width + 1 && i.w > 0), `all inside the panel: ${JSON.stringify(bar.items)}`);
+      assert.ok(
+        Math.max(...mids) - Math.min(...mids) <= 3,
+        `one row at ${viewport.width} px: ${JSON.stringify(bar.items)}`,
+      );
+      assert.ok(
+        bar.items.every((i) => i.right <= bar.width + 1 && i.w > 0),
+        `all inside the panel: ${JSON.stringify(bar.items)}`,
+      );
       assert.ok(!(bar.cut && bar.free > 60), `the title is cut while ${bar.free} px are free`);
       const ids = bar.items.map((i) => i.id);
-      for (const group of [['favourite', 'nsfw', 'skip'], ['undo', 'redo']]) {
+      for (const group of [
+        ['favourite', 'nsfw', 'skip'],
+        ['undo', 'redo'],
+      ]) {
         const shown = group.filter((g) => ids.includes(g));
         assert.ok(shown.length === 0 || shown.length === group.length, `${group} split: ${ids}`);
       }
-      if (viewport.width === 1400) assert.ok(!ids.includes('more') && ids.includes('keyboard'), `everything fits at 1400 px: ${ids}`);
+      if (viewport.width === 1400)
+        assert.ok(!ids.includes('more') && ids.includes('keyboard'), `everything fits at 1400 px: ${ids}`);
       if (viewport.width === 360) assert.ok(ids.includes('more'), `the … menu at 360 px: ${ids}`);
       if (ids.includes('more')) {
         // The menu lists what is not in the toolbar; ↓ opens it, Enter runs an entry, Escape closes it.
@@ -114,14 +195,23 @@ describe('the panel (issue 10)', function () {
         const menu = p.getByRole('menu', { name: 'More actions' });
         await menu.waitFor();
         const entries = await menu.locator('button').evaluateAll((els) => els.map((e) => e.textContent.trim()));
-        const inBar = await p.getByRole('toolbar').getByRole('button').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent.trim()));
+        const inBar = await p
+          .getByRole('toolbar')
+          .getByRole('button')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent.trim()));
         assert.ok(entries.length > 0 && entries.every((e) => !inBar.includes(e)), `menu ${entries} / toolbar ${inBar}`);
         if (!ids.includes('favourite')) {
-          assert.ok(entries.includes('Favourite') && entries.includes('NSFW') && entries.includes('Skip'), `flags in the menu: ${entries}`);
+          assert.ok(
+            entries.includes('Favourite') && entries.includes('NSFW') && entries.includes('Skip'),
+            `flags in the menu: ${entries}`,
+          );
           await menu.getByRole('menuitemcheckbox', { name: 'Favourite' }).click();
           await waitPosted(p, 'image/flags', (m) => m.favourite === true);
           await p.getByRole('button', { name: 'More actions' }).click();
-          assert.equal(await menu.getByRole('menuitemcheckbox', { name: 'Favourite' }).getAttribute('aria-checked'), 'true');
+          assert.equal(
+            await menu.getByRole('menuitemcheckbox', { name: 'Favourite' }).getAttribute('aria-checked'),
+            'true',
+          );
           await p.keyboard.press('Escape');
         } else {
           const command = entries.find((e) => ['Check dataset', 'Export for CivitAI'].includes(e));
@@ -136,7 +226,12 @@ describe('the panel (issue 10)', function () {
           }
         }
         await menu.waitFor({ state: 'hidden' });
-        const back = await p.evaluate(() => document.querySelector('lora-tagger-app').shadowRoot.querySelector('panel-toolbar').shadowRoot.activeElement?.getAttribute('aria-label'));
+        const back = await p.evaluate(() =>
+          document
+            .querySelector('lora-tagger-app')
+            .shadowRoot.querySelector('panel-toolbar')
+            .shadowRoot.activeElement?.getAttribute('aria-label'),
+        );
         assert.equal(back, 'More actions', 'focus returns to …');
       }
       await checkAndClose(p);
@@ -151,7 +246,10 @@ describe('the panel (issue 10)', function () {
     const normal = await tokens.evaluate((e) => getComputedStyle(e).color);
     const area = p.getByRole('textbox', { name: 'Caption text', exact: true });
     await area.fill(PROSE.slice(0, 400));
-    const [clip, t5] = (await tokens.innerText()).match(/~(\d+)\/77 CLIP · ~(\d+)\/512/).slice(1).map(Number);
+    const [clip, t5] = (await tokens.innerText())
+      .match(/~(\d+)\/77 CLIP · ~(\d+)\/512/)
+      .slice(1)
+      .map(Number);
     assert.ok(clip > 77 && t5 < 512, `${clip} ${t5}`);
     assert.match(await tokens.innerText(), /longer than CLIP reads/);
     const warn = await tokens.evaluate((e) => getComputedStyle(e).color);
@@ -193,7 +291,10 @@ describe('the panel (issue 10)', function () {
     assert.ok(saved.sideWidth > w1);
     await p.reload();
     await p.waitForFunction(() => window.__posted.some((m) => m.body.type === 'ready'));
-    await p.evaluate((ds) => window.__send({ type: 'dataset/load', dataset: ds }), datasetView([imageView('a.png', '/img/img_1.png', 'ohwx'), imageView('b.png', '/img/img_2.png', 'ohwx')]));
+    await p.evaluate(
+      (ds) => window.__send({ type: 'dataset/load', dataset: ds }),
+      datasetView([imageView('a.png', '/img/img_1.png', 'ohwx'), imageView('b.png', '/img/img_2.png', 'ohwx')]),
+    );
     await p.locator('film-strip button.thumb').first().waitFor();
     assert.equal((await cell()).height, h1);
     assert.ok(Math.abs((await aside.boundingBox()).width - saved.sideWidth) <= 1);
@@ -228,7 +329,10 @@ describe('the panel (issue 10)', function () {
     // Not until 'load': the page's load waits for the font.
     await p.goto(`${server.url}/?theme=dark`, { waitUntil: 'domcontentloaded' });
     await p.waitForFunction(() => window.__posted?.some((m) => m.body.type === 'ready'));
-    await p.evaluate((ds) => window.__send({ type: 'dataset/load', dataset: ds }), datasetView([imageView('a.png', '/img/img_1.png', 'ohwx')]));
+    await p.evaluate(
+      (ds) => window.__send({ type: 'dataset/load', dataset: ds }),
+      datasetView([imageView('a.png', '/img/img_1.png', 'ohwx')]),
+    );
     await p.waitForFunction(() => window.loraTagger.store.loaded);
     await p.getByRole('status').filter({ hasText: 'Loading the dataset' }).waitFor();
     assert.equal(await p.locator('panel-toolbar').count(), 0, 'the toolbar waits for its icons');

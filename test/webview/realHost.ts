@@ -44,12 +44,27 @@ async function main(): Promise<void> {
     const s = dataset.session;
     const url = (file: string) => urlPrefix + relative(imgRoot, dataset.resolve(file)).split(sep).join('/');
     return {
-      title: 'Latency', outputFolder: dataset.outputFolder, prefix: s.prefix, triggerWord: s.triggerWord,
-      captionStyle: s.captionStyle, knownTags: dataset.knownTags(), recentTags: [], pinnedTags: [], categories: [],
-      currentIndex: 0, hostKeys: [],
+      title: 'Latency',
+      outputFolder: dataset.outputFolder,
+      prefix: s.prefix,
+      triggerWord: s.triggerWord,
+      captionStyle: s.captionStyle,
+      knownTags: dataset.knownTags(),
+      recentTags: [],
+      pinnedTags: [],
+      categories: [],
+      currentIndex: 0,
+      hostKeys: [],
       images: s.images.map((i) => ({
-        file: i.file, uri: url(i.file), width: i.width, height: i.height, status: i.status, favourite: i.favourite,
-        nsfw: i.nsfw, caption: dataset.caption(i.file), rev: dataset.captionRev(i.file),
+        file: i.file,
+        uri: url(i.file),
+        width: i.width,
+        height: i.height,
+        status: i.status,
+        favourite: i.favourite,
+        nsfw: i.nsfw,
+        caption: dataset.caption(i.file),
+        rev: dataset.captionRev(i.file),
       })),
     };
   }

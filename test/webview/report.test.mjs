@@ -13,7 +13,11 @@ describe('report view and commands', function () {
 
   it('the buttons run the dataset commands on the host', async () => {
     p = await open(['ohwx, a']);
-    for (const [name, command] of [['Open caption beside', 'openCaptionBeside'], ['Check dataset', 'checkDataset'], ['Export for CivitAI', 'exportForCivitai']]) {
+    for (const [name, command] of [
+      ['Open caption beside', 'openCaptionBeside'],
+      ['Check dataset', 'checkDataset'],
+      ['Export for CivitAI', 'exportForCivitai'],
+    ]) {
       await p.getByRole('button', { name, exact: true }).click();
       await waitPosted(p, 'command/run', (m) => m.command === command);
     }
@@ -26,9 +30,16 @@ describe('report view and commands', function () {
     assert.equal(await p.evaluate(() => !!customElements.get('dataset-report')), true, '<dataset-report> is defined');
     const report = p.locator('dataset-report');
     await report.waitFor({ state: 'attached' });
-    const ds = await report.evaluate((el) => ({ n: el.dataset?.images?.length, caption: el.dataset?.images?.[1]?.caption }));
+    const ds = await report.evaluate((el) => ({
+      n: el.dataset?.images?.length,
+      caption: el.dataset?.images?.[1]?.caption,
+    }));
     assert.deepEqual(ds, { n: 2, caption: 'ohwx, b' });
-    await report.evaluate((el) => el.dispatchEvent(new CustomEvent('copy-markdown', { detail: { text: '# Report' }, bubbles: true, composed: true })));
+    await report.evaluate((el) =>
+      el.dispatchEvent(
+        new CustomEvent('copy-markdown', { detail: { text: '# Report' }, bubbles: true, composed: true }),
+      ),
+    );
     const clip = await waitPosted(p, 'clipboard/write');
     assert.equal(clip.text, '# Report');
     await p.getByRole('button', { name: 'Copy as Markdown', exact: true }).click();

@@ -19,7 +19,10 @@ const browser = await launchChromium();
 globalThis.webviewHarness = { browser, server };
 
 const mocha = new Mocha({ reporter: 'spec', timeout: 20_000, slow: 2000, grep: process.env.WEBVIEW_GREP });
-for (const f of readdirSync(here).filter((f) => f.endsWith('.test.mjs')).sort()) mocha.addFile(join(here, f));
+for (const f of readdirSync(here)
+  .filter((f) => f.endsWith('.test.mjs'))
+  .sort())
+  mocha.addFile(join(here, f));
 let failures = 1;
 try {
   await mocha.loadFilesAsync();

@@ -26,7 +26,20 @@ describe('screenshots', function () {
       const { browser, server } = harness();
       const ims = [];
       for (let i = 0; i < 40; i++) {
-        ims.push(imageView(`ohwx_${String(i + 1).padStart(4, '0')}.png`, i === 0 ? '/img/big.jpg' : `/img/img_${(i % 6) + 1}.png`, captions[i % captions.length], { width: i === 0 ? 1600 : 336, height: i === 0 ? 1200 : 240, favourite: i === 4, nsfw: false, thumb: `/img/img_${(i % 6) + 1}.png` }));
+        ims.push(
+          imageView(
+            `ohwx_${String(i + 1).padStart(4, '0')}.png`,
+            i === 0 ? '/img/big.jpg' : `/img/img_${(i % 6) + 1}.png`,
+            captions[i % captions.length],
+            {
+              width: i === 0 ? 1600 : 336,
+              height: i === 0 ? 1200 : 240,
+              favourite: i === 4,
+              nsfw: false,
+              thumb: `/img/img_${(i % 6) + 1}.png`,
+            },
+          ),
+        );
       }
       const known = [...new Set(captions.flatMap((c) => c.split(', ').filter(Boolean)))].filter((t) => t !== 'ohwx');
       const p = await openPanel(
@@ -41,15 +54,25 @@ describe('screenshots', function () {
         { theme, viewport: { width: 1280, height: 800 } },
       );
       try {
-        await p.evaluate(() => window.__send({ type: 'status', kind: 'saved', message: 'Saved ohwx_0001.txt at 14:02:11' }));
+        await p.evaluate(() =>
+          window.__send({ type: 'status', kind: 'saved', message: 'Saved ohwx_0001.txt at 14:02:11' }),
+        );
         await p.getByRole('textbox', { name: 'Filter tags', exact: true }).fill('hai');
-        await p.waitForFunction(() => document.querySelector('lora-tagger-app').shadowRoot.querySelector('film-strip').shadowRoot.querySelectorAll('img').length > 10);
+        await p.waitForFunction(
+          () =>
+            document
+              .querySelector('lora-tagger-app')
+              .shadowRoot.querySelector('film-strip')
+              .shadowRoot.querySelectorAll('img').length > 10,
+        );
         await p.evaluate(async () => {
           await document.fonts.ready;
           const app = document.querySelector('lora-tagger-app');
           await app.shadowRoot.querySelector('image-preview').image.decode();
           const strip = app.shadowRoot.querySelector('film-strip');
-          await Promise.all([...strip.shadowRoot.querySelectorAll('img')].map((i) => i.decode().catch(() => undefined)));
+          await Promise.all(
+            [...strip.shadowRoot.querySelectorAll('img')].map((i) => i.decode().catch(() => undefined)),
+          );
         });
         await p.waitForTimeout(200);
         const file = join(repoRoot, '.test-artifacts', 'screenshots', `webview-${theme}.png`);
@@ -69,7 +92,10 @@ async function settled(p) {
   await p.evaluate(async () => {
     await document.fonts.ready;
     const app = document.querySelector('lora-tagger-app').shadowRoot;
-    const imgs = [app.querySelector('image-preview')?.image, ...(app.querySelector('film-strip')?.shadowRoot.querySelectorAll('img') ?? [])];
+    const imgs = [
+      app.querySelector('image-preview')?.image,
+      ...(app.querySelector('film-strip')?.shadowRoot.querySelectorAll('img') ?? []),
+    ];
     await Promise.all(imgs.filter(Boolean).map((i) => i.decode().catch(() => undefined)));
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   });

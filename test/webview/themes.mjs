@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 
 const common = {
-  '--vscode-font-family': '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
+  '--vscode-font-family':
+    '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
   '--vscode-font-size': '13px',
   '--vscode-font-weight': 'normal',
   '--vscode-editor-font-family': '"Droid Sans Mono", "monospace", monospace',
@@ -14,7 +15,12 @@ const common = {
 export const themes = JSON.parse(readFileSync(new URL('./themes.json', import.meta.url), 'utf8'));
 
 /** The themes' names as the tests use them, with the label VS Code shows. */
-export const THEME_LABELS = { dark: 'Dark Modern', light: 'Light Modern', 'hc-dark': 'High Contrast Dark', 'hc-light': 'High Contrast Light' };
+export const THEME_LABELS = {
+  dark: 'Dark Modern',
+  light: 'Light Modern',
+  'hc-dark': 'High Contrast Dark',
+  'hc-light': 'High Contrast Light',
+};
 
 /** The body classes VS Code gives a webview in each theme (High Contrast Light carries both of its classes). */
 export const BODY_CLASSES = {
@@ -27,5 +33,7 @@ export const BODY_CLASSES = {
 /** The theme as a stylesheet (served as a file: the page's CSP allows styles from 'self' only). */
 export function themeCss(name) {
   const vars = { ...common, ...(themes[name] ?? themes.dark) };
-  return `:root {\n${Object.entries(vars).map(([k, v]) => `  ${k}: ${v};`).join('\n')}\n}\n`;
+  return `:root {\n${Object.entries(vars)
+    .map(([k, v]) => `  ${k}: ${v};`)
+    .join('\n')}\n}\n`;
 }

@@ -66,7 +66,8 @@ export class CaptionRuns implements vscode.Disposable {
     opts: { interactive: boolean; resume?: CaptionQueue },
   ): Promise<ActiveRun> {
     folder = path.resolve(folder);
-    if (this.runs.has(folder)) throw new Error(`A captioning run is already going on ${folder}; pause or cancel it first.`);
+    if (this.runs.has(folder))
+      throw new Error(`A captioning run is already going on ${folder}; pause or cancel it first.`);
     const panel = this.panels.get(folder);
     const own = panel ? undefined : (await Dataset.open(folder)).dataset;
     const ds = panel?.dataset ?? own!;
@@ -105,7 +106,8 @@ export class CaptionRuns implements vscode.Disposable {
         this.showStatus();
         await provider.dispose().catch(() => undefined);
         this.panels.get(folder)?.reload();
-        if (own) await own.close().catch((err: unknown) => log().error(`Could not save ${folder}: ${errorMessage(err)}`));
+        if (own)
+          await own.close().catch((err: unknown) => log().error(`Could not save ${folder}: ${errorMessage(err)}`));
       }
     })();
     const run: ActiveRun = { folder, job, states, done };
@@ -150,25 +152,28 @@ export class CaptionRuns implements vscode.Disposable {
 
   private withNotification(job: CaptionJob, provider: CaptionProvider): Thenable<JobResult> {
     const title = `Captioning with ${provider.model}`;
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const sub = token.onCancellationRequested(() => job.cancel());
-      let last = 0;
-      const report = (e: RunChange) => {
-        if (e.event.type !== 'progress') return;
-        const { done, total, etaMs, paused } = e.event;
-        const pct = total ? (done / total) * 100 : 100;
-        const eta = paused ? 'paused' : etaMs !== undefined && done < total ? `about ${duration(etaMs)} left` : '';
-        progress.report({ increment: pct - last, message: [`${done}/${total}`, eta].filter(Boolean).join(' · ') });
-        last = pct;
-      };
-      const listener = this.onDidChange(report);
-      try {
-        return await job.start();
-      } finally {
-        listener.dispose();
-        sub.dispose();
-      }
-    });
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      async (progress, token) => {
+        const sub = token.onCancellationRequested(() => job.cancel());
+        let last = 0;
+        const report = (e: RunChange) => {
+          if (e.event.type !== 'progress') return;
+          const { done, total, etaMs, paused } = e.event;
+          const pct = total ? (done / total) * 100 : 100;
+          const eta = paused ? 'paused' : etaMs !== undefined && done < total ? `about ${duration(etaMs)} left` : '';
+          progress.report({ increment: pct - last, message: [`${done}/${total}`, eta].filter(Boolean).join(' · ') });
+          last = pct;
+        };
+        const listener = this.onDidChange(report);
+        try {
+          return await job.start();
+        } finally {
+          listener.dispose();
+          sub.dispose();
+        }
+      },
+    );
   }
 
   private showStatus(): void {
@@ -179,7 +184,10 @@ export class CaptionRuns implements vscode.Disposable {
       return;
     }
     const paused = all.every((r) => r.job.paused);
-    const done = all.reduce((n, r) => n + [...r.states.values()].filter((s) => s !== 'queued' && s !== 'running').length, 0);
+    const done = all.reduce(
+      (n, r) => n + [...r.states.values()].filter((s) => s !== 'queued' && s !== 'running').length,
+      0,
+    );
     const total = all.reduce((n, r) => n + r.job.total, 0);
     this.status.text = `${paused ? '$(debug-pause)' : '$(sync~spin)'} AI captions ${done}/${total}`;
     this.status.tooltip = paused ? 'Captioning is paused: click to resume' : 'Captioning: click to pause';

@@ -70,14 +70,15 @@ export async function apiKey(secrets: vscode.SecretStorage): Promise<string | un
 export async function setApiKey(secrets: vscode.SecretStorage): Promise<void> {
   const key = await vscode.window.showInputBox({
     title: 'API key for AI captioning',
-    prompt: 'Sent as "Authorization: Bearer <key>" to the OpenAI-compatible endpoints. Kept in VS Code\'s secret storage.',
+    prompt:
+      'Sent as "Authorization: Bearer <key>" to the OpenAI-compatible endpoints. Kept in VS Code\'s secret storage.',
     password: true,
     ignoreFocusOut: true,
   });
   if (key === undefined) return;
   if (!key.trim()) return clearApiKey(secrets);
   await secrets.store(SECRET_KEY, key.trim());
-  void vscode.window.showInformationMessage('The API key for AI captioning is saved in VS Code\'s secret storage.');
+  void vscode.window.showInformationMessage("The API key for AI captioning is saved in VS Code's secret storage.");
 }
 
 /** Removes the stored API key. */

@@ -18,7 +18,11 @@ interface LmChat {
   vendor: string;
   family: string;
   capabilities?: { supportsImageToText?: boolean };
-  sendRequest(messages: unknown[], options: object, token: vscode.CancellationToken): Thenable<{ text: AsyncIterable<string> }>;
+  sendRequest(
+    messages: unknown[],
+    options: object,
+    token: vscode.CancellationToken,
+  ): Thenable<{ text: AsyncIterable<string> }>;
 }
 type TextPartCtor = new (value: string) => unknown;
 interface LmApi {
@@ -26,8 +30,13 @@ interface LmApi {
 }
 
 function api(): { lm: LmApi; DataPart: DataPartStatic; TextPart: TextPartCtor } | undefined {
-  const v = vscode as unknown as { lm?: Partial<LmApi>; LanguageModelDataPart?: Partial<DataPartStatic>; LanguageModelTextPart?: TextPartCtor };
-  if (typeof v.lm?.selectChatModels !== 'function' || typeof v.LanguageModelDataPart?.image !== 'function') return undefined;
+  const v = vscode as unknown as {
+    lm?: Partial<LmApi>;
+    LanguageModelDataPart?: Partial<DataPartStatic>;
+    LanguageModelTextPart?: TextPartCtor;
+  };
+  if (typeof v.lm?.selectChatModels !== 'function' || typeof v.LanguageModelDataPart?.image !== 'function')
+    return undefined;
   if (typeof v.LanguageModelTextPart !== 'function') return undefined;
   return { lm: v.lm as LmApi, DataPart: v.LanguageModelDataPart as DataPartStatic, TextPart: v.LanguageModelTextPart };
 }
@@ -50,13 +59,22 @@ export async function imageModels(): Promise<{ id: string; label: string; detail
 /** The provider for one model (its id, or a family or vendor name); throws when none accepts images. */
 export async function languageModelProvider(model: string, justification: string): Promise<CaptionProvider> {
   const a = api();
-  if (!a) throw new Error(`This VS Code (${vscode.version}) cannot send images to its language models: that needs VS Code 1.106 or later.`);
+  if (!a)
+    throw new Error(
+      `This VS Code (${vscode.version}) cannot send images to its language models: that needs VS Code 1.106 or later.`,
+    );
   const all = await a.lm.selectChatModels();
   const fit = all.filter((m) => m.capabilities?.supportsImageToText !== false);
-  const chosen = model ? fit.find((m) => m.id === model) ?? fit.find((m) => m.family === model || m.vendor === model) : fit[0];
+  const chosen = model
+    ? (fit.find((m) => m.id === model) ?? fit.find((m) => m.family === model || m.vendor === model))
+    : fit[0];
   if (!chosen) {
     const have = fit.map((m) => m.id).join(', ') || 'none';
-    throw new Error(model ? `No language model "${model}" that accepts images is available (available: ${have}).` : 'No language model that accepts images is available. Sign in to GitHub Copilot, or install an extension that provides one.');
+    throw new Error(
+      model
+        ? `No language model "${model}" that accepts images is available (available: ${have}).`
+        : 'No language model that accepts images is available. Sign in to GitHub Copilot, or install an extension that provides one.',
+    );
   }
   return {
     id: 'vscode-lm',
@@ -74,7 +92,10 @@ export async function languageModelProvider(model: string, justification: string
       signal.addEventListener('abort', onAbort, { once: true });
       try {
         const text = [input.system, input.prompt].filter((s) => s.trim()).join('\n\n');
-        const message = vscode.LanguageModelChatMessage.User([new a.TextPart(text), a.DataPart.image(jpeg, 'image/jpeg')] as never);
+        const message = vscode.LanguageModelChatMessage.User([
+          new a.TextPart(text),
+          a.DataPart.image(jpeg, 'image/jpeg'),
+        ] as never);
         const res = await chosen.sendRequest([message], { justification }, cts.token);
         let out = '';
         for await (const chunk of res.text) out += chunk;
@@ -96,7 +117,13 @@ function classify(err: unknown, name: string): ProviderError {
   if (err instanceof ProviderError) return err;
   const code = (err as { code?: string }).code;
   const msg = err instanceof Error ? err.message : String(err);
-  if (code === 'NoPermissions') return new ProviderError(`VS Code did not allow the use of ${name} (${msg}). Run the command again and allow it when VS Code asks.`, false, undefined, true);
+  if (code === 'NoPermissions')
+    return new ProviderError(
+      `VS Code did not allow the use of ${name} (${msg}). Run the command again and allow it when VS Code asks.`,
+      false,
+      undefined,
+      true,
+    );
   if (code === 'NotFound') return new ProviderError(`${name} is no longer available (${msg}).`, false, undefined, true);
   if (code === 'Blocked') return new ProviderError(`${name} refused more requests for now (${msg})`, true, 30_000);
   return new ProviderError(`${name} failed: ${msg}`);

@@ -12,7 +12,13 @@ import { imageModels, languageModelProvider, languageModelsAvailable } from '../
 import type { JobResult } from '../dataset/captioning/captionJob';
 import { PRESETS } from '../dataset/captioning/prompts';
 import type { ProviderId } from '../dataset/captioning/provider';
-import { engineProvider, isLocalUrl, parseRunOptions, selectImages, type RunOptions } from '../dataset/captioning/runOptions';
+import {
+  engineProvider,
+  isLocalUrl,
+  parseRunOptions,
+  selectImages,
+  type RunOptions,
+} from '../dataset/captioning/runOptions';
 import { undoRun } from '../dataset/captioning/runHistory';
 import { Dataset } from '../dataset/session/dataset';
 import { errorMessage, log } from '../log';
@@ -38,7 +44,11 @@ export interface AutoCaptionDeps {
 }
 
 /** The command. */
-export async function autoCaption(deps: AutoCaptionDeps, arg?: unknown, extra?: unknown): Promise<AutoCaptionResult | undefined> {
+export async function autoCaption(
+  deps: AutoCaptionDeps,
+  arg?: unknown,
+  extra?: unknown,
+): Promise<AutoCaptionResult | undefined> {
   const batch = isBatchCall(arg, extra);
   const folder = await resolveOutputFolder(deps.panels, arg, TITLE);
   if (!folder) return undefined;
@@ -48,10 +58,19 @@ export async function autoCaption(deps: AutoCaptionDeps, arg?: unknown, extra?: 
     if (!o) return undefined;
     const files = await filesFor(deps, folder, o);
     if (!batch && !(await confirm(deps, o, files.length))) return undefined;
-    const provider = o.provider === 'vscode-lm'
-      ? await languageModelProvider(o.model ?? '', 'LoRA Dataset Tagger sends each image of your dataset to this model to caption it.')
-      : await engineProvider(o, { apiKey: await apiKey(deps.context.secrets), wdWorkerScript: workerScript(deps.context) });
-    log().info(`${TITLE}: ${files.length} image(s) of ${folder} with ${o.provider} (${provider.model}), mode ${o.mode}`);
+    const provider =
+      o.provider === 'vscode-lm'
+        ? await languageModelProvider(
+            o.model ?? '',
+            'LoRA Dataset Tagger sends each image of your dataset to this model to caption it.',
+          )
+        : await engineProvider(o, {
+            apiKey: await apiKey(deps.context.secrets),
+            wdWorkerScript: workerScript(deps.context),
+          });
+    log().info(
+      `${TITLE}: ${files.length} image(s) of ${folder} with ${o.provider} (${provider.model}), mode ${o.mode}`,
+    );
     const run = await deps.runs.start(folder, o, provider, files, { interactive: !batch });
     const result = run.done.then((r) => report(deps, folder, r, batch));
     if (batch) return await result;
@@ -68,12 +87,22 @@ export async function resumeRecorded(deps: AutoCaptionDeps, folder: string, ds: 
   if (!q || q.pending.length === 0 || deps.runs.get(folder)) return;
   try {
     const o = parseRunOptions({ ...q.options, provider: q.provider, mode: q.mode });
-    const provider = o.provider === 'vscode-lm'
-      ? await languageModelProvider(o.model ?? '', 'LoRA Dataset Tagger continues captioning your images with this model.')
-      : await engineProvider(o, { apiKey: await apiKey(deps.context.secrets), wdWorkerScript: workerScript(deps.context) });
+    const provider =
+      o.provider === 'vscode-lm'
+        ? await languageModelProvider(
+            o.model ?? '',
+            'LoRA Dataset Tagger continues captioning your images with this model.',
+          )
+        : await engineProvider(o, {
+            apiKey: await apiKey(deps.context.secrets),
+            wdWorkerScript: workerScript(deps.context),
+          });
     log().info(`${TITLE}: resuming the unfinished run on ${folder} (${q.pending.length} image(s) left)`);
     const run = await deps.runs.start(folder, o, provider, [], { interactive: true, resume: q });
-    void run.done.then((r) => report(deps, folder, r, false), (err: unknown) => fail(`${TITLE}: ${errorMessage(err)}`, false));
+    void run.done.then(
+      (r) => report(deps, folder, r, false),
+      (err: unknown) => fail(`${TITLE}: ${errorMessage(err)}`, false),
+    );
   } catch (err) {
     void fail(`Could not resume the captioning run on ${folder}: ${errorMessage(err)}`, false);
   }
@@ -105,36 +134,63 @@ async function filesFor(deps: AutoCaptionDeps, folder: string, o: RunOptions): P
 async function ask(extra: unknown): Promise<RunOptions | undefined> {
   const fromPanel = typeof extra === 'object' && extra !== null ? (extra as { scope?: unknown }).scope : undefined;
   const providers: { label: string; description: string; id: ProviderId }[] = [
-    { label: 'OpenAI-compatible server', description: 'Ollama, LM Studio, vLLM, llama.cpp, OpenRouter, OpenAI…', id: 'openai' },
+    {
+      label: 'OpenAI-compatible server',
+      description: 'Ollama, LM Studio, vLLM, llama.cpp, OpenRouter, OpenAI…',
+      id: 'openai',
+    },
     { label: 'Local WD tagger', description: 'booru tags from a WD model folder, on this machine', id: 'wd-tagger' },
   ];
-  if (languageModelsAvailable()) providers.push({ label: 'VS Code language model', description: 'Copilot or another installed provider', id: 'vscode-lm' });
+  if (languageModelsAvailable())
+    providers.push({
+      label: 'VS Code language model',
+      description: 'Copilot or another installed provider',
+      id: 'vscode-lm',
+    });
   const first = defaultProvider();
   providers.sort((a, b) => (a.id === first ? -1 : b.id === first ? 1 : 0));
   const p = await vscode.window.showQuickPick(providers, { title: `${TITLE} (1/3): provider` });
   if (!p) return undefined;
   const base = settingsOptions(p.id);
   if (p.id === 'wd-tagger' && !base.modelFolder) {
-    const pick = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'The WD model folder (model.onnx and selected_tags.csv)' });
+    const pick = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      title: 'The WD model folder (model.onnx and selected_tags.csv)',
+    });
     if (!pick?.[0]) return undefined;
     base.modelFolder = pick[0].fsPath;
-    await vscode.workspace.getConfiguration('loraTagger.captioning').update('wdTagger.modelFolder', base.modelFolder, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('loraTagger.captioning')
+      .update('wdTagger.modelFolder', base.modelFolder, vscode.ConfigurationTarget.Global);
   }
   if (p.id === 'openai' && !base.model) {
-    const model = await vscode.window.showInputBox({ title: 'The model name on the server', prompt: 'e.g. qwen2.5vl:7b (Ollama), or the model id LM Studio or vLLM shows', ignoreFocusOut: true });
+    const model = await vscode.window.showInputBox({
+      title: 'The model name on the server',
+      prompt: 'e.g. qwen2.5vl:7b (Ollama), or the model id LM Studio or vLLM shows',
+      ignoreFocusOut: true,
+    });
     if (!model) return undefined;
     base.model = model;
-    await vscode.workspace.getConfiguration('loraTagger.captioning').update('openai.model', model, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('loraTagger.captioning')
+      .update('openai.model', model, vscode.ConfigurationTarget.Global);
   }
   if (p.id === 'vscode-lm') {
     const models = await imageModels();
-    if (models.length === 0) throw new Error('No VS Code language model that accepts images is available. Sign in to GitHub Copilot, or install an extension that provides one.');
+    if (models.length === 0)
+      throw new Error(
+        'No VS Code language model that accepts images is available. Sign in to GitHub Copilot, or install an extension that provides one.',
+      );
     const m = models.length === 1 ? models[0] : await vscode.window.showQuickPick(models, { title: `${TITLE}: model` });
     if (!m) return undefined;
     base.model = m.id;
   }
   if (p.id !== 'wd-tagger') {
-    const presets = [...PRESETS.map((x) => ({ label: x.label, id: x.id })), { label: 'My own prompt (loraTagger.captioning.prompt)', id: String(base.prompt) }];
+    const presets = [
+      ...PRESETS.map((x) => ({ label: x.label, id: x.id })),
+      { label: 'My own prompt (loraTagger.captioning.prompt)', id: String(base.prompt) },
+    ];
     const pr = await vscode.window.showQuickPick(presets, { title: `${TITLE}: prompt` });
     if (!pr) return undefined;
     base.prompt = pr.id;
@@ -163,11 +219,17 @@ async function ask(extra: unknown): Promise<RunOptions | undefined> {
 /** Replace asks first; a host that is not this machine asks once, naming it and the images about to leave. */
 async function confirm(deps: AutoCaptionDeps, o: RunOptions, count: number): Promise<boolean> {
   if (count === 0) {
-    void vscode.window.showInformationMessage(`${TITLE}: no image matches (every image in this choice already has a caption, or is skipped).`);
+    void vscode.window.showInformationMessage(
+      `${TITLE}: no image matches (every image in this choice already has a caption, or is skipped).`,
+    );
     return false;
   }
   if (o.mode === 'replace') {
-    const go = await vscode.window.showWarningMessage(`Replace the captions of ${count} image(s) with AI captions? You can undo the run.`, { modal: true }, 'Replace');
+    const go = await vscode.window.showWarningMessage(
+      `Replace the captions of ${count} image(s) with AI captions? You can undo the run.`,
+      { modal: true },
+      'Replace',
+    );
     if (go !== 'Replace') return false;
   }
   if (o.provider !== 'openai') return true;
@@ -179,7 +241,11 @@ async function confirm(deps: AutoCaptionDeps, o: RunOptions, count: number): Pro
     if (allowed.includes(host)) continue;
     const go = await vscode.window.showWarningMessage(
       `${count} image(s) of your dataset are about to be sent to ${host}, which is not this machine. Send them?`,
-      { modal: true, detail: 'You are asked once per host. Use a local server (Ollama, LM Studio, vLLM on 127.0.0.1) to keep them here.' },
+      {
+        modal: true,
+        detail:
+          'You are asked once per host. Use a local server (Ollama, LM Studio, vLLM on 127.0.0.1) to keep them here.',
+      },
       'Send',
     );
     if (go !== 'Send') return false;
@@ -196,7 +262,9 @@ async function report(deps: AutoCaptionDeps, folder: string, r: JobResult, batch
   if (batch) return out;
   const actions = r.captioned > 0 ? ['Undo'] : [];
   if (r.failed.length) actions.push('Show Failures');
-  const pick = await (r.failed.length ? vscode.window.showWarningMessage(text, ...actions) : vscode.window.showInformationMessage(text, ...actions));
+  const pick = await (r.failed.length
+    ? vscode.window.showWarningMessage(text, ...actions)
+    : vscode.window.showInformationMessage(text, ...actions));
   if (pick === 'Show Failures') log().show(true);
   if (pick === 'Undo') await undoCommand(deps, folder, r.run);
   return out;
@@ -208,8 +276,14 @@ async function undoCommand(deps: AutoCaptionDeps, folder: string, run: string): 
   const ds = panel?.dataset ?? own!;
   try {
     const u = await undoRun(ds, run, panel ? (f, t) => panel.writeCaption(f, t) : undefined);
-    if (!u) void vscode.window.showInformationMessage('The run is no longer the newest change in the undo history, so it was not undone; use "Undo Last Dataset-Wide Tag Operation".');
-    else void vscode.window.showInformationMessage(`Undid ${u.label}: ${u.restored.length} caption(s) restored${u.skipped.length ? `, ${u.skipped.length} edited since left as they are` : ''}.`);
+    if (!u)
+      void vscode.window.showInformationMessage(
+        'The run is no longer the newest change in the undo history, so it was not undone; use "Undo Last Dataset-Wide Tag Operation".',
+      );
+    else
+      void vscode.window.showInformationMessage(
+        `Undid ${u.label}: ${u.restored.length} caption(s) restored${u.skipped.length ? `, ${u.skipped.length} edited since left as they are` : ''}.`,
+      );
   } finally {
     panel?.reload();
     await own?.close();

@@ -14,9 +14,15 @@ import { isBatchCall, resolveOutputFolder, withDataset } from './datasetTarget';
 import { reviewFindings, runPreflight, type PreflightDiagnostics } from './findings';
 
 /** The command handler. */
-export async function checkDatasetCommand(panels: PanelManager, diagnostics: PreflightDiagnostics, arg?: unknown, extra?: unknown): Promise<AnyFinding[] | undefined> {
+export async function checkDatasetCommand(
+  panels: PanelManager,
+  diagnostics: PreflightDiagnostics,
+  arg?: unknown,
+  extra?: unknown,
+): Promise<AnyFinding[] | undefined> {
   const batch = isBatchCall(arg, extra);
-  const given = batch && typeof extra === 'object' && extra !== null ? (extra as { target?: unknown }).target : undefined;
+  const given =
+    batch && typeof extra === 'object' && extra !== null ? (extra as { target?: unknown }).target : undefined;
   if (given !== undefined && !isExportTarget(given)) {
     throw new Error(`Check Dataset: options.target must be one of ${EXPORT_TARGETS.join(', ')}.`);
   }
@@ -33,9 +39,16 @@ export async function checkDatasetCommand(panels: PanelManager, diagnostics: Pre
     });
     log().info(`Preflight of ${outputFolder}: ${summarizeFindings(findings)}`);
     if (!batch) {
-      if (findings.length === 0) void vscode.window.showInformationMessage(`Check Dataset: no problems found. The dataset is ready for ${TARGET_LABELS[target]}.`);
+      if (findings.length === 0)
+        void vscode.window.showInformationMessage(
+          `Check Dataset: no problems found. The dataset is ready for ${TARGET_LABELS[target]}.`,
+        );
       else {
-        const choice = await vscode.window.showWarningMessage(`Check Dataset: ${summarizeFindings(findings)}.`, 'Review', 'Show Problems');
+        const choice = await vscode.window.showWarningMessage(
+          `Check Dataset: ${summarizeFindings(findings)}.`,
+          'Review',
+          'Show Problems',
+        );
         if (choice === 'Review') await reviewFindings(panels, outputFolder, findings);
         if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
       }

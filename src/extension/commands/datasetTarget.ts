@@ -22,15 +22,23 @@ export function isBatchCall(arg: unknown, extra: unknown): boolean {
 }
 
 /** The output folder a command should act on, or undefined when the user cancelled. */
-export async function resolveOutputFolder(panels: PanelManager, arg: unknown, title: string): Promise<string | undefined> {
+export async function resolveOutputFolder(
+  panels: PanelManager,
+  arg: unknown,
+  title: string,
+): Promise<string | undefined> {
   if (arg instanceof vscode.Uri) return arg.fsPath;
   if (typeof arg === 'string' && arg) return path.resolve(arg);
   const current = panels.current();
   if (current) return current.dataset.outputFolder;
-  const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  const roots = (vscode.workspace.workspaceFolders ?? [])
+    .filter((f) => f.uri.scheme === 'file')
+    .map((f) => f.uri.fsPath);
   const sessions = await findSessions(roots, { outputFolderName: readSettings().outputFolder });
   if (sessions.length === 0) {
-    void vscode.window.showInformationMessage(`${title}: no LoRA tagging session was found under the open folders. Start one with "Start LoRA Tagging" on a folder of images.`);
+    void vscode.window.showInformationMessage(
+      `${title}: no LoRA tagging session was found under the open folders. Start one with "Start LoRA Tagging" on a folder of images.`,
+    );
     return undefined;
   }
   if (sessions.length === 1) return sessions[0]!.outputFolder;
@@ -42,7 +50,11 @@ export async function resolveOutputFolder(panels: PanelManager, arg: unknown, ti
 }
 
 /** Runs `fn` with the dataset of `outputFolder`: the open panel's (saved first), or one opened just for this call. */
-export async function withDataset<T>(panels: PanelManager, outputFolder: string, fn: (dataset: Dataset) => Promise<T>): Promise<T> {
+export async function withDataset<T>(
+  panels: PanelManager,
+  outputFolder: string,
+  fn: (dataset: Dataset) => Promise<T>,
+): Promise<T> {
   const panel = panels.get(outputFolder);
   if (panel) {
     await panel.flushAll();

@@ -34,10 +34,12 @@ function batchOptions(extra: unknown): TargetOptions & { target?: ExportTarget }
     throw new Error(`Export Dataset: options.target must be one of ${EXPORT_TARGETS.join(', ')}. Nothing was written.`);
   }
   if (o.path !== undefined && (typeof o.path !== 'string' || o.path.trim() === '')) {
-    throw new Error('Export Dataset: options.path must be the path of the zip or folder to write. Nothing was ' +
-      'written.');
+    throw new Error(
+      'Export Dataset: options.path must be the path of the zip or folder to write. Nothing was ' + 'written.',
+    );
   }
-  const num = (k: string) => (typeof o[k] === 'number' && Number.isFinite(o[k]) && (o[k] as number) > 0 ? (o[k] as number) : undefined);
+  const num = (k: string) =>
+    typeof o[k] === 'number' && Number.isFinite(o[k]) && (o[k] as number) > 0 ? (o[k] as number) : undefined;
   return {
     target: o.target,
     path: o.path === undefined ? undefined : path.resolve(o.path as string),
@@ -62,7 +64,9 @@ export async function exportDatasetCommand(
   try {
     return await withDataset(panels, outputFolder, async (dataset) => {
       const target = options.target ?? (batch ? (dataset.session.exportTarget ?? 'civitai') : await askTarget(dataset));
-      const r = batch ? await exportBatch(dataset, diagnostics, target, options) : await exportInteractive(panels, dataset, diagnostics, target);
+      const r = batch
+        ? await exportBatch(dataset, diagnostics, target, options)
+        : await exportInteractive(panels, dataset, diagnostics, target);
       log().info(`Exported ${r.images} images (${r.bytes} bytes) from ${outputFolder} for ${target} to ${r.path}`);
       if (!batch) void announce(target, r);
       return { path: r.path, images: r.images, bytes: r.bytes, findings: r.findings };
@@ -82,8 +86,10 @@ async function askTarget(dataset: Dataset): Promise<ExportTarget> {
   const order = [current, ...EXPORT_TARGETS.filter((t) => t !== current)];
   const pick = await vscode.window.showQuickPick(
     order.map((t) => ({ label: TARGET_LABELS[t], description: t === current ? 'this session’s target' : t, t })),
-    { title: 'Export Dataset: which trainer?', placeHolder: 'The check and the files written follow that trainer’s ' +
-      'reader' },
+    {
+      title: 'Export Dataset: which trainer?',
+      placeHolder: 'The check and the files written follow that trainer’s ' + 'reader',
+    },
   );
   if (!pick) throw new Stopped();
   if (pick.t !== current) dataset.setExportTarget(pick.t);
@@ -98,7 +104,12 @@ function exportBatch(dataset: Dataset, diagnostics: PreflightDiagnostics, target
   });
 }
 
-async function exportInteractive(panels: PanelManager, dataset: Dataset, diagnostics: PreflightDiagnostics, target: ExportTarget) {
+async function exportInteractive(
+  panels: PanelManager,
+  dataset: Dataset,
+  diagnostics: PreflightDiagnostics,
+  target: ExportTarget,
+) {
   const entries = exportEntries(dataset);
   const pre = await runPreflight(dataset, false, diagnostics.workerScript, diagnostics.images);
   const findings: AnyFinding[] = [...pre, ...targetRuleFindings(dataset, target)];
@@ -119,11 +130,14 @@ async function exportInteractive(panels: PanelManager, dataset: Dataset, diagnos
   const dest = await askPath(dataset, target);
   let cancelled = false;
   try {
-    const r = await withCancellableProgress(`Exporting ${entries.length} images for ` +
-      `${target}`, (onProgress, signal) => {
-      signal.addEventListener('abort', () => (cancelled = true));
-      return writeForTarget(dataset, target, { path: dest, signal, onProgress });
-    }, target === 'civitai' ? 'bytes' : 'items');
+    const r = await withCancellableProgress(
+      `Exporting ${entries.length} images for ` + `${target}`,
+      (onProgress, signal) => {
+        signal.addEventListener('abort', () => (cancelled = true));
+        return writeForTarget(dataset, target, { path: dest, signal, onProgress });
+      },
+      target === 'civitai' ? 'bytes' : 'items',
+    );
     return { ...r, findings };
   } catch (err) {
     if (cancelled) throw new Stopped();
@@ -135,7 +149,9 @@ async function askPath(dataset: Dataset, target: ExportTarget): Promise<string> 
   const { outputFolder, session } = dataset;
   const zip = target === 'civitai';
   const uri = await vscode.window.showSaveDialog({
-    defaultUri: vscode.Uri.file(zip ? defaultZipPath(outputFolder, session.prefix) : defaultFolderPath(outputFolder, session.prefix, target)),
+    defaultUri: vscode.Uri.file(
+      zip ? defaultZipPath(outputFolder, session.prefix) : defaultFolderPath(outputFolder, session.prefix, target),
+    ),
     filters: zip ? { 'Zip archive': ['zip'] } : undefined,
     title: zip ? 'Export for CivitAI' : `Export for ${target}: the folder to write`,
     saveLabel: 'Export',

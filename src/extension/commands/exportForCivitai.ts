@@ -34,7 +34,8 @@ export async function exportForCivitaiCommand(
   extra?: unknown,
 ): Promise<ExportSummary | undefined> {
   const batch = isBatchCall(arg, extra);
-  const given = batch && typeof extra === 'object' && extra !== null ? (extra as { zipPath?: unknown }).zipPath : undefined;
+  const given =
+    batch && typeof extra === 'object' && extra !== null ? (extra as { zipPath?: unknown }).zipPath : undefined;
   if (given !== undefined && !isZipPath(given)) {
     throw new Error('Export for CivitAI: options.zipPath must be the path of a .zip file. Nothing was written.');
   }
@@ -62,7 +63,11 @@ export async function exportForCivitaiCommand(
 
 type Exported = ExportResult & { findings: Finding[] };
 
-function exportBatch(dataset: Dataset, diagnostics: PreflightDiagnostics, zipPath: string | undefined): Promise<Exported> {
+function exportBatch(
+  dataset: Dataset,
+  diagnostics: PreflightDiagnostics,
+  zipPath: string | undefined,
+): Promise<Exported> {
   const onChecked = (findings: Finding[]) => diagnostics.show(dataset, findings);
   return withImageFacts(dataset, diagnostics.workerScript, diagnostics.images, (source) =>
     checkAndExport(dataset, { ...source, zipPath: zipPath && path.resolve(zipPath), onChecked }),
@@ -81,17 +86,24 @@ async function exportInteractive(
   // Machine captions nobody has looked at are exported as they are; the user is told, not stopped.
   const unreviewed = unreviewedImages(dataset).length;
   if (unreviewed > 0) {
-    void vscode.window.showWarningMessage(`${unreviewed} caption(s) written by AI have not been reviewed yet; they are exported as they are.`);
+    void vscode.window.showWarningMessage(
+      `${unreviewed} caption(s) written by AI have not been reviewed yet; they are exported as they are.`,
+    );
   }
   const zipPath = await askZipPath(dataset);
   let cancelled = false;
   try {
-    const r = await withCancellableProgress(`Exporting ${entries.length} images for CivitAI`, (onProgress, signal) => {
-      signal.addEventListener('abort', () => (cancelled = true));
-      // The last bytes are followed by the zip's directory and the flush to disk: say so, not a bar stuck at 100%.
-      const report = (done: number, total: number, file: string) => onProgress(done, total, done === total ? '(finishing the zip)' : file);
-      return writeCivitaiZip(dataset, zipPath, { signal, onProgress: report });
-    }, 'bytes');
+    const r = await withCancellableProgress(
+      `Exporting ${entries.length} images for CivitAI`,
+      (onProgress, signal) => {
+        signal.addEventListener('abort', () => (cancelled = true));
+        // The last bytes are followed by the zip's directory and the flush to disk: say so, not a bar stuck at 100%.
+        const report = (done: number, total: number, file: string) =>
+          onProgress(done, total, done === total ? '(finishing the zip)' : file);
+        return writeCivitaiZip(dataset, zipPath, { signal, onProgress: report });
+      },
+      'bytes',
+    );
     return { ...r, findings };
   } catch (err) {
     if (cancelled) throw new Stopped();
@@ -99,7 +111,11 @@ async function exportInteractive(
   }
 }
 
-async function confirmFindings(panels: PanelManager, outputFolder: string, findings: readonly Finding[]): Promise<void> {
+async function confirmFindings(
+  panels: PanelManager,
+  outputFolder: string,
+  findings: readonly Finding[],
+): Promise<void> {
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length === 0) return;
   const choice = await vscode.window.showWarningMessage(

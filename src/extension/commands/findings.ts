@@ -5,7 +5,12 @@
  */
 import * as vscode from 'vscode';
 import type { Dataset } from '../dataset/session/dataset';
-import { checkOpenDataset, summarizeFindings, withWorkerDecoder, type CheckOptions } from '../dataset/export/datasetExport';
+import {
+  checkOpenDataset,
+  summarizeFindings,
+  withWorkerDecoder,
+  type CheckOptions,
+} from '../dataset/export/datasetExport';
 import type { ImageService } from '../dataset/images/imageService';
 import type { Finding } from '../dataset/export/preflight';
 import type { AnyFinding } from '../dataset/export/targetExport';
@@ -28,7 +33,10 @@ export class PreflightDiagnostics implements vscode.Disposable {
    * @param workerScript dist/decodeWorker.js, which decodes images off the extension host's main thread.
    * @param images the extension's image service: checks reuse the facts its pipelines computed for the thumbnails.
    */
-  constructor(readonly workerScript: string, readonly images?: ImageService) {}
+  constructor(
+    readonly workerScript: string,
+    readonly images?: ImageService,
+  ) {}
 
   /** Replaces one dataset's findings in the Problems view. */
   show(dataset: Dataset, findings: readonly AnyFinding[]): void {
@@ -72,7 +80,12 @@ export async function reviewFindings(
 }
 
 /** Runs the preflight on a dataset, with a cancellable progress notification unless it is a batch call. */
-export function runPreflight(dataset: Dataset, batch: boolean, workerScript: string, images?: ImageService): Promise<Finding[]> {
+export function runPreflight(
+  dataset: Dataset,
+  batch: boolean,
+  workerScript: string,
+  images?: ImageService,
+): Promise<Finding[]> {
   return withImageFacts(dataset, workerScript, images, async (source) => {
     if (batch) return checkOpenDataset(dataset, source);
     return withCancellableProgress('Checking the dataset against CivitAI’s rules', (onProgress, signal) =>
@@ -85,7 +98,12 @@ export function runPreflight(dataset: Dataset, batch: boolean, workerScript: str
  * Runs `fn` with where the preflight's decodes come from: the dataset's image pipeline when the extension has an
  * image service (cached facts, and what it decodes also gives the panel its thumbnails), else a pool of its own.
  */
-export function withImageFacts<T>(dataset: Dataset, workerScript: string, images: ImageService | undefined, fn: (source: Pick<CheckOptions, 'decoder' | 'facts'>) => Promise<T>): Promise<T> {
+export function withImageFacts<T>(
+  dataset: Dataset,
+  workerScript: string,
+  images: ImageService | undefined,
+  fn: (source: Pick<CheckOptions, 'decoder' | 'facts'>) => Promise<T>,
+): Promise<T> {
   if (!images) return withWorkerDecoder(workerScript, (decoder) => fn({ decoder }));
   return images.withPipeline(dataset.outputFolder, dataset.session.images, (facts) => fn({ facts }));
 }

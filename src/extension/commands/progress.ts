@@ -22,26 +22,32 @@ export function withCancellableProgress<T>(
   unit: 'items' | 'bytes' = 'items',
 ): Thenable<T> {
   const opened = Date.now();
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-    const abort = new AbortController();
-    const sub = token.onCancellationRequested(() => abort.abort());
-    let last = 0;
-    const report: ProgressReporter = (done, total, file) => {
-      const pct = total ? (done / total) * 100 : 100;
-      // Whole percents only: thousands of tiny updates would flood the notification.
-      if (pct - last < 1 && done !== total) return;
-      const count = unit === 'bytes' ? `${(done / MB).toFixed(0)}/${(total / MB).toFixed(0)} MB` : `${done}/${total}`;
-      progress.report({ increment: pct - last, message: `${count} ${file}` });
-      last = pct;
-    };
-    try {
-      return await task(report, abort.signal);
-    } finally {
-      sub.dispose();
-    }
-  }).then(async (result) => {
-    const left = opened + MIN_VISIBLE_MS - Date.now();
-    if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
-    return result;
-  });
+  return vscode.window
+    .withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const sub = token.onCancellationRequested(() => abort.abort());
+        let last = 0;
+        const report: ProgressReporter = (done, total, file) => {
+          const pct = total ? (done / total) * 100 : 100;
+          // Whole percents only: thousands of tiny updates would flood the notification.
+          if (pct - last < 1 && done !== total) return;
+          const count =
+            unit === 'bytes' ? `${(done / MB).toFixed(0)}/${(total / MB).toFixed(0)} MB` : `${done}/${total}`;
+          progress.report({ increment: pct - last, message: `${count} ${file}` });
+          last = pct;
+        };
+        try {
+          return await task(report, abort.signal);
+        } finally {
+          sub.dispose();
+        }
+      },
+    )
+    .then(async (result) => {
+      const left = opened + MIN_VISIBLE_MS - Date.now();
+      if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+      return result;
+    });
 }

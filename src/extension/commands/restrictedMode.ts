@@ -8,8 +8,12 @@ import { restrictedModeMessage } from './restrictedModeText';
 
 /** Registers an explaining handler for every contributed command; `activateTrusted` runs when trust is granted. */
 export function activateRestricted(context: vscode.ExtensionContext, activateTrusted: () => void): void {
-  const commands = (context.extension.packageJSON as { contributes?: { commands?: Array<{ command: string; title: string; category?: string }> } })
-    .contributes?.commands ?? [];
+  const commands =
+    (
+      context.extension.packageJSON as {
+        contributes?: { commands?: Array<{ command: string; title: string; category?: string }> };
+      }
+    ).contributes?.commands ?? [];
   const registered = commands.map((c) =>
     vscode.commands.registerCommand(c.command, async () => {
       const title = c.category ? `${c.category}: ${c.title}` : c.title;

@@ -29,7 +29,9 @@ export async function resumeTagging(panels: PanelManager, arg?: unknown, extra?:
       await panels.open(direct);
       return direct;
     }
-    const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    const roots = (vscode.workspace.workspaceFolders ?? [])
+      .filter((f) => f.uri.scheme === 'file')
+      .map((f) => f.uri.fsPath);
     const sessions = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Looking for LoRA tagging sessions' },
       () => findSessions(roots, { outputFolderName: readSettings().outputFolder }),
@@ -70,8 +72,8 @@ export async function confirmRebuild(folder: string, images: number): Promise<bo
       modal: true,
       detail:
         'The images and captions are kept exactly as they are. Favourite and NSFW marks, skips, tag categories ' +
-          'and the link to the source folder cannot be recovered; the trigger word and caption style ' +
-          'are guessed from the captions.',
+        'and the link to the source folder cannot be recovered; the trigger word and caption style ' +
+        'are guessed from the captions.',
     },
     'Rebuild Session',
   );
@@ -92,7 +94,8 @@ function toItem(s: SessionSummary, roots: string[]): vscode.QuickPickItem & { se
     return {
       label: `$(wrench) ${s.title}`,
       description: `session file gone: rebuild from ${s.total} image(s)`,
-      detail: `${shown} · session.json and its .bak are missing; picking it offers to rebuild the session ` +
+      detail:
+        `${shown} · session.json and its .bak are missing; picking it offers to rebuild the session ` +
         `from the images and captions`,
       session: s,
     };

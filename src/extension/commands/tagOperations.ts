@@ -25,11 +25,28 @@ import { isBatchCall, resolveOutputFolder, withDataset } from './datasetTarget';
 export class TagOperations extends Disposable {
   constructor(private readonly panels: PanelManager) {
     super();
-    const reg = (id: string, fn: (arg: unknown, extra: unknown) => Promise<unknown>) => vscode.commands.registerCommand(id, fn);
+    const reg = (id: string, fn: (arg: unknown, extra: unknown) => Promise<unknown>) =>
+      vscode.commands.registerCommand(id, fn);
     for (const command of [
-      reg('loraTagger.renameTag', (a, e) => this.run(a, e, 'Rename Tag', async (ds, o) => ({ kind: 'rename', from: o.from ?? (await this.pickTag(ds, 'Rename which tag?')), to: o.to ?? (await this.askName('Rename to (an existing tag merges them)', o.from)) }))),
-      reg('loraTagger.removeTag', (a, e) => this.run(a, e, 'Remove Tag', async (ds, o) => ({ kind: 'remove', tag: o.tag ?? (await this.pickTag(ds, 'Remove which tag from every caption?')) }))),
-      reg('loraTagger.addTagToAll', (a, e) => this.run(a, e, 'Add Tag to All Images', async (_ds, o) => ({ kind: 'add', tag: o.tag ?? (await this.askName('Tag to add to every image that is not skipped')) }))),
+      reg('loraTagger.renameTag', (a, e) =>
+        this.run(a, e, 'Rename Tag', async (ds, o) => ({
+          kind: 'rename',
+          from: o.from ?? (await this.pickTag(ds, 'Rename which tag?')),
+          to: o.to ?? (await this.askName('Rename to (an existing tag merges them)', o.from)),
+        })),
+      ),
+      reg('loraTagger.removeTag', (a, e) =>
+        this.run(a, e, 'Remove Tag', async (ds, o) => ({
+          kind: 'remove',
+          tag: o.tag ?? (await this.pickTag(ds, 'Remove which tag from every caption?')),
+        })),
+      ),
+      reg('loraTagger.addTagToAll', (a, e) =>
+        this.run(a, e, 'Add Tag to All Images', async (_ds, o) => ({
+          kind: 'add',
+          tag: o.tag ?? (await this.askName('Tag to add to every image that is not skipped')),
+        })),
+      ),
       reg('loraTagger.undoTagOperation', (a, e) => this.undoLast(a, e)),
       reg('loraTagger.setTagCategory', (a, e) => this.setCategory(a, e)),
     ]) {
@@ -46,24 +63,43 @@ export class TagOperations extends Disposable {
     const batch = isBatchCall(arg, extra);
     const folder = await resolveOutputFolder(this.panels, arg, title);
     if (!folder) return undefined;
-    const given = (batch && typeof extra === 'object' && extra !== null ? extra : {}) as { from?: string; to?: string; tag?: string };
+    const given = (batch && typeof extra === 'object' && extra !== null ? extra : {}) as {
+      from?: string;
+      to?: string;
+      tag?: string;
+    };
     try {
       return await withDataset(this.panels, folder, async (ds) => {
         const op = await build(ds, given);
         const changes = planForDataset(ds, op);
         if (changes.length === 0) {
-          if (!batch) void vscode.window.showInformationMessage(`${describeOperation(op)}: no caption has it, so nothing changed.`);
+          if (!batch)
+            void vscode.window.showInformationMessage(
+              `${describeOperation(op)}: no caption has it, so nothing changed.`,
+            );
           return { changed: 0 };
         }
         if (!batch) {
-          const go = await vscode.window.showWarningMessage(`${describeOperation(op)} in ${changes.length} caption(s)? You can undo it.`, { modal: true }, 'Apply');
+          const go = await vscode.window.showWarningMessage(
+            `${describeOperation(op)} in ${changes.length} caption(s)? You can undo it.`,
+            { modal: true },
+            'Apply',
+          );
           if (go !== 'Apply') return undefined;
         }
         const applied = await this.withWriter(ds, (opts) => applyTagOperation(ds, op, changes, opts));
         for (const n of applied.notices) log().warn(n);
         log().info(`${describeOperation(op)}: ${changes.length} caption(s) in ${folder}`);
         if (!batch) {
-          void vscode.window.showInformationMessage(`${describeOperation(op)}: ${changes.length} caption(s) changed.`, 'Undo').then((c) => c && vscode.commands.executeCommand('loraTagger.undoTagOperation', vscode.Uri.file(folder), { interactive: true }));
+          void vscode.window
+            .showInformationMessage(`${describeOperation(op)}: ${changes.length} caption(s) changed.`, 'Undo')
+            .then(
+              (c) =>
+                c &&
+                vscode.commands.executeCommand('loraTagger.undoTagOperation', vscode.Uri.file(folder), {
+                  interactive: true,
+                }),
+            );
         }
         return { changed: changes.length };
       });
@@ -82,7 +118,9 @@ export class TagOperations extends Disposable {
         const r = await this.withWriter(ds, (opts) => undoLastTagOperation(ds, opts));
         if (r.label === null) {
           if (!batch) {
-            void vscode.window.showInformationMessage('There is no dataset-wide tag operation to undo in this dataset.');
+            void vscode.window.showInformationMessage(
+              'There is no dataset-wide tag operation to undo in this dataset.',
+            );
           }
           return { changed: 0, skipped: [] };
         }
@@ -103,13 +141,19 @@ export class TagOperations extends Disposable {
     const batch = isBatchCall(arg, extra);
     const folder = await resolveOutputFolder(this.panels, arg, 'Set Tag Category');
     if (!folder) return undefined;
-    const given = (batch && typeof extra === 'object' && extra !== null ? extra : {}) as { tags?: string[]; category?: string };
+    const given = (batch && typeof extra === 'object' && extra !== null ? extra : {}) as {
+      tags?: string[];
+      category?: string;
+    };
     try {
       return await withDataset(this.panels, folder, async (ds) => {
         const tags = given.tags ?? (await this.pickTags(ds));
         const existing = ds.session.categories.map((c) => c.name);
         const category = (given.category ?? (await this.pickCategory(existing))).trim();
-        const cats = ds.session.categories.map((c) => ({ name: c.name, tags: c.tags.filter((t) => !tags.includes(t)) }));
+        const cats = ds.session.categories.map((c) => ({
+          name: c.name,
+          tags: c.tags.filter((t) => !tags.includes(t)),
+        }));
         if (category) {
           const target = cats.find((c) => c.name === category) ?? cats[cats.push({ name: category, tags: [] }) - 1]!;
           target.tags.push(...tags);
@@ -141,7 +185,10 @@ export class TagOperations extends Disposable {
   }
 
   private tagItems(ds: Dataset) {
-    const counts = countTags(ds.session.images.map((i) => ds.caption(i.file)), ds.session.captionStyle);
+    const counts = countTags(
+      ds.session.images.map((i) => ds.caption(i.file)),
+      ds.session.captionStyle,
+    );
     return ds.knownTags().map((t) => ({ label: t, description: `${counts.get(t) ?? 0} image(s)` }));
   }
 
@@ -152,7 +199,10 @@ export class TagOperations extends Disposable {
   }
 
   private async pickTags(ds: Dataset): Promise<string[]> {
-    const picks = await vscode.window.showQuickPick(this.tagItems(ds), { title: 'Which tags go in the category?', canPickMany: true });
+    const picks = await vscode.window.showQuickPick(this.tagItems(ds), {
+      title: 'Which tags go in the category?',
+      canPickMany: true,
+    });
     if (!picks?.length) throw new Cancelled();
     return picks.map((p) => p.label);
   }
@@ -162,7 +212,9 @@ export class TagOperations extends Disposable {
     qp.title = 'Category (type a new name, or leave empty to remove the tags from their category)';
     const base = [...existing.map((label) => ({ label })), { label: '', description: 'No category' }];
     qp.items = base;
-    qp.onDidChangeValue((v) => (qp.items = v && !existing.includes(v) ? [{ label: v, description: 'New category' }, ...base] : base));
+    qp.onDidChangeValue(
+      (v) => (qp.items = v && !existing.includes(v) ? [{ label: v, description: 'New category' }, ...base] : base),
+    );
     return new Promise<string>((resolve, reject) => {
       qp.onDidAccept(() => {
         resolve(qp.selectedItems[0]?.label ?? qp.value);
@@ -177,7 +229,11 @@ export class TagOperations extends Disposable {
   }
 
   private async askName(prompt: string, value?: string): Promise<string> {
-    const v = await vscode.window.showInputBox({ prompt, value, validateInput: (s) => (s.trim() ? (s.includes(',') ? 'One tag: no commas.' : undefined) : 'Type a tag.') });
+    const v = await vscode.window.showInputBox({
+      prompt,
+      value,
+      validateInput: (s) => (s.trim() ? (s.includes(',') ? 'One tag: no commas.' : undefined) : 'Type a tag.'),
+    });
     if (v === undefined) throw new Cancelled();
     return v.trim();
   }

@@ -44,7 +44,9 @@ export class CaptionSync extends Disposable {
     this.knownCount = dataset.knownTags().length;
     this._register(dataset.onDidChangeCaption((e) => this.changedElsewhere(e)));
     const watcher = this._register(
-      vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dataset.outputFolder), '*.txt')),
+      vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(vscode.Uri.file(dataset.outputFolder), '*.txt'),
+      ),
     );
     this._register(watcher.onDidChange((uri) => void this.onDisk(uri)));
     this._register(watcher.onDidCreate((uri) => void this.onDisk(uri)));
@@ -100,7 +102,11 @@ export class CaptionSync extends Disposable {
   /** Opens the image's caption in a text editor beside the panel. */
   async openBeside(file: string): Promise<vscode.TextEditor> {
     const uri = vscode.Uri.file(this.dataset.captionPath(file));
-    return vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false, preview: false });
+    return vscode.window.showTextDocument(uri, {
+      viewColumn: vscode.ViewColumn.Beside,
+      preserveFocus: false,
+      preview: false,
+    });
   }
 
   /** With `followCaptionEditor`, a visible caption editor of this dataset switches to the new image's caption. */
@@ -139,7 +145,9 @@ export class CaptionSync extends Disposable {
 
   private openDocument(file: string): vscode.TextDocument | undefined {
     const p = path.resolve(this.dataset.captionPath(file));
-    return vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && path.resolve(d.uri.fsPath) === p && !d.isClosed);
+    return vscode.workspace.textDocuments.find(
+      (d) => d.uri.scheme === 'file' && path.resolve(d.uri.fsPath) === p && !d.isClosed,
+    );
   }
 
   private onEditorChange(doc: vscode.TextDocument): void {

@@ -25,7 +25,10 @@ export class PanelManager extends Disposable {
   readonly onDidOpen = this.opened.event;
 
   /** @param images makes the panels' thumbnails (one pool and cache for every panel). */
-  constructor(private readonly context: vscode.ExtensionContext, private readonly images?: ImageService) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly images?: ImageService,
+  ) {
     super();
     this.statusItem = this._register(
       vscode.window.createStatusBarItem('loraTagger.progress', vscode.StatusBarAlignment.Left, 50),
@@ -75,7 +78,9 @@ export class PanelManager extends Disposable {
 
   /** Saves every open dataset (deactivate). */
   async flushAll(): Promise<void> {
-    await Promise.all([...this.panels.values()].map((p) => p.dataset.flush().catch((err) => log().error(errorMessage(err)))));
+    await Promise.all(
+      [...this.panels.values()].map((p) => p.dataset.flush().catch((err) => log().error(errorMessage(err)))),
+    );
   }
 
   /** Closes every panel (each saves its dataset), then the status bar item and the serializer. */
@@ -126,7 +131,9 @@ export class PanelManager extends Disposable {
   private async restore(panel: vscode.WebviewPanel): Promise<void> {
     const open = this.context.workspaceState.get<{ title: string; outputFolder: string }[]>(OPEN_PANELS_KEY, []);
     const taken = new Set(this.panels.keys());
-    const entry = open.find((e) => e.title === panel.title && !taken.has(e.outputFolder)) ?? open.find((e) => !taken.has(e.outputFolder));
+    const entry =
+      open.find((e) => e.title === panel.title && !taken.has(e.outputFolder)) ??
+      open.find((e) => !taken.has(e.outputFolder));
     if (!entry) {
       panel.dispose();
       return;
@@ -142,7 +149,10 @@ export class PanelManager extends Disposable {
   }
 
   private async rememberOpen(): Promise<void> {
-    const open = [...this.panels.values()].map((p) => ({ title: p.panel.title, outputFolder: path.resolve(p.dataset.outputFolder) }));
+    const open = [...this.panels.values()].map((p) => ({
+      title: p.panel.title,
+      outputFolder: path.resolve(p.dataset.outputFolder),
+    }));
     await this.context.workspaceState.update(OPEN_PANELS_KEY, open);
   }
 

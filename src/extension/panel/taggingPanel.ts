@@ -82,10 +82,15 @@ export class TaggingPanel extends Disposable {
       (env) => this.postEnvelope(env),
       WebviewEnvelope,
       (body) => dispatchRequest(this.handlers, body),
-      (problem) => log().warn(`Ignored an invalid message from the tagging panel (${dataset.outputFolder}): ${problem}`),
+      (problem) =>
+        log().warn(`Ignored an invalid message from the tagging panel (${dataset.outputFolder}): ${problem}`),
       'h',
     );
-    this.sync = new CaptionSync(dataset, (msg) => this.post(msg), () => this.deps.onDidChangeProgress(this));
+    this.sync = new CaptionSync(
+      dataset,
+      (msg) => this.post(msg),
+      () => this.deps.onDidChangeProgress(this),
+    );
     for (const d of [
       this.posted,
       this.replied,
@@ -191,13 +196,20 @@ export class TaggingPanel extends Disposable {
       this.requireImage(msg.file);
       this.dataset.select(msg.file);
       void this.thumbs?.then((t) => t?.pipeline.focus(msg.file));
-      if (readSettings(vscode.Uri.file(this.dataset.outputFolder)).followCaptionEditor) await this.sync.followEditor(msg.file);
+      if (readSettings(vscode.Uri.file(this.dataset.outputFolder)).followCaptionEditor)
+        await this.sync.followEditor(msg.file);
     },
     'image/flags': (msg) => {
       this.requireImage(msg.file);
       this.dataset.setFlags(msg.file, { favourite: msg.favourite, nsfw: msg.nsfw, skipped: msg.skipped });
       const rec = this.requireImage(msg.file);
-      this.post({ type: 'image/changed', file: msg.file, status: rec.status, favourite: rec.favourite, nsfw: rec.nsfw });
+      this.post({
+        type: 'image/changed',
+        file: msg.file,
+        status: rec.status,
+        favourite: rec.favourite,
+        nsfw: rec.nsfw,
+      });
     },
     'tags/pin': (msg) => {
       this.dataset.setPinned(msg.tag, msg.pinned);
@@ -234,7 +246,10 @@ export class TaggingPanel extends Disposable {
       return;
     }
     this.thumbs = images
-      .acquire(this.dataset.outputFolder, this.dataset.session.images, { background: true, onReady: (r) => this.postThumbs(r) })
+      .acquire(this.dataset.outputFolder, this.dataset.session.images, {
+        background: true,
+        onReady: (r) => this.postThumbs(r),
+      })
       .then(
         (lease) => {
           if (this.isDisposed) return void lease.release();
@@ -252,7 +267,10 @@ export class TaggingPanel extends Disposable {
 
   private postThumbs(ready: readonly ThumbnailReady[]): void {
     const webview = this.panel.webview;
-    this.post({ type: 'thumbs/ready', thumbs: ready.map((r) => ({ file: r.file, uri: webview.asWebviewUri(vscode.Uri.file(r.path)).toString() })) });
+    this.post({
+      type: 'thumbs/ready',
+      thumbs: ready.map((r) => ({ file: r.file, uri: webview.asWebviewUri(vscode.Uri.file(r.path)).toString() })),
+    });
   }
 
   private async saveCaption(file: string, text: string, base: number, seq: number): Promise<CaptionUpdateResult> {
@@ -288,7 +306,12 @@ export class TaggingPanel extends Disposable {
 
   private postLists(): void {
     const s = this.dataset.session;
-    this.post({ type: 'session/lists', recentTags: [...s.recentTags], pinnedTags: [...s.pinnedTags], categories: s.categories.map((c) => ({ name: c.name, tags: [...c.tags] })) });
+    this.post({
+      type: 'session/lists',
+      recentTags: [...s.recentTags],
+      pinnedTags: [...s.pinnedTags],
+      categories: s.categories.map((c) => ({ name: c.name, tags: [...c.tags] })),
+    });
   }
 
   /** The dataset as the webview sees it: staged names and webview URIs only, never paths to elsewhere. */
@@ -300,7 +323,10 @@ export class TaggingPanel extends Disposable {
   private view(): DatasetView {
     const s = this.dataset.session;
     const webview = this.panel.webview;
-    const current = Math.max(0, s.images.findIndex((i) => i.file === s.currentFile));
+    const current = Math.max(
+      0,
+      s.images.findIndex((i) => i.file === s.currentFile),
+    );
     const lease = this.lease;
     return {
       title: this.panel.title,
@@ -311,7 +337,9 @@ export class TaggingPanel extends Disposable {
       images: s.images.map((i) => ({
         file: i.file,
         // A staged image that is a link (case 7 of issue 9) is never shown through it: no URI, no thumbnail.
-        uri: this.dataset.imageProblem(i.file) ? '' : webview.asWebviewUri(vscode.Uri.file(this.dataset.resolve(i.file))).toString(),
+        uri: this.dataset.imageProblem(i.file)
+          ? ''
+          : webview.asWebviewUri(vscode.Uri.file(this.dataset.resolve(i.file))).toString(),
         ...thumbOf(lease, i.file, webview),
         width: i.width,
         height: i.height,

@@ -5,7 +5,9 @@ import { loadVocabulary, type Vocabulary } from '../dataset/vocabulary/vocabular
 let cached: { key: string; vocab: Promise<Vocabulary> } | undefined;
 
 async function keyOf(files: string[]): Promise<string> {
-  const parts = await Promise.all(files.map(async (f) => `${f}@${(await stat(f).catch(() => undefined))?.mtimeMs ?? 'missing'}`));
+  const parts = await Promise.all(
+    files.map(async (f) => `${f}@${(await stat(f).catch(() => undefined))?.mtimeMs ?? 'missing'}`),
+  );
   return parts.join('|');
 }
 

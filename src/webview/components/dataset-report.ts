@@ -9,7 +9,14 @@
  */
 import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
 import type { DatasetView } from '../../shared/protocol';
-import { buildReport, reportToMarkdown, CLIP_TOKEN_LIMIT, T5_TOKEN_LIMIT, type Bucket, type Report } from '../../shared/report';
+import {
+  buildReport,
+  reportToMarkdown,
+  CLIP_TOKEN_LIMIT,
+  T5_TOKEN_LIMIT,
+  type Bucket,
+  type Report,
+} from '../../shared/report';
 import { baseStyles } from './styles';
 
 /** A bar's length is drawn in these SVG user units (the SVG stretches to its cell). */
@@ -99,9 +106,15 @@ export class DatasetReport extends LitElement {
 
       <h3>Tags</h3>
       <p>${r.tags.distinct} distinct tags, the trigger word left out.</p>
-      ${r.tags.top.length
-        ? this.chart('Most used tags', 'Images using each of the most used tags', r.tags.top.map((t) => ({ label: t.tag, count: t.count })))
-        : html`<p class="muted">No tags yet.</p>`}
+      ${
+        r.tags.top.length
+          ? this.chart(
+              'Most used tags',
+              'Images using each of the most used tags',
+              r.tags.top.map((t) => ({ label: t.tag, count: t.count })),
+            )
+          : html`<p class="muted">No tags yet.</p>`
+      }
       ${this.renderUsedOnce(r)}
 
       <h3>Resolutions</h3>
@@ -149,7 +162,8 @@ export class DatasetReport extends LitElement {
   }
 
   private renderCut(title: string, list: Report['captions']['overClip'], limit: number) {
-    if (!list.length) return html`<p>${title}: <span class="muted">none, every caption fits ${limit} tokens.</span></p>`;
+    if (!list.length)
+      return html`<p>${title}: <span class="muted">none, every caption fits ${limit} tokens.</span></p>`;
     return html`<table aria-label=${title}>
       <caption class="cut">${title}: ${list.length} caption${list.length === 1 ? '' : 's'}</caption>
       <thead><tr><th scope="col">Caption</th><th scope="col" class="num">Words</th><th scope="col" class="num">Est. CLIP tokens</th><th scope="col" class="num">Est. T5 tokens</th></tr></thead>
@@ -161,7 +175,13 @@ export class DatasetReport extends LitElement {
 
   private onCopy(): void {
     if (!this.report) return;
-    this.dispatchEvent(new CustomEvent('copy-markdown', { detail: { text: reportToMarkdown(this.report) }, bubbles: true, composed: true }));
+    this.dispatchEvent(
+      new CustomEvent('copy-markdown', {
+        detail: { text: reportToMarkdown(this.report) },
+        bubbles: true,
+        composed: true,
+      }),
+    );
   }
 
   private onBack(): void {

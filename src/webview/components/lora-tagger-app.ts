@@ -149,26 +149,30 @@ export class LoraTaggerApp extends LitElement {
 
   override render() {
     const s = this.store;
-    if (!s?.loaded || !this.iconsReady) return html`<div></div><div class="loading muted" role="status">Loading the dataset…</div>`;
+    if (!s?.loaded || !this.iconsReady)
+      return html`<div></div><div class="loading muted" role="status">Loading the dataset…</div>`;
     const natural = s.style === 'natural';
     const text = html`<caption-text .store=${s}></caption-text>`;
     const chips = html`<caption-chips .store=${s}></caption-chips>`;
     const report = s.view === 'report';
     return html`<header><panel-toolbar .store=${s}></panel-toolbar></header>
       <main>
-        ${report
-          ? html`<div class="report" @copy-markdown=${this.onCopy} @show-tagging=${() => s.setView('tagging')}>${this.renderReport()}</div>`
-          : html`<div class="body ${this.narrow ? 'narrow' : ''}" @focusin=${this.onFocusIn}>
+        ${
+          report
+            ? html`<div class="report" @copy-markdown=${this.onCopy} @show-tagging=${() => s.setView('tagging')}>${this.renderReport()}</div>`
+            : html`<div class="body ${this.narrow ? 'narrow' : ''}" @focusin=${this.onFocusIn}>
               <image-preview .store=${s} .viewState=${this.viewState}></image-preview>
-              ${this.narrow
-                ? html`<split-sash class="preview-sash" orientation="horizontal" label="Resize the image" step="24"
+              ${
+                this.narrow
+                  ? html`<split-sash class="preview-sash" orientation="horizontal" label="Resize the image" step="24"
                     .value=${this.previewHeight()} .min=${120} .max=${Math.max(120, this.bodyHeight - 60)}
                     @sash-resize=${(e: CustomEvent<{ value: number }>) => this.setPreviewHeight(e.detail.value, false)}
                     @sash-end=${(e: CustomEvent<{ value: number }>) => this.setPreviewHeight(e.detail.value, true)}></split-sash>`
-                : html`<split-sash class="side-sash" orientation="vertical" invert label="Resize the side column" step="24"
+                  : html`<split-sash class="side-sash" orientation="vertical" invert label="Resize the side column" step="24"
                     .value=${this.sideWidth()} .min=${SIDE_MIN} .max=${this.sideMax()}
                     @sash-resize=${(e: CustomEvent<{ value: number }>) => this.setSideWidth(e.detail.value, false)}
-                    @sash-end=${(e: CustomEvent<{ value: number }>) => this.setSideWidth(e.detail.value, true)}></split-sash>`}
+                    @sash-end=${(e: CustomEvent<{ value: number }>) => this.setSideWidth(e.detail.value, true)}></split-sash>`
+              }
               <aside aria-label="Caption and tags">
                 <section class="caption" aria-labelledby="caption-title">
                   <h2 class="section-title" id="caption-title">Caption</h2>
@@ -181,15 +185,18 @@ export class LoraTaggerApp extends LitElement {
                   <tag-palette .store=${s} .viewState=${this.viewState}></tag-palette>
                 </section>
               </aside>
-            </div>`}
+            </div>`
+        }
       </main>
-      ${report
-        ? nothing
-        : html`<nav aria-label="Images"><split-sash class="film-sash" orientation="horizontal" invert label="Resize the filmstrip thumbnails" step="8"
+      ${
+        report
+          ? nothing
+          : html`<nav aria-label="Images"><split-sash class="film-sash" orientation="horizontal" invert label="Resize the filmstrip thumbnails" step="8"
               .value=${this.thumbSize()} .min=${THUMB_MIN} .max=${THUMB_MAX}
               @sash-resize=${(e: CustomEvent<{ value: number }>) => this.setThumbSize(e.detail.value, false)}
               @sash-end=${(e: CustomEvent<{ value: number }>) => this.setThumbSize(e.detail.value, true)}></split-sash>
-            <film-strip .store=${s} .viewState=${this.viewState} .thumbSize=${this.thumbSize()}></film-strip></nav>`}
+            <film-strip .store=${s} .viewState=${this.viewState} .thumbSize=${this.thumbSize()}></film-strip></nav>`
+      }
       <footer><progress-status .store=${s}></progress-status></footer>
       <shortcut-overlay></shortcut-overlay>`;
   }

@@ -19,7 +19,17 @@ import type { TaggerStore } from '../state/store';
  * What gives way when the toolbar is too narrow, in order: first the command buttons lose their text, then items
  * move into the `…` menu. A group name moves all of its items at once.
  */
-const STEPS = ['iconOnly', 'keyboard', 'report', 'export', 'check', 'openBeside', 'edit', 'flags', 'nextUntagged'] as const;
+const STEPS = [
+  'iconOnly',
+  'keyboard',
+  'report',
+  'export',
+  'check',
+  'openBeside',
+  'edit',
+  'flags',
+  'nextUntagged',
+] as const;
 /** Items of a group that only ever move to the menu together. */
 const GROUPS: Record<string, string[]> = { edit: ['undo', 'redo'], flags: ['favourite', 'nsfw', 'skip'] };
 /** The title keeps at least this much of its width before anything else gives way. */
@@ -119,40 +129,83 @@ export class PanelToolbar extends LitElement {
     const s = this.store;
     const im = s?.current;
     const k = PANEL_KEYMAP;
-    const item = (id: string, icon: string, label: string, title: string, run: () => void, more: Partial<ToolbarItem> = {}) =>
-      ({ id, icon, label, title, run, ...more }) as ToolbarItem;
+    const item = (
+      id: string,
+      icon: string,
+      label: string,
+      title: string,
+      run: () => void,
+      more: Partial<ToolbarItem> = {},
+    ) => ({ id, icon, label, title, run, ...more }) as ToolbarItem;
     const cmd = { command: true };
     const commands = [
-      item('check', 'checklist', 'Check dataset', "Check the dataset against CivitAI's rules", () => s?.runCommand('checkDataset'), cmd),
-      item('export', 'package', 'Export for CivitAI', 'Write an upload-ready zip for CivitAI', () => s?.runCommand('exportForCivitai'), cmd),
+      item(
+        'check',
+        'checklist',
+        'Check dataset',
+        "Check the dataset against CivitAI's rules",
+        () => s?.runCommand('checkDataset'),
+        cmd,
+      ),
+      item(
+        'export',
+        'package',
+        'Export for CivitAI',
+        'Write an upload-ready zip for CivitAI',
+        () => s?.runCommand('exportForCivitai'),
+        cmd,
+      ),
       s?.view === 'report'
         ? item('report', 'tag', 'Tagging', 'Back to tagging', () => s?.setView('tagging'), cmd)
         : item('report', 'graph', 'Report', 'Dataset report', () => s?.setView('report'), cmd),
     ];
-    const help = item('keyboard', 'keyboard', 'Keyboard shortcuts', withKey('Keyboard shortcuts (?)', k.showShortcuts[0]), () =>
-      s?.runAction('showShortcuts'),
+    const help = item(
+      'keyboard',
+      'keyboard',
+      'Keyboard shortcuts',
+      withKey('Keyboard shortcuts (?)', k.showShortcuts[0]),
+      () => s?.runAction('showShortcuts'),
     );
     if (s?.view === 'report') return [...commands, help];
     const key = (title: string, keys: readonly string[]) => withKey(title, keys[0]);
     return [
-      item('previous', 'arrow-left', 'Previous image', key('Previous image', k.previousImage), () => s?.runAction('previousImage')),
+      item('previous', 'arrow-left', 'Previous image', key('Previous image', k.previousImage), () =>
+        s?.runAction('previousImage'),
+      ),
       item('next', 'arrow-right', 'Next image', key('Next image', k.nextImage), () => s?.runAction('nextImage')),
       item('nextUntagged', 'debug-step-over', 'Next untagged image', key('Next untagged image', k.nextUntagged), () =>
         s?.runAction('nextUntagged'),
       ),
       null,
-      item('favourite', im?.favourite ? 'star-full' : 'star-empty', 'Favourite', key('Favourite', k.toggleFavourite), () =>
-        s?.toggleFlag('favourite'), { checked: !!im?.favourite },
+      item(
+        'favourite',
+        im?.favourite ? 'star-full' : 'star-empty',
+        'Favourite',
+        key('Favourite', k.toggleFavourite),
+        () => s?.toggleFlag('favourite'),
+        { checked: !!im?.favourite },
       ),
-      item('nsfw', 'eye-closed', 'NSFW', key('NSFW', k.toggleNsfw), () => s?.toggleFlag('nsfw'), { checked: !!im?.nsfw }),
-      item('skip', 'debug-step-out', 'Skip', key('Skip: keep the image but leave it out of export', k.toggleSkipped), () =>
-        s?.toggleFlag('skipped'), { checked: im?.status === 'skipped' },
+      item('nsfw', 'eye-closed', 'NSFW', key('NSFW', k.toggleNsfw), () => s?.toggleFlag('nsfw'), {
+        checked: !!im?.nsfw,
+      }),
+      item(
+        'skip',
+        'debug-step-out',
+        'Skip',
+        key('Skip: keep the image but leave it out of export', k.toggleSkipped),
+        () => s?.toggleFlag('skipped'),
+        { checked: im?.status === 'skipped' },
       ),
       null,
       item('undo', 'discard', 'Undo caption edit', key('Undo caption edit', LOCAL_KEYS.undo), () => s?.undo()),
       item('redo', 'redo', 'Redo caption edit', key('Redo caption edit', LOCAL_KEYS.redo), () => s?.redo()),
-      item('openBeside', 'split-horizontal', 'Open caption beside', "Open this image's .txt in an editor beside the panel", () =>
-        s?.runCommand('openCaptionBeside'), cmd,
+      item(
+        'openBeside',
+        'split-horizontal',
+        'Open caption beside',
+        "Open this image's .txt in an editor beside the panel",
+        () => s?.runCommand('openCaptionBeside'),
+        cmd,
       ),
       ...commands,
       help,
@@ -162,7 +215,8 @@ export class PanelToolbar extends LitElement {
   override render() {
     const s = this.store;
     const steps = new Set<string>(STEPS.slice(0, this.level));
-    const moved = (id: string) => steps.has(id) || Object.entries(GROUPS).some(([g, ids]) => steps.has(g) && ids.includes(id));
+    const moved = (id: string) =>
+      steps.has(id) || Object.entries(GROUPS).some(([g, ids]) => steps.has(g) && ids.includes(id));
     const all = this.items();
     const overflow = all.filter((it): it is ToolbarItem => !!it && !!moved(it.id));
     const shown = all.filter((it) => !it || !moved(it.id));
@@ -189,23 +243,27 @@ export class PanelToolbar extends LitElement {
     const n = s?.model.images.length ?? 0;
     return html`<div class="bar">
         <h1 class="title" title=${s?.title ?? ''}>${s?.title ?? ''}</h1>
-        ${s?.view === 'report'
-          ? nothing
-          : html`<vscode-textfield
+        ${
+          s?.view === 'report'
+            ? nothing
+            : html`<vscode-textfield
               class="goto"
               .label=${'Go to image number'}
               placeholder="Go to #"
               title=${withKey(`Go to image number (1-${n}), Enter`, LOCAL_KEYS.goTo[0])}
               @keydown=${this.onGoKey}
-            ></vscode-textfield>`}
+            ></vscode-textfield>`
+        }
         <div class="tools" role="toolbar" aria-label=${s?.view === 'report' ? 'Dataset actions' : 'Image and dataset actions'}
           @keydown=${this.onToolsKey} @focusin=${this.onFocusIn}>
           ${parts}
-          ${overflow.length
-            ? html`<button class="tb icon more" data-id="more" tabindex=${this.focusId === 'more' ? 0 : -1} aria-label="More actions"
+          ${
+            overflow.length
+              ? html`<button class="tb icon more" data-id="more" tabindex=${this.focusId === 'more' ? 0 : -1} aria-label="More actions"
                 title="More actions" aria-haspopup="menu" aria-expanded=${this.menu?.open ? 'true' : 'false'} @click=${() => this.openMenu()}
               ><vscode-icon name="ellipsis" aria-hidden="true"></vscode-icon></button>`
-            : nothing}
+              : nothing
+          }
         </div>
       </div>
       <overflow-menu .items=${overflow} @closed=${this.onMenuClosed}></overflow-menu>`;
@@ -280,7 +338,8 @@ export class PanelToolbar extends LitElement {
     else if (e.key === 'ArrowLeft') to = (at - 1 + buttons.length) % buttons.length;
     else if (e.key === 'Home') to = 0;
     else if (e.key === 'End') to = buttons.length - 1;
-    else if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && buttons[at]!.dataset.id === 'more') this.openMenu(e.key === 'ArrowUp');
+    else if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && buttons[at]!.dataset.id === 'more')
+      this.openMenu(e.key === 'ArrowUp');
     else return;
     e.preventDefault();
     e.stopPropagation();

@@ -112,8 +112,17 @@ export class SplitSash extends LitElement {
   }
 
   private onKey(e: KeyboardEvent): void {
-    const grow = this.orientation === 'vertical' ? (this.invert ? 'ArrowLeft' : 'ArrowRight') : this.invert ? 'ArrowUp' : 'ArrowDown';
-    const shrink = { ArrowLeft: 'ArrowRight', ArrowRight: 'ArrowLeft', ArrowUp: 'ArrowDown', ArrowDown: 'ArrowUp' }[grow]!;
+    const grow =
+      this.orientation === 'vertical'
+        ? this.invert
+          ? 'ArrowLeft'
+          : 'ArrowRight'
+        : this.invert
+          ? 'ArrowUp'
+          : 'ArrowDown';
+    const shrink = { ArrowLeft: 'ArrowRight', ArrowRight: 'ArrowLeft', ArrowUp: 'ArrowDown', ArrowDown: 'ArrowUp' }[
+      grow
+    ]!;
     const v = this.clamp(this.value);
     if (e.key === grow) this.set(v + this.step, true);
     else if (e.key === shrink) this.set(v - this.step, true);

@@ -59,9 +59,10 @@ export class CaptionEditor {
     const { file, rev: base } = im;
     const text = toFileText(im.caption);
     // A failed save is reported by the host's status line; the text stays here until the next save.
-    this.core.host
-      .request({ type: 'caption/update', file, text, base, seq: ++this.seq })
-      .then((r) => this.settled(file, text, r), () => undefined);
+    this.core.host.request({ type: 'caption/update', file, text, base, seq: ++this.seq }).then(
+      (r) => this.settled(file, text, r),
+      () => undefined,
+    );
   }
 
   /** Ctrl/Cmd+S: send what is dirty and ask the host to write now. */

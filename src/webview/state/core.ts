@@ -7,7 +7,17 @@ import type { CaptionStyle } from '../../shared/model';
 import { DatasetModel } from './datasetModel';
 
 /** What changed, so each component re-renders only for what it shows. */
-export type Aspect = 'dataset' | 'current' | 'caption' | 'counts' | 'lists' | 'flags' | 'status' | 'view' | 'filter' | 'thumbs';
+export type Aspect =
+  | 'dataset'
+  | 'current'
+  | 'caption'
+  | 'counts'
+  | 'lists'
+  | 'flags'
+  | 'status'
+  | 'view'
+  | 'filter'
+  | 'thumbs';
 
 /** The `change` event's detail. */
 export type ChangeDetail = ReadonlySet<Aspect>;

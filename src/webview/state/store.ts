@@ -208,15 +208,24 @@ export class TaggerStore extends StoreCore {
   runAction(action: PanelAction): void {
     if (this.view === 'report' && !UI_ACTIONS.has(action)) {
       // The image is out of sight on the report page: nothing changes it from there (issue 10, item 2).
-      return this.setStatus('info', 'The report is open: go back to tagging (Tagging, in the toolbar) to work on images.');
+      return this.setStatus(
+        'info',
+        'The report is open: go back to tagging (Tagging, in the toolbar) to work on images.',
+      );
     }
     switch (action) {
-      case 'previousImage': return this.nav.move(-1);
-      case 'nextImage': return this.nav.move(1);
-      case 'nextUntagged': return this.nav.nextUntagged();
-      case 'toggleFavourite': return this.flags.toggle('favourite');
-      case 'toggleNsfw': return this.flags.toggle('nsfw');
-      case 'toggleSkipped': return this.flags.toggle('skipped');
+      case 'previousImage':
+        return this.nav.move(-1);
+      case 'nextImage':
+        return this.nav.move(1);
+      case 'nextUntagged':
+        return this.nav.nextUntagged();
+      case 'toggleFavourite':
+        return this.flags.toggle('favourite');
+      case 'toggleNsfw':
+        return this.flags.toggle('nsfw');
+      case 'toggleSkipped':
+        return this.flags.toggle('skipped');
       case 'focusAddTag':
       case 'focusFilter':
       case 'showShortcuts':

@@ -17,7 +17,9 @@ function colourName(r, g, b) {
 
 function describe(data) {
   const img = jpeg.decode(Buffer.from(data), { useTArray: true });
-  let r = 0, g = 0, b = 0;
+  let r = 0,
+    g = 0,
+    b = 0;
   const n = img.width * img.height;
   for (let i = 0; i < n; i++) {
     r += img.data[i * 4];
@@ -32,7 +34,15 @@ exports.activate = (context) => {
   context.subscriptions.push(
     vscode.lm.registerLanguageModelChatProvider('test-vision', {
       provideLanguageModelChatInformation: () => [
-        { id: 'test-vision-1', name: 'Test Vision', family: 'test-vision', version: '1', maxInputTokens: 100000, maxOutputTokens: 1000, capabilities: { imageInput: true } },
+        {
+          id: 'test-vision-1',
+          name: 'Test Vision',
+          family: 'test-vision',
+          version: '1',
+          maxInputTokens: 100000,
+          maxOutputTokens: 1000,
+          capabilities: { imageInput: true },
+        },
       ],
       async provideLanguageModelChatResponse(_model, messages, _options, progress) {
         const parts = messages.flatMap((m) => m.content);

@@ -28,6 +28,10 @@ export async function packTestProvider(outDir) {
   writeFileSync(join(dir, 'README.md'), 'A language-model provider for the integration tests.\n');
   const vsce = join(dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
   const vsix = join(outDir, 'test-vision-model.vsix');
-  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix], { cwd: dir, stdio: 'pipe' });
+  execFileSync(
+    process.execPath,
+    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix],
+    { cwd: dir, stdio: 'pipe' },
+  );
   return vsix;
 }

@@ -70,12 +70,24 @@ describe('packaged: the installed .vsix, driven through the workbench', function
 
   it('holds the release bundles, and no sources, source maps or the command line', async () => {
     const entries = await readZip(vsix);
-    const names = [...entries.keys()].filter((n) => n.startsWith('extension/')).map((n) => n.slice(10)).sort();
+    const names = [...entries.keys()]
+      .filter((n) => n.startsWith('extension/'))
+      .map((n) => n.slice(10))
+      .sort();
     const needed = ['package.json', 'dist/extension.js', 'dist/decodeWorker.js', 'dist/webview.js'];
     needed.push('dist/codicons/codicon.css', 'dist/codicons/codicon.ttf');
     // The WD tagger's worker and ONNX Runtime's WebAssembly build beside it (machine captioning).
-    needed.push('dist/wdWorker.js', ...['ort.node.min.js', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'].map((f) => `dist/onnxruntime-web/${f}`));
-    assert.deepEqual(needed.filter((f) => !names.includes(f)), [], `the .vsix holds: ${names.join(', ')}`);
+    needed.push(
+      'dist/wdWorker.js',
+      ...['ort.node.min.js', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'].map(
+        (f) => `dist/onnxruntime-web/${f}`,
+      ),
+    );
+    assert.deepEqual(
+      needed.filter((f) => !names.includes(f)),
+      [],
+      `the .vsix holds: ${names.join(', ')}`,
+    );
     const stray = names.filter((n) => /\.(map|ts)$|^(src|test|out|node_modules)\/|^dist\/cli\.js$/.test(n));
     assert.deepEqual(stray, [], 'nothing in the .vsix that VS Code does not run');
     for (const f of ['extension.js', 'webview.js', 'decodeWorker.js']) {
@@ -150,11 +162,14 @@ describe('packaged: the installed .vsix, driven through the workbench', function
     await wb.explorerItem('shoot/shoot_civitai.zip', { timeout: 30_000 });
     assert.ok(existsSync(zipPath), `${zipPath} exists`);
     const said = await waitFor(async () => (await wb.notificationCenter()).find((t) => t.startsWith('Exported ')), {
-      what: 'the export\'s notification',
+      what: "the export's notification",
     });
     assert.match(said, /^Exported 2 images with their captions .* to shoot_civitai\.zip\./);
     // The finished export's progress is gone once its result is told (it stood beside it, issue 10).
-    assert.deepEqual((await wb.notificationCenter()).filter((t) => t.startsWith('Exporting')), []);
+    assert.deepEqual(
+      (await wb.notificationCenter()).filter((t) => t.startsWith('Exporting')),
+      [],
+    );
     await wb.hideNotificationCenter();
     const entries = await readZip(zipPath);
     const names = [...entries.keys()].sort();

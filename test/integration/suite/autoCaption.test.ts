@@ -23,7 +23,11 @@ interface Result {
   failed: { file: string; error: string }[];
 }
 
-const COLOURS: [string, number[]][] = [['red', [230, 20, 20]], ['green', [20, 230, 20]], ['blue', [20, 20, 230]]];
+const COLOURS: [string, number[]][] = [
+  ['red', [230, 20, 20]],
+  ['green', [20, 230, 20]],
+  ['blue', [20, 20, 230]],
+];
 
 function solidPng(file: string, rgb: number[]): void {
   const png = new PNG({ width: 40, height: 30 });
@@ -34,15 +38,26 @@ function solidPng(file: string, rgb: number[]): void {
 async function stage(style: 'tags' | 'natural'): Promise<string> {
   const src = makeTempDir('lora-cap-');
   COLOURS.forEach(([, rgb], i) => solidPng(path.join(src, `${i + 1}.png`), rgb));
-  const r = await vscode.commands.executeCommand<{ outputFolder: string }>('loraTagger.startTagging', vscode.Uri.file(src), {
-    prefix: 'cap', triggerWord: 'ohwx', captionStyle: style, openPanel: false,
-  });
+  const r = await vscode.commands.executeCommand<{ outputFolder: string }>(
+    'loraTagger.startTagging',
+    vscode.Uri.file(src),
+    {
+      prefix: 'cap',
+      triggerWord: 'ohwx',
+      captionStyle: style,
+      openPanel: false,
+    },
+  );
   return r.outputFolder;
 }
 
 const caption = (out: string, n: number) => fs.readFileSync(path.join(out, `cap_000${n}.txt`), 'utf8');
-const session = (out: string) => JSON.parse(fs.readFileSync(path.join(out, 'session.json'), 'utf8')) as { images: { machine?: { provider: string; model: string }; suggestion?: { text: string } }[] };
-const run = (out: string, options: object) => Promise.resolve(vscode.commands.executeCommand<Result>('loraTagger.autoCaption', vscode.Uri.file(out), options));
+const session = (out: string) =>
+  JSON.parse(fs.readFileSync(path.join(out, 'session.json'), 'utf8')) as {
+    images: { machine?: { provider: string; model: string }; suggestion?: { text: string } }[];
+  };
+const run = (out: string, options: object) =>
+  Promise.resolve(vscode.commands.executeCommand<Result>('loraTagger.autoCaption', vscode.Uri.file(out), options));
 
 /** A chat completions server that names the colour of the JPEG it is sent. */
 async function chatServer(): Promise<{ url: string; server: Server; seen: string[] }> {
@@ -54,11 +69,17 @@ async function chatServer(): Promise<{ url: string; server: Server; seen: string
       const msg = JSON.parse(body) as { messages: { content: { type: string; image_url?: { url: string } }[] }[] };
       const url = msg.messages.at(-1)!.content.find((p) => p.type === 'image_url')!.image_url!.url;
       const img = jpeg.decode(Buffer.from(url.replace(/^data:image\/jpeg;base64,/, ''), 'base64'));
-      const mean = [0, 1, 2].map((c) => img.data.filter((_, i) => i % 4 === c).reduce((a, b) => a + b, 0) / (img.width * img.height));
+      const mean = [0, 1, 2].map(
+        (c) => img.data.filter((_, i) => i % 4 === c).reduce((a, b) => a + b, 0) / (img.width * img.height),
+      );
       const colour = COLOURS.find(([, rgb]) => rgb.every((v, i) => Math.abs(v - mean[i]!) < 40))?.[0] ?? 'grey';
       seen.push(colour);
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: `The image shows a ${colour} picture.` } }] }));
+      res.end(
+        JSON.stringify({
+          choices: [{ message: { role: 'assistant', content: `The image shows a ${colour} picture.` } }],
+        }),
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -75,15 +96,31 @@ describe('Caption Images with AI (real extension host)', function () {
     fs.writeFileSync(path.join(out, 'cap_0002.txt'), 'ohwx, mine');
     const folder = makeTempDir('lora-wd-');
     // Features [B, G, R, left B, top G, squares]: red_hair follows R, blue_sky follows B.
-    const w = [[0, 8, 0], [0, 0, 0], [8, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0]];
+    const w = [
+      [0, 8, 0],
+      [0, 0, 0],
+      [8, 0, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+    ];
     fs.writeFileSync(path.join(folder, 'model.onnx'), meanTaggerModel(16, w, [-4, -4, 2]));
-    fs.writeFileSync(path.join(folder, 'selected_tags.csv'), 'tag_id,name,category,count\n1,red_hair,0,9\n2,blue_sky,0,8\n3,solo,0,7\n');
+    fs.writeFileSync(
+      path.join(folder, 'selected_tags.csv'),
+      'tag_id,name,category,count\n1,red_hair,0,9\n2,blue_sky,0,8\n3,solo,0,7\n',
+    );
     const r = await run(out, { provider: 'wd-tagger', modelFolder: folder, scope: 'untagged', mode: 'fill-empty' });
     assert.deepEqual(r, { captioned: 2, suggested: 0, skipped: 0, failed: [] });
-    assert.deepEqual([1, 2, 3].map((n) => caption(out, n)), ['ohwx, red hair, solo', 'ohwx, mine', 'ohwx, blue sky, solo']);
+    assert.deepEqual(
+      [1, 2, 3].map((n) => caption(out, n)),
+      ['ohwx, red hair, solo', 'ohwx, mine', 'ohwx, blue sky, solo'],
+    );
     assert.equal(session(out).images[0]!.machine?.provider, 'wd-tagger');
     await vscode.commands.executeCommand('loraTagger.undoTagOperation', vscode.Uri.file(out));
-    assert.deepEqual([1, 2, 3].map((n) => caption(out, n)), ['ohwx', 'ohwx, mine', 'ohwx']);
+    assert.deepEqual(
+      [1, 2, 3].map((n) => caption(out, n)),
+      ['ohwx', 'ohwx, mine', 'ohwx'],
+    );
   });
 
   it('captions through an OpenAI-compatible server: suggest leaves the files alone, replace writes each its own caption', async () => {
@@ -93,11 +130,20 @@ describe('Caption Images with AI (real extension host)', function () {
       const base = { provider: 'openai', baseUrl: url, model: 'llava', scope: 'all', concurrency: 3 };
       const s = await run(out, { ...base, mode: 'suggest' });
       assert.equal(s.suggested, 3);
-      assert.deepEqual([1, 2, 3].map((n) => caption(out, n)), ['ohwx', 'ohwx', 'ohwx']);
-      assert.deepEqual(session(out).images.map((i) => i.suggestion?.text), ['ohwx, A red picture.', 'ohwx, A green picture.', 'ohwx, A blue picture.']);
+      assert.deepEqual(
+        [1, 2, 3].map((n) => caption(out, n)),
+        ['ohwx', 'ohwx', 'ohwx'],
+      );
+      assert.deepEqual(
+        session(out).images.map((i) => i.suggestion?.text),
+        ['ohwx, A red picture.', 'ohwx, A green picture.', 'ohwx, A blue picture.'],
+      );
       const r = await run(out, { ...base, mode: 'replace' });
       assert.equal(r.captioned, 3);
-      assert.deepEqual([1, 2, 3].map((n) => caption(out, n)), ['ohwx, A red picture.', 'ohwx, A green picture.', 'ohwx, A blue picture.']);
+      assert.deepEqual(
+        [1, 2, 3].map((n) => caption(out, n)),
+        ['ohwx, A red picture.', 'ohwx, A green picture.', 'ohwx, A blue picture.'],
+      );
       assert.equal(seen.length, 6);
     } finally {
       server.close();
@@ -106,8 +152,14 @@ describe('Caption Images with AI (real extension host)', function () {
 
   it('refuses bad options with a message and writes nothing', async () => {
     const out = await stage('natural');
-    await assert.rejects(run(out, { provider: 'openai', model: 'm', baseUrl: 'ftp://x', scope: 'all', mode: 'replace' }), /not an http\(s\) URL/);
-    await assert.rejects(run(out, { provider: 'wd-tagger', modelFolder: out, colour: 'red' }), /Unrecognized key.*colour/s);
+    await assert.rejects(
+      run(out, { provider: 'openai', model: 'm', baseUrl: 'ftp://x', scope: 'all', mode: 'replace' }),
+      /not an http\(s\) URL/,
+    );
+    await assert.rejects(
+      run(out, { provider: 'wd-tagger', modelFolder: out, colour: 'red' }),
+      /Unrecognized key.*colour/s,
+    );
     assert.equal(caption(out, 1), 'ohwx');
   });
 
@@ -123,9 +175,15 @@ describe('Caption Images with AI (real extension host)', function () {
     const out = await stage('natural');
     const r = await run(out, { provider: 'vscode-lm', model: 'test-vision-1', scope: 'all', mode: 'fill-empty' });
     assert.deepEqual(r, { captioned: 3, suggested: 0, skipped: 0, failed: [] });
-    assert.deepEqual([1, 2, 3].map((n) => caption(out, n)), ['ohwx, A red picture.', 'ohwx, A green picture.', 'ohwx, A blue picture.']);
+    assert.deepEqual(
+      [1, 2, 3].map((n) => caption(out, n)),
+      ['ohwx, A red picture.', 'ohwx, A green picture.', 'ohwx, A blue picture.'],
+    );
     assert.equal(session(out).images[0]!.machine?.model, 'test-vision-1');
     const seen = (provider.exports as { requests: { mime?: string }[] }).requests;
-    assert.deepEqual(seen.map((x) => x.mime), ['image/jpeg', 'image/jpeg', 'image/jpeg']);
+    assert.deepEqual(
+      seen.map((x) => x.mime),
+      ['image/jpeg', 'image/jpeg', 'image/jpeg'],
+    );
   });
 });

@@ -19,26 +19,38 @@ describe('Export Dataset for a trainer (real extension host, batch form)', () =>
   it('writes each target where asked and returns what it wrote with the target’s findings', async () => {
     const src = makeTempDir('lora-it-targets-');
     writeGeneratedImages(src, 3);
-    const staged = await vscode.commands.executeCommand<{ outputFolder: string }>('loraTagger.startTagging', vscode.Uri.file(src), {
-      prefix: 'tg',
-      triggerWord: 'ohwx',
-      captionStyle: 'tags',
-      openPanel: false,
-    });
+    const staged = await vscode.commands.executeCommand<{ outputFolder: string }>(
+      'loraTagger.startTagging',
+      vscode.Uri.file(src),
+      {
+        prefix: 'tg',
+        triggerWord: 'ohwx',
+        captionStyle: 'tags',
+        openPanel: false,
+      },
+    );
     const out = vscode.Uri.file(staged.outputFolder);
     const first = fs.readdirSync(staged.outputFolder).find((f) => f.endsWith('.txt') && f.startsWith('tg_'))!;
     fs.writeFileSync(path.join(staged.outputFolder, first), 'ohwx,red hair');
 
-    const kohya = await vscode.commands.executeCommand<Summary>('loraTagger.exportDataset', out, { target: 'kohya', className: 'woman' });
+    const kohya = await vscode.commands.executeCommand<Summary>('loraTagger.exportDataset', out, {
+      target: 'kohya',
+      className: 'woman',
+    });
     assert.equal(kohya.path, path.join(src, 'tg_kohya'));
     assert.equal(kohya.images, 3);
     assert.ok(fs.readFileSync(path.join(kohya.path, 'dataset.toml'), 'utf8').includes('caption_extension = ".txt"'));
     assert.ok(fs.statSync(path.join(kohya.path, 'img', '10_ohwx woman')).isDirectory());
 
     const dest = path.join(makeTempDir('lora-it-ai-'), 'for-ai-toolkit');
-    const ai = await vscode.commands.executeCommand<Summary>('loraTagger.exportDataset', out, { target: 'ai-toolkit', path: dest });
+    const ai = await vscode.commands.executeCommand<Summary>('loraTagger.exportDataset', out, {
+      target: 'ai-toolkit',
+      path: dest,
+    });
     assert.equal(ai.path, dest);
-    assert.ok(ai.findings.some((f) => f.file === first.replace('.txt', '.png') && f.rule === 'ai-toolkit-comma-spacing'));
+    assert.ok(
+      ai.findings.some((f) => f.file === first.replace('.txt', '.png') && f.rule === 'ai-toolkit-comma-spacing'),
+    );
     assert.ok(fs.existsSync(path.join(dest, 'ai-toolkit.yaml')));
 
     const zip = await vscode.commands.executeCommand<Summary>('loraTagger.exportDataset', out, { target: 'civitai' });

@@ -42,7 +42,10 @@ describe('extension (in a real VS Code extension host)', () => {
 
   it('contributes the Explorer folder menu entry and palette titles the user sees', () => {
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
-      contributes: { commands: { command: string; title: string }[]; menus: Record<string, { command: string; when?: string }[]> };
+      contributes: {
+        commands: { command: string; title: string }[];
+        menus: Record<string, { command: string; when?: string }[]>;
+      };
     };
     const titles = Object.fromEntries(pkg.contributes.commands.map((c) => [c.command, c.title]));
     assert.equal(titles['loraTagger.startTagging'], 'Start LoRA Tagging');
@@ -55,7 +58,9 @@ describe('extension (in a real VS Code extension host)', () => {
     // Logged so a reader of the CI output sees which VS Code ran the suite (code-server here, desktop under test-electron).
     console.log(`      host: ${vscode.env.appName} ${vscode.version}, uiKind ${vscode.UIKind[vscode.env.uiKind]}`);
     // Read from disk: a host older than the floor would not load the extension, and its packageJSON with it.
-    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { engines: { vscode: string } };
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as {
+      engines: { vscode: string };
+    };
     const floor = /^(?:\^|>=)(\d+)\.(\d+)\.\d+$/.exec(pkg.engines.vscode);
     assert.ok(floor, `engines.vscode "${pkg.engines.vscode}" is a floor such as ^1.90.0`);
     const [major, minor] = vscode.version.split('.').map(Number) as [number, number];

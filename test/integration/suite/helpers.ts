@@ -59,13 +59,18 @@ export function makeTempDir(prefix = 'lora-it-'): string {
 /** Copies the shared real images (all, or one subfolder such as 'photos') into `dest` (default: a new temp folder). */
 export function copyRealImages(subdir = '', dest = makeTempDir('lora-real-')): string {
   const src = realImagesDir();
-  if (!src) throw new Error('../shared/fixtures/real-images is absent: guard the test with skipWithoutRealImages(this).');
+  if (!src)
+    throw new Error('../shared/fixtures/real-images is absent: guard the test with skipWithoutRealImages(this).');
   fs.cpSync(path.join(src, subdir), dest, { recursive: true });
   return dest;
 }
 
 /** Writes `count` distinct images into `dir` (`img_01.png`…; every `jpgEvery`-th one a .jpg); returns their paths. */
-export function writeGeneratedImages(dir: string, count: number, opts: { width?: number; height?: number; jpgEvery?: number; prefix?: string } = {}): string[] {
+export function writeGeneratedImages(
+  dir: string,
+  count: number,
+  opts: { width?: number; height?: number; jpgEvery?: number; prefix?: string } = {},
+): string[] {
   const { width = 64, height = 48, jpgEvery = 0, prefix = 'img_' } = opts;
   const out: string[] = [];
   for (let i = 1; i <= count; i++) {
@@ -76,7 +81,10 @@ export function writeGeneratedImages(dir: string, count: number, opts: { width?:
 }
 
 /** Polls `fn` until it returns a truthy value (which it returns), or throws after `timeout` ms saying `what`. */
-export async function waitFor<T>(fn: () => T | Promise<T>, { timeout = 10_000, interval = 100, what = 'condition' } = {}): Promise<T> {
+export async function waitFor<T>(
+  fn: () => T | Promise<T>,
+  { timeout = 10_000, interval = 100, what = 'condition' } = {},
+): Promise<T> {
   const deadline = Date.now() + timeout;
   let last: unknown;
   for (;;) {
@@ -86,7 +94,8 @@ export async function waitFor<T>(fn: () => T | Promise<T>, { timeout = 10_000, i
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeout} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, interval));
   }
 }

@@ -36,11 +36,15 @@ describe('tagging panel (host side, real VS Code)', () => {
     api = (await activateExtension()).exports as TaggerApi;
     const src = makeTempDir('lora-panel-');
     writeGeneratedImages(src, 5, { jpgEvery: 2 });
-    const r = await vscode.commands.executeCommand<{ outputFolder: string }>('loraTagger.startTagging', vscode.Uri.file(src), {
-      prefix: 'pan',
-      triggerWord: 'ohwx',
-      captionStyle: 'natural',
-    });
+    const r = await vscode.commands.executeCommand<{ outputFolder: string }>(
+      'loraTagger.startTagging',
+      vscode.Uri.file(src),
+      {
+        prefix: 'pan',
+        triggerWord: 'ohwx',
+        captionStyle: 'natural',
+      },
+    );
     out = r.outputFolder;
     panel = api.panels.get(out)!;
     assert.ok(panel, 'Start LoRA Tagging opened a panel');
@@ -121,23 +125,39 @@ describe('tagging panel (host side, real VS Code)', () => {
   it('edits typed in the editor show in the panel and are saved to disk', async () => {
     const editor = await vscode.window.showTextDocument(vscode.Uri.file(path.join(out, 'pan_0004.txt')));
     posted.length = 0;
-    await editor.edit((b) => b.insert(editor.document.positionAt(editor.document.getText().length), ', typed in the editor'));
-    const msg = await waitFor(() => posted.find((m) => m.type === 'caption/changed' && m.file === 'pan_0004.jpg'), { what: 'caption/changed from an editor edit' });
+    await editor.edit((b) =>
+      b.insert(editor.document.positionAt(editor.document.getText().length), ', typed in the editor'),
+    );
+    const msg = await waitFor(() => posted.find((m) => m.type === 'caption/changed' && m.file === 'pan_0004.jpg'), {
+      what: 'caption/changed from an editor edit',
+    });
     assert.equal(msg?.type === 'caption/changed' && msg.text, 'ohwx, typed in the editor');
-    await waitFor(() => fs.readFileSync(path.join(out, 'pan_0004.txt'), 'utf8') === 'ohwx, typed in the editor', { what: 'the editor to autosave the caption' });
-    await waitFor(() => panel.dataset.caption('pan_0004.jpg') === 'ohwx, typed in the editor', { what: 'the engine cache to follow' });
+    await waitFor(() => fs.readFileSync(path.join(out, 'pan_0004.txt'), 'utf8') === 'ohwx, typed in the editor', {
+      what: 'the editor to autosave the caption',
+    });
+    await waitFor(() => panel.dataset.caption('pan_0004.jpg') === 'ohwx, typed in the editor', {
+      what: 'the engine cache to follow',
+    });
   });
 
   it('shows captions and tags.txt changed by another program', async () => {
     posted.length = 0;
     fs.writeFileSync(path.join(out, 'pan_0005.png'.replace('.png', '.txt')), 'ohwx, written by a script');
-    const msg = await waitFor(() => posted.find((m) => m.type === 'caption/changed' && m.file === 'pan_0005.png'), { what: 'caption/changed from a disk write' });
+    const msg = await waitFor(() => posted.find((m) => m.type === 'caption/changed' && m.file === 'pan_0005.png'), {
+      what: 'caption/changed from a disk write',
+    });
     assert.equal(msg?.type === 'caption/changed' && msg.text, 'ohwx, written by a script');
     fs.appendFileSync(path.join(out, 'tags.txt'), '\nhand added tag\n');
-    const known = await waitFor(() => posted.find((m) => m.type === 'tags/known' && m.tags.includes('hand added tag')), {
-      what: 'tags/known with the hand-added tag after a tags.txt edit',
-    });
-    assert.ok(known?.type === 'tags/known' && known.tags.includes('written by a script'), 'tags from captions stay known');
+    const known = await waitFor(
+      () => posted.find((m) => m.type === 'tags/known' && m.tags.includes('hand added tag')),
+      {
+        what: 'tags/known with the hand-added tag after a tags.txt edit',
+      },
+    );
+    assert.ok(
+      known?.type === 'tags/known' && known.tags.includes('written by a script'),
+      'tags from captions stay known',
+    );
   });
 
   it('never writes a panel save over a caption another program changed since (issue 9, case 5)', async () => {

@@ -5,7 +5,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaggerApi } from '../../../src/extension/extension';
-import { activateExtension, cleanupTempDirs, copyRealImages, makeTempDir, skipWithoutRealImages, writeGeneratedImages } from './helpers';
+import {
+  activateExtension,
+  cleanupTempDirs,
+  copyRealImages,
+  makeTempDir,
+  skipWithoutRealImages,
+  writeGeneratedImages,
+} from './helpers';
 
 interface StartResult {
   outputFolder: string;
@@ -16,7 +23,10 @@ interface StartResult {
 }
 
 function start(folder: string, options: Record<string, unknown>): Thenable<StartResult> {
-  return vscode.commands.executeCommand<StartResult>('loraTagger.startTagging', vscode.Uri.file(folder), { openPanel: false, ...options });
+  return vscode.commands.executeCommand<StartResult>('loraTagger.startTagging', vscode.Uri.file(folder), {
+    openPanel: false,
+    ...options,
+  });
 }
 
 function hashTree(dir: string): Map<string, string> {
@@ -40,20 +50,37 @@ describe('Start LoRA Tagging (batch form, real extension host)', () => {
     const src = copyRealImages();
     fs.writeFileSync(path.join(src, 'photos', 'Portrait_3.txt'), 'an existing caption, kept as is.');
     const before = hashTree(src);
-    const r = await start(src, { prefix: 'real', triggerWord: 'ohwx', captionStyle: 'natural', includeSubfolders: true });
+    const r = await start(src, {
+      prefix: 'real',
+      triggerWord: 'ohwx',
+      captionStyle: 'natural',
+      includeSubfolders: true,
+    });
 
     assert.equal(r.outputFolder, path.join(src, 'output'));
     assert.equal(r.sessionFile, path.join(src, 'output', 'session.json'));
-    const staged = fs.readdirSync(r.outputFolder).filter((f) => /^real_\d{4}\.(png|jpe?g|webp)$/.test(f)).sort();
+    const staged = fs
+      .readdirSync(r.outputFolder)
+      .filter((f) => /^real_\d{4}\.(png|jpe?g|webp)$/.test(f))
+      .sort();
     assert.equal(staged.length, r.total);
     assert.equal(r.staged, r.total);
     // 18 photos, plus the JPEG/PNG/WebP samples of formats/; the other formats and the garbage .png are skipped.
     assert.ok(r.total >= 18 + 8, `expected at least 26 staged images, got ${r.total}`);
-    for (const f of staged) assert.ok(fs.existsSync(path.join(r.outputFolder, f.replace(/\.\w+$/, '.txt'))), `${f} has no .txt`);
+    for (const f of staged)
+      assert.ok(fs.existsSync(path.join(r.outputFolder, f.replace(/\.\w+$/, '.txt'))), `${f} has no .txt`);
     assert.equal(staged[0], 'real_0001.jpg');
 
     const skippedNames = r.skipped.map((s) => path.basename(s.file));
-    for (const f of ['bmp-sample.bmp', 'gif-sample.gif', 'tiff-little-endian.tiff', 'heif-sample.heic', 'svg-width-height.svg', 'psd-sample.psd', 'truncated-or-garbage.png']) {
+    for (const f of [
+      'bmp-sample.bmp',
+      'gif-sample.gif',
+      'tiff-little-endian.tiff',
+      'heif-sample.heic',
+      'svg-width-height.svg',
+      'psd-sample.psd',
+      'truncated-or-garbage.png',
+    ]) {
       assert.ok(skippedNames.includes(f), `${f} should be skipped; skipped: ${skippedNames.join(', ')}`);
     }
     for (const s of r.skipped) assert.ok(s.reason.length > 10, `a reason that says something for ${s.file}`);
@@ -64,7 +91,10 @@ describe('Start LoRA Tagging (batch form, real extension host)', () => {
     assert.equal(session.images.length, r.total);
     const carried = session.images.find((i: { source: string }) => i.source === 'photos/Portrait_3.jpg');
     assert.ok(carried, 'photos/Portrait_3.jpg is in the session');
-    assert.equal(fs.readFileSync(path.join(r.outputFolder, carried.file.replace(/\.\w+$/, '.txt')), 'utf8'), 'an existing caption, kept as is.');
+    assert.equal(
+      fs.readFileSync(path.join(r.outputFolder, carried.file.replace(/\.\w+$/, '.txt')), 'utf8'),
+      'an existing caption, kept as is.',
+    );
     const fresh = session.images.find((i: { source: string }) => i.source === 'photos/Landscape_1.jpg');
     assert.equal(fs.readFileSync(path.join(r.outputFolder, fresh.file.replace(/\.\w+$/, '.txt')), 'utf8'), 'ohwx');
     assert.ok(fs.existsSync(path.join(r.outputFolder, 'tags.txt')));
@@ -83,7 +113,11 @@ describe('Start LoRA Tagging (batch form, real extension host)', () => {
     const order = session.images.map((i: { source: string }) => i.source);
     assert.ok(order.indexOf('img2.png') < order.indexOf('img10b.png'), `natural order: ${order.join(' ')}`);
     for (const i of session.images) {
-      assert.deepEqual(fs.readFileSync(path.join(r.outputFolder, i.file)), fs.readFileSync(path.join(src, i.source)), `${i.file} differs from ${i.source}`);
+      assert.deepEqual(
+        fs.readFileSync(path.join(r.outputFolder, i.file)),
+        fs.readFileSync(path.join(src, i.source)),
+        `${i.file} differs from ${i.source}`,
+      );
     }
   });
 
@@ -99,7 +133,10 @@ describe('Start LoRA Tagging (batch form, real extension host)', () => {
   it('says clearly when a folder has no images it can stage', async () => {
     const src = makeTempDir('lora-empty-');
     fs.writeFileSync(path.join(src, 'notes.md'), '# not an image');
-    await assert.rejects(Promise.resolve(start(src, { prefix: 'x' })), (err: Error) => /no .*image/i.test(err.message) && err.message.includes(src));
+    await assert.rejects(
+      Promise.resolve(start(src, { prefix: 'x' })),
+      (err: Error) => /no .*image/i.test(err.message) && err.message.includes(src),
+    );
   });
 
   it('adds only new images, numbered after the last, and Start over keeps the old folder as a backup', async () => {
@@ -140,7 +177,10 @@ describe('Start LoRA Tagging (batch form, real extension host)', () => {
     const session = JSON.parse(fs.readFileSync(r.sessionFile, 'utf8'));
     session.currentFile = 'res_0003.png';
     fs.writeFileSync(r.sessionFile, JSON.stringify(session));
-    const opened = await vscode.commands.executeCommand<string>('loraTagger.resumeTagging', vscode.Uri.file(r.outputFolder));
+    const opened = await vscode.commands.executeCommand<string>(
+      'loraTagger.resumeTagging',
+      vscode.Uri.file(r.outputFolder),
+    );
     assert.equal(opened, r.outputFolder);
     const panel = api.panels.get(r.outputFolder);
     assert.ok(panel, 'a panel is open on the dataset');
@@ -148,23 +188,34 @@ describe('Start LoRA Tagging (batch form, real extension host)', () => {
     await panel.dispose();
   });
 
-  it('with session.json and its .bak both gone: Start refuses and says what to pass; rebuild: true ' +
-    'rebuilds, Resume too', async () => {
-    const src = makeTempDir('lora-lost-');
-    writeGeneratedImages(src, 3);
-    const r = await start(src, { prefix: 'lost', triggerWord: 'ohwx' });
-    fs.writeFileSync(path.join(r.outputFolder, 'lost_0002.txt'), 'ohwx, typed by hand');
-    const forget = () => ['session.json', 'session.json.bak'].forEach((f) => fs.rmSync(path.join(r.outputFolder, f), { force: true }));
-    forget();
-    await assert.rejects(Promise.resolve(start(src, { prefix: 'lost' })), /session\.json and session\.json\.bak are both gone.*rebuild: true/);
-    const rebuilt = await start(src, { prefix: 'lost', rebuild: true });
-    assert.deepEqual([rebuilt.total, rebuilt.staged], [3, 0]);
-    assert.equal(fs.readFileSync(path.join(r.outputFolder, 'lost_0002.txt'), 'utf8'), 'ohwx, typed by hand');
-    forget();
-    const opened = await vscode.commands.executeCommand<string>('loraTagger.resumeTagging', vscode.Uri.file(r.outputFolder), { rebuild: true });
-    assert.equal(opened, r.outputFolder);
-    const panel = api.panels.get(r.outputFolder);
-    assert.ok(panel && fs.existsSync(r.sessionFile), 'the session was rebuilt and the panel opened on it');
-    await panel.dispose();
-  });
+  it(
+    'with session.json and its .bak both gone: Start refuses and says what to pass; rebuild: true ' +
+      'rebuilds, Resume too',
+    async () => {
+      const src = makeTempDir('lora-lost-');
+      writeGeneratedImages(src, 3);
+      const r = await start(src, { prefix: 'lost', triggerWord: 'ohwx' });
+      fs.writeFileSync(path.join(r.outputFolder, 'lost_0002.txt'), 'ohwx, typed by hand');
+      const forget = () =>
+        ['session.json', 'session.json.bak'].forEach((f) => fs.rmSync(path.join(r.outputFolder, f), { force: true }));
+      forget();
+      await assert.rejects(
+        Promise.resolve(start(src, { prefix: 'lost' })),
+        /session\.json and session\.json\.bak are both gone.*rebuild: true/,
+      );
+      const rebuilt = await start(src, { prefix: 'lost', rebuild: true });
+      assert.deepEqual([rebuilt.total, rebuilt.staged], [3, 0]);
+      assert.equal(fs.readFileSync(path.join(r.outputFolder, 'lost_0002.txt'), 'utf8'), 'ohwx, typed by hand');
+      forget();
+      const opened = await vscode.commands.executeCommand<string>(
+        'loraTagger.resumeTagging',
+        vscode.Uri.file(r.outputFolder),
+        { rebuild: true },
+      );
+      assert.equal(opened, r.outputFolder);
+      const panel = api.panels.get(r.outputFolder);
+      assert.ok(panel && fs.existsSync(r.sessionFile), 'the session was rebuilt and the panel opened on it');
+      await panel.dispose();
+    },
+  );
 });

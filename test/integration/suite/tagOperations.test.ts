@@ -9,15 +9,23 @@ describe('dataset-wide tag operations (real extension host)', () => {
   let out: string;
   const txt = (n: number) => path.join(out, `ops_000${n}.txt`);
   const read = (n: number) => fs.readFileSync(txt(n), 'utf8');
-  const run = <T>(cmd: string, opts?: object) => Promise.resolve(vscode.commands.executeCommand<T>(cmd, vscode.Uri.file(out), ...(opts ? [opts] : [])));
+  const run = <T>(cmd: string, opts?: object) =>
+    Promise.resolve(vscode.commands.executeCommand<T>(cmd, vscode.Uri.file(out), ...(opts ? [opts] : [])));
 
   before(async () => {
     await activateExtension();
     const src = makeTempDir('lora-ops-');
     writeGeneratedImages(src, 4);
-    const r = await vscode.commands.executeCommand<{ outputFolder: string }>('loraTagger.startTagging', vscode.Uri.file(src), {
-      prefix: 'ops', triggerWord: 'ohwx', captionStyle: 'tags', openPanel: false,
-    });
+    const r = await vscode.commands.executeCommand<{ outputFolder: string }>(
+      'loraTagger.startTagging',
+      vscode.Uri.file(src),
+      {
+        prefix: 'ops',
+        triggerWord: 'ohwx',
+        captionStyle: 'tags',
+        openPanel: false,
+      },
+    );
     out = r.outputFolder;
     fs.writeFileSync(txt(1), 'ohwx, redhead, smile');
     fs.writeFileSync(txt(2), 'ohwx, redhead, red hair');

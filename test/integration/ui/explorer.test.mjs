@@ -38,7 +38,9 @@ describe('workbench: the extension as a person finds it', function () {
     await wb.chooseFromContextMenu('my-dataset', 'Find in Folder...');
     await wb.page.locator('.search-view').waitFor({ state: 'visible', timeout: 10000 });
     // The Search view moves focus into its box a moment later; a palette opened before that is dismissed by it.
-    await waitFor(() => wb.page.evaluate(() => !!document.activeElement?.closest('.search-view')), { what: 'focus in the Search box' });
+    await waitFor(() => wb.page.evaluate(() => !!document.activeElement?.closest('.search-view')), {
+      what: 'focus in the Search box',
+    });
     await wb.runCommand('View: Show Explorer');
     await wb.explorerItem('my-dataset');
   });
@@ -49,7 +51,8 @@ describe('workbench: the extension as a person finds it', function () {
   });
 
   it('follows a colour theme switch (the helper the panel screenshots rely on)', async () => {
-    const isDark = () => wb.page.evaluate(() => document.querySelector('.monaco-workbench').classList.contains('vs-dark'));
+    const isDark = () =>
+      wb.page.evaluate(() => document.querySelector('.monaco-workbench').classList.contains('vs-dark'));
     await wb.setTheme(DARK_THEME);
     assert.equal(await isDark(), true);
     await wb.screenshot('explorer-dark');
@@ -67,7 +70,13 @@ describe('workbench: the extension as a person finds it', function () {
     const light = await ink();
     await wb.setTheme(DARK_THEME);
     // Retried: the webview's frames are re-created around a theme switch ("Frame was detached" in between).
-    const dark = await waitFor(async () => { const c = await ink(); return c !== light && c; }, { timeout: 15000, what: `the webview heading to change from ${light}` });
+    const dark = await waitFor(
+      async () => {
+        const c = await ink();
+        return c !== light && c;
+      },
+      { timeout: 15000, what: `the webview heading to change from ${light}` },
+    );
     assert.notEqual(dark, light);
     await wb.screenshot('markdown-preview-dark');
     await wb.setTheme(LIGHT_THEME);

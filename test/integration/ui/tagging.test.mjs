@@ -5,7 +5,15 @@
 import { strict as assert } from 'node:assert';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DARK_THEME, LIGHT_THEME, makeTempFolder, openWorkbench, realImagesDir, waitFor, writeImages } from './workbench.mjs';
+import {
+  DARK_THEME,
+  LIGHT_THEME,
+  makeTempFolder,
+  openWorkbench,
+  realImagesDir,
+  waitFor,
+  writeImages,
+} from './workbench.mjs';
 
 const addTag = (f) => f.getByRole('textbox', { name: 'Add tag' });
 const captionText = (f) => f.getByRole('textbox', { name: 'Caption text' });
@@ -22,7 +30,8 @@ describe('workbench: tagging a dataset from the Explorer', function () {
     if (real) {
       // Real photos: one with EXIF orientation 6, so the screenshot shows the preview honouring it.
       mkdirSync(shoot, { recursive: true });
-      for (const f of ['Landscape_1.jpg', 'Portrait_6.jpg', 'Landscape_3.jpg']) copyFileSync(join(real, 'photos', f), join(shoot, f));
+      for (const f of ['Landscape_1.jpg', 'Portrait_6.jpg', 'Landscape_3.jpg'])
+        copyFileSync(join(real, 'photos', f), join(shoot, f));
     } else {
       console.log('    (real photos absent: using generated images only)');
     }
@@ -36,19 +45,27 @@ describe('workbench: tagging a dataset from the Explorer', function () {
     await wb.chooseFromContextMenu('shoot', 'Start LoRA Tagging');
     const input = wb.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
-    await waitFor(async () => (await input.inputValue()) === 'shoot', { what: 'the prefix prompt offering the folder name' });
+    await waitFor(async () => (await input.inputValue()) === 'shoot', {
+      what: 'the prefix prompt offering the folder name',
+    });
     await wb.page.keyboard.press('Enter');
-    await waitFor(async () => (await wb.page.locator('.quick-input-widget').textContent())?.includes('trigger word'), { what: 'the trigger-word prompt' });
+    await waitFor(async () => (await wb.page.locator('.quick-input-widget').textContent())?.includes('trigger word'), {
+      what: 'the trigger-word prompt',
+    });
     await input.fill('ohwx');
     await wb.page.keyboard.press('Enter');
-    await waitFor(async () => (await wb.page.locator('.quick-input-widget').textContent())?.includes('caption style'), { what: 'the caption-style pick' });
+    await waitFor(async () => (await wb.page.locator('.quick-input-widget').textContent())?.includes('caption style'), {
+      what: 'the caption-style pick',
+    });
     await wb.page.keyboard.press('Enter'); // Natural language is offered first
 
     await (await wb.findInWebview(addTag, { timeout: 60_000 })).waitFor();
     assert.ok(existsSync(join(out, 'session.json')), 'session.json was written');
     assert.equal(readCaption(1), 'ohwx', 'the first caption starts as the trigger word');
     const img = await wb.findInWebview('img');
-    await waitFor(async () => (await img.evaluate((el) => el.complete && el.naturalWidth > 0)), { what: 'the first image to be decoded' });
+    await waitFor(async () => await img.evaluate((el) => el.complete && el.naturalWidth > 0), {
+      what: 'the first image to be decoded',
+    });
   });
 
   it('adds a tag and finds it in the .txt', async () => {
@@ -56,7 +73,9 @@ describe('workbench: tagging a dataset from the Explorer', function () {
     await box.click();
     await box.pressSequentially('red scarf');
     await box.press('Enter');
-    await waitFor(() => readCaption(1) === 'ohwx, red scarf', { what: `shoot_0001.txt to be "ohwx, red scarf" (is "${readCaption(1)}")` });
+    await waitFor(() => readCaption(1) === 'ohwx, red scarf', {
+      what: `shoot_0001.txt to be "ohwx, red scarf" (is "${readCaption(1)}")`,
+    });
     await wb.screenshot('panel-dark');
   });
 
@@ -64,7 +83,9 @@ describe('workbench: tagging a dataset from the Explorer', function () {
     await wb.page.keyboard.press('Alt+Shift+A'); // focus Add tag (contributed keybinding)
     await wb.page.keyboard.type('golden hour, outdoors');
     await wb.page.keyboard.press('Enter');
-    await waitFor(() => readCaption(1) === 'ohwx, red scarf, golden hour, outdoors', { what: `caption 1 with three tags (is "${readCaption(1)}")` });
+    await waitFor(() => readCaption(1) === 'ohwx, red scarf, golden hour, outdoors', {
+      what: `caption 1 with three tags (is "${readCaption(1)}")`,
+    });
     await wb.page.keyboard.press('Alt+ArrowRight'); // next image (contributed keybinding -> panel action)
     await (await wb.findInWebview((f) => f.getByText('2 / 6', { exact: true }))).waitFor(); // as a person waits for the next image
     await wb.page.keyboard.press('Alt+Shift+A');
@@ -80,7 +101,9 @@ describe('workbench: tagging a dataset from the Explorer', function () {
     await text.focus();
     await wb.page.keyboard.press('End');
     await wb.page.keyboard.type(' A woman, laughing. Taken at dusk.');
-    await waitFor(() => readCaption(3) === 'ohwx A woman, laughing. Taken at dusk.', { what: `caption 3 typed as prose (is "${readCaption(3)}")` });
+    await waitFor(() => readCaption(3) === 'ohwx A woman, laughing. Taken at dusk.', {
+      what: `caption 3 typed as prose (is "${readCaption(3)}")`,
+    });
   });
 
   it('comes back on the same image after a window reload, with nothing lost', async () => {
@@ -91,7 +114,9 @@ describe('workbench: tagging a dataset from the Explorer', function () {
     await wb.page.reload();
     await wb.waitReady();
     const text = await wb.findInWebview(captionText, { timeout: 60_000 });
-    await waitFor(async () => (await text.inputValue()) === 'ohwx A woman, laughing. Taken at dusk.', { what: 'the restored panel to show image 3' });
+    await waitFor(async () => (await text.inputValue()) === 'ohwx A woman, laughing. Taken at dusk.', {
+      what: 'the restored panel to show image 3',
+    });
     assert.equal(readCaption(1), 'ohwx, red scarf, golden hour, outdoors');
     assert.equal(readCaption(2), 'ohwx, portrait');
   });
@@ -102,10 +127,16 @@ describe('workbench: tagging a dataset from the Explorer', function () {
     const ink = async () => (await wb.findInWebview(captionText)).evaluate((el) => getComputedStyle(el).color);
     const dark = await ink();
     await wb.setTheme(LIGHT_THEME);
-    const light = await waitFor(async () => { const c = await ink(); return c !== dark && c; }, {
-      timeout: 15_000,
-      what: `the caption text colour to change from ${dark} with the light theme`,
-    });
+    const light = await waitFor(
+      async () => {
+        const c = await ink();
+        return c !== dark && c;
+      },
+      {
+        timeout: 15_000,
+        what: `the caption text colour to change from ${dark} with the light theme`,
+      },
+    );
     assert.notEqual(light, dark);
     await (await wb.findInWebview(addTag)).waitFor();
     await wb.screenshot('panel-light');

@@ -125,7 +125,8 @@ export async function waitFor(fn, { timeout = 15000, interval = 150, what = 'con
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting for ${what}${last ? `: ${last.message ?? last}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeout} ms waiting for ${what}${last ? `: ${last.message ?? last}` : ''}`);
     await new Promise((r) => setTimeout(r, interval));
   }
 }
@@ -162,13 +163,17 @@ export class Workbench {
   /** The Explorer row of `pathInFolder` ('shoot' or 'shoot/img_01.png'), expanding parent folders as needed. */
   async explorerItem(pathInFolder, { timeout = 15000 } = {}) {
     const parts = pathInFolder.split('/').filter(Boolean);
-    const rowFor = (name, depth) => this.page.locator(`.explorer-folders-view .monaco-list-row[aria-level="${depth}"][aria-label="${name.replace(/"/g, '\\"')}"]`);
+    const rowFor = (name, depth) =>
+      this.page.locator(
+        `.explorer-folders-view .monaco-list-row[aria-level="${depth}"][aria-label="${name.replace(/"/g, '\\"')}"]`,
+      );
     // In a single-folder workspace the folder's children are the rows at aria-level 1.
     let row;
     for (let i = 0; i < parts.length; i++) {
       row = rowFor(parts[i], i + 1);
       await row.first().waitFor({ timeout });
-      if (i < parts.length - 1 && (await row.first().getAttribute('aria-expanded')) === 'false') await row.first().click();
+      if (i < parts.length - 1 && (await row.first().getAttribute('aria-expanded')) === 'false')
+        await row.first().click();
     }
     return row.first();
   }
@@ -184,7 +189,9 @@ export class Workbench {
   /** Right-clicks the Explorer row, returns the context menu's entries, then closes the menu. */
   async contextMenuItems(pathInFolder) {
     const menu = await this.#openContextMenu(pathInFolder);
-    const labels = (await menu.getByRole('menuitem').allInnerTexts()).map((t) => t.split('\n')[0].trim()).filter(Boolean);
+    const labels = (await menu.getByRole('menuitem').allInnerTexts())
+      .map((t) => t.split('\n')[0].trim())
+      .filter(Boolean);
     await this.page.keyboard.press('Escape');
     return labels;
   }
@@ -213,7 +220,9 @@ export class Workbench {
       await this.page.keyboard.press('Escape');
       if (Date.now() > deadline) {
         const seen = await this.contextMenuItems(pathInFolder);
-        throw new Error(`"${entry}" is not in the Explorer context menu of ${pathInFolder} after ${timeout} ms; it shows: ${seen.join(' | ')}`);
+        throw new Error(
+          `"${entry}" is not in the Explorer context menu of ${pathInFolder} after ${timeout} ms; it shows: ${seen.join(' | ')}`,
+        );
       }
       await sleep(500);
     }
@@ -251,8 +260,9 @@ export class Workbench {
   /** The command palette's entry titles for `query`; the palette is closed afterwards. */
   async paletteItems(query) {
     const rows = await this.#openPalette(query);
-    const labels = (await rows.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? '').trim())))
-      .filter((l) => l && l !== 'No matching commands');
+    const labels = (
+      await rows.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? '').trim()))
+    ).filter((l) => l && l !== 'No matching commands');
     await this.closeQuickInput();
     return labels;
   }
@@ -262,7 +272,9 @@ export class Workbench {
     const deadline = Date.now() + timeout;
     for (;;) {
       const rows = await this.#openPalette(title);
-      const labels = await rows.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? '').trim()));
+      const labels = await rows.evaluateAll((els) =>
+        els.map((e) => (e.querySelector('.label-name')?.textContent ?? '').trim()),
+      );
       const i = labels.indexOf(title);
       if (i >= 0) {
         await rows.nth(i).click();
@@ -270,7 +282,10 @@ export class Workbench {
       }
       // The palette lists what was registered when it opened: close it and try again.
       await this.closeQuickInput();
-      if (Date.now() > deadline) throw new Error(`No command titled "${title}" in the palette after ${timeout} ms; it offers: ${labels.join(' | ') || '(nothing)'}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `No command titled "${title}" in the palette after ${timeout} ms; it offers: ${labels.join(' | ') || '(nothing)'}`,
+        );
       await sleep(500);
     }
   }
@@ -281,13 +296,21 @@ export class Workbench {
    */
   async webviewFrame(target, { timeout = 30000 } = {}) {
     const locate = typeof target === 'function' ? target : (f) => f.locator(target);
-    return waitFor(async () => {
-      for (const frame of this.page.frames()) {
-        if (frame === this.page.mainFrame()) continue;
-        if (await locate(frame).count().catch(() => 0)) return frame;
-      }
-      return undefined;
-    }, { timeout, what: `${typeof target === 'function' ? String(target) : `"${target}"`} in a webview` });
+    return waitFor(
+      async () => {
+        for (const frame of this.page.frames()) {
+          if (frame === this.page.mainFrame()) continue;
+          if (
+            await locate(frame)
+              .count()
+              .catch(() => 0)
+          )
+            return frame;
+        }
+        return undefined;
+      },
+      { timeout, what: `${typeof target === 'function' ? String(target) : `"${target}"`} in a webview` },
+    );
   }
 
   /** A Locator for the first match of `target` (selector or frame => Locator) inside any webview frame. */
@@ -298,7 +321,13 @@ export class Workbench {
 
   /** Waits until the workbench wears the light / dark / high-contrast class that matches theme `name`. */
   async waitForTheme(name, { timeout = 20000 } = {}) {
-    const want = /high contrast light/i.test(name) ? 'hc-light' : /high contrast/i.test(name) ? 'hc-black' : /dark|abyss|monokai|kimbie/i.test(name) ? 'vs-dark' : 'vs';
+    const want = /high contrast light/i.test(name)
+      ? 'hc-light'
+      : /high contrast/i.test(name)
+        ? 'hc-black'
+        : /dark|abyss|monokai|kimbie/i.test(name)
+          ? 'vs-dark'
+          : 'vs';
     await this.page.waitForFunction(
       ([w, all]) => {
         const cl = document.querySelector('.monaco-workbench')?.classList;
@@ -321,11 +350,16 @@ export class Workbench {
     await input.waitFor({ state: 'visible', timeout: 10000 });
     await input.fill(label);
     const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-    const i = await waitFor(async () => {
-      const labels = await rows.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? '').trim()));
-      const at = labels.indexOf(label);
-      return at >= 0 ? at + 1 : 0;
-    }, { timeout, what: `the colour theme "${label}" in the theme picker` });
+    const i = await waitFor(
+      async () => {
+        const labels = await rows.evaluateAll((els) =>
+          els.map((e) => (e.querySelector('.label-name')?.textContent ?? '').trim()),
+        );
+        const at = labels.indexOf(label);
+        return at >= 0 ? at + 1 : 0;
+      },
+      { timeout, what: `the colour theme "${label}" in the theme picker` },
+    );
     await rows.nth(i - 1).click();
     await this.closeQuickInput();
     await this.waitForTheme(name, { timeout });
@@ -365,7 +399,10 @@ export class Workbench {
     if (!(await center.isVisible().catch(() => false))) return;
     // The centre's own header button: the palette does not always list "Hide Notifications" (opening the palette
     // takes focus from the centre, and the command is only enabled while it is visible and focused).
-    await center.locator('.notifications-center-header').getByRole('button', { name: /Hide Notifications/ }).click();
+    await center
+      .locator('.notifications-center-header')
+      .getByRole('button', { name: /Hide Notifications/ })
+      .click();
     await center.waitFor({ state: 'hidden', timeout: 10000 });
   }
 
@@ -382,9 +419,15 @@ export class Workbench {
  * Close it with wb.close().
  */
 export async function openWorkbench({
-  folder, theme, settings = {}, viewport = { width: 1280, height: 800 }, readyTimeoutMs = 60000, vsix,
+  folder,
+  theme,
+  settings = {},
+  viewport = { width: 1280, height: 800 },
+  readyTimeoutMs = 60000,
+  vsix,
 } = {}) {
-  if (!folder) throw new Error('openWorkbench needs { folder }: the folder the workbench opens (makeTempFolder() makes one).');
+  if (!folder)
+    throw new Error('openWorkbench needs { folder }: the folder the workbench opens (makeTempFolder() makes one).');
   await ensureHost();
   const server = await startServer({
     folder,

@@ -89,13 +89,16 @@ describe('lora-tagger arguments, exit codes and help (built CLI)', function () {
     const r = await runCli(['check', 'images/output', '--json'], root);
     assert.equal(r.code, 1, r.stderr);
     const findings = json<{ file: string; rule: string; severity: string }[]>(r);
-    assert.ok(findings.some((f) => f.rule === 'too-small' && f.severity === 'error'), JSON.stringify(findings));
+    assert.ok(
+      findings.some((f) => f.rule === 'too-small' && f.severity === 'error'),
+      JSON.stringify(findings),
+    );
     const human = await runCli(['check', 'images/output'], root);
     assert.equal(human.code, 1);
     assert.match(human.stdout, /^error +images_\d{4}\.jpg +too-small +.*1x2/m);
   });
 
-  it('an engine error exits 1 with the engine\'s message; with --json it is the one document', async () => {
+  it("an engine error exits 1 with the engine's message; with --json it is the one document", async () => {
     writeFileSync(join(out, 'session.json'), JSON.stringify({ schemaVersion: 99 }));
     const r = await runCli(['report', 'images/output', '--json'], root);
     assert.equal(r.code, 1);

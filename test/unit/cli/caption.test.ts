@@ -31,7 +31,11 @@ async function dataset(style: 'natural' | 'tags'): Promise<string> {
 async function runWithEnv(args: string[], cwd: string, env: Record<string, string>): Promise<CliRun> {
   const cli = await buildCli();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
@@ -46,8 +50,16 @@ describe('lora-tagger caption', function () {
 
   it('tags the untagged images with a WD model folder, in a worker thread, and prints the result as JSON', async () => {
     const out = await dataset('tags');
-    const folder = modelFolder(16, [['red_hair', 0, [0, 0, 8], -4], ['blue_sky', 0, [8], -4], ['solo', 0, [], 2], ['hatsune_miku', 4, [], 1]]);
-    const r = await runCli(['caption', out, '--provider', 'wd-tagger', '--model-folder', folder, '--character-threshold', '0.7', '--json'], out);
+    const folder = modelFolder(16, [
+      ['red_hair', 0, [0, 0, 8], -4],
+      ['blue_sky', 0, [8], -4],
+      ['solo', 0, [], 2],
+      ['hatsune_miku', 4, [], 1],
+    ]);
+    const r = await runCli(
+      ['caption', out, '--provider', 'wd-tagger', '--model-folder', folder, '--character-threshold', '0.7', '--json'],
+      out,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(json<Result>(r), { captioned: 2, suggested: 0, skipped: 0, failed: [] });
     assert.equal(readFileSync(join(out, 'c_0001.txt'), 'utf8'), 'ohwx, red hair, solo, hatsune miku');
@@ -62,13 +74,35 @@ describe('lora-tagger caption', function () {
     const out = await dataset('natural');
     const server = await startChatServer();
     try {
-      const args = ['caption', out, '--provider', 'openai', '--base-url', server.baseUrl, '--model', 'llava', '--scope', 'all', '--mode', 'suggest', '--json'];
+      const args = [
+        'caption',
+        out,
+        '--provider',
+        'openai',
+        '--base-url',
+        server.baseUrl,
+        '--model',
+        'llava',
+        '--scope',
+        'all',
+        '--mode',
+        'suggest',
+        '--json',
+      ];
       const r = await runWithEnv(args, out, { LORA_TAGGER_API_KEY: 'sk-from-env' });
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(json<Result>(r), { captioned: 0, suggested: 3, skipped: 0, failed: [] });
-      assert.deepEqual(server.seen.map((s) => s.auth), ['Bearer sk-from-env', 'Bearer sk-from-env', 'Bearer sk-from-env']);
-      const session = JSON.parse(readFileSync(join(out, 'session.json'), 'utf8')) as { images: { suggestion?: { text: string } }[] };
-      assert.deepEqual(session.images.map((i) => i.suggestion?.text), ['ohwx, A red picture.', 'ohwx, A blue picture.', 'ohwx, A green picture.']);
+      assert.deepEqual(
+        server.seen.map((s) => s.auth),
+        ['Bearer sk-from-env', 'Bearer sk-from-env', 'Bearer sk-from-env'],
+      );
+      const session = JSON.parse(readFileSync(join(out, 'session.json'), 'utf8')) as {
+        images: { suggestion?: { text: string } }[];
+      };
+      assert.deepEqual(
+        session.images.map((i) => i.suggestion?.text),
+        ['ohwx, A red picture.', 'ohwx, A blue picture.', 'ohwx, A green picture.'],
+      );
       assert.equal(readFileSync(join(out, 'c_0003.txt'), 'utf8'), 'ohwx, mine');
       assert.ok(!r.stdout.includes('sk-from-env') && !r.stderr.includes('sk-from-env'), 'the key is never printed');
     } finally {
@@ -81,7 +115,10 @@ describe('lora-tagger caption', function () {
     const r = await runCli(['caption', out, '--provider', 'openai', '--model', 'x'], out);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /needs baseUrl and model/);
-    const failed = await runCli(['caption', out, '--provider', 'wd-tagger', '--model-folder', join(out, 'nowhere'), '--json'], out);
+    const failed = await runCli(
+      ['caption', out, '--provider', 'wd-tagger', '--model-folder', join(out, 'nowhere'), '--json'],
+      out,
+    );
     assert.equal(failed.code, 1);
     assert.match(failed.stderr, /model\.onnx does not exist|selected_tags\.csv does not exist/);
   });

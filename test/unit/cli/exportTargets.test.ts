@@ -57,32 +57,36 @@ describe('lora-tagger export --target and check --target (built CLI)', function 
     assert.equal(read['fx_0003.png']![0], 'ohwx');
   });
 
-  it('export --target huggingface --out writes that folder; a .zip --out for a folder target is a usage ' +
-    'error', async () => {
-    const r = await runCli(['export', out, '--target', 'huggingface', '--out', 'hf', '--json'], src);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(json<Result>(r).path, join(src, 'hf'));
-    assert.ok(existsSync(join(src, 'hf', 'train', 'metadata.jsonl')));
-    const bad = await runCli(['export', out, '--target', 'kohya', '--out', 'x.zip'], src);
-    assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /not a \.zip/);
-    const unknown = await runCli(['export', out, '--target', 'dreambooth'], src);
-    assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /--target must be one of civitai, kohya, ai-toolkit, simpletuner, huggingface/);
-  });
+  it(
+    'export --target huggingface --out writes that folder; a .zip --out for a folder target is a usage ' + 'error',
+    async () => {
+      const r = await runCli(['export', out, '--target', 'huggingface', '--out', 'hf', '--json'], src);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(json<Result>(r).path, join(src, 'hf'));
+      assert.ok(existsSync(join(src, 'hf', 'train', 'metadata.jsonl')));
+      const bad = await runCli(['export', out, '--target', 'kohya', '--out', 'x.zip'], src);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /not a \.zip/);
+      const unknown = await runCli(['export', out, '--target', 'dreambooth'], src);
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.stderr, /--target must be one of civitai, kohya, ai-toolkit, simpletuner, huggingface/);
+    },
+  );
 
-  it("check --target ai-toolkit reports the comma ai-toolkit rewrites; the default target's rules are " +
-    "CivitAI's", async () => {
-    const r = await runCli(['check', out, '--target', 'ai-toolkit', '--json'], src);
-    assert.equal(r.code, 0, r.stderr);
-    const rules = json<Finding[]>(r).map((f) => `${f.file} ${f.rule}`);
-    assert.ok(rules.includes('fx_0002.png ai-toolkit-comma-spacing'), rules.join('\n'));
-    assert.ok(!rules.some((x) => x.includes('civitai-')), rules.join('\n'));
-    const civitai = json<Finding[]>(await runCli(['check', out, '--json'], src)).map((f) => `${f.file} ${f.rule}`);
-    assert.ok(!civitai.some((x) => x.includes(' ai-toolkit-')));
-    // CivitAI gives an empty label the trigger word alone.
-    assert.ok(civitai.includes('fx_0003.png civitai-trigger-prepended'), civitai.join('\n'));
-  });
+  it(
+    "check --target ai-toolkit reports the comma ai-toolkit rewrites; the default target's rules are " + "CivitAI's",
+    async () => {
+      const r = await runCli(['check', out, '--target', 'ai-toolkit', '--json'], src);
+      assert.equal(r.code, 0, r.stderr);
+      const rules = json<Finding[]>(r).map((f) => `${f.file} ${f.rule}`);
+      assert.ok(rules.includes('fx_0002.png ai-toolkit-comma-spacing'), rules.join('\n'));
+      assert.ok(!rules.some((x) => x.includes('civitai-')), rules.join('\n'));
+      const civitai = json<Finding[]>(await runCli(['check', out, '--json'], src)).map((f) => `${f.file} ${f.rule}`);
+      assert.ok(!civitai.some((x) => x.includes(' ai-toolkit-')));
+      // CivitAI gives an empty label the trigger word alone.
+      assert.ok(civitai.includes('fx_0003.png civitai-trigger-prepended'), civitai.join('\n'));
+    },
+  );
 
   it("without --target both use the session's export target (session.json exportTarget)", async () => {
     const file = join(out, 'session.json');

@@ -45,7 +45,11 @@ export function buildCli(): Promise<string> {
       plugins: [sharpWasmPlugin, onnxRuntimePlugin],
       logLevel: 'warning',
     };
-    const entries = ['src/cli/main.ts', 'src/extension/dataset/images/decodeWorker.ts', 'src/extension/dataset/captioning/wd/wdWorker.ts'];
+    const entries = [
+      'src/cli/main.ts',
+      'src/extension/dataset/images/decodeWorker.ts',
+      'src/extension/dataset/captioning/wd/wdWorker.ts',
+    ];
     const [cli, worker, tagger] = entries.map((p) => join(ROOT, p));
     await Promise.all([
       build({ ...options, entryPoints: { cli: cli! }, banner: { js: SHEBANG } }),

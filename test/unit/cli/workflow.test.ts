@@ -149,7 +149,12 @@ describe('lora-tagger: stage, check, export, report (built CLI, real images)', f
   it('every command with --json prints exactly one JSON document and nothing else on stdout', async () => {
     const runs: CliRun[] = [];
     // One after another: they share the dataset, as separate CI steps would.
-    for (const args of [['stage', src], ['check', out], ['report', out], ['tags', 'add', out, '--tag', 'outdoors']]) {
+    for (const args of [
+      ['stage', src],
+      ['check', out],
+      ['report', out],
+      ['tags', 'add', out, '--tag', 'outdoors'],
+    ]) {
       runs.push(await runCli([...args, '--json'], src));
     }
     for (const r of runs) {

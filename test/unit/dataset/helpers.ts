@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { writeImage } from '../../../scripts/lib/makeImages.mjs';
 import { nodeFs, type FsLike } from '../../../src/extension/dataset/io/fsLike';
-import { withDefaults, type StageOptions, type StageOptionsInput } from '../../../src/extension/dataset/staging/options';
-
+import {
+  withDefaults,
+  type StageOptions,
+  type StageOptionsInput,
+} from '../../../src/extension/dataset/staging/options';
 
 const made: string[] = [];
 
@@ -122,7 +125,8 @@ export function trapFs(when: (method: Method, args: unknown[]) => Error | 'kill'
         get(target, prop, receiver) {
           const v = Reflect.get(target, prop, receiver);
           if (typeof v !== 'function' || typeof prop !== 'string') return v;
-          return (...a: unknown[]) => trap(`handle.${prop}`, [args[0], ...a]) ?? (v as (...x: unknown[]) => unknown).apply(target, a);
+          return (...a: unknown[]) =>
+            trap(`handle.${prop}`, [args[0], ...a]) ?? (v as (...x: unknown[]) => unknown).apply(target, a);
         },
       });
     };
@@ -143,7 +147,17 @@ export function sampleSession(images = 2): Record<string, unknown> {
     captionStyle: 'tags',
     includeSubfolders: false,
     mode: 'copy',
-    images: Array.from({ length: images }, (_, i) => ({ file: `cat_000${i + 1}.png`, source: `p${i}.png`, size: 10, width: 1, height: 1, format: 'png', status: 'untagged', favourite: false, nsfw: false })),
+    images: Array.from({ length: images }, (_, i) => ({
+      file: `cat_000${i + 1}.png`,
+      source: `p${i}.png`,
+      size: 10,
+      width: 1,
+      height: 1,
+      format: 'png',
+      status: 'untagged',
+      favourite: false,
+      nsfw: false,
+    })),
     currentFile: 'cat_0001.png',
     recentTags: [],
     pinnedTags: [],

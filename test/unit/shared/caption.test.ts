@@ -1,5 +1,18 @@
 import { strict as assert } from 'node:assert';
-import { addTags, captionTags, hasTag, moveTag, parseTags, removeTag, renameTag, toFileText, toggleTag, triggerState, looksNatural, countTags } from '../../../src/shared/caption';
+import {
+  addTags,
+  captionTags,
+  hasTag,
+  moveTag,
+  parseTags,
+  removeTag,
+  renameTag,
+  toFileText,
+  toggleTag,
+  triggerState,
+  looksNatural,
+  countTags,
+} from '../../../src/shared/caption';
 
 describe('caption', () => {
   it('parses comma-separated tags, trimmed, empties dropped', () => {
@@ -32,19 +45,34 @@ describe('caption', () => {
   });
   it("uses CivitAI's natural-language rule", () => {
     assert.equal(looksNatural('a, b'), false);
-    assert.equal(looksNatural('A woman with red hair stands in a sunlit wheat field, looking over her shoulder at the camera.'), true);
-    assert.equal(looksNatural('a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v, w, x, y, z, aa, bb, cc'), false);
+    assert.equal(
+      looksNatural('A woman with red hair stands in a sunlit wheat field, looking over her shoulder at the camera.'),
+      true,
+    );
+    assert.equal(
+      looksNatural('a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v, w, x, y, z, aa, bb, cc'),
+      false,
+    );
   });
   it('counts each tag once per caption', () => {
-    assert.deepEqual([...countTags(['a, b, a', 'b'], 'tags')], [['a', 1], ['b', 2]]);
+    assert.deepEqual(
+      [...countTags(['a, b, a', 'b'], 'tags')],
+      [
+        ['a', 1],
+        ['b', 2],
+      ],
+    );
   });
 });
 
 /** A 2,000-character Flux caption: sentences with commas inside, as a captioning model writes them. */
-const PROSE = Array.from({ length: 11 }, (_, i) =>
-  `ohwx woman ${i} sits by the window with a calm, steady gaze, soft light coming from low on the left, her hair ` +
-  'partly covering her right eye, while the street below, wet from the rain, glows.',
-).join(' ') + ' The end.';
+const PROSE =
+  Array.from(
+    { length: 11 },
+    (_, i) =>
+      `ohwx woman ${i} sits by the window with a calm, steady gaze, soft light coming from low on the left, her hair ` +
+      'partly covering her right eye, while the street below, wet from the rain, glows.',
+  ).join(' ') + ' The end.';
 
 describe('captionTags: which parts of a caption are tags', () => {
   it('takes every part in the tag style', () => {
@@ -65,7 +93,10 @@ describe('captionTags: which parts of a caption are tags', () => {
     assert.deepEqual(captionTags('She laughs!, candid, 35mm', 'natural'), ['candid', '35mm']);
     assert.deepEqual(captionTags('He said "go.", grainy', 'natural'), ['grainy']);
     // A tail part that does not read as a tag makes the tail prose: the caption goes on as a sentence.
-    assert.deepEqual(captionTags('A woman at dusk., film grain, and the light falls across the wet street', 'natural'), []);
+    assert.deepEqual(
+      captionTags('A woman at dusk., film grain, and the light falls across the wet street', 'natural'),
+      [],
+    );
     assert.deepEqual(captionTags('A woman at dusk., film grain, end.', 'natural'), []);
   });
   it('reads a natural caption with no sentence, every part tag-like, as all tags', () => {
@@ -76,18 +107,42 @@ describe('captionTags: which parts of a caption are tags', () => {
     const text = 'A woman, smiling, stands in a field of wheat at dusk., smiling, film grain';
     assert.deepEqual(captionTags(text, 'natural'), ['smiling', 'film grain']);
     assert.equal(hasTag('A woman, smiling, stands in a field of wheat at dusk.', 'smiling', 'natural'), false);
-    assert.equal(removeTag(text, 'smiling', 'natural', ''), 'A woman, smiling, stands in a field of wheat at dusk., film grain');
-    assert.equal(renameTag(text, 'smiling', 'grin', 'natural'), 'A woman, smiling, stands in a field of wheat at dusk., grin, film grain');
-    assert.equal(renameTag(text, 'smiling', 'film grain', 'natural'), 'A woman, smiling, stands in a field of wheat at dusk., film grain');
-    assert.deepEqual([...countTags([text, PROSE], 'natural')], [['smiling', 1], ['film grain', 1]]);
+    assert.equal(
+      removeTag(text, 'smiling', 'natural', ''),
+      'A woman, smiling, stands in a field of wheat at dusk., film grain',
+    );
+    assert.equal(
+      renameTag(text, 'smiling', 'grin', 'natural'),
+      'A woman, smiling, stands in a field of wheat at dusk., grin, film grain',
+    );
+    assert.equal(
+      renameTag(text, 'smiling', 'film grain', 'natural'),
+      'A woman, smiling, stands in a field of wheat at dusk., film grain',
+    );
+    assert.deepEqual(
+      [...countTags([text, PROSE], 'natural')],
+      [
+        ['smiling', 1],
+        ['film grain', 1],
+      ],
+    );
     const prose = 'A woman, smiling, stands in a field of wheat at dusk.';
     assert.equal(toggleTag(prose, 'smiling', 'natural', ''), `${prose}, smiling`);
   });
   it('adds to the tail, ending the prose with a full stop first when it has none', () => {
     assert.equal(addTags(PROSE, ['film grain'], 'natural', 'ohwx'), `${PROSE}, film grain`);
-    assert.equal(addTags('A woman standing in a wide field at dusk', ['film grain'], 'natural', 'ohwx'), 'A woman standing in a wide field at dusk., film grain');
-    assert.equal(addTags('A woman standing in a wide field at dusk, ', ['film grain'], 'natural', 'ohwx'), 'A woman standing in a wide field at dusk., film grain');
-    assert.equal(addTags('A woman at dusk., grainy', ['candid', 'grainy'], 'natural', ''), 'A woman at dusk., grainy, candid');
+    assert.equal(
+      addTags('A woman standing in a wide field at dusk', ['film grain'], 'natural', 'ohwx'),
+      'A woman standing in a wide field at dusk., film grain',
+    );
+    assert.equal(
+      addTags('A woman standing in a wide field at dusk, ', ['film grain'], 'natural', 'ohwx'),
+      'A woman standing in a wide field at dusk., film grain',
+    );
+    assert.equal(
+      addTags('A woman at dusk., grainy', ['candid', 'grainy'], 'natural', ''),
+      'A woman at dusk., grainy, candid',
+    );
     assert.equal(addTags('', ['candid'], 'natural', 'ohwx'), 'ohwx, candid');
     assert.equal(addTags('ohwx, red hair', ['candid'], 'natural', 'ohwx'), 'ohwx, red hair, candid');
     for (const t of ['A woman standing in a wide field at dusk', PROSE, 'ohwx A woman, laughing. Taken at dusk.']) {

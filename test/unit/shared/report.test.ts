@@ -1,8 +1,22 @@
 import { strict as assert } from 'node:assert';
-import { buildReport, reportToMarkdown, estimateClipTokens, estimateT5Tokens, countWords, aspectLabel, type ReportInput } from '../../../src/shared/report';
+import {
+  buildReport,
+  reportToMarkdown,
+  estimateClipTokens,
+  estimateT5Tokens,
+  countWords,
+  aspectLabel,
+  type ReportInput,
+} from '../../../src/shared/report';
 
 type Img = ReportInput['images'][number];
-const img = (file: string, width: number, height: number, caption: string, status: Img['status'] = 'tagged'): Img => ({ file, width, height, caption, status });
+const img = (file: string, width: number, height: number, caption: string, status: Img['status'] = 'tagged'): Img => ({
+  file,
+  width,
+  height,
+  caption,
+  status,
+});
 const long = Array.from({ length: 80 }, (_, i) => `word${'abcdefghij'[i % 10]}`).join(' ');
 
 const dataset: ReportInput = {
@@ -28,7 +42,10 @@ describe('dataset report', () => {
 
   it('ranks tag frequencies without the trigger word and lists tags used once', () => {
     const r = buildReport(dataset);
-    assert.deepEqual(r.tags.top.slice(0, 2), [{ tag: 'red hair', count: 3 }, { tag: 'smile', count: 2 }]);
+    assert.deepEqual(r.tags.top.slice(0, 2), [
+      { tag: 'red hair', count: 3 },
+      { tag: 'smile', count: 2 },
+    ]);
     assert.ok(!r.tags.top.some((t) => t.tag === 'ohwx'));
     assert.deepEqual(r.tags.usedOnce.slice(0, 2), ['hat', 'outdoors']);
     assert.equal(r.tags.distinct, 5);
@@ -37,7 +54,15 @@ describe('dataset report', () => {
   it('buckets resolutions by the longest side and aspect ratios by the nearest common ratio', () => {
     const r = buildReport(dataset);
     const res = Object.fromEntries(r.resolutions.map((b) => [b.label, b.count]));
-    assert.deepEqual(res, { '< 256': 1, '256–511': 0, '512–767': 0, '768–1023': 0, '1024–1535': 2, '1536–2048': 1, '> 2048': 1 });
+    assert.deepEqual(res, {
+      '< 256': 1,
+      '256–511': 0,
+      '512–767': 0,
+      '768–1023': 0,
+      '1024–1535': 2,
+      '1536–2048': 1,
+      '> 2048': 1,
+    });
     const ar = Object.fromEntries(r.aspectRatios.filter((b) => b.count).map((b) => [b.label, b.count]));
     assert.deepEqual(ar, { '1:1': 1, '2:3': 1, '16:9': 1, '4:3': 2 });
     assert.equal(aspectLabel(832, 1216), '2:3');
@@ -59,15 +84,32 @@ describe('dataset report', () => {
     assert.equal(r.captions.maxWords, 81);
     assert.equal(r.captions.minWords, 0);
     assert.equal(r.captions.medianWords, 4);
-    assert.deepEqual(r.captions.overClip.map((c) => c.file), ['a_0005.jpg']);
+    assert.deepEqual(
+      r.captions.overClip.map((c) => c.file),
+      ['a_0005.jpg'],
+    );
     assert.ok(r.captions.overClip[0]!.clipTokens > 77);
     assert.deepEqual(r.captions.overT5, []);
-    assert.deepEqual(Object.fromEntries(r.captions.lengths.filter((b) => b.count).map((b) => [b.label, b.count])), { '0': 1, '1–10': 3, '76–150': 1 });
+    assert.deepEqual(Object.fromEntries(r.captions.lengths.filter((b) => b.count).map((b) => [b.label, b.count])), {
+      '0': 1,
+      '1–10': 3,
+      '76–150': 1,
+    });
   });
 
   it('writes Markdown with every section, tables escaped', () => {
-    const md = reportToMarkdown(buildReport({ ...dataset, images: [...dataset.images, img('a_0007.png', 64, 64, 'a|b tag, red hair')] }));
-    for (const h of ['# Dataset report', '## Tags', '## Resolutions', '## Aspect ratios', '## Caption lengths', '### Cut by CLIP', '### Cut by T5']) {
+    const md = reportToMarkdown(
+      buildReport({ ...dataset, images: [...dataset.images, img('a_0007.png', 64, 64, 'a|b tag, red hair')] }),
+    );
+    for (const h of [
+      '# Dataset report',
+      '## Tags',
+      '## Resolutions',
+      '## Aspect ratios',
+      '## Caption lengths',
+      '### Cut by CLIP',
+      '### Cut by T5',
+    ]) {
       assert.ok(md.includes(h), `missing ${h}`);
     }
     assert.match(md, /7 images: 5 tagged, 1 untagged, 1 skipped/);

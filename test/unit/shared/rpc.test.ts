@@ -78,7 +78,7 @@ describe('RpcEndpoint', () => {
     await assert.rejects(pending, { message: error });
   });
 
-  it('rejects a reply whose result fails the request type\'s schema, saying which request and what is wrong', async () => {
+  it("rejects a reply whose result fails the request type's schema, saying which request and what is wrong", async () => {
     const { rpc, posted } = webviewEnd();
     const pending = rpc.request(query, 1000);
     await rpc.receive({ id: 'h1', inReplyTo: posted[0]!.id, body: { type: 'reply', ok: true, result: [{ name: 3 }] } });
@@ -104,7 +104,12 @@ describe('RpcEndpoint', () => {
     await rpc.receive({ id: 'w7', body: { type: 'image/select', file: 'pan_0009.png' } });
     assert.deepEqual(
       posted.map((e) => ({ inReplyTo: e.inReplyTo, body: e.body })),
-      [{ inReplyTo: 'w7', body: { type: 'reply', ok: false, error: 'pan_0009.png is not an image of this dataset (/data/out).' } }],
+      [
+        {
+          inReplyTo: 'w7',
+          body: { type: 'reply', ok: false, error: 'pan_0009.png is not an image of this dataset (/data/out).' },
+        },
+      ],
     );
   });
 
@@ -112,13 +117,19 @@ describe('RpcEndpoint', () => {
     const handlers: HostHandlers = { ...ackAll(), 'vocab/query': (msg) => [{ name: `${msg.prefix} hair` }] };
     const { rpc, posted } = hostEnd((body) => dispatchRequest(handlers, body));
     await rpc.receive({ id: 'w1', body: query });
-    assert.deepEqual(posted.map((e) => e.body), [{ type: 'reply', ok: true, result: [{ name: 'red hair' }] }]);
+    assert.deepEqual(
+      posted.map((e) => e.body),
+      [{ type: 'reply', ok: true, result: [{ name: 'red hair' }] }],
+    );
   });
 
   it('reports an invalid envelope and answers it with an error reply when it has an id', async () => {
     const seen: ToHost[] = [];
     const { rpc, posted, invalid } = hostEnd((body) => seen.push(body));
-    await rpc.receive({ id: 'w3', body: { type: 'caption/update', file: '../escape.txt', text: 'x', base: 0, seq: 1 } });
+    await rpc.receive({
+      id: 'w3',
+      body: { type: 'caption/update', file: '../escape.txt', text: 'x', base: 0, seq: 1 },
+    });
     assert.equal(invalid.length, 1);
     assert.match(invalid[0]!, /file/);
     assert.equal(posted.length, 1);

@@ -198,13 +198,23 @@ export class CaptionJob {
       throw new Error(`Could not read ${this.ds.resolve(file)}: ${(err as Error).message}`);
     }
     const current = this.ds.caption(file);
-    const prompt = fillPrompt(this.opts.prompt, { trigger: s.triggerWord, file, caption: current, tags: captionTags(current, s.captionStyle) });
+    const prompt = fillPrompt(this.opts.prompt, {
+      trigger: s.triggerWord,
+      file,
+      caption: current,
+      tags: captionTags(current, s.captionStyle),
+    });
     const input = { file, image, prompt, system: this.opts.system ?? '' };
     const retries = this.opts.retries ?? 4;
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await this.opts.provider.run(input, this.abort.signal);
-        return compose(result, { trigger: s.triggerWord, output: this.opts.output, filters: this.opts.filters, vocabulary: this.opts.vocabulary });
+        return compose(result, {
+          trigger: s.triggerWord,
+          output: this.opts.output,
+          filters: this.opts.filters,
+          vocabulary: this.opts.vocabulary,
+        });
       } catch (err) {
         if (!(err instanceof ProviderError) || !err.retryable || attempt >= retries) throw err;
         const base = (this.opts.retryBaseMs ?? 1000) * 2 ** attempt;
@@ -233,9 +243,15 @@ export class CaptionJob {
         const s = this.ds.session;
         const planned = batch.map((b) => {
           const current = this.ds.caption(b.item.file);
-          return { ...b, current, d: decide(this.opts.mode, current, b.item.hash, b.composed, s.captionStyle, s.triggerWord) };
+          return {
+            ...b,
+            current,
+            d: decide(this.opts.mode, current, b.item.hash, b.composed, s.captionStyle, s.triggerWord),
+          };
         });
-        const writes = planned.flatMap((p) => (p.d.action === 'write' ? [{ file: p.item.file, before: p.current, after: p.d.text }] : []));
+        const writes = planned.flatMap((p) =>
+          p.d.action === 'write' ? [{ file: p.item.file, before: p.current, after: p.d.text }] : [],
+        );
         try {
           await recordRunChanges(this.ds.outputFolder, { at: this.run, label: this.label }, writes);
         } catch (err) {
@@ -259,7 +275,12 @@ export class CaptionJob {
   }
 
   private async apply(item: Item, d: ReturnType<typeof decide>, composed: Composed): Promise<void> {
-    const source = { provider: this.opts.provider.id, model: this.opts.provider.model, preset: this.opts.preset, at: new Date().toISOString() };
+    const source = {
+      provider: this.opts.provider.id,
+      model: this.opts.provider.model,
+      preset: this.opts.preset,
+      at: new Date().toISOString(),
+    };
     if (d.action === 'write') {
       await (this.opts.write ?? ((f: string, t: string) => this.ds.setCaption(f, t)))(item.file, d.text);
       const written = this.ds.caption(item.file);
@@ -287,7 +308,14 @@ export class CaptionJob {
 
   private record(): void {
     const pending = this.items.filter((i) => this.left.has(i.file));
-    const q: CaptionQueue = { run: this.run, label: this.label, provider: this.opts.provider.id, mode: this.opts.mode, options: this.opts.recorded ?? {}, pending };
+    const q: CaptionQueue = {
+      run: this.run,
+      label: this.label,
+      provider: this.opts.provider.id,
+      mode: this.opts.mode,
+      options: this.opts.recorded ?? {},
+      pending,
+    };
     this.ds.setCaptionQueue(q);
   }
 
@@ -295,7 +323,13 @@ export class CaptionJob {
     const elapsed = Date.now() - this.startedAt;
     const remaining = this.items.length - this.done;
     const etaMs = this.done > 0 ? Math.round((elapsed / this.done) * remaining) : undefined;
-    this.emit({ type: 'progress', done: this.done, total: this.items.length, ...(etaMs !== undefined ? { etaMs } : {}), paused: this.pausedFlag });
+    this.emit({
+      type: 'progress',
+      done: this.done,
+      total: this.items.length,
+      ...(etaMs !== undefined ? { etaMs } : {}),
+      paused: this.pausedFlag,
+    });
   }
 
   private emit(e: JobEvent): void {

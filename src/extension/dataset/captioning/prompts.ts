@@ -33,7 +33,8 @@ export const PRESETS: readonly PromptPreset[] = [
     id: 'short',
     label: 'Short caption',
     output: 'caption',
-    prompt: 'Write one short caption of at most 20 words for this image: the subject, what it is doing and where. {hint}',
+    prompt:
+      'Write one short caption of at most 20 words for this image: the subject, what it is doing and where. {hint}',
   },
   {
     id: 'booru-tags',
@@ -65,7 +66,8 @@ export function findPreset(id: string): PromptPreset | undefined {
 export function fillPrompt(template: string, ctx: PromptContext): string {
   const hints: string[] = [];
   if (ctx.trigger) hints.push(`The subject's name is "${ctx.trigger}": use it as the first word.`);
-  if (ctx.caption.trim()) hints.push(`A person started this caption; keep what is right in it and improve it: "${ctx.caption.trim()}"`);
+  if (ctx.caption.trim())
+    hints.push(`A person started this caption; keep what is right in it and improve it: "${ctx.caption.trim()}"`);
   const values: Record<string, string> = {
     trigger: ctx.trigger,
     file: ctx.file,
@@ -108,7 +110,10 @@ export function filterCaption(text: string, opts: FilterOptions): string {
   t = t.replace(/^\s*["'“”]+|["'“”]+\s*$/g, '');
   for (const re of PREAMBLES) t = t.replace(re, '');
   for (const re of compileFilters(opts.filters ?? [])) t = t.replace(re, '');
-  t = t.replace(/\s+/g, ' ').replace(/\s+([,.;:!?])/g, '$1').trim();
+  t = t
+    .replace(/\s+/g, ' ')
+    .replace(/\s+([,.;:!?])/g, '$1')
+    .trim();
   if (t) t = t[0]!.toUpperCase() + t.slice(1);
   return withTriggerLead(t, opts.trigger);
 }
@@ -131,7 +136,11 @@ export function tagsFromText(text: string, opts: FilterOptions & { vocabulary?: 
   const seen = new Set<string>();
   const trigger = cleanTag(opts.trigger).toLowerCase();
   for (const raw of parseTags(t)) {
-    const tag = raw.replace(/^(?:[-*•]\s*|\d+[.)]\s+)/, '').replace(/^["'#]+|["'.]+$/g, '').trim().toLowerCase();
+    const tag = raw
+      .replace(/^(?:[-*•]\s*|\d+[.)]\s+)/, '')
+      .replace(/^["'#]+|["'.]+$/g, '')
+      .trim()
+      .toLowerCase();
     if (!tag || tag === trigger || seen.has(tag)) continue;
     const canonical = opts.vocabulary?.canonical(tag);
     const name = canonical ?? tag;

@@ -63,7 +63,10 @@ export const WriteMode = z.enum(['fill-empty', 'append', 'replace', 'suggest']);
 export type WriteMode = z.infer<typeof WriteMode>;
 
 /** A run's options that may be recorded (never a key): enough to resume it after a window reload. */
-export const RecordedOptions = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]));
+export const RecordedOptions = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]),
+);
 
 /** The unfinished part of a captioning run, kept in the session so a reloaded window resumes it. */
 export const CaptionQueue = z.object({

@@ -59,7 +59,12 @@ export async function isLastRun(outputFolder: string, run: string, fs?: FsLike):
  * Undoes the run when it is the newest entry of the history: restores the captions nobody changed since, drops the
  * run's pending suggestions and the provenance of the captions restored. Returns undefined when it is not newest.
  */
-export async function undoRun(ds: Dataset, run: string, write?: CaptionWriter, fs?: FsLike): Promise<UndoOutcome | undefined> {
+export async function undoRun(
+  ds: Dataset,
+  run: string,
+  write?: CaptionWriter,
+  fs?: FsLike,
+): Promise<UndoOutcome | undefined> {
   if (!(await isLastRun(ds.outputFolder, run, fs))) return undefined;
   const outcome = await undoLastTagOperation(ds, { write, fs });
   const restored = new Set(outcome.restored);

@@ -49,8 +49,10 @@ export function parseRunOptions(raw: unknown): RunOptions {
   const r = RunOptions.safeParse(raw ?? {});
   if (!r.success) throw new Error(`Invalid captioning options: ${z.prettifyError(r.error)}`);
   const o = r.data;
-  if (o.provider === 'wd-tagger' && !o.modelFolder) throw new Error('The WD tagger needs modelFolder: a folder with model.onnx and selected_tags.csv.');
-  if (o.provider === 'openai' && (!o.baseUrl || !o.model)) throw new Error('The OpenAI-compatible provider needs baseUrl and model.');
+  if (o.provider === 'wd-tagger' && !o.modelFolder)
+    throw new Error('The WD tagger needs modelFolder: a folder with model.onnx and selected_tags.csv.');
+  if (o.provider === 'openai' && (!o.baseUrl || !o.model))
+    throw new Error('The OpenAI-compatible provider needs baseUrl and model.');
   return o;
 }
 
@@ -58,7 +60,9 @@ export function parseRunOptions(raw: unknown): RunOptions {
 export function promptOf(o: RunOptions): { template: string; preset: string; output: 'caption' | 'tags' } {
   if (o.provider === 'wd-tagger') return { template: '', preset: '', output: 'tags' };
   const p = findPreset(o.prompt);
-  return p ? { template: p.prompt, preset: p.id, output: p.output } : { template: o.prompt, preset: 'custom', output: 'caption' };
+  return p
+    ? { template: p.prompt, preset: p.id, output: p.output }
+    : { template: o.prompt, preset: 'custom', output: 'caption' };
 }
 
 /** The ids of the built-in prompt presets (for help texts). */
@@ -71,7 +75,8 @@ export function selectImages(ds: Dataset, scope: RunOptions['scope']): string[] 
   if (Array.isArray(scope)) {
     const known = new Set(s.images.map((i) => i.file));
     const missing = scope.filter((f) => !known.has(f));
-    if (missing.length) throw new Error(`Not images of the dataset in ${ds.outputFolder}: ${missing.slice(0, 5).join(', ')}.`);
+    if (missing.length)
+      throw new Error(`Not images of the dataset in ${ds.outputFolder}: ${missing.slice(0, 5).join(', ')}.`);
     return [...new Set(scope)];
   }
   if (scope === 'current') {
@@ -144,5 +149,7 @@ export function isLocalUrl(url: string): boolean {
   } catch {
     return false;
   }
-  return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '[::1]' || h === '::1';
+  return (
+    h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '[::1]' || h === '::1'
+  );
 }

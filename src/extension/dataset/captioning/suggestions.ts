@@ -25,22 +25,39 @@ export function mergedText(current: string, suggestion: string, style: 'tags' | 
 }
 
 /** Applies the answer to one image's suggestion; returns the caption now on disk. Throws when there is none. */
-export async function resolveSuggestion(ds: Dataset, file: string, answer: SuggestionAnswer, write?: CaptionWriter): Promise<string> {
+export async function resolveSuggestion(
+  ds: Dataset,
+  file: string,
+  answer: SuggestionAnswer,
+  write?: CaptionWriter,
+): Promise<string> {
   const rec = ds.session.images.find((i) => i.file === file);
   const s = rec?.suggestion;
-  if (!rec || !s) throw new Error(`${file} has no machine suggestion to ${answer} (it may have been answered already).`);
+  if (!rec || !s)
+    throw new Error(`${file} has no machine suggestion to ${answer} (it may have been answered already).`);
   if (answer === 'reject') {
     ds.setSuggestion(file, undefined);
     return ds.caption(file);
   }
   const current = ds.caption(file);
-  const text = answer === 'accept' ? s.text : mergedText(current, s.text, ds.session.captionStyle, ds.session.triggerWord);
+  const text =
+    answer === 'accept' ? s.text : mergedText(current, s.text, ds.session.captionStyle, ds.session.triggerWord);
   if (text !== current) {
-    await recordRunChanges(ds.outputFolder, { at: s.run, label: runLabel(s.provider, s.model) }, [{ file, before: current, after: text }]);
+    await recordRunChanges(ds.outputFolder, { at: s.run, label: runLabel(s.provider, s.model) }, [
+      { file, before: current, after: text },
+    ]);
     await (write ?? ((f: string, t: string) => ds.setCaption(f, t)))(file, text);
   }
   const written = ds.caption(file);
-  ds.setMachineCaption(file, { provider: s.provider, model: s.model, preset: s.preset, at: new Date().toISOString(), hash: captionHash(written), run: s.run, reviewed: 'accepted' });
+  ds.setMachineCaption(file, {
+    provider: s.provider,
+    model: s.model,
+    preset: s.preset,
+    at: new Date().toISOString(),
+    hash: captionHash(written),
+    run: s.run,
+    reviewed: 'accepted',
+  });
   ds.setSuggestion(file, undefined);
   return written;
 }
@@ -54,7 +71,9 @@ export function markReviewed(ds: Dataset, file: string): void {
 
 /** The images whose caption the machine wrote and nobody has reviewed yet (the panel's filter, the report, export). */
 export function unreviewedImages(ds: Dataset): string[] {
-  return ds.session.images.filter((i) => i.status !== 'skipped' && isUnreviewed(i.machine, ds.caption(i.file))).map((i) => i.file);
+  return ds.session.images
+    .filter((i) => i.status !== 'skipped' && isUnreviewed(i.machine, ds.caption(i.file)))
+    .map((i) => i.file);
 }
 
 /** The images with a suggestion waiting. */

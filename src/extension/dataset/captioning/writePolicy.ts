@@ -26,7 +26,10 @@ export interface ComposeContext {
 export function compose(result: ProviderResult, ctx: ComposeContext): Composed {
   if (result.kind === 'tags') {
     const t = ctx.trigger.trim().toLowerCase();
-    return { kind: 'tags', tags: result.tags.filter((x) => x.tag.toLowerCase() !== t).map((x) => ({ tag: x.tag, score: x.score })) };
+    return {
+      kind: 'tags',
+      tags: result.tags.filter((x) => x.tag.toLowerCase() !== t).map((x) => ({ tag: x.tag, score: x.score })),
+    };
   }
   if (ctx.output === 'tags') return { kind: 'tags', tags: tagsFromText(result.text, { ...ctx }) };
   return { kind: 'caption', body: filterCaption(result.text, { trigger: '', filters: ctx.filters }) };
@@ -34,13 +37,24 @@ export function compose(result: ProviderResult, ctx: ComposeContext): Composed {
 
 /** The whole caption a composed answer makes on its own (trigger first). */
 export function fullText(c: Composed, trigger: string): string {
-  return c.kind === 'tags' ? tagsCaption(c.tags.map((t) => t.tag), trigger) : withTriggerLead(c.body, trigger);
+  return c.kind === 'tags'
+    ? tagsCaption(
+        c.tags.map((t) => t.tag),
+        trigger,
+      )
+    : withTriggerLead(c.body, trigger);
 }
 
 /** `current` with the answer added: tags appended after the caption's own, prose as a further sentence. */
 export function appendedText(current: string, c: Composed, style: CaptionStyle, trigger: string): string {
   if (!isTagged(current, trigger)) return fullText(c, trigger);
-  if (c.kind === 'tags') return addTags(current, c.tags.map((t) => t.tag), style, trigger);
+  if (c.kind === 'tags')
+    return addTags(
+      current,
+      c.tags.map((t) => t.tag),
+      style,
+      trigger,
+    );
   if (style === 'tags') return addTags(current, parseTags(c.body), style, trigger);
   const head = current.replace(/\s+$/, '');
   return `${head}${/[.!?]$/.test(head) ? ' ' : '. '}${c.body}`;
@@ -62,8 +76,10 @@ export function decide(
   trigger: string,
 ): Decision {
   const full = fullText(c, trigger);
-  if (captionHash(current) !== queuedHash) return full === current ? { action: 'skip', why: 'unchanged' } : { action: 'suggest', text: full, why: 'edited' };
-  if (mode === 'suggest') return full === current ? { action: 'skip', why: 'unchanged' } : { action: 'suggest', text: full, why: 'mode' };
+  if (captionHash(current) !== queuedHash)
+    return full === current ? { action: 'skip', why: 'unchanged' } : { action: 'suggest', text: full, why: 'edited' };
+  if (mode === 'suggest')
+    return full === current ? { action: 'skip', why: 'unchanged' } : { action: 'suggest', text: full, why: 'mode' };
   if (mode === 'fill-empty' && isTagged(current, trigger)) return { action: 'skip', why: 'has-caption' };
   const text = mode === 'append' ? appendedText(current, c, style, trigger) : full;
   return text === current ? { action: 'skip', why: 'unchanged' } : { action: 'write', text };

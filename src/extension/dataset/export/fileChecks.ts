@@ -10,18 +10,36 @@ import { mapLimit } from '../io/pool';
 import { captionName } from '../staging/naming';
 import { formatName } from '../images/probe';
 import { groupNearDuplicates, NEAR_DUPLICATE_DISTANCE } from '../images/perceptualHash';
-import { ACCEPTED_FORMATS, type Add, type FactsSource, type PreflightImage, type PreflightOptions, type PreflightRule } from './preflight';
+import {
+  ACCEPTED_FORMATS,
+  type Add,
+  type FactsSource,
+  type PreflightImage,
+  type PreflightOptions,
+  type PreflightRule,
+} from './preflight';
 
 /** Rules that read the files: missing, broken, animated, exact and near duplicates. */
-export async function checkFiles(images: readonly PreflightImage[], folder: string, opts: PreflightOptions, add: Add): Promise<void> {
+export async function checkFiles(
+  images: readonly PreflightImage[],
+  folder: string,
+  opts: PreflightOptions,
+  add: Add,
+): Promise<void> {
   const decode = opts.decode !== false;
   const sizes = new Map<string, number>();
   for (const img of images) {
     throwIfAborted(opts.signal);
     const st = await fsp.lstat(join(folder, img.file)).catch(() => undefined);
-    const odd = st && ((await oddFile(folder, img.file, img.file, st)) ?? (await oddFile(folder, img.file, captionName(img.file))));
-    if (!st) add(img.file, 'missing-image', `${img.file} is in the session but not in ${folder}. Restore ` +
-      `it, or skip it in the panel.`);
+    const odd =
+      st &&
+      ((await oddFile(folder, img.file, img.file, st)) ?? (await oddFile(folder, img.file, captionName(img.file))));
+    if (!st)
+      add(
+        img.file,
+        'missing-image',
+        `${img.file} is in the session but not in ${folder}. Restore ` + `it, or skip it in the panel.`,
+      );
     else if (odd) add(img.file, odd.rule, odd.message);
     else sizes.set(img.file, st.size);
   }
@@ -61,7 +79,11 @@ export async function checkFiles(images: readonly PreflightImage[], folder: stri
     if (r.problem) add(img.file, 'does-not-decode', r.problem);
     if (r.frames && r.frames > 1) {
       const name = formatName(img.format);
-      add(img.file, 'animated', `${img.file} is an animated ${name} (${r.frames} frames); trainers read only its first frame. Save that frame as a still image, or skip it.`);
+      add(
+        img.file,
+        'animated',
+        `${img.file} is an animated ${name} (${r.frames} frames); trainers read only its first frame. Save that frame as a still image, or skip it.`,
+      );
     }
   });
 
@@ -74,36 +96,68 @@ export async function checkFiles(images: readonly PreflightImage[], folder: stri
     if (first === undefined) firstWith.set(d, img.file);
     else {
       exactDup.add(img.file);
-      add(img.file, 'duplicate', `${img.file} is byte for byte the same image as ${first}; a duplicate only over-weights it in training. Skip one of them.`);
+      add(
+        img.file,
+        'duplicate',
+        `${img.file} is byte for byte the same image as ${first}; a duplicate only over-weights it in training. Skip one of them.`,
+      );
     }
   }
   // Exact duplicates are already reported; near-duplicate groups are formed from the rest.
-  for (const group of groupNearDuplicates(hashes.filter((h) => !exactDup.has(h.file)), NEAR_DUPLICATE_DISTANCE)) {
+  for (const group of groupNearDuplicates(
+    hashes.filter((h) => !exactDup.has(h.file)),
+    NEAR_DUPLICATE_DISTANCE,
+  )) {
     const [first, ...rest] = group;
     for (const g of rest) {
-      add(g.file, 'near-duplicate', `${g.file} looks like the same picture as ${first!.file} (re-encoded, resized or slightly edited); near-duplicates over-weight one image in training. Keep the better one and skip the other.`);
+      add(
+        g.file,
+        'near-duplicate',
+        `${g.file} looks like the same picture as ${first!.file} (re-encoded, resized or slightly edited); near-duplicates over-weight one image in training. Keep the better one and skip the other.`,
+      );
     }
   }
   if (!decode) {
-    add('', 'not-decoded', 'Images were not decoded in this check, so broken files, animations and near-duplicates were not looked for. Run Check Dataset to look for them.');
+    add(
+      '',
+      'not-decoded',
+      'Images were not decoded in this check, so broken files, animations and near-duplicates were not looked for. Run Check Dataset to look for them.',
+    );
   } else if (tooLarge) {
-    add('', 'not-decoded', `Not compared for near-duplicates: ${tooLarge} image(s) too large to decode here. Exact duplicates were still checked.`);
+    add(
+      '',
+      'not-decoded',
+      `Not compared for near-duplicates: ${tooLarge} image(s) too large to decode here. Exact duplicates were still checked.`,
+    );
   }
 }
 
 /** A finding for an image or caption that is a link or not a regular file: the export leaves the pair out. */
-async function oddFile(folder: string, image: string, name: string, known?: Stats): Promise<{ rule: PreflightRule; message: string } | undefined> {
+async function oddFile(
+  folder: string,
+  image: string,
+  name: string,
+  known?: Stats,
+): Promise<{ rule: PreflightRule; message: string } | undefined> {
   const path = join(folder, name);
   const st = known ?? (await fsp.lstat(path).catch(() => undefined));
   if (!st || st.isFile()) return undefined;
   const pair = `${image} and its caption are left out of the zip`;
   if (st.isSymbolicLink()) {
     const target = await fsp.realpath(path).catch(() => 'a file that does not exist');
-    return { rule: 'linked-file', message: `${name} is a symbolic link to ${target}; the export never follows ` +
-      `links, so ${pair}. Replace the link with a copy of the file it points to, then check again.` };
+    return {
+      rule: 'linked-file',
+      message:
+        `${name} is a symbolic link to ${target}; the export never follows ` +
+        `links, so ${pair}. Replace the link with a copy of the file it points to, then check again.`,
+    };
   }
-  return { rule: 'not-a-file', message: `${name} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}, so ` +
-    `${pair}. Move it away and put the ${name === image ? 'image' : 'caption'} itself there, then check again.` };
+  return {
+    rule: 'not-a-file',
+    message:
+      `${name} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}, so ` +
+      `${pair}. Move it away and put the ${name === image ? 'image' : 'caption'} itself there, then check again.`,
+  };
 }
 
 interface FileFacts {
@@ -118,7 +172,13 @@ interface FileFacts {
  * Reads one image: the image library decodes every accepted format fully (its SHA-256, perceptual hash, frames,
  * and why it does not decode); other formats, already reported, get only a SHA-256 when another file has their size.
  */
-async function inspectFile(img: PreflightImage, path: string, sameSize: boolean, decode: boolean, source: FactsSource): Promise<FileFacts> {
+async function inspectFile(
+  img: PreflightImage,
+  path: string,
+  sameSize: boolean,
+  decode: boolean,
+  source: FactsSource,
+): Promise<FileFacts> {
   const format = (img.format || '').toLowerCase();
   if (decode && (ACCEPTED_FORMATS as readonly string[]).includes(format)) {
     const r = await source.facts(img.file);
@@ -126,7 +186,10 @@ async function inspectFile(img: PreflightImage, path: string, sameSize: boolean,
     if (r.ok) return { digest, hash: r.facts.hash, frames: r.facts.frames };
     if (r.tooLarge) return { digest, tooLarge: true };
     const as = formatName(format === 'jpeg' ? 'jpg' : format);
-    return { digest, problem: `${img.file} does not decode as ${as}: ${r.reason}. Trainers will fail on it; re-save it from an image editor, or skip it.` };
+    return {
+      digest,
+      problem: `${img.file} does not decode as ${as}: ${r.reason}. Trainers will fail on it; re-save it from an image editor, or skip it.`,
+    };
   }
   return sameSize ? { digest: await sha256File(path) } : {};
 }

@@ -65,10 +65,20 @@ export async function exportFolder(
       if (opts.signal?.aborted) throw new ExportError(`Export cancelled; nothing was written to ${dest}.`, 'cancelled');
       const src = join(input.outputFolder, file);
       const st = await fsp.lstat(src).catch(() => undefined);
-      if (!st) throw new ExportError(`${file} is missing from ${input.outputFolder}; restore it or mark it skipped ` +
-        `in the panel, then export again.`, 'missing-image', file);
-      if (!st.isFile()) throw new ExportError(`${file} in ${input.outputFolder} is a link or not a regular file, ` +
-        `which the export never follows; replace it with the image itself.`, 'bad-name', file);
+      if (!st)
+        throw new ExportError(
+          `${file} is missing from ${input.outputFolder}; restore it or mark it skipped ` +
+            `in the panel, then export again.`,
+          'missing-image',
+          file,
+        );
+      if (!st.isFile())
+        throw new ExportError(
+          `${file} in ${input.outputFolder} is a link or not a regular file, ` +
+            `which the export never follows; replace it with the image itself.`,
+          'bad-name',
+          file,
+        );
       await fsp.copyFile(src, join(tmp, rel, file), constants.COPYFILE_EXCL);
       bytes += st.size;
       const text = writtenCaption(target, caption, input);
@@ -93,8 +103,12 @@ export async function exportFolder(
     if (err instanceof ExportError) throw err;
     const e = err as NodeJS.ErrnoException;
     const code = e.code === 'ENOSPC' ? 'no-space' : 'io';
-    throw new ExportError(`Export to ${dest} failed (${e.code ?? e.message}); nothing was kept. Check the folder ` +
-      `can be written and try again.`, code, e.path);
+    throw new ExportError(
+      `Export to ${dest} failed (${e.code ?? e.message}); nothing was kept. Check the folder ` +
+        `can be written and try again.`,
+      code,
+      e.path,
+    );
   }
 }
 
@@ -119,7 +133,13 @@ async function replaceFolder(tmp: string, dest: string): Promise<void> {
 const q = (s: string) => JSON.stringify(s); // TOML basic strings and YAML double-quoted scalars take JSON's escapes
 
 /** The config files of a target: name and text. */
-export function configFiles(target: FolderTarget, input: FolderExportInput, dest: string, rel: string, meta: string[]): [string, string][] {
+export function configFiles(
+  target: FolderTarget,
+  input: FolderExportInput,
+  dest: string,
+  rel: string,
+  meta: string[],
+): [string, string][] {
   const res = input.resolution ?? 1024;
   const trigger = input.triggerWord.trim();
   const imagesAt = join(dest, rel);
@@ -176,7 +196,13 @@ export function configFiles(target: FolderTarget, input: FolderExportInput, dest
           cache_dir_vae: join(dest, 'cache', 'vae'),
           repeats: 0,
         },
-        { id: 'text-embeds', dataset_type: 'text_embeds', default: true, type: 'local', cache_dir: join(dest, 'cache', 'text') },
+        {
+          id: 'text-embeds',
+          dataset_type: 'text_embeds',
+          default: true,
+          type: 'local',
+          cache_dir: join(dest, 'cache', 'text'),
+        },
       ];
       return [['multidatabackend.json', JSON.stringify(backend, null, 2) + '\n']];
     }

@@ -40,10 +40,10 @@ export const PREFLIGHT_RULES = {
   'line-breaks': 'warning',
   'flux-tag-captions': 'warning',
   'flux-tag-caption': 'info',
-  'duplicate': 'warning',
+  duplicate: 'warning',
   'near-duplicate': 'warning',
   'exif-orientation': 'warning',
-  'animated': 'warning',
+  animated: 'warning',
   'not-decoded': 'info',
 } as const satisfies Record<string, Severity>;
 /** A rule id. */
@@ -102,8 +102,13 @@ export interface FactsSource {
 }
 
 const ORIENTATION_NAMES: Record<number, string> = {
-  2: 'mirrored', 3: 'rotated 180°', 4: 'flipped upside down', 5: 'mirrored and rotated 90°', 6: 'rotated 90°',
-  7: 'mirrored and rotated 270°', 8: 'rotated 270°',
+  2: 'mirrored',
+  3: 'rotated 180°',
+  4: 'flipped upside down',
+  5: 'mirrored and rotated 90°',
+  6: 'rotated 90°',
+  7: 'mirrored and rotated 270°',
+  8: 'rotated 270°',
 };
 
 /**
@@ -113,10 +118,15 @@ const ORIENTATION_NAMES: Record<number, string> = {
 export async function checkDataset(input: PreflightInput, opts: PreflightOptions = {}): Promise<Finding[]> {
   const images = input.images.filter((i) => i.status !== 'skipped');
   const out: Finding[] = [];
-  const add = (file: string, rule: PreflightRule, message: string) => out.push({ file, rule, severity: PREFLIGHT_RULES[rule], message });
+  const add = (file: string, rule: PreflightRule, message: string) =>
+    out.push({ file, rule, severity: PREFLIGHT_RULES[rule], message });
 
   if (images.length > MAX_IMAGES) {
-    add('', 'too-many-images', `The dataset has ${images.length} images to export; CivitAI's trainer takes ${MAX_IMAGES} at most. Skip ${images.length - MAX_IMAGES} of them in the panel.`);
+    add(
+      '',
+      'too-many-images',
+      `The dataset has ${images.length} images to export; CivitAI's trainer takes ${MAX_IMAGES} at most. Skip ${images.length - MAX_IMAGES} of them in the panel.`,
+    );
   }
   for (const img of images) checkRecord(img, input, add);
   checkCaptionStyle(images, input, add);
@@ -137,36 +147,67 @@ function checkRecord(img: PreflightImage, input: PreflightInput, add: Add): void
   const f = img.file;
   const format = (img.format || f.split('.').pop() || '').toLowerCase();
   if (!(ACCEPTED_FORMATS as readonly string[]).includes(format)) {
-    add(f, 'unsupported-format', `${f} is ${format.toUpperCase() || 'of an unknown format'}; CivitAI's trainer takes PNG, JPEG and WebP only. Convert it to PNG or JPEG, or skip it.`);
+    add(
+      f,
+      'unsupported-format',
+      `${f} is ${format.toUpperCase() || 'of an unknown format'}; CivitAI's trainer takes PNG, JPEG and WebP only. Convert it to PNG or JPEG, or skip it.`,
+    );
   }
   const { width: w, height: h } = img;
   if (w > 0 && h > 0) {
     if (Math.min(w, h) < MIN_SIDE) {
-      add(f, 'too-small', `${f} is ${w}x${h}; CivitAI rejects images with a side under ${MIN_SIDE} px. Replace it with a larger image, or skip it.`);
+      add(
+        f,
+        'too-small',
+        `${f} is ${w}x${h}; CivitAI rejects images with a side under ${MIN_SIDE} px. Replace it with a larger image, or skip it.`,
+      );
     } else if (w < UPSCALE_BELOW && h < UPSCALE_BELOW) {
-      add(f, 'will-upscale', `${f} is only ${w}x${h}; the trainer will upscale it and it will look soft. Use a larger version if you have one.`);
+      add(
+        f,
+        'will-upscale',
+        `${f} is only ${w}x${h}; the trainer will upscale it and it will look soft. Use a larger version if you have one.`,
+      );
     }
     if (Math.max(w, h) > DOWNSCALE_ABOVE) {
-      add(f, 'will-downscale', `${f} is ${w}x${h}; the trainer will downscale it to fit ${DOWNSCALE_ABOVE} px, which makes the upload bigger than it needs to be.`);
+      add(
+        f,
+        'will-downscale',
+        `${f} is ${w}x${h}; the trainer will downscale it to fit ${DOWNSCALE_ABOVE} px, which makes the upload bigger than it needs to be.`,
+      );
     }
   }
   if (img.orientation !== undefined && img.orientation !== 1) {
     const how = ORIENTATION_NAMES[img.orientation] ?? `orientation ${img.orientation}`;
-    add(f, 'exif-orientation', `${f} is stored ${how} and only shown upright through its EXIF orientation (${img.orientation}); trainers that ignore EXIF see it ${how}. Re-save it upright (an image editor's export does this).`);
+    add(
+      f,
+      'exif-orientation',
+      `${f} is stored ${how} and only shown upright through its EXIF orientation (${img.orientation}); trainers that ignore EXIF see it ${how}. Re-save it upright (an image editor's export does this).`,
+    );
   }
   const cap = img.caption;
   if (!cap.trim()) {
-    add(f, 'empty-caption', `${f} has an empty caption; the LoRA learns nothing about what is in it. Tag it, or skip it.`);
+    add(
+      f,
+      'empty-caption',
+      `${f} has an empty caption; the LoRA learns nothing about what is in it. Tag it, or skip it.`,
+    );
     return;
   }
   if (hasLineBreak(cap)) {
-    add(f, 'line-breaks', `The caption of ${f} has line breaks; SimpleTuner and kohya's wildcard mode read each line as a separate caption. Join it into one line.`);
+    add(
+      f,
+      'line-breaks',
+      `The caption of ${f} has line breaks; SimpleTuner and kohya's wildcard mode read each line as a separate caption. Join it into one line.`,
+    );
   }
   const t = input.triggerWord.trim();
   const state = triggerState(cap, t);
-  if (state === 'missing') add(f, 'trigger-missing', `The caption of ${f} does not contain the trigger word "${t}"; put it first.`);
-  else if (state === 'not-first') add(f, 'trigger-not-first', `The caption of ${f} has the trigger word "${t}" but not first; move it to the front.`);
-  else if (state === 'repeated') add(f, 'trigger-repeated', `The caption of ${f} has the trigger word "${t}" more than once; keep only the first.`);
+  if (state === 'missing')
+    add(f, 'trigger-missing', `The caption of ${f} does not contain the trigger word "${t}"; put it first.`);
+  else if (state === 'not-first')
+    add(f, 'trigger-not-first', `The caption of ${f} has the trigger word "${t}" but not first; move it to the front.`);
+  else if (state === 'repeated')
+    add(f, 'trigger-repeated', `The caption of ${f} has the trigger word "${t}" more than once; keep only the first.`);
 }
 
 /**
@@ -181,11 +222,19 @@ function checkCaptionStyle(images: readonly PreflightImage[], input: PreflightIn
   const tagLike = captioned.filter((i) => !looksNatural(i.caption.trim()));
   if (input.captionStyle === 'tags' || tagLike.length * 2 > captioned.length) {
     if (tagLike.length) {
-      add('', 'flux-tag-captions', `${tagLike.length} of ${captioned.length} captions read as tag lists; for Flux, CivitAI recommends natural-language captions (a sentence or two over 80 characters, few commas). Tags still train, but usually less well on Flux.`);
+      add(
+        '',
+        'flux-tag-captions',
+        `${tagLike.length} of ${captioned.length} captions read as tag lists; for Flux, CivitAI recommends natural-language captions (a sentence or two over 80 characters, few commas). Tags still train, but usually less well on Flux.`,
+      );
     }
     return;
   }
   for (const i of tagLike) {
-    add(i.file, 'flux-tag-caption', `The caption of ${i.file} reads as a tag list in a natural-language dataset (CivitAI counts a caption as natural language when it is over 80 characters with commas under 5% of it). Write it as a sentence.`);
+    add(
+      i.file,
+      'flux-tag-caption',
+      `The caption of ${i.file} reads as a tag list in a natural-language dataset (CivitAI counts a caption as natural language when it is over 80 characters with commas under 5% of it). Write it as a sentence.`,
+    );
   }
 }

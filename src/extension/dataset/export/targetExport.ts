@@ -70,9 +70,17 @@ export async function checkForTarget(
 /** The rules of `target` alone over the images of an open dataset that are not skipped (no decoding). */
 export function targetRuleFindings(dataset: Dataset, target: ExportTarget, opts: TargetOptions = {}): TargetFinding[] {
   const s = dataset.session;
-  const images = s.images.filter((i) => i.status !== 'skipped').map((i) => ({ file: i.file, caption: dataset.caption(i.file) }));
+  const images = s.images
+    .filter((i) => i.status !== 'skipped')
+    .map((i) => ({ file: i.file, caption: dataset.caption(i.file) }));
   const { triggerPlaceholder, className } = opts;
-  return checkTarget(target, { triggerPlaceholder, className, triggerWord: s.triggerWord, captionStyle: s.captionStyle, images });
+  return checkTarget(target, {
+    triggerPlaceholder,
+    className,
+    triggerWord: s.triggerWord,
+    captionStyle: s.captionStyle,
+    images,
+  });
 }
 
 /** Checks, then exports for `target` whatever the check found (the findings come back for the caller to judge). */
@@ -84,13 +92,27 @@ export async function exportForTarget(
   if (target === 'civitai') {
     const r = await checkAndExport(dataset, { ...opts, zipPath: opts.path });
     const own = targetRuleFindings(dataset, 'civitai');
-    return { path: r.zipPath, images: r.images, bytes: r.bytes, findings: [...r.findings, ...own], missingCaptions: r.missingCaptions };
+    return {
+      path: r.zipPath,
+      images: r.images,
+      bytes: r.bytes,
+      findings: [...r.findings, ...own],
+      missingCaptions: r.missingCaptions,
+    };
   }
   const { decoder, facts, signal } = opts;
-  const findings = await checkForTarget(dataset, target, { ...opts, decoder, facts, signal, onProgress: opts.onCheckProgress });
+  const findings = await checkForTarget(dataset, target, {
+    ...opts,
+    decoder,
+    facts,
+    signal,
+    onProgress: opts.onCheckProgress,
+  });
   opts.onChecked?.(findings.filter((f): f is Finding => !isTargetRule(f)));
   const r = await writeForTarget(dataset, target, { ...opts, onProgress: opts.onExportProgress });
-  const missingCaptions = exportEntries(dataset).map((e) => e.file).filter((f) => dataset.caption(f) === '');
+  const missingCaptions = exportEntries(dataset)
+    .map((e) => e.file)
+    .filter((f) => dataset.caption(f) === '');
   return { ...r, findings, missingCaptions };
 }
 

@@ -111,7 +111,11 @@ export function writtenCaption(target: ExportTarget, caption: string, input: Omi
     case 'kohya':
     case 'simpletuner':
       // Both read a line as a caption (kohya the first only, SimpleTuner each as its own), so one line.
-      return t.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+      return t
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join(' ');
     case 'ai-toolkit': {
       // ai-toolkit rejoins its comma split with ", ", so ", " is written as "," to read back as typed.
       let a = t.replace(/, /g, ',');
@@ -126,55 +130,110 @@ export function writtenCaption(target: ExportTarget, caption: string, input: Omi
 /** Runs the rules of `target` over every exported image's caption. */
 export function checkTarget(target: ExportTarget, input: TargetCheckInput): TargetFinding[] {
   const out: TargetFinding[] = [];
-  const add = (file: string, rule: TargetRule, message: string) => out.push({ file, rule, severity: TARGET_RULES[rule], message });
+  const add = (file: string, rule: TargetRule, message: string) =>
+    out.push({ file, rule, severity: TARGET_RULES[rule], message });
   const trigger = input.triggerWord.trim();
   if (target === 'civitai') civitaiDataset(input, add);
   for (const { file, caption } of input.images) {
     const bom = caption.startsWith(BOM);
-    const lines = caption.replace(/\r\n?/g, '\n').split('\n').filter((l) => l.trim() !== '');
+    const lines = caption
+      .replace(/\r\n?/g, '\n')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     const fixedBom = 'the export writes it without the mark; remove it from the .txt to keep them alike';
     if (target === 'kohya') {
       if (caption.trim() === '' || caption === BOM) {
         const cls = [trigger, input.className ?? ''].filter(Boolean).join(' ');
-        add(file, 'kohya-empty-caption', cls
-          ? `${file} has an empty caption; kohya asserts on a 0-byte caption file, so none is written and kohya ` +
-            `trains it on the class tokens "${cls}". Tag it in the panel.`
-          : `${file} has an empty caption and no trigger word is set, so kohya trains it on an empty prompt. Tag ` +
-            `it, or set a trigger word.`);
+        add(
+          file,
+          'kohya-empty-caption',
+          cls
+            ? `${file} has an empty caption; kohya asserts on a 0-byte caption file, so none is written and kohya ` +
+                `trains it on the class tokens "${cls}". Tag it in the panel.`
+            : `${file} has an empty caption and no trigger word is set, so kohya trains it on an empty prompt. Tag ` +
+                `it, or set a trigger word.`,
+        );
       }
-      if (lines.length > 1) add(file, 'kohya-multi-line', `${file}'s caption has ${lines.length} lines; kohya reads ` +
-        `only the first, so the export joins them into one line.`);
-      if (bom) add(file, 'kohya-bom', `${file}'s caption starts with a byte-order mark, which kohya's strip() keeps ` +
-        `in the prompt; ${fixedBom}.`);
+      if (lines.length > 1)
+        add(
+          file,
+          'kohya-multi-line',
+          `${file}'s caption has ${lines.length} lines; kohya reads ` +
+            `only the first, so the export joins them into one line.`,
+        );
+      if (bom)
+        add(
+          file,
+          'kohya-bom',
+          `${file}'s caption starts with a byte-order mark, which kohya's strip() keeps ` +
+            `in the prompt; ${fixedBom}.`,
+        );
       if (trigger && input.captionStyle === 'tags' && caption.trim() !== '') {
         const first = caption.replace(BOM, '').split(',')[0]!.trim();
-        if (first !== trigger) add(file, 'kohya-trigger-not-first', `${file}'s first tag is "${first}", not the ` +
-          `trigger "${trigger}"; with shuffle_caption and keep_tokens = 1 kohya keeps that tag first and shuffles ` +
-          `the trigger. Move the trigger first.`);
+        if (first !== trigger)
+          add(
+            file,
+            'kohya-trigger-not-first',
+            `${file}'s first tag is "${first}", not the ` +
+              `trigger "${trigger}"; with shuffle_caption and keep_tokens = 1 kohya keeps that tag first and shuffles ` +
+              `the trigger. Move the trigger first.`,
+          );
       }
     } else if (target === 'ai-toolkit') {
       const body = caption.replace(BOM, '').replace(/\r\n?/g, '\n');
-      if (/,(?! )/.test(body)) add(file, 'ai-toolkit-comma-spacing', `${file}'s caption has a comma not followed by ` +
-        `one space; ai-toolkit rejoins its comma split with ", ", so it reads that comma as ", ".`);
+      if (/,(?! )/.test(body))
+        add(
+          file,
+          'ai-toolkit-comma-spacing',
+          `${file}'s caption has a comma not followed by ` +
+            `one space; ai-toolkit rejoins its comma split with ", ", so it reads that comma as ", ".`,
+        );
       if (trigger && !input.triggerPlaceholder && !body.includes(trigger)) {
         const other = body.toLowerCase().includes(trigger.toLowerCase());
-        add(file, 'ai-toolkit-trigger-added', other
-          ? `${file}'s caption has the trigger in another case; ai-toolkit's search is case-sensitive, so it adds ` +
-            `"${trigger} " in front and the prompt has both. Write it as "${trigger}".`
-          : `${file}'s caption lacks the trigger "${trigger}"; ai-toolkit adds "${trigger} " at the start of the ` +
-            `prompt.`);
+        add(
+          file,
+          'ai-toolkit-trigger-added',
+          other
+            ? `${file}'s caption has the trigger in another case; ai-toolkit's search is case-sensitive, so it adds ` +
+                `"${trigger} " in front and the prompt has both. Write it as "${trigger}".`
+            : `${file}'s caption lacks the trigger "${trigger}"; ai-toolkit adds "${trigger} " at the start of the ` +
+                `prompt.`,
+        );
       }
-      if (lines.length > 1) add(file, 'ai-toolkit-multi-line', `${file}'s caption has ${lines.length} lines; ` +
-        `ai-toolkit reads the whole file, line breaks included, into one prompt.`);
-      if (bom) add(file, 'ai-toolkit-bom', `${file}'s caption starts with a byte-order mark, which ai-toolkit keeps ` +
-        `in the prompt; ${fixedBom}.`);
+      if (lines.length > 1)
+        add(
+          file,
+          'ai-toolkit-multi-line',
+          `${file}'s caption has ${lines.length} lines; ` +
+            `ai-toolkit reads the whole file, line breaks included, into one prompt.`,
+        );
+      if (bom)
+        add(
+          file,
+          'ai-toolkit-bom',
+          `${file}'s caption starts with a byte-order mark, which ai-toolkit keeps ` + `in the prompt; ${fixedBom}.`,
+        );
     } else if (target === 'simpletuner') {
-      if (caption.trim() === '' || caption === BOM) add(file, 'simpletuner-empty-caption', `${file} has an empty ` +
-        `caption; SimpleTuner trains it on an empty prompt. Tag it in the panel.`);
-      if (lines.length > 1) add(file, 'simpletuner-multi-line', `${file}'s caption has ${lines.length} lines; ` +
-        `SimpleTuner takes each line as a caption of its own, so the export joins them into one line.`);
-      if (bom || caption.includes('\r')) add(file, 'simpletuner-bom', `${file}'s caption has a byte-order mark or ` +
-        `CRLF line ends, which SimpleTuner keeps in the prompt; ${fixedBom}.`);
+      if (caption.trim() === '' || caption === BOM)
+        add(
+          file,
+          'simpletuner-empty-caption',
+          `${file} has an empty ` + `caption; SimpleTuner trains it on an empty prompt. Tag it in the panel.`,
+        );
+      if (lines.length > 1)
+        add(
+          file,
+          'simpletuner-multi-line',
+          `${file}'s caption has ${lines.length} lines; ` +
+            `SimpleTuner takes each line as a caption of its own, so the export joins them into one line.`,
+        );
+      if (bom || caption.includes('\r'))
+        add(
+          file,
+          'simpletuner-bom',
+          `${file}'s caption has a byte-order mark or ` +
+            `CRLF line ends, which SimpleTuner keeps in the prompt; ${fixedBom}.`,
+        );
     } else if (target === 'civitai') {
       civitaiCaption(file, caption, input, add);
     }
@@ -183,9 +242,13 @@ export function checkTarget(target: ExportTarget, input: TargetCheckInput): Targ
     // The imagefolder dataset is not a trainer: its users pick the model, and the encoders, later.
     if (clip > CLIP_TOKEN_LIMIT && target !== 'huggingface') {
       const more = t5 > T5_TOKEN_LIMIT ? `, and about ${t5} T5 tokens, past Flux's ${T5_TOKEN_LIMIT}` : '';
-      add(file, 'token-length', `${file}'s caption is about ${clip} CLIP tokens${more}; CLIP reads ` +
-        `${CLIP_TOKEN_LIMIT} (SD, SDXL, and Flux's CLIP-L), so ${target} trains on a cut caption. ` +
-        'Put what matters first.');
+      add(
+        file,
+        'token-length',
+        `${file}'s caption is about ${clip} CLIP tokens${more}; CLIP reads ` +
+          `${CLIP_TOKEN_LIMIT} (SD, SDXL, and Flux's CLIP-L), so ${target} trains on a cut caption. ` +
+          'Put what matters first.',
+      );
     }
   }
   return out;
@@ -205,9 +268,13 @@ function civitaiDataset(input: TargetCheckInput, add: Add): void {
   const guess = civitaiEstimatedType(labels);
   const ours = input.captionStyle === 'natural' ? 'caption' : 'tag';
   if (labels.some((l) => l.length > 0) && guess !== ours) {
-    add('', 'civitai-style-guess', `CivitAI guesses this dataset's labels are ` +
-      `${guess === 'caption' ? 'captions (natural language)' : 'tags'} from the first caption, but the session's ` +
-      `style is ${input.captionStyle}; pick "${ours}" in CivitAI's label type when you upload.`);
+    add(
+      '',
+      'civitai-style-guess',
+      `CivitAI guesses this dataset's labels are ` +
+        `${guess === 'caption' ? 'captions (natural language)' : 'tags'} from the first caption, but the session's ` +
+        `style is ${input.captionStyle}; pick "${ours}" in CivitAI's label type when you upload.`,
+    );
   }
   const trigger = input.triggerWord;
   if (!trigger) return;
@@ -215,14 +282,22 @@ function civitaiDataset(input: TargetCheckInput, add: Add): void {
     new RegExp(`^${trigger}( |$)`);
     new RegExp(`^${trigger}(,|$)`);
   } catch {
-    add('', 'civitai-trigger-regex', `The trigger word "${trigger}" is not a valid regular expression, and CivitAI ` +
-      `builds one from it unescaped, so its packaging fails. Use a trigger word without ( ) [ ] { } * + ? \\ | ^ $ ` +
-      `.`);
+    add(
+      '',
+      'civitai-trigger-regex',
+      `The trigger word "${trigger}" is not a valid regular expression, and CivitAI ` +
+        `builds one from it unescaped, so its packaging fails. Use a trigger word without ( ) [ ] { } * + ? \\ | ^ $ ` +
+        `.`,
+    );
     return;
   }
   if (/[.*+?^${}()|[\]\\]/.test(trigger)) {
-    add('', 'civitai-trigger-regex', `The trigger word "${trigger}" has characters CivitAI reads as a regular ` +
-      `expression, so it may not find it and add it again. Use letters, digits and _ only.`);
+    add(
+      '',
+      'civitai-trigger-regex',
+      `The trigger word "${trigger}" has characters CivitAI reads as a regular ` +
+        `expression, so it may not find it and add it again. Use letters, digits and _ only.`,
+    );
   }
 }
 
@@ -230,8 +305,12 @@ function civitaiCaption(file: string, caption: string, input: TargetCheckInput, 
   const trigger = input.triggerWord;
   const label = writtenCaption('civitai', caption, input);
   if (caption.startsWith(BOM) || caption.includes('\r')) {
-    add(file, 'civitai-bom-crlf', `${file}'s caption has a byte-order mark or CRLF line ends, which CivitAI keeps ` +
-      `in the label; the export writes it without them.`);
+    add(
+      file,
+      'civitai-bom-crlf',
+      `${file}'s caption has a byte-order mark or CRLF line ends, which CivitAI keeps ` +
+        `in the label; the export writes it without them.`,
+    );
   }
   if (!trigger) return;
   let re: RegExp;
@@ -243,7 +322,11 @@ function civitaiCaption(file: string, caption: string, input: TargetCheckInput, 
   if (!re.test(label)) {
     const sep = input.captionStyle === 'natural' ? ' ' : ', ';
     const becomes = label.length > 0 ? `${trigger}${sep}${label}` : trigger;
-    add(file, 'civitai-trigger-prepended', `CivitAI does not see the trigger first in ${file}'s caption and trains ` +
-      `it as "${becomes.slice(0, 80)}${becomes.length > 80 ? '…' : ''}". Put "${trigger}" first.`);
+    add(
+      file,
+      'civitai-trigger-prepended',
+      `CivitAI does not see the trigger first in ${file}'s caption and trains ` +
+        `it as "${becomes.slice(0, 80)}${becomes.length > 80 ? '…' : ''}". Put "${trigger}" first.`,
+    );
   }
 }

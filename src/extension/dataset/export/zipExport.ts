@@ -102,7 +102,11 @@ export async function exportZip(
       if (isSmall(p)) {
         readAhead(i);
         const data = await reads.get(i)!.catch((err: NodeJS.ErrnoException) => {
-          throw new ExportError(`${p.name} could not be read during export (${err.code ?? err.message}); check it is still in the output folder and export again.`, 'missing-image', p.name);
+          throw new ExportError(
+            `${p.name} could not be read during export (${err.code ?? err.message}); check it is still in the output folder and export again.`,
+            'missing-image',
+            p.name,
+          );
         });
         reads.delete(i);
         if (!p.empty && data.length !== p.size) throw changed(p);
@@ -143,7 +147,8 @@ const PARTIAL_SUFFIX = '.partial';
 async function removeStalePartials(folder: string): Promise<void> {
   const names = await fsp.readdir(folder).catch(() => [] as string[]);
   for (const n of names) {
-    if (/\.zip\.[\d_]*[0-9a-f]{8}\.partial$/.test(n) && isStaleTemp(n, PARTIAL_SUFFIX)) await fsp.rm(join(folder, n), { force: true }).catch(() => undefined);
+    if (/\.zip\.[\d_]*[0-9a-f]{8}\.partial$/.test(n) && isStaleTemp(n, PARTIAL_SUFFIX))
+      await fsp.rm(join(folder, n), { force: true }).catch(() => undefined);
   }
 }
 
@@ -159,18 +164,27 @@ async function readNoFollow(path: string): Promise<Buffer> {
 /** Why a file that exists is not exported (a link, a folder, …), or undefined for a regular file. */
 function notExported(st: Stats, name: string): string | undefined {
   if (st.isSymbolicLink()) return `${name} is a symbolic link, which the export never follows`;
-  return st.isFile() ? undefined : `${name} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}, not a file to export`;
+  return st.isFile()
+    ? undefined
+    : `${name} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}, not a file to export`;
 }
 
 /**
  * Resolves and stats (never through a link) every image and caption before writing anything, so a missing image
  * fails early; an image whose file or caption is a link or a folder is left out, with the reason.
  */
-async function planEntries(outputFolder: string, entries: readonly ExportEntry[]): Promise<{ plan: Planned[]; leftOut: LeftOut[] }> {
+async function planEntries(
+  outputFolder: string,
+  entries: readonly ExportEntry[],
+): Promise<{ plan: Planned[]; leftOut: LeftOut[] }> {
   const seen = new Set<string>();
   for (const { file: f } of entries) {
     if (!f || /[\\/\0]/.test(f) || f === '.' || f === '..' || f.toLowerCase().endsWith('.txt')) {
-      throw new ExportError(`Cannot export "${f}": it is not the plain file name of an image in ${outputFolder}.`, 'bad-name', f);
+      throw new ExportError(
+        `Cannot export "${f}": it is not the plain file name of an image in ${outputFolder}.`,
+        'bad-name',
+        f,
+      );
     }
     if (seen.has(f)) throw new ExportError(`"${f}" is listed twice for export; list each image once.`, 'bad-name', f);
     seen.add(f);
@@ -182,7 +196,11 @@ async function planEntries(outputFolder: string, entries: readonly ExportEntry[]
   // Stats in batches: sequential awaits cost ~0.1 ms each, which adds up on tens of thousands of files.
   for (let i = 0; i < entries.length; i += 64) {
     const batch = entries.slice(i, i + 64);
-    const stats = await Promise.all(batch.map(({ file }) => Promise.all([stat(join(outputFolder, file)), stat(join(outputFolder, captionName(file)))])));
+    const stats = await Promise.all(
+      batch.map(({ file }) =>
+        Promise.all([stat(join(outputFolder, file)), stat(join(outputFolder, captionName(file)))]),
+      ),
+    );
     batch.forEach(({ file, caption }, j) => {
       const [st, tst] = stats[j]!;
       if (!st) return void missing.push(file);
@@ -190,11 +208,18 @@ async function planEntries(outputFolder: string, entries: readonly ExportEntry[]
       const why = notExported(st, file) ?? (tst && notExported(tst, txtName));
       if (why) return void leftOut.push({ file, reason: `${why}: ${file} and its caption were left out of the zip` });
       const txtPath = join(outputFolder, txtName);
-      if (seen.has(txtName)) throw new ExportError(`"${txtName}" is both an image and a caption name.`, 'bad-name', txtName);
+      if (seen.has(txtName))
+        throw new ExportError(`"${txtName}" is both an image and a caption name.`, 'bad-name', txtName);
       plan.push({ name: file, path: join(outputFolder, file), size: st.size, mtime: st.mtime });
       const given = caption === undefined ? undefined : Buffer.from(caption, 'utf8');
-      if (given) plan.push({ name: txtName, path: txtPath, size: given.length, mtime: tst?.mtime ?? st.mtime, data: given });
-      else plan.push(tst ? { name: txtName, path: txtPath, size: tst.size, mtime: tst.mtime } : { name: txtName, path: txtPath, size: 0, mtime: st.mtime, empty: true });
+      if (given)
+        plan.push({ name: txtName, path: txtPath, size: given.length, mtime: tst?.mtime ?? st.mtime, data: given });
+      else
+        plan.push(
+          tst
+            ? { name: txtName, path: txtPath, size: tst.size, mtime: tst.mtime }
+            : { name: txtName, path: txtPath, size: 0, mtime: st.mtime, empty: true },
+        );
     });
   }
   if (missing.length) {
@@ -236,13 +261,20 @@ function explain(err: unknown, zipPath: string, totalBytes: number): Error {
   if (err instanceof ExportError) return err;
   const e = err as NodeJS.ErrnoException;
   if (e.code === 'ENOSPC') {
-    return new ExportError(`The disk filled up while writing ${zipPath} (about ${mb(totalBytes)} needed); nothing was kept. Free some space or choose another folder.`, 'no-space');
+    return new ExportError(
+      `The disk filled up while writing ${zipPath} (about ${mb(totalBytes)} needed); nothing was kept. Free some space or choose another folder.`,
+      'no-space',
+    );
   }
   if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS') {
     return new ExportError(`Cannot write ${zipPath} (${e.code}); choose a folder you can write to.`, 'io');
   }
   const path = e.path ? ` (${e.path})` : '';
-  return new ExportError(`Export to ${zipPath} failed${path}: ${e.message}. Nothing was kept; check the file and try again.`, 'io', e.path);
+  return new ExportError(
+    `Export to ${zipPath} failed${path}: ${e.message}. Nothing was kept; check the file and try again.`,
+    'io',
+    e.path,
+  );
 }
 
 function mb(n: number): string {

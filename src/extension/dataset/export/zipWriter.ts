@@ -51,7 +51,11 @@ interface Written {
 
 /** The error for a file whose size changed while it was being exported. */
 export function changed(p: Planned): ExportError {
-  return new ExportError(`${p.name} changed size while it was being exported; wait until nothing writes to it and export again.`, 'changed', p.name);
+  return new ExportError(
+    `${p.name} changed size while it was being exported; wait until nothing writes to it and export again.`,
+    'changed',
+    p.name,
+  );
 }
 
 /** Opens a file for reading without following a link (POSIX; elsewhere the planning lstat is the guard). */
@@ -68,7 +72,10 @@ export class ZipWriter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private readonly done: Written[] = [];
-  constructor(private readonly out: FileHandle, private readonly force64: boolean) {}
+  constructor(
+    private readonly out: FileHandle,
+    private readonly force64: boolean,
+  ) {}
 
   /** A small file read whole: a caption (deflated when that makes it smaller) or a small image (stored). */
   async addSmall(p: Planned, data: Buffer, compress: boolean): Promise<void> {
@@ -82,7 +89,11 @@ export class ZipWriter {
   /** An image: stored, copied chunk by chunk, the CRC patched into the header afterwards. */
   async addStored(p: Planned, bufs: readonly [Buffer, Buffer], progress: (n: number) => void): Promise<void> {
     const src = await openNoFollow(p.path).catch((err: NodeJS.ErrnoException) => {
-      throw new ExportError(`${p.name} disappeared from the output folder during export (${err.code}); restore it and export again.`, 'missing-image', p.name);
+      throw new ExportError(
+        `${p.name} disappeared from the output folder during export (${err.code}); restore it and export again.`,
+        'missing-image',
+        p.name,
+      );
     });
     try {
       const w = this.entry(p, 0, p.size, p.size, 0);

@@ -52,7 +52,8 @@ export interface ReadFacts {
 export type AnalyseOutcome = Analysis & ReadFacts;
 
 /** The outcome of a convert job. */
-export type ConvertOutcome = ({ ok: true; data: Uint8Array } | { ok: false; reason: string; tooLarge?: boolean }) & ReadFacts;
+export type ConvertOutcome = ({ ok: true; data: Uint8Array } | { ok: false; reason: string; tooLarge?: boolean }) &
+  ReadFacts;
 
 /** Runs one job; `path` jobs read the file here. */
 export async function runDecodeRequest(req: AnalyseRequest): Promise<AnalyseOutcome>;
@@ -71,7 +72,12 @@ export async function runDecodeRequest(req: DecodeRequest): Promise<AnalyseOutco
       read.size = st.size;
       read.mtimeMs = st.mtimeMs;
       if (st.size > MAX_DECODE_FILE_BYTES) {
-        return { ok: false, reason: `it is ${Math.round(st.size / 2 ** 20)} MB, more than the ${MAX_DECODE_FILE_BYTES / 2 ** 30} GB decoded here`, tooLarge: true, ...read };
+        return {
+          ok: false,
+          reason: `it is ${Math.round(st.size / 2 ** 20)} MB, more than the ${MAX_DECODE_FILE_BYTES / 2 ** 30} GB decoded here`,
+          tooLarge: true,
+          ...read,
+        };
       }
       buf = await fsp.readFile(req.path);
     } catch (err) {
@@ -92,7 +98,13 @@ export function transferables(...arrays: Array<Uint8Array | undefined>): ArrayBu
   const out: ArrayBuffer[] = [];
   for (const a of arrays) {
     // A Buffer from Node's pool shares its ArrayBuffer with others: only a whole, unshared one may move.
-    if (a && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer && !out.includes(a.buffer)) {
+    if (
+      a &&
+      a.byteOffset === 0 &&
+      a.byteLength === a.buffer.byteLength &&
+      a.buffer instanceof ArrayBuffer &&
+      !out.includes(a.buffer)
+    ) {
       out.push(a.buffer);
     }
   }

@@ -6,7 +6,16 @@
  */
 import { availableParallelism, totalmem } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { runDecodeRequest, transferables, type AnalyseOutcome, type AnalyseRequest, type ConvertOutcome, type ConvertRequest, type DecodeRequest, type LibraryInfo } from './decodeJobs';
+import {
+  runDecodeRequest,
+  transferables,
+  type AnalyseOutcome,
+  type AnalyseRequest,
+  type ConvertOutcome,
+  type ConvertRequest,
+  type DecodeRequest,
+  type LibraryInfo,
+} from './decodeJobs';
 
 /** Bytes a decode is assumed to need when the image's size is not known: a 24-megapixel photo in RGBA. */
 const DEFAULT_JOB_BYTES = 24e6 * 4;
@@ -86,7 +95,10 @@ export class WorkerDecoder implements Decoder {
   /** The most decodes that ran at once so far. */
   peakRunning = 0;
 
-  constructor(private readonly script: string, private readonly opts: WorkerDecoderOptions = {}) {
+  constructor(
+    private readonly script: string,
+    private readonly opts: WorkerDecoderOptions = {},
+  ) {
     this.concurrency = Math.max(1, opts.size ?? Math.min(4, availableParallelism() - 1));
     this.budget = opts.memoryBudget ?? Math.min(2 * 2 ** 30, totalmem() / 8);
     this.jobTimeoutMs = opts.jobTimeoutMs ?? 120_000;
@@ -173,7 +185,10 @@ export class WorkerDecoder implements Decoder {
     this.peakRunning = Math.max(this.peakRunning, this.slots.filter((s) => s.job).length);
     const limit = this.jobTimeoutMs;
     slot.timer = setTimeout(() => {
-      this.lost(slot, `decoding it took longer than ${limit < 1000 ? `${limit} ms` : `${Math.round(limit / 1000)} s`}, so it was stopped`);
+      this.lost(
+        slot,
+        `decoding it took longer than ${limit < 1000 ? `${limit} ms` : `${Math.round(limit / 1000)} s`}, so it was stopped`,
+      );
     }, limit);
     slot.timer.unref();
     // A buffer given to the pool moves to the worker (the caller hands it over); file jobs carry only the path.

@@ -38,7 +38,11 @@ const Entry = z.object({
 /** One file's cached analysis. */
 export type CachedFacts = z.infer<typeof Entry>;
 
-const CacheFile = z.object({ version: z.literal(ANALYSIS_VERSION), folder: z.string(), entries: z.record(z.string(), z.unknown()) });
+const CacheFile = z.object({
+  version: z.literal(ANALYSIS_VERSION),
+  folder: z.string(),
+  entries: z.record(z.string(), z.unknown()),
+});
 
 /** The size and mtime an entry must match (from a stat of the file). */
 export interface FileStamp {
@@ -53,7 +57,11 @@ export class FactsCache {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private writing: Promise<void> = Promise.resolve();
 
-  private constructor(readonly cacheDir: string, readonly outputFolder: string, readonly file: string) {}
+  private constructor(
+    readonly cacheDir: string,
+    readonly outputFolder: string,
+    readonly file: string,
+  ) {}
 
   /** Loads the cache of `outputFolder` from `cacheDir` (empty when there is none or it is damaged). */
   static async open(cacheDir: string, outputFolder: string): Promise<FactsCache> {
@@ -103,7 +111,11 @@ export class FactsCache {
     this.timer = undefined;
     if (!this.dirty) return this.writing;
     this.dirty = false;
-    const body = JSON.stringify({ version: ANALYSIS_VERSION, folder: this.outputFolder, entries: Object.fromEntries(this.entries) });
+    const body = JSON.stringify({
+      version: ANALYSIS_VERSION,
+      folder: this.outputFolder,
+      entries: Object.fromEntries(this.entries),
+    });
     this.writing = this.writing
       .then(() => fsp.mkdir(join(this.cacheDir, 'facts'), { recursive: true }))
       .then(() => writeFileAtomic(this.file, body, undefined, { fsync: false }))

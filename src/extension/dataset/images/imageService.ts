@@ -30,7 +30,11 @@ export class ImageService {
    * @param workerScript dist/decodeWorker.js.
    * @param cacheDir where thumbnails and facts are kept: the extension's global storage, never a dataset folder.
    */
-  constructor(private readonly workerScript: string, readonly cacheDir: string, private readonly poolOptions: WorkerDecoderOptions = {}) {}
+  constructor(
+    private readonly workerScript: string,
+    readonly cacheDir: string,
+    private readonly poolOptions: WorkerDecoderOptions = {},
+  ) {}
 
   /** The decode pool, started on first use. */
   get decoder(): WorkerDecoder {
@@ -42,13 +46,23 @@ export class ImageService {
    * Holds the pipeline of `outputFolder` (opening it with `images` if nobody holds it yet). `background` makes every
    * thumbnail while this lease is held (the panel); `onReady` hears of each thumbnail made from now on.
    */
-  async acquire(outputFolder: string, images: readonly PipelineImage[], opts: { background?: boolean; onReady?(ready: ThumbnailReady[]): void } = {}): Promise<PipelineLease> {
+  async acquire(
+    outputFolder: string,
+    images: readonly PipelineImage[],
+    opts: { background?: boolean; onReady?(ready: ThumbnailReady[]): void } = {},
+  ): Promise<PipelineLease> {
     const key = resolve(outputFolder);
     let entry = this.entries.get(key);
     if (!entry) {
       const listeners = new Set<(ready: ThumbnailReady[]) => void>();
       const pipeline = ImagePipeline.open(
-        { outputFolder: key, cacheDir: this.cacheDir, decoder: this.decoder, background: false, onReady: (r) => listeners.forEach((l) => l(r)) },
+        {
+          outputFolder: key,
+          cacheDir: this.cacheDir,
+          decoder: this.decoder,
+          background: false,
+          onReady: (r) => listeners.forEach((l) => l(r)),
+        },
         images,
       );
       entry = { holders: 0, background: 0, listeners, pipeline };
@@ -77,7 +91,11 @@ export class ImageService {
   }
 
   /** Runs `fn` holding the pipeline of `outputFolder` (Check Dataset: facts of these images only). */
-  async withPipeline<T>(outputFolder: string, images: readonly PipelineImage[], fn: (p: ImagePipeline) => Promise<T>): Promise<T> {
+  async withPipeline<T>(
+    outputFolder: string,
+    images: readonly PipelineImage[],
+    fn: (p: ImagePipeline) => Promise<T>,
+  ): Promise<T> {
     const lease = await this.acquire(outputFolder, images);
     try {
       return await fn(lease.pipeline);
@@ -90,12 +108,23 @@ export class ImageService {
   async dispose(): Promise<void> {
     const all = [...this.entries.values()];
     this.entries.clear();
-    await Promise.all(all.map((e) => e.pipeline.then((p) => p.dispose(), () => undefined)));
+    await Promise.all(
+      all.map((e) =>
+        e.pipeline.then(
+          (p) => p.dispose(),
+          () => undefined,
+        ),
+      ),
+    );
     await this.pool?.dispose();
     this.pool = undefined;
   }
 
-  private async let(key: string, entry: Entry, opts: { background?: boolean; onReady?(ready: ThumbnailReady[]): void }): Promise<void> {
+  private async let(
+    key: string,
+    entry: Entry,
+    opts: { background?: boolean; onReady?(ready: ThumbnailReady[]): void },
+  ): Promise<void> {
     entry.holders--;
     if (opts.background) entry.background--;
     if (opts.onReady) entry.listeners.delete(opts.onReady);

@@ -82,7 +82,11 @@ export async function analyseImage(buf: Uint8Array, opts: { thumbnail?: boolean 
     const width = meta.width ?? 0;
     const height = meta.height ?? 0;
     if (width * height > MAX_PIXELS) {
-      return { ok: false, reason: `it is ${width}x${height}, more than ${Math.round(MAX_PIXELS / 1e6)} megapixels`, tooLarge: true };
+      return {
+        ok: false,
+        reason: `it is ${width}x${height}, more than ${Math.round(MAX_PIXELS / 1e6)} megapixels`,
+        tooLarge: true,
+      };
     }
     const { data, info } = await input
       .image()
@@ -121,7 +125,13 @@ export async function convertImage(buf: Uint8Array, to: ConvertTarget): Promise<
   if ('reason' in input) throw new Error(input.reason);
   try {
     const img = input.image().autoOrient().keepIccProfile();
-    const out = to === 'png' ? await img.png({ compressionLevel: 6 }).toBuffer() : await img.flatten({ background: '#ffffff' }).jpeg({ quality: 95, chromaSubsampling: '4:4:4', mozjpeg: false }).toBuffer();
+    const out =
+      to === 'png'
+        ? await img.png({ compressionLevel: 6 }).toBuffer()
+        : await img
+            .flatten({ background: '#ffffff' })
+            .jpeg({ quality: 95, chromaSubsampling: '4:4:4', mozjpeg: false })
+            .toBuffer();
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   } catch (err) {
     throw new Error(libraryReason(err));
@@ -179,7 +189,8 @@ function formatOf(meta: Metadata): string {
 export function libraryReason(err: unknown): string {
   const full = err instanceof Error ? err.message : String(err);
   const msg = full.split('\n')[0]!.trim().replace(/:$/, '');
-  if (/HEVC|libde265/i.test(full)) return 'it is HEVC-coded HEIC, which the image library cannot decode (it has no HEVC decoder)';
+  if (/HEVC|libde265/i.test(full))
+    return 'it is HEVC-coded HEIC, which the image library cannot decode (it has no HEVC decoder)';
   if (/unsupported image format/i.test(full)) return 'the image library does not read this format';
   if (/pixel limit/i.test(full)) return `it is larger than ${Math.round(MAX_PIXELS / 1e6)} megapixels`;
   if (/premature end|truncated|unexpected end/i.test(full)) return `it is cut short (the image library: ${msg})`;

@@ -29,12 +29,19 @@ export const THUMB_SIDE = 32;
  * Area-averaged grayscale thumbnail (Rec. 601 luma) of gray, RGB or RGBA pixels, THUMB_SIDE on each side (the
  * aspect ratio is not kept). One pass over the pixels with precomputed column bins.
  */
-export function grayThumb(data: ArrayLike<number>, width: number, height: number, channels: 1 | 3 | 4, side = THUMB_SIDE): Float32Array {
+export function grayThumb(
+  data: ArrayLike<number>,
+  width: number,
+  height: number,
+  channels: 1 | 3 | 4,
+  side = THUMB_SIDE,
+): Float32Array {
   const sums = new Float64Array(side * side);
   const counts = new Uint32Array(side * side);
   const binX = new Uint16Array(width);
   for (let x = 0; x < width; x++) binX[x] = Math.min(side - 1, Math.floor((x * side) / width));
-  const luma = (i: number) => (channels === 1 ? data[i]! : 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!);
+  const luma = (i: number) =>
+    channels === 1 ? data[i]! : 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
   for (let y = 0; y < height; y++) {
     const row = Math.min(side - 1, Math.floor((y * side) / height)) * side;
     let i = y * width * channels;
@@ -63,7 +70,8 @@ export function grayThumb(data: ArrayLike<number>, width: number, height: number
 const COS = (() => {
   const n = THUMB_SIDE;
   const c = new Float64Array(8 * n);
-  for (let u = 0; u < 8; u++) for (let x = 0; x < n; x++) c[u * n + x] = Math.cos(((2 * x + 1) * u * Math.PI) / (2 * n));
+  for (let u = 0; u < 8; u++)
+    for (let x = 0; x < n; x++) c[u * n + x] = Math.cos(((2 * x + 1) * u * Math.PI) / (2 * n));
   return c;
 })();
 
@@ -100,7 +108,10 @@ export function pHash(thumb: Float32Array): PerceptualHash {
 
 /** Number of differing bits between two hashes. */
 export function hammingDistance(a: PerceptualHash, b: PerceptualHash): number {
-  return popcount((parseInt(a.slice(0, 8), 16) ^ parseInt(b.slice(0, 8), 16)) >>> 0) + popcount((parseInt(a.slice(8), 16) ^ parseInt(b.slice(8), 16)) >>> 0);
+  return (
+    popcount((parseInt(a.slice(0, 8), 16) ^ parseInt(b.slice(0, 8), 16)) >>> 0) +
+    popcount((parseInt(a.slice(8), 16) ^ parseInt(b.slice(8), 16)) >>> 0)
+  );
 }
 
 function popcount(v: number): number {
@@ -113,7 +124,10 @@ function popcount(v: number): number {
  * Groups items whose hashes are within `maxDistance` of each other (single linkage: A~B and B~C put A, B and C
  * together). Returns groups of two or more, each in input order, groups ordered by their first item.
  */
-export function groupNearDuplicates<T extends { hash: PerceptualHash }>(items: readonly T[], maxDistance = NEAR_DUPLICATE_DISTANCE): T[][] {
+export function groupNearDuplicates<T extends { hash: PerceptualHash }>(
+  items: readonly T[],
+  maxDistance = NEAR_DUPLICATE_DISTANCE,
+): T[][] {
   const n = items.length;
   const hi = new Uint32Array(n);
   const lo = new Uint32Array(n);

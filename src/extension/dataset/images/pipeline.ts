@@ -71,7 +71,10 @@ export class ImagePipeline {
   private scheduled = false;
   private background: boolean;
 
-  private constructor(private readonly opts: PipelineOptions, private readonly cache: FactsCache) {
+  private constructor(
+    private readonly opts: PipelineOptions,
+    private readonly cache: FactsCache,
+  ) {
     this.background = opts.background !== false;
   }
 
@@ -107,7 +110,8 @@ export class ImagePipeline {
 
   /** Moves images to the front of the queue (the ones the panel is about to show). */
   want(files: readonly string[]): void {
-    for (const f of files) if (this.index.has(f) && !this.started.has(f) && !this.urgent.includes(f)) this.urgent.push(f);
+    for (const f of files)
+      if (this.index.has(f) && !this.started.has(f) && !this.urgent.includes(f)) this.urgent.push(f);
     this.schedule();
   }
 
@@ -202,7 +206,8 @@ export class ImagePipeline {
 
   private pump(): void {
     if (this.disposed) return;
-    while (this.decoding < this.opts.decoder.concurrency && this.decodeQueue.length) this.decode(this.decodeQueue.shift()!);
+    while (this.decoding < this.opts.decoder.concurrency && this.decodeQueue.length)
+      this.decode(this.decodeQueue.shift()!);
     const ahead = Math.max(AHEAD, this.opts.decoder.concurrency * 2);
     while (this.lookups + this.decodeQueue.length < ahead) {
       const f = this.nextFile();
@@ -234,7 +239,12 @@ export class ImagePipeline {
     const hit = this.cache.get(file, stamp);
     if (hit) {
       const thumb = this.cache.thumbPath(hit.sha256);
-      const have = !hit.facts || (await fsp.stat(thumb).then(() => true, () => false));
+      const have =
+        !hit.facts ||
+        (await fsp.stat(thumb).then(
+          () => true,
+          () => false,
+        ));
       if (have) {
         if (hit.facts) this.markReady(file, thumb);
         this.settle(file, stamp, fromCache(hit));
@@ -299,7 +309,9 @@ export class ImagePipeline {
 
 function fromCache(e: CachedFacts): AnalyseOutcome {
   const read = { sha256: e.sha256, size: e.size, mtimeMs: e.mtimeMs };
-  return e.facts ? { ok: true, facts: e.facts, ...read } : { ok: false, reason: e.problem ?? 'it did not decode', ...(e.tooLarge ? { tooLarge: true } : {}), ...read };
+  return e.facts
+    ? { ok: true, facts: e.facts, ...read }
+    : { ok: false, reason: e.problem ?? 'it did not decode', ...(e.tooLarge ? { tooLarge: true } : {}), ...read };
 }
 
 /** Writes a thumbnail through a temp file, so a reader never sees half of one; false when it could not be written. */

@@ -29,7 +29,21 @@ export interface ProbeFailure {
   reason: string;
 }
 
-const FORMAT_NAMES: Record<string, string> = { jpg: 'JPEG', png: 'PNG', webp: 'WebP', gif: 'GIF', bmp: 'BMP', tiff: 'TIFF', heif: 'HEIF', heic: 'HEIC', avif: 'AVIF', svg: 'SVG', psd: 'Photoshop (PSD)', ico: 'ICO', jxl: 'JPEG XL' };
+const FORMAT_NAMES: Record<string, string> = {
+  jpg: 'JPEG',
+  png: 'PNG',
+  webp: 'WebP',
+  gif: 'GIF',
+  bmp: 'BMP',
+  tiff: 'TIFF',
+  heif: 'HEIF',
+  heic: 'HEIC',
+  avif: 'AVIF',
+  svg: 'SVG',
+  psd: 'Photoshop (PSD)',
+  ico: 'ICO',
+  jxl: 'JPEG XL',
+};
 
 /** The human name of an image-size format ('jpg' -> 'JPEG'). */
 export function formatName(format: string): string {
@@ -77,13 +91,22 @@ export async function probeImage(path: string, fs: FsLike = nodeFs): Promise<Pro
     if (!format || !(info.width > 0) || !(info.height > 0)) {
       return { ok: false, reason: 'not a readable image: its header has no width and height' };
     }
-    const tail = st.size <= head.length ? head.subarray(Math.max(0, head.length - TAIL_BYTES)) : await readAt(handle, Math.min(TAIL_BYTES, st.size), Math.max(0, st.size - TAIL_BYTES));
+    const tail =
+      st.size <= head.length
+        ? head.subarray(Math.max(0, head.length - TAIL_BYTES))
+        : await readAt(handle, Math.min(TAIL_BYTES, st.size), Math.max(0, st.size - TAIL_BYTES));
     let beforeVideo: Uint8Array | undefined;
     if (format === 'jpg' && lastIndexOf(tail, JPEG_EOI) === -1) {
       // Only then does the rule look further (a Motion Photo): give it the same bytes the check gives it.
-      if (head.length < Math.min(st.size, TRUNCATION_HEAD_BYTES)) head = await readAt(handle, Math.min(st.size, TRUNCATION_HEAD_BYTES), 0);
+      if (head.length < Math.min(st.size, TRUNCATION_HEAD_BYTES))
+        head = await readAt(handle, Math.min(st.size, TRUNCATION_HEAD_BYTES), 0);
       const video = motionPhotoVideoStart(head, st.size);
-      if (video !== undefined) beforeVideo = await readAt(handle, Math.min(video, BEFORE_VIDEO_BYTES), Math.max(0, video - BEFORE_VIDEO_BYTES));
+      if (video !== undefined)
+        beforeVideo = await readAt(
+          handle,
+          Math.min(video, BEFORE_VIDEO_BYTES),
+          Math.max(0, video - BEFORE_VIDEO_BYTES),
+        );
     }
     const cut = truncationProblem(format, head.subarray(0, TRUNCATION_HEAD_BYTES), tail, st.size, beforeVideo);
     if (cut) return { ok: false, reason: cut };
@@ -104,7 +127,11 @@ export async function probeImage(path: string, fs: FsLike = nodeFs): Promise<Pro
   }
 }
 
-async function readAt(handle: { read(b: Uint8Array, o: number, l: number, p: number): Promise<{ bytesRead: number }> }, length: number, position: number): Promise<Uint8Array> {
+async function readAt(
+  handle: { read(b: Uint8Array, o: number, l: number, p: number): Promise<{ bytesRead: number }> },
+  length: number,
+  position: number,
+): Promise<Uint8Array> {
   // Not zeroed: only the bytes actually read are looked at.
   const buf = Buffer.allocUnsafe(length);
   let got = 0;
@@ -164,9 +191,15 @@ function lastIndexOf(hay: Uint8Array, needle: number[]): number {
  * picture: when its XMP gives the video's length, the EOI must sit right before the video; when it does not, the
  * declaration alone is taken (the decode in the check still reads the picture to its end).
  */
-export function truncationProblem(format: string, head: Uint8Array, tail: Uint8Array, size: number, beforeVideo?: Uint8Array): string | undefined {
+export function truncationProblem(
+  format: string,
+  head: Uint8Array,
+  tail: Uint8Array,
+  size: number,
+  beforeVideo?: Uint8Array,
+): string | undefined {
   if (format === 'png' && head.length >= 16 && lastIndexOf(head.subarray(12, 16), ascii('CgBI')) === 0) {
-    return "an Apple-optimised (CgBI) PNG, which browsers and trainers cannot decode: re-save it as a normal PNG";
+    return 'an Apple-optimised (CgBI) PNG, which browsers and trainers cannot decode: re-save it as a normal PNG';
   }
   if (format === 'png' && lastIndexOf(tail, PNG_IEND) === -1) {
     return 'truncated: the PNG has no end chunk (IEND), so it was cut short, e.g. by an interrupted download';
@@ -209,7 +242,8 @@ export const BEFORE_VIDEO_BYTES = 64;
  */
 export function motionPhotoVideoStart(head: Uint8Array, size: number): number | undefined {
   const text = latin1(head);
-  const length = /MicroVideoOffset="(\d+)"/.exec(text)?.[1] ?? /Item:Mime="video\/[^"]*"[^>]*?Item:Length="(\d+)"/.exec(text)?.[1];
+  const length =
+    /MicroVideoOffset="(\d+)"/.exec(text)?.[1] ?? /Item:Mime="video\/[^"]*"[^>]*?Item:Length="(\d+)"/.exec(text)?.[1];
   if (length === undefined) return undefined;
   const start = size - Number(length);
   return start > 2 && start <= size ? start : undefined;

@@ -5,7 +5,11 @@ import { performance } from 'node:perf_hooks';
 const SLICE_MS = 10;
 
 /** Maps `items` through `fn` with at most `limit` calls running at once; the first rejection rejects the whole. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   let failed = false;

@@ -27,13 +27,17 @@ export interface CaptionRead {
 /** The message for each kind of problem, naming the file and saying what to do. */
 export function captionProblem(kind: CaptionProblemKind, path: string, detail = ''): CaptionProblem {
   const message = {
-    symlink: `${path} is a symbolic link${detail ? ` to ${detail}` : ''}; a caption is never read or exported ` +
+    symlink:
+      `${path} is a symbolic link${detail ? ` to ${detail}` : ''}; a caption is never read or exported ` +
       `through a link, so it was left out. Replace the link with a copy of the file it points to.`,
-    folder: `${path} is a folder, not a caption file, so its image has no caption. Rename or move that folder ` +
+    folder:
+      `${path} is a folder, not a caption file, so its image has no caption. Rename or move that folder ` +
       `away; the caption can then be written.`,
-    'not-a-file': `${path} is not a regular file (a pipe, socket or device), so it was not read. Remove it; the ` +
+    'not-a-file':
+      `${path} is not a regular file (a pipe, socket or device), so it was not read. Remove it; the ` +
       `caption can then be written.`,
-    'not-utf8': `${path} is not valid UTF-8 text (perhaps Latin-1 from an older tool), so it is never rewritten: ` +
+    'not-utf8':
+      `${path} is not valid UTF-8 text (perhaps Latin-1 from an older tool), so it is never rewritten: ` +
       `the panel does not save over it and dataset-wide tag changes refuse to touch it. Re-save it as UTF-8 (VS ` +
       `Code: Reopen with Encoding, then Save with Encoding, UTF-8) to edit it here.`,
     unreadable: `Cannot read ${path}: ${detail} It was left as it is; fix the file, then reopen the dataset.`,
@@ -56,12 +60,13 @@ export async function readCaptionFile(path: string, fs: FsLike = nodeFs): Promis
   let bytes: Buffer;
   try {
     const kind = kindOf(await fs.lstat(path));
-    if (kind) return { text: '', problem: captionProblem(kind, path, kind === 'symlink' ? await linkTarget(path, fs) : '') };
+    if (kind)
+      return { text: '', problem: captionProblem(kind, path, kind === 'symlink' ? await linkTarget(path, fs) : '') };
     bytes = await fs.readFile(path);
   } catch (err) {
     if (errorCode(err) === 'ENOENT' || errorCode(err) === 'ENOTDIR') return { text: '', missing: true };
-    if (TRANSIENT.has(errorCode(err) ?? '')) throw new Error(`Cannot read ${path}: ` +
-      `${describeError(err)}. ${adviceFor(err)}`);
+    if (TRANSIENT.has(errorCode(err) ?? ''))
+      throw new Error(`Cannot read ${path}: ` + `${describeError(err)}. ${adviceFor(err)}`);
     return { text: '', problem: captionProblem('unreadable', path, `${describeError(err)}. ${adviceFor(err)}`) };
   }
   return { ...decoded(bytes, path), bytes };
@@ -80,7 +85,10 @@ async function linkTarget(path: string, fs: FsLike): Promise<string> {
 }
 
 // Not following a link, and not waiting on a pipe, in the one open call (POSIX; Windows falls back to lstat).
-const STRICT_FLAGS = constants.O_NOFOLLOW !== undefined ? constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0) : undefined;
+const STRICT_FLAGS =
+  constants.O_NOFOLLOW !== undefined
+    ? constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0)
+    : undefined;
 
 /** Files read per synchronous batch: about 5-10 ms of blocking, then the event loop runs again. */
 const SYNC_BATCH = 250;

@@ -81,7 +81,10 @@ export class Dataset {
    * Opens the dataset in `outputFolder`, repairing what it must; `notices` says what was repaired and which files
    * cannot be used as they are, for the user. Throws NoSessionError when there is no session (unless `rebuild`).
    */
-  static async open(outputFolder: string, opts: DatasetOpenOptions = {}): Promise<{ dataset: Dataset; notices: string[] }> {
+  static async open(
+    outputFolder: string,
+    opts: DatasetOpenOptions = {},
+  ): Promise<{ dataset: Dataset; notices: string[] }> {
     const fs = opts.fs ?? nodeFs;
     const folder = resolvePath(outputFolder);
     const o = await openSession(folder, fs, { rebuild: opts.rebuild });
@@ -136,7 +139,9 @@ export class Dataset {
     const bad = typeof file !== 'string' || file === '' || file === '.' || file === '..' || /[\\/\0]/.test(file);
     const p = bad ? '' : join(this.outputFolder, file);
     if (bad || dirname(p) !== this.outputFolder) {
-      throw new Error(`"${String(file)}" is not a file of this dataset: only plain file names inside ${this.outputFolder} are allowed.`);
+      throw new Error(
+        `"${String(file)}" is not a file of this dataset: only plain file names inside ${this.outputFolder} are allowed.`,
+      );
     }
     return p;
   }
@@ -230,7 +235,9 @@ export class Dataset {
 
   /** Replaces the tag categories (validated). */
   setCategories(categories: { name: string; tags: string[] }[]): void {
-    this.s.categories = categories.map((c) => TagCategory.parse({ name: c.name, tags: [...new Set(c.tags.map(cleanTag).filter(Boolean))] }));
+    this.s.categories = categories.map((c) =>
+      TagCategory.parse({ name: c.name, tags: [...new Set(c.tags.map(cleanTag).filter(Boolean))] }),
+    );
     this.changed();
   }
 
@@ -323,7 +330,9 @@ export class Dataset {
     try {
       this.fileTags = await appendTags(this.outputFolder, missing, this.fs);
     } catch (err) {
-      throw new Error(`The caption was saved, but ${join(this.outputFolder, 'tags.txt')} could not be updated: ${describeError(err)}. ${adviceFor(err)} The new tags are added to it on the next save.`);
+      throw new Error(
+        `The caption was saved, but ${join(this.outputFolder, 'tags.txt')} could not be updated: ${describeError(err)}. ${adviceFor(err)} The new tags are added to it on the next save.`,
+      );
     }
     this.fileTagSet = new Set(this.fileTags);
     this.knownCache = undefined;

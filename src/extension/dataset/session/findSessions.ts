@@ -25,7 +25,10 @@ export interface SessionSummary {
 const SKIP = new Set(['node_modules', '.git', '.hg', '.svn', '.vscode-test', '.cache']);
 
 /** Searches `roots` (bounded depth, default 4; symlinked folders not followed) for session.json files. */
-export async function findSessions(roots: string[], opts: { maxDepth?: number; outputFolderName?: string; fs?: FsLike } = {}): Promise<SessionSummary[]> {
+export async function findSessions(
+  roots: string[],
+  opts: { maxDepth?: number; outputFolderName?: string; fs?: FsLike } = {},
+): Promise<SessionSummary[]> {
   const fs = opts.fs ?? nodeFs;
   const maxDepth = opts.maxDepth ?? 4;
   const found = new Map<string, SessionSummary>();
@@ -47,7 +50,16 @@ export async function findSessions(roots: string[], opts: { maxDepth?: number; o
     } else if (entries.some((e) => e.isFile() && e.name.endsWith('.txt'))) {
       const n = await lostSessionImages(dir, fs);
       const title = basename(dirname(dir)) || basename(dir);
-      if (n > 0) found.set(real, { outputFolder: dir, sessionFile: join(dir, SESSION_FILE), title, tagged: 0, total: n, updatedAt: '', lostSession: true });
+      if (n > 0)
+        found.set(real, {
+          outputFolder: dir,
+          sessionFile: join(dir, SESSION_FILE),
+          title,
+          tagged: 0,
+          total: n,
+          updatedAt: '',
+          lostSession: true,
+        });
     }
     const subdirs = entries.filter((e) => e.isDirectory() && !SKIP.has(e.name) && !e.name.includes('.backup-'));
     if (depth >= maxDepth) {
@@ -60,7 +72,9 @@ export async function findSessions(roots: string[], opts: { maxDepth?: number; o
   };
 
   await Promise.all(roots.map((r) => visit(r, 0)));
-  return [...found.values()].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : a.outputFolder.localeCompare(b.outputFolder)));
+  return [...found.values()].sort((a, b) =>
+    a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : a.outputFolder.localeCompare(b.outputFolder),
+  );
 }
 
 async function summarize(dir: string, fs: FsLike): Promise<SessionSummary | undefined> {
@@ -84,5 +98,15 @@ async function summarize(dir: string, fs: FsLike): Promise<SessionSummary | unde
   }
   // A damaged session with no usable backup is still listed: opening it rebuilds it from the files.
   const st = await fs.stat(sessionFile).catch(() => undefined);
-  return st ? { outputFolder: dir, sessionFile, title: fallbackTitle, tagged: 0, total: 0, updatedAt: st.mtime.toISOString(), needsRepair: true } : undefined;
+  return st
+    ? {
+        outputFolder: dir,
+        sessionFile,
+        title: fallbackTitle,
+        tagged: 0,
+        total: 0,
+        updatedAt: st.mtime.toISOString(),
+        needsRepair: true,
+      }
+    : undefined;
 }

@@ -39,7 +39,11 @@ export interface OpenSessionOptions {
 }
 
 /** Loads the session in `outputFolder` with its captions and tags; repairs and problems are listed in `notices`. */
-export async function openSession(outputFolder: string, fs: FsLike, opts: OpenSessionOptions = {}): Promise<OpenedSession> {
+export async function openSession(
+  outputFolder: string,
+  fs: FsLike,
+  opts: OpenSessionOptions = {},
+): Promise<OpenedSession> {
   const { session, notices } = await loadSession(outputFolder, fs, opts);
   let dirty = false;
   const list = async (): Promise<Dirent[]> => {
@@ -55,17 +59,30 @@ export async function openSession(outputFolder: string, fs: FsLike, opts: OpenSe
     const r = await runPlan({ outputFolder, session, fs });
     if (!r.refused) notices.push(finishedNotice(n, r));
     notices.push(...r.notices);
-    if (r.skipped.length) notices.push(`Skipped while finishing: ${r.skipped.map((s) => `${s.file} (${s.reason})`).join('; ')}.`);
+    if (r.skipped.length)
+      notices.push(`Skipped while finishing: ${r.skipped.map((s) => `${s.file} (${s.reason})`).join('; ')}.`);
     entries = await list();
   } else {
     entries = await list();
-    if (await removeLeftoverTemps(outputFolder, fs, entries.map((e) => e.name))) entries = await list();
+    if (
+      await removeLeftoverTemps(
+        outputFolder,
+        fs,
+        entries.map((e) => e.name),
+      )
+    )
+      entries = await list();
   }
   const byName = new Map(entries.map((e) => [e.name, e]));
   const missing = session.images.filter((r) => !byName.has(r.file));
   if (missing.length) {
     session.images = session.images.filter((r) => byName.has(r.file));
-    notices.push(`${missing.length} image(s) listed in the session are no longer in the folder and were removed from it: ${missing.slice(0, 5).map((r) => r.file).join(', ')}${missing.length > 5 ? ', …' : ''}.`);
+    notices.push(
+      `${missing.length} image(s) listed in the session are no longer in the folder and were removed from it: ${missing
+        .slice(0, 5)
+        .map((r) => r.file)
+        .join(', ')}${missing.length > 5 ? ', …' : ''}.`,
+    );
     dirty = true;
   }
   const listed = new Set(session.images.map((r) => r.file));
@@ -79,16 +96,28 @@ export async function openSession(outputFolder: string, fs: FsLike, opts: OpenSe
     session.images.sort((a, b) => naturalCompare(a.file, b.file));
     for (const r of extra.records) captions.set(r.file, extra.captions.get(r.file) ?? '');
     for (const [file, p] of extra.problems) captionProblems.set(file, p);
-    notices.push(`${extra.records.length} image(s) found in the folder but not in the session were added: ${extra.records.slice(0, 5).map((r) => r.file).join(', ')}${extra.records.length > 5 ? ', …' : ''}.`);
+    notices.push(
+      `${extra.records.length} image(s) found in the folder but not in the session were added: ${extra.records
+        .slice(0, 5)
+        .map((r) => r.file)
+        .join(', ')}${extra.records.length > 5 ? ', …' : ''}.`,
+    );
     dirty = true;
   }
 
   for (const r of session.images) {
     const kind = kindOfEntry(byName.get(r.file)!);
-    if (kind) imageProblems.set(r.file, imageProblem(kind, join(outputFolder, r.file), await linkTarget(kind, join(outputFolder, r.file), fs)));
+    if (kind)
+      imageProblems.set(
+        r.file,
+        imageProblem(kind, join(outputFolder, r.file), await linkTarget(kind, join(outputFolder, r.file), fs)),
+      );
   }
   const toRead = session.images.filter((r) => !captions.has(r.file) && byName.has(captionName(r.file)));
-  const texts = await readCaptionFiles(toRead.map((r) => join(outputFolder, captionName(r.file))), fs);
+  const texts = await readCaptionFiles(
+    toRead.map((r) => join(outputFolder, captionName(r.file))),
+    fs,
+  );
   toRead.forEach((r, i) => {
     captions.set(r.file, texts[i]!.text);
     if (texts[i]!.problem) captionProblems.set(r.file, texts[i]!.problem!);
@@ -126,8 +155,10 @@ export async function openSession(outputFolder: string, fs: FsLike, opts: OpenSe
     try {
       fileTags = await appendTags(outputFolder, inUse, fs);
     } catch (err) {
-      notices.push(`${join(outputFolder, TAGS_FILE)} could not be updated with ${inUse.length} tag(s) used in ` +
-        `captions: ${describeError(err)}. ${adviceFor(err)}`);
+      notices.push(
+        `${join(outputFolder, TAGS_FILE)} could not be updated with ${inUse.length} tag(s) used in ` +
+          `captions: ${describeError(err)}. ${adviceFor(err)}`,
+      );
     }
   }
   if (dirty) await saveSession(outputFolder, session, fs);
@@ -156,11 +187,16 @@ async function linkTarget(kind: CaptionProblemKind, path: string, fs: FsLike): P
 
 /** The problem of a staged image that is not a plain file: the export leaves it out (Check Dataset says why). */
 function imageProblem(kind: CaptionProblemKind, path: string, target: string): CaptionProblem {
-  const what = kind === 'symlink' ? `a symbolic link to ${target}` : kind === 'folder' ? 'a folder' : 'not a regular file';
-  const todo = kind === 'symlink' ? 'Replace the link with a copy of the image it points ' +
-    'to' : 'Put the image itself there';
-  return { kind, message: `${path} is ${what}, not an image file of the dataset: the export never reads it and ` +
-    `leaves it out of the zip. ${todo}, then reopen the dataset.` };
+  const what =
+    kind === 'symlink' ? `a symbolic link to ${target}` : kind === 'folder' ? 'a folder' : 'not a regular file';
+  const todo =
+    kind === 'symlink' ? 'Replace the link with a copy of the image it points ' + 'to' : 'Put the image itself there';
+  return {
+    kind,
+    message:
+      `${path} is ${what}, not an image file of the dataset: the export never reads it and ` +
+      `leaves it out of the zip. ${todo}, then reopen the dataset.`,
+  };
 }
 
 /** One notice per kind of problem: the first message in full, then how many more and which. */
@@ -170,7 +206,10 @@ function summarize(problems: Map<string, CaptionProblem>, what: 'image' | 'capti
   return [...byKind.values()].map((files) => {
     const first = problems.get(files[0]!)!.message;
     if (files.length === 1) return first;
-    const more = files.slice(1, 6).map((f) => (what === 'caption' ? captionName(f) : f)).join(', ');
+    const more = files
+      .slice(1, 6)
+      .map((f) => (what === 'caption' ? captionName(f) : f))
+      .join(', ');
     return `${first} The same holds for ${files.length - 1} more ${what}(s): ${more}${files.length > 6 ? ', …' : ''}.`;
   });
 }

@@ -17,27 +17,36 @@ export function isInside(parent: string, child: string): boolean {
 /** Why an image's `source` cannot be read from the source folder, or undefined when it is a contained relative path. */
 export function sourcePathProblem(source: string): string | undefined {
   if (source === '') return 'session.json does not say where it came from';
-  if (source.includes('\0') || source.includes('\\') || source.includes(':')) return `its source path in ` +
-    `session.json, "${source}", is not a relative path with "/" separators`;
-  if (source.startsWith('/')) return `its source path in session.json, "${source}", is absolute, ` +
-    `not inside the source folder`;
-  if (source.split('/').some((p) => p === '' || p === '.' || p === '..')) return `its source path in ` +
-    `session.json, "${source}", climbs out of the source folder (it holds "..", "." or an empty part)`;
+  if (source.includes('\0') || source.includes('\\') || source.includes(':'))
+    return `its source path in ` + `session.json, "${source}", is not a relative path with "/" separators`;
+  if (source.startsWith('/'))
+    return `its source path in session.json, "${source}", is absolute, ` + `not inside the source folder`;
+  if (source.split('/').some((p) => p === '' || p === '.' || p === '..'))
+    return (
+      `its source path in ` +
+      `session.json, "${source}", climbs out of the source folder (it holds "..", "." or an empty part)`
+    );
   return undefined;
 }
 
 /** Why a staged name from session.json cannot be one of the dataset's images, or undefined when it can. */
 export function stagedFileProblem(file: string): string | undefined {
-  if (!KNOWN_IMAGE_EXTENSIONS.has(extensionOf(file))) return `"${file}" is not an image file name (it could be a ` +
-    `caption, the session, tags.txt or another file of the dataset)`;
+  if (!KNOWN_IMAGE_EXTENSIONS.has(extensionOf(file)))
+    return (
+      `"${file}" is not an image file name (it could be a ` +
+      `caption, the session, tags.txt or another file of the dataset)`
+    );
   return undefined;
 }
 
 /** Why a prefix read from session.json cannot name files in the output folder, or undefined when it can. */
 export function prefixPathProblem(prefix: string): string | undefined {
   if (prefix.length > 200) return 'it is longer than 200 characters';
-  if (/[\\/:\u0000-\u001f\u007f]/.test(prefix)) return 'it holds a path separator, ":" or a control character, so ' +
-    'names made from it could point outside the output folder';
+  if (/[\\/:\u0000-\u001f\u007f]/.test(prefix))
+    return (
+      'it holds a path separator, ":" or a control character, so ' +
+      'names made from it could point outside the output folder'
+    );
   return undefined;
 }
 

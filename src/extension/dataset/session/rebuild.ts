@@ -33,13 +33,26 @@ export interface DiskRecords {
 }
 
 /** Image records for staged-looking files of `prefix` (the given names, plain files only), read from their headers. */
-export async function recordsFromDisk(outputFolder: string, names: readonly string[], prefix: string, trigger: string, fs: FsLike): Promise<DiskRecords> {
-  const files = names.filter((n) => n.startsWith(prefix + '_') && STAGED.exec(n)?.[1] === prefix && KNOWN_IMAGE_EXTENSIONS.has(extensionOf(n))).sort(naturalCompare);
+export async function recordsFromDisk(
+  outputFolder: string,
+  names: readonly string[],
+  prefix: string,
+  trigger: string,
+  fs: FsLike,
+): Promise<DiskRecords> {
+  const files = names
+    .filter(
+      (n) => n.startsWith(prefix + '_') && STAGED.exec(n)?.[1] === prefix && KNOWN_IMAGE_EXTENSIONS.has(extensionOf(n)),
+    )
+    .sort(naturalCompare);
   const captions = new Map<string, string>();
   const problems = new Map<string, CaptionProblem>();
   const unreadable: string[] = [];
   const probed = await mapLimit(files, 16, async (file) => {
-    const [p, read] = await Promise.all([probeImage(join(outputFolder, file), fs), readCaptionFile(join(outputFolder, captionName(file)), fs)]);
+    const [p, read] = await Promise.all([
+      probeImage(join(outputFolder, file), fs),
+      readCaptionFile(join(outputFolder, captionName(file)), fs),
+    ]);
     const caption = read.text;
     captions.set(file, caption);
     if (read.problem) problems.set(file, read.problem);
@@ -65,7 +78,10 @@ export async function recordsFromDisk(outputFolder: string, names: readonly stri
 }
 
 /** A new session describing the images and captions in the folder; `notes` says what had to be guessed. */
-export async function rebuildSession(outputFolder: string, fs: FsLike = nodeFs): Promise<{ session: Session; notes: string[] }> {
+export async function rebuildSession(
+  outputFolder: string,
+  fs: FsLike = nodeFs,
+): Promise<{ session: Session; notes: string[] }> {
   const names = await plainFiles(outputFolder, fs);
   const notes: string[] = [];
   const prefix = dominantPrefix(names) ?? '';
@@ -76,7 +92,10 @@ export async function rebuildSession(outputFolder: string, fs: FsLike = nodeFs):
   if (first.unreadable.length) notes.push(`Not readable as images: ${first.unreadable.join(', ')}.`);
   const natural = texts.length > 0 && texts.filter(looksNatural).length * 2 > texts.length;
   const now = new Date().toISOString();
-  const images = first.records.map((r) => ({ ...r, status: isTagged(first.captions.get(r.file) ?? '', trigger) ? ('tagged' as const) : ('untagged' as const) }));
+  const images = first.records.map((r) => ({
+    ...r,
+    status: isTagged(first.captions.get(r.file) ?? '', trigger) ? ('tagged' as const) : ('untagged' as const),
+  }));
   const session: Session = {
     schemaVersion: SESSION_SCHEMA_VERSION,
     id: nanoid(),
@@ -116,7 +135,10 @@ export async function lostSessionImages(folder: string, fs: FsLike = nodeFs): Pr
 async function stagedIn(folder: string, fs: FsLike): Promise<{ names: string[]; staged: string[] }> {
   const names = await plainFiles(folder, fs).catch(() => [] as string[]);
   const prefix = dominantPrefix(names);
-  const staged = prefix === undefined ? [] : names.filter((n) => STAGED.exec(n)?.[1] === prefix && KNOWN_IMAGE_EXTENSIONS.has(extensionOf(n)));
+  const staged =
+    prefix === undefined
+      ? []
+      : names.filter((n) => STAGED.exec(n)?.[1] === prefix && KNOWN_IMAGE_EXTENSIONS.has(extensionOf(n)));
   return { names, staged };
 }
 

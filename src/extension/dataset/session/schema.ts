@@ -82,7 +82,8 @@ export const Session = z
   .superRefine((s, ctx) => {
     const seen = new Set<string>();
     for (const img of s.images) {
-      if (seen.has(img.file)) ctx.addIssue({ code: 'custom', message: `image ${img.file} is listed twice`, path: ['images'] });
+      if (seen.has(img.file))
+        ctx.addIssue({ code: 'custom', message: `image ${img.file} is listed twice`, path: ['images'] });
       seen.add(img.file);
     }
   });
@@ -109,7 +110,10 @@ export function migrateSession(raw: unknown): Session {
   }
   while (version < SESSION_SCHEMA_VERSION) {
     const step = MIGRATIONS[version];
-    if (!step) throw new Error(`session.json is schema version ${version}, which cannot be migrated to ${SESSION_SCHEMA_VERSION}.`);
+    if (!step)
+      throw new Error(
+        `session.json is schema version ${version}, which cannot be migrated to ${SESSION_SCHEMA_VERSION}.`,
+      );
     obj = { ...step(obj), schemaVersion: version + 1 };
     version++;
   }

@@ -45,22 +45,26 @@ export async function saveSession(
 ): Promise<SessionMerge | undefined> {
   const file = join(outputFolder, SESSION_FILE);
   try {
-    return await withFileLock(file, async () => {
-      const merged = await mergeFromDisk(file, session, fs);
-      const bak = join(outputFolder, BACKUP_FILE);
-      const tmp = tempPathFor(bak);
-      try {
-        await fs.copyFile(file, tmp);
-        await fs.rename(tmp, bak);
-      } catch (err) {
-        await fs.unlink(tmp).catch(() => undefined);
-        if (errorCode(err) !== 'ENOENT') throw err;
-      }
-      const text = serializeSession(session);
-      await writeFileAtomic(file, text, fs);
-      lastSeen.set(session, text);
-      return merged;
-    }, fs);
+    return await withFileLock(
+      file,
+      async () => {
+        const merged = await mergeFromDisk(file, session, fs);
+        const bak = join(outputFolder, BACKUP_FILE);
+        const tmp = tempPathFor(bak);
+        try {
+          await fs.copyFile(file, tmp);
+          await fs.rename(tmp, bak);
+        } catch (err) {
+          await fs.unlink(tmp).catch(() => undefined);
+          if (errorCode(err) !== 'ENOENT') throw err;
+        }
+        const text = serializeSession(session);
+        await writeFileAtomic(file, text, fs);
+        lastSeen.set(session, text);
+        return merged;
+      },
+      fs,
+    );
   } catch (err) {
     throw new Error(
       `Could not save the session ${file}: ${describeError(err)}. ${adviceFor(err)} Your captions are saved in ` +
@@ -104,7 +108,10 @@ export interface LoadedSession {
 
 /** Thrown when a folder holds neither session.json nor its .bak; `stagedImages` says what a rebuild would find. */
 export class NoSessionError extends Error {
-  constructor(readonly outputFolder: string, readonly stagedImages: number) {
+  constructor(
+    readonly outputFolder: string,
+    readonly stagedImages: number,
+  ) {
     super(
       `There is no session in ${outputFolder} (neither ${SESSION_FILE} nor ${BACKUP_FILE}). ` +
         (stagedImages > 0
@@ -126,7 +133,11 @@ export interface LoadOptions {
  * Loads `session.json`, repairing it as described above; a path in it that could reach outside the dataset is
  * refused (see pathRules.ts) and said so. Throws NoSessionError when the folder holds no session (unless rebuild).
  */
-export async function loadSession(outputFolder: string, fs: FsLike = nodeFs, opts: LoadOptions = {}): Promise<LoadedSession> {
+export async function loadSession(
+  outputFolder: string,
+  fs: FsLike = nodeFs,
+  opts: LoadOptions = {},
+): Promise<LoadedSession> {
   const file = join(outputFolder, SESSION_FILE);
   const notices: string[] = [];
   // A writer killed while it held a lock leaves it; nobody holds it now (the next writer would take it over too).
@@ -149,14 +160,17 @@ export async function loadSession(outputFolder: string, fs: FsLike = nodeFs, opt
   let session: Session;
   if (bak) {
     session = bak;
-    notices.push(`The session was restored from ${BACKUP_FILE} (saved ${bak.updatedAt}); captions and tags come from the .txt files on disk, so none were lost.`);
+    notices.push(
+      `The session was restored from ${BACKUP_FILE} (saved ${bak.updatedAt}); captions and tags come from the .txt files on disk, so none were lost.`,
+    );
   } else if (!main.exists && !opts.rebuild) {
     throw new NoSessionError(outputFolder, await countStagedImages(outputFolder, fs));
   } else {
     const rebuilt = await rebuildSession(outputFolder, fs);
     session = rebuilt.session;
-    const why = main.exists ? `There was no usable ${BACKUP_FILE}` : `There was neither ` +
-      `${SESSION_FILE} nor ${BACKUP_FILE}`;
+    const why = main.exists
+      ? `There was no usable ${BACKUP_FILE}`
+      : `There was neither ` + `${SESSION_FILE} nor ${BACKUP_FILE}`;
     notices.push(
       `${why}, so the session was rebuilt from the ${session.images.length} images and their .txt captions in the ` +
         `folder. Captions are intact; favourite/NSFW marks and the link to the source files were ` +
@@ -169,7 +183,10 @@ export async function loadSession(outputFolder: string, fs: FsLike = nodeFs, opt
 }
 
 /** session.json's text, never read through a link or from a folder (either is reported as the problem). */
-async function readSessionText(path: string, fs: FsLike): Promise<{ exists: boolean; text?: string; problem?: string }> {
+async function readSessionText(
+  path: string,
+  fs: FsLike,
+): Promise<{ exists: boolean; text?: string; problem?: string }> {
   try {
     const st = await fs.lstat(path);
     const what = st.isSymbolicLink() ? 'a symbolic link, which is never followed' : 'not a regular file';
@@ -192,18 +209,25 @@ function contain(outputFolder: string, s: Session, notices: string[]): boolean {
     const drop = new Set(bad.map((i) => i.file));
     s.images = s.images.filter((i) => !drop.has(i.file));
     if (s.staging) s.staging.pending = s.staging.pending.filter((f) => !drop.has(f));
-    notices.push(`session.json lists ${bad.length} name(s) that are not image files of the dataset ` +
-      `(${bad.slice(0, 3).map((i) => stagedFileProblem(i.file)).join('; ')}); they were left out of the session ` +
-      `and nothing was done with them.`);
+    notices.push(
+      `session.json lists ${bad.length} name(s) that are not image files of the dataset ` +
+        `(${bad
+          .slice(0, 3)
+          .map((i) => stagedFileProblem(i.file))
+          .join('; ')}); they were left out of the session ` +
+        `and nothing was done with them.`,
+    );
     changed = true;
   }
   const why = prefixPathProblem(s.prefix);
   if (why) {
     const was = s.prefix;
     s.prefix = dominantPrefix(s.images.map((i) => i.file)) ?? defaultPrefix(basename(dirname(resolve(outputFolder))));
-    notices.push(`session.json names the prefix ${JSON.stringify(was.slice(0, 80))}, which cannot be used: ` +
-      `${why}. The dataset uses "${s.prefix}" instead (from its file names), so nothing is ` +
-      `written outside ${outputFolder}.`);
+    notices.push(
+      `session.json names the prefix ${JSON.stringify(was.slice(0, 80))}, which cannot be used: ` +
+        `${why}. The dataset uses "${s.prefix}" instead (from its file names), so nothing is ` +
+        `written outside ${outputFolder}.`,
+    );
     changed = true;
   }
   return changed;
@@ -212,7 +236,9 @@ function contain(outputFolder: string, s: Session, notices: string[]): boolean {
 function refuseNewer(text: string, file: string): void {
   const m = /"schemaVersion"\s*:\s*(\d+)/.exec(text);
   if (m && Number(m[1]) > SESSION_SCHEMA_VERSION) {
-    throw new Error(`${file} was written by a newer version of LoRA Dataset Tagger (schema ${m[1]}; this version reads ${SESSION_SCHEMA_VERSION}). Update the extension to open it; the file was left untouched.`);
+    throw new Error(
+      `${file} was written by a newer version of LoRA Dataset Tagger (schema ${m[1]}; this version reads ${SESSION_SCHEMA_VERSION}). Update the extension to open it; the file was left untouched.`,
+    );
   }
 }
 

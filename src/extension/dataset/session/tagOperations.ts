@@ -53,9 +53,13 @@ export function validateOperation(op: TagOperation, trigger: string): void {
     if (!c) throw new Error('A tag cannot be empty.');
     if (c.includes(',')) throw new Error(`"${c}" holds a comma, which would make it two tags. Use one tag at a time.`);
   }
-  if (op.kind === 'rename' && cleanTag(op.from) === cleanTag(op.to)) throw new Error(`"${cleanTag(op.from)}" already has that name.`);
+  if (op.kind === 'rename' && cleanTag(op.from) === cleanTag(op.to))
+    throw new Error(`"${cleanTag(op.from)}" already has that name.`);
   const trig = names.find((n) => t && cleanTag(n).toLowerCase() === t);
-  if (trig) throw new Error(`"${cleanTag(trig)}" is the trigger word, which the captions keep first on their own; edit other tags.`);
+  if (trig)
+    throw new Error(
+      `"${cleanTag(trig)}" is the trigger word, which the captions keep first on their own; edit other tags.`,
+    );
 }
 
 /** The captions an operation would change (skipped images included for rename and remove, left out for add). */
@@ -71,10 +75,18 @@ export function planOperation(input: PlanInput, op: TagOperation): CaptionChange
   const changed = new Set(out.map((o) => o.file));
   const refused = input.captions.filter((c) => c.problem && changed.has(c.file));
   if (refused.length) {
-    const more = refused.length > 1 ? ` (and ${refused.length - 1} more: ` +
-      `${refused.slice(1, 4).map((c) => c.file).join(', ')})` : '';
-    throw new Error(`${describeOperation(op)} would rewrite ${refused.length} caption(s) that cannot be ` +
-      `rewritten${more}: ${refused[0]!.problem} Nothing was changed.`);
+    const more =
+      refused.length > 1
+        ? ` (and ${refused.length - 1} more: ` +
+          `${refused
+            .slice(1, 4)
+            .map((c) => c.file)
+            .join(', ')})`
+        : '';
+    throw new Error(
+      `${describeOperation(op)} would rewrite ${refused.length} caption(s) that cannot be ` +
+        `rewritten${more}: ${refused[0]!.problem} Nothing was changed.`,
+    );
   }
   return out;
 }
@@ -127,7 +139,12 @@ export function planForDataset(ds: Dataset, op: TagOperation): CaptionChange[] {
     {
       style: s.captionStyle,
       trigger: s.triggerWord,
-      captions: s.images.map((i) => ({ file: i.file, text: ds.caption(i.file), skipped: i.status === 'skipped', problem: ds.captionProblem(i.file) })),
+      captions: s.images.map((i) => ({
+        file: i.file,
+        text: ds.caption(i.file),
+        skipped: i.status === 'skipped',
+        problem: ds.captionProblem(i.file),
+      })),
     },
     op,
   );
@@ -149,8 +166,13 @@ export async function applyTagOperation(
   const written = changes.map((c) => ({ file: c.file, before: c.before, after: toFileText(c.after) }));
   const entry = { label, at: new Date().toISOString(), changes: written };
   const notice = await pushUndoEntry(ds.outputFolder, entry, opts.fs);
-  await writeAll(ds, written, 'after', opts, (n, err) =>
-    `${label} stopped after ${n} of ${written.length} captions: ${errorText(err)} Undo takes back the ${n} already changed.`,
+  await writeAll(
+    ds,
+    written,
+    'after',
+    opts,
+    (n, err) =>
+      `${label} stopped after ${n} of ${written.length} captions: ${errorText(err)} Undo takes back the ${n} already changed.`,
   );
   return { label, changes: written, notices: notice ? [notice] : [] };
 }
@@ -169,8 +191,13 @@ export async function undoLastTagOperation(ds: Dataset, opts: ApplyOptions = {})
     // A caption already back at its old text (a run cut short before reaching it) needs nothing.
     else if (now !== c.before) skipped.push(c.file);
   }
-  await writeAll(ds, restore, 'before', opts, (n, err) =>
-    `Undo of ${last.label} stopped after ${n} of ${restore.length} captions: ${errorText(err)} Run undo again to finish it.`,
+  await writeAll(
+    ds,
+    restore,
+    'before',
+    opts,
+    (n, err) =>
+      `Undo of ${last.label} stopped after ${n} of ${restore.length} captions: ${errorText(err)} Run undo again to finish it.`,
   );
   await writeUndoHistory(ds.outputFolder, history.slice(0, -1), opts.fs);
   return { label: last.label, restored: restore.map((c) => c.file), skipped };

@@ -63,14 +63,26 @@ export async function readTagsFile(outputFolder: string, fs: FsLike = nodeFs): P
     'not-utf8': '',
   }[r.problem.kind];
   if (r.problem.kind === 'not-utf8') {
-    return { text: r.text, bytes: r.bytes, exists: true, problem: `${path} is not valid UTF-8 text: its lines ` +
-      `that do not decode are left out of the known tags, and the file is never rewritten; new tags are added ` +
-      `after its last line, in UTF-8. Re-save it as UTF-8 to use those lines.` };
+    return {
+      text: r.text,
+      bytes: r.bytes,
+      exists: true,
+      problem:
+        `${path} is not valid UTF-8 text: its lines ` +
+        `that do not decode are left out of the known tags, and the file is never rewritten; new tags are added ` +
+        `after its last line, in UTF-8. Re-save it as UTF-8 to use those lines.`,
+    };
   }
   const detail = r.problem.kind === 'unreadable' ? ` (${r.problem.message})` : '';
-  return { text: '', exists: true, unusable: true, problem: `${path} is ${what}${detail}, so the tag list can be ` +
-    `neither read nor updated; the known tags come from the captions. Rename or move it away: a new tags.txt is ` +
-    `written with every tag in use the next time the dataset opens.` };
+  return {
+    text: '',
+    exists: true,
+    unusable: true,
+    problem:
+      `${path} is ${what}${detail}, so the tag list can be ` +
+      `neither read nor updated; the known tags come from the captions. Rename or move it away: a new tags.txt is ` +
+      `written with every tag in use the next time the dataset opens.`,
+  };
 }
 
 /** Reads `tags.txt` ('' when there is none); throws, saying what to do, when it cannot be read as a text file. */
@@ -96,40 +108,44 @@ export async function appendTags(
   opts: { fsync?: boolean; create?: boolean } = {},
 ): Promise<string[]> {
   const path = join(outputFolder, TAGS_FILE);
-  return withFileLock(path, async () => {
-    let theirs: Buffer | undefined;
-    for (let attempt = 1; ; attempt++) {
-      const before = await stampOf(path, fs);
-      const file = theirs
-        ? { text: theirs.toString('utf8'), bytes: theirs, exists: true }
-        : await readTagsFile(outputFolder, fs);
-      if ('unusable' in file && file.unusable) throw new Error(file.problem);
-      const have = parseTagsFile(file.text);
-      const add = missingTags(have, tags);
-      if (add.length === 0 && !(opts.create && !file.exists) && !theirs) return have;
-      const held = before ? await fs.open(path, 'r').catch(() => undefined) : undefined;
-      try {
-        const seen = held ? await held.stat() : undefined;
-        if (held && !sameStamp(before, toStamp(seen!))) continue;
-        const data = withTags(file.bytes ?? Buffer.alloc(0), file.text, add);
-        if (await replaceIfUnchanged(path, data, before, fs, opts)) {
-          // Written into the old file (an editor saving in place) while ours went in: merge that edit too.
-          // (By its data only: the rename itself changes the old file's ctime, as it unlinks it.)
-          const after = held ? await held.stat() : undefined;
-          if (!held || (after!.size === seen!.size && after!.mtimeMs === seen!.mtimeMs)) return [...have, ...add];
-          theirs = await held.readFile();
+  return withFileLock(
+    path,
+    async () => {
+      let theirs: Buffer | undefined;
+      for (let attempt = 1; ; attempt++) {
+        const before = await stampOf(path, fs);
+        const file = theirs
+          ? { text: theirs.toString('utf8'), bytes: theirs, exists: true }
+          : await readTagsFile(outputFolder, fs);
+        if ('unusable' in file && file.unusable) throw new Error(file.problem);
+        const have = parseTagsFile(file.text);
+        const add = missingTags(have, tags);
+        if (add.length === 0 && !(opts.create && !file.exists) && !theirs) return have;
+        const held = before ? await fs.open(path, 'r').catch(() => undefined) : undefined;
+        try {
+          const seen = held ? await held.stat() : undefined;
+          if (held && !sameStamp(before, toStamp(seen!))) continue;
+          const data = withTags(file.bytes ?? Buffer.alloc(0), file.text, add);
+          if (await replaceIfUnchanged(path, data, before, fs, opts)) {
+            // Written into the old file (an editor saving in place) while ours went in: merge that edit too.
+            // (By its data only: the rename itself changes the old file's ctime, as it unlinks it.)
+            const after = held ? await held.stat() : undefined;
+            if (!held || (after!.size === seen!.size && after!.mtimeMs === seen!.mtimeMs)) return [...have, ...add];
+            theirs = await held.readFile();
+          }
+        } finally {
+          await held?.close();
         }
-      } finally {
-        await held?.close();
+        if (attempt >= 20) {
+          throw new Error(
+            `${path} kept changing while new tags were added to it (another program writes it over and over); ` +
+              'the tags were not added this time. They are added on the next save; close the other program first.',
+          );
+        }
       }
-      if (attempt >= 20) {
-        throw new Error(
-          `${path} kept changing while new tags were added to it (another program writes it over and over); ` +
-            'the tags were not added this time. They are added on the next save; close the other program first.',
-        );
-      }
-    }
-  }, fs);
+    },
+    fs,
+  );
 }
 
 function missingTags(have: readonly string[], tags: readonly string[]): string[] {

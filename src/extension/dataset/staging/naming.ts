@@ -10,9 +10,42 @@ export const CONVERTIBLE_EXTENSIONS = ['bmp', 'gif', 'tif', 'tiff', 'avif', 'hei
 
 /** Image extensions recognised but not staged unless added to the set: listed as skipped, with a reason. */
 export const KNOWN_IMAGE_EXTENSIONS = new Set([
-  'png', 'jpg', 'jpeg', 'jpe', 'jfif', 'webp', 'gif', 'bmp', 'tif', 'tiff', 'heic', 'heif', 'avif', 'svg', 'psd',
-  'ico', 'cur', 'jxl', 'jp2', 'j2c', 'dds', 'icns', 'ktx', 'tga', 'pnm', 'pbm', 'pgm', 'ppm',
-  'raw', 'dng', 'cr2', 'cr3', 'nef', 'arw', 'orf', 'rw2',
+  'png',
+  'jpg',
+  'jpeg',
+  'jpe',
+  'jfif',
+  'webp',
+  'gif',
+  'bmp',
+  'tif',
+  'tiff',
+  'heic',
+  'heif',
+  'avif',
+  'svg',
+  'psd',
+  'ico',
+  'cur',
+  'jxl',
+  'jp2',
+  'j2c',
+  'dds',
+  'icns',
+  'ktx',
+  'tga',
+  'pnm',
+  'pbm',
+  'pgm',
+  'ppm',
+  'raw',
+  'dng',
+  'cr2',
+  'cr3',
+  'nef',
+  'arw',
+  'orf',
+  'rw2',
 ]);
 
 // A fixed locale so the numbering of a folder does not depend on the machine's language; ties broken by code unit.
@@ -67,14 +100,18 @@ export function defaultPrefix(folderName: string): string {
 export function prefixProblem(prefix: string): string | undefined {
   if (prefix.length === 0) return 'it is empty';
   if (prefix.length > 100) return 'it is longer than 100 characters';
-  if (/[\\/:*?"<>|]/.test(prefix)) return 'it contains one of \\ / : * ? " < > |, which file names cannot hold on every system';
+  if (/[\\/:*?"<>|]/.test(prefix))
+    return 'it contains one of \\ / : * ? " < > |, which file names cannot hold on every system';
   if (/[\u0000-\u001f\u007f]/.test(prefix)) return 'it contains a control character';
-  if (/^[-.]/.test(prefix)) return 'it starts with "-" or ".", which command-line tools and file managers treat specially';
+  if (/^[-.]/.test(prefix))
+    return 'it starts with "-" or ".", which command-line tools and file managers treat specially';
   if (/[ .]$/.test(prefix)) return 'it ends with a space or a dot, which Windows drops from file names';
   const device = windowsDeviceName(prefix);
   if (device) {
-    return `Windows reserves "${device}" for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9), so files named with ` +
-      `it cannot be created or opened there; add to it, e.g. "${device}_set"`;
+    return (
+      `Windows reserves "${device}" for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9), so files named with ` +
+      `it cannot be created or opened there; add to it, e.g. "${device}_set"`
+    );
   }
   return undefined;
 }
@@ -85,7 +122,9 @@ export function prefixProblem(prefix: string): string | undefined {
  */
 export function windowsDeviceName(name: string): string | undefined {
   const base = name.split('.')[0]!.replace(/ +$/, '');
-  return /^(con|prn|aux|nul|conin\$|conout\$|com[1-9\u00b9\u00b2\u00b3]|lpt[1-9\u00b9\u00b2\u00b3])$/i.test(base) ? base : undefined;
+  return /^(con|prn|aux|nul|conin\$|conout\$|com[1-9\u00b9\u00b2\u00b3]|lpt[1-9\u00b9\u00b2\u00b3])$/i.test(base)
+    ? base
+    : undefined;
 }
 
 /** Digits used for numbers up to `max`: at least four, more when needed (5 above 9999). */

@@ -44,10 +44,18 @@ const Extension = z
 /** The zod schema of the options as the batch command receives them: every field optional, unknown keys refused. */
 export const StageOptionsInput = z
   .object({
-    prefix: z.string().refine((p) => prefixProblem(p) === undefined, { error: (iss) => `prefix "${String(iss.input)}" cannot be used: ${prefixProblem(String(iss.input))}` }),
-    triggerWord: z.string().max(200).refine((t) => !/[,\r\n]/.test(t), 'the trigger word cannot hold a comma or a line break'),
+    prefix: z.string().refine((p) => prefixProblem(p) === undefined, {
+      error: (iss) => `prefix "${String(iss.input)}" cannot be used: ${prefixProblem(String(iss.input))}`,
+    }),
+    triggerWord: z
+      .string()
+      .max(200)
+      .refine((t) => !/[,\r\n]/.test(t), 'the trigger word cannot hold a comma or a line break'),
     captionStyle: CaptionStyle,
-    outputFolder: z.string().min(1).refine((p) => !p.includes('\0'), 'the output folder path holds a NUL character'),
+    outputFolder: z
+      .string()
+      .min(1)
+      .refine((p) => !p.includes('\0'), 'the output folder path holds a NUL character'),
     includeSubfolders: z.boolean(),
     mode: z.enum(['copy', 'move']),
     onExisting: z.enum(['resume', 'add', 'restart']),

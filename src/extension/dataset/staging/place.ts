@@ -22,10 +22,21 @@ export interface SourceHint {
 
 const GONE = 'deleted while staging (it was in the plan but is gone now)';
 
-const lexists = (path: string, fs: FsLike) => fs.lstat(path).then(() => true, () => false);
+const lexists = (path: string, fs: FsLike) =>
+  fs.lstat(path).then(
+    () => true,
+    () => false,
+  );
 
 /** Puts one image in place; returns a skip reason when the source is gone or no longer an image. */
-export async function placeImage(src: string, final: string, rec: ImageRecord, mode: 'copy' | 'move', hint: SourceHint | undefined, fs: FsLike): Promise<{ note?: string } | string> {
+export async function placeImage(
+  src: string,
+  final: string,
+  rec: ImageRecord,
+  mode: 'copy' | 'move',
+  hint: SourceHint | undefined,
+  fs: FsLike,
+): Promise<{ note?: string } | string> {
   let expectMtime = hint?.mtimeMs;
   let viaLink: boolean;
   if (hint) {
@@ -57,7 +68,8 @@ export async function placeImage(src: string, final: string, rec: ImageRecord, m
     if (!(await lexists(src, fs))) {
       const st = await fs.stat(final);
       // Moved already, so it stays in the dataset whatever it holds now; only its record is refreshed.
-      if (st.size !== rec.size || (expectMtime !== undefined && st.mtimeMs !== expectMtime)) await reprobed(final, rec, fs);
+      if (st.size !== rec.size || (expectMtime !== undefined && st.mtimeMs !== expectMtime))
+        await reprobed(final, rec, fs);
       await syncFile(final, fs);
       return {};
     }
@@ -85,8 +97,8 @@ export async function placeImage(src: string, final: string, rec: ImageRecord, m
     const reprobe = await reprobed(src, rec, fs);
     if (typeof reprobe === 'string') return reprobe;
     expectMtime = reprobe;
-    if (attempt === 2) return 'kept changing while it was being copied: run Start LoRA ' +
-      'Tagging again once it is finished';
+    if (attempt === 2)
+      return 'kept changing while it was being copied: run Start LoRA ' + 'Tagging again once it is finished';
   }
   if (mode === 'move' && !viaLink) {
     const note: string[] = [];
@@ -100,8 +112,10 @@ export async function placeImage(src: string, final: string, rec: ImageRecord, m
 async function reprobed(src: string, rec: ImageRecord, fs: FsLike): Promise<number | string> {
   const p = await probeImage(src, fs);
   if (!p.ok) return `changed while staging and is no longer usable: ${p.reason}`;
-  if (p.format !== rec.format) return `changed while staging into a ${p.format} file: run Start LoRA Tagging ` +
-    `again (Add new images) to stage it`;
+  if (p.format !== rec.format)
+    return (
+      `changed while staging into a ${p.format} file: run Start LoRA Tagging ` + `again (Add new images) to stage it`
+    );
   Object.assign(rec, { size: p.size, width: p.width, height: p.height });
   if (p.orientation !== undefined) rec.orientation = p.orientation;
   else delete rec.orientation;
@@ -112,13 +126,20 @@ async function reprobed(src: string, rec: ImageRecord, fs: FsLike): Promise<numb
  * Removes the source of a moved image once its copy is verified byte for byte (SHA-256 of both, streamed) and the
  * copy and its name are on disk, so that a power cut can never leave neither.
  */
-export async function finishMove(src: string, final: string, fs: FsLike, notices: string[], rec: ImageRecord): Promise<void> {
+export async function finishMove(
+  src: string,
+  final: string,
+  fs: FsLike,
+  notices: string[],
+  rec: ImageRecord,
+): Promise<void> {
   const lst = await fs.lstat(src).catch(() => undefined);
   if (!lst || lst.isSymbolicLink()) return;
   const [a, b] = await Promise.all([sha256(src, fs), sha256(final, fs)]);
   if (a !== b) {
-    notices.push(`${rec.source} was copied, not moved: the source differs from the staged copy ` +
-      `${rec.file}, so it was kept.`);
+    notices.push(
+      `${rec.source} was copied, not moved: the source differs from the staged copy ` + `${rec.file}, so it was kept.`,
+    );
     return;
   }
   await syncFile(final, fs);

@@ -7,7 +7,14 @@ import { nanoid } from 'nanoid';
 import { SESSION_FILE, SESSION_SCHEMA_VERSION, type ImageRecord, type Session } from '../session/schema';
 import { adviceFor, describeError, errorCode, type FsLike } from '../io/fsLike';
 import { formatName, probeImage } from '../images/probe';
-import { captionName, CONVERTIBLE_EXTENSIONS, CONVERTIBLE_FORMATS, extensionForFormat, numberWidth, stagedName } from './naming';
+import {
+  captionName,
+  CONVERTIBLE_EXTENSIONS,
+  CONVERTIBLE_FORMATS,
+  extensionForFormat,
+  numberWidth,
+  stagedName,
+} from './naming';
 import { mapLimit } from '../io/pool';
 import { scanFolder } from './scan';
 import { saveSession } from '../session/sessionFile';
@@ -34,13 +41,35 @@ export interface Plan {
 }
 
 /** Scans and reads every candidate's header; numbers the good ones from `firstNumber`. */
-export async function planImages(source: string, output: string, opts: StageOptions, prefix: string, firstNumber: number, known: (rel: string, size: number) => boolean | Promise<boolean>, fs: FsLike, notices: string[]): Promise<Plan & { filesSeen: number; candidates: number }> {
+export async function planImages(
+  source: string,
+  output: string,
+  opts: StageOptions,
+  prefix: string,
+  firstNumber: number,
+  known: (rel: string, size: number) => boolean | Promise<boolean>,
+  fs: FsLike,
+  notices: string[],
+): Promise<Plan & { filesSeen: number; candidates: number }> {
   const convert = opts.convert ?? 'off';
-  const extensions = convert === 'off' ? opts.extensions : [...new Set([...opts.extensions, ...CONVERTIBLE_EXTENSIONS])];
-  const scan = await scanFolder(source, { includeSubfolders: opts.includeSubfolders, extensions, outputFolder: output, fs });
+  const extensions =
+    convert === 'off' ? opts.extensions : [...new Set([...opts.extensions, ...CONVERTIBLE_EXTENSIONS])];
+  const scan = await scanFolder(source, {
+    includeSubfolders: opts.includeSubfolders,
+    extensions,
+    outputFolder: output,
+    fs,
+  });
   const skipped = [...scan.skipped];
   const probes = await mapLimit(scan.candidates, 16, async (c) => ({ c, p: await probeImage(c.path, fs) }));
-  const good: { rel: string; ext: string; p: Extract<Awaited<ReturnType<typeof probeImage>>, { ok: true }>; caption: string | null; viaLink: boolean; converted?: boolean }[] = [];
+  const good: {
+    rel: string;
+    ext: string;
+    p: Extract<Awaited<ReturnType<typeof probeImage>>, { ok: true }>;
+    caption: string | null;
+    viaLink: boolean;
+    converted?: boolean;
+  }[] = [];
   for (const { c, p } of probes) {
     if (!p.ok) {
       skipped.push({ file: c.rel, reason: p.reason });
@@ -49,16 +78,32 @@ export async function planImages(source: string, output: string, opts: StageOpti
     if (await known(c.rel, p.size)) continue;
     const ext = extensionForFormat(p.format, c.ext, opts.extensions);
     if (!ext && convert !== 'off' && CONVERTIBLE_FORMATS.has(p.format)) {
-      good.push({ rel: c.rel, ext: convert === 'png' ? 'png' : 'jpg', p, caption: c.caption, viaLink: c.viaLink, converted: true });
+      good.push({
+        rel: c.rel,
+        ext: convert === 'png' ? 'png' : 'jpg',
+        p,
+        caption: c.caption,
+        viaLink: c.viaLink,
+        converted: true,
+      });
       continue;
     }
     if (!ext) {
-      const offer = CONVERTIBLE_FORMATS.has(p.format) ? ' (Start can do it for you: its "convert" option, or the Convert on Stage setting)' : '';
-      skipped.push({ file: c.rel, reason: `it is really a ${formatName(p.format)} image (named .${c.ext}), a format the trainer does not accept: convert it to PNG or JPEG${offer}` });
+      const offer = CONVERTIBLE_FORMATS.has(p.format)
+        ? ' (Start can do it for you: its "convert" option, or the Convert on Stage setting)'
+        : '';
+      skipped.push({
+        file: c.rel,
+        reason: `it is really a ${formatName(p.format)} image (named .${c.ext}), a format the trainer does not accept: convert it to PNG or JPEG${offer}`,
+      });
       continue;
     }
-    if (ext !== c.ext) notices.push(`${c.rel} is really a ${formatName(p.format)} image: it is staged with the .${ext} extension.`);
-    if (p.size >= LARGE_IMAGE_BYTES) notices.push(`${c.rel} is ${Math.round(p.size / 2 ** 20)} MB: it was staged, but CivitAI and most trainers refuse or shrink images this large; consider resizing it.`);
+    if (ext !== c.ext)
+      notices.push(`${c.rel} is really a ${formatName(p.format)} image: it is staged with the .${ext} extension.`);
+    if (p.size >= LARGE_IMAGE_BYTES)
+      notices.push(
+        `${c.rel} is ${Math.round(p.size / 2 ** 20)} MB: it was staged, but CivitAI and most trainers refuse or shrink images this large; consider resizing it.`,
+      );
     good.push({ rel: c.rel, ext, p, caption: c.caption, viaLink: c.viaLink });
   }
   const width = numberWidth(firstNumber + good.length - 1);
@@ -85,13 +130,24 @@ export async function planImages(source: string, output: string, opts: StageOpti
 }
 
 /** Plans a new session and records it on disk before any copy. */
-export async function planFresh(source: string, output: string, opts: StageOptions, fs: FsLike, notices: string[]): Promise<Plan & { session: Session }> {
+export async function planFresh(
+  source: string,
+  output: string,
+  opts: StageOptions,
+  fs: FsLike,
+  notices: string[],
+): Promise<Plan & { session: Session }> {
   const plan = await planImages(source, output, opts, opts.prefix, 1, () => false, fs, notices);
   if (plan.filesSeen === 0) {
-    throw new Error(`The folder ${source} is empty${opts.includeSubfolders ? '' : ' (subfolders not included)'}. Put the images to tag in it (${opts.extensions.join(', ')}) and run Start LoRA Tagging again.`);
+    throw new Error(
+      `The folder ${source} is empty${opts.includeSubfolders ? '' : ' (subfolders not included)'}. Put the images to tag in it (${opts.extensions.join(', ')}) and run Start LoRA Tagging again.`,
+    );
   }
   if (plan.records.length === 0) {
-    const why = plan.skipped.slice(0, 5).map((s) => `${s.file}: ${s.reason}`).join('; ');
+    const why = plan.skipped
+      .slice(0, 5)
+      .map((s) => `${s.file}: ${s.reason}`)
+      .join('; ');
     throw new Error(
       plan.candidates === 0
         ? `No supported images in ${source}: none of its files is ${opts.extensions.join(', ')}${why ? ` (${why})` : ''}.${opts.includeSubfolders ? '' : ' If the images are in subfolders, turn on "include subfolders".'} Nothing was written.`
@@ -119,18 +175,26 @@ export async function planFresh(source: string, output: string, opts: StageOptio
     staging: { startedAt: now, mode: opts.mode, pending: plan.records.map((r) => r.file) },
   };
   await saveSession(output, session, fs).catch((err) => {
-    throw new Error(`Could not write the staging plan ${join(output, SESSION_FILE)}: ${(err as Error).message.replace(/^Could not save the session [^:]*: /, '')} Nothing was copied.`);
+    throw new Error(
+      `Could not write the staging plan ${join(output, SESSION_FILE)}: ${(err as Error).message.replace(/^Could not save the session [^:]*: /, '')} Nothing was copied.`,
+    );
   });
   return { ...plan, session };
 }
 
 /** Creates the output folder; refuses (before writing anything) when files there already carry the planned names. */
-async function checkOutputFolder(output: string, records: readonly ImageRecord[], fs: FsLike, notices: string[]): Promise<void> {
+async function checkOutputFolder(
+  output: string,
+  records: readonly ImageRecord[],
+  fs: FsLike,
+  notices: string[],
+): Promise<void> {
   let names: string[] = [];
   try {
     names = await fs.readdir(output);
   } catch (err) {
-    if (errorCode(err) !== 'ENOENT') throw new Error(`Cannot read the output folder ${output}: ${describeError(err)}. ${adviceFor(err)}`);
+    if (errorCode(err) !== 'ENOENT')
+      throw new Error(`Cannot read the output folder ${output}: ${describeError(err)}. ${adviceFor(err)}`);
   }
   if (names.some((n) => isStaleTemp(n))) {
     // Left by a run killed while it recorded its plan: this fresh run starts clean.
@@ -141,15 +205,25 @@ async function checkOutputFolder(output: string, records: readonly ImageRecord[]
     const have = new Set(names);
     const clash = records.flatMap((r) => [r.file, captionName(r.file)]).filter((n) => have.has(n));
     if (clash.length > 0) {
-      throw new Error(`The output folder ${output} already holds files with the names this dataset would use (${clash.slice(0, 3).join(', ')}${clash.length > 3 ? ', …' : ''}). Nothing was written. Choose another prefix or another output folder, or move those files away.`);
+      throw new Error(
+        `The output folder ${output} already holds files with the names this dataset would use (${clash.slice(0, 3).join(', ')}${clash.length > 3 ? ', …' : ''}). Nothing was written. Choose another prefix or another output folder, or move those files away.`,
+      );
     }
     const others = names.filter((n) => n !== TAGS_FILE);
-    if (others.length) notices.push(`The output folder already held ${others.length} other file(s) (e.g. ${others[0]}); they were left untouched.`);
-    if (have.has(TAGS_FILE)) notices.push(`The existing ${TAGS_FILE} in the output folder was kept: its tags are known tags and new ones are added after them.`);
+    if (others.length)
+      notices.push(
+        `The output folder already held ${others.length} other file(s) (e.g. ${others[0]}); they were left untouched.`,
+      );
+    if (have.has(TAGS_FILE))
+      notices.push(
+        `The existing ${TAGS_FILE} in the output folder was kept: its tags are known tags and new ones are added after them.`,
+      );
   }
   try {
     await fs.mkdir(output, { recursive: true });
   } catch (err) {
-    throw new Error(`Cannot create the output folder ${output}: ${describeError(err)}. ${adviceFor(err)} If the image folder is read-only, set the output folder to a place you can write to (an absolute path works). Nothing was written.`);
+    throw new Error(
+      `Cannot create the output folder ${output}: ${describeError(err)}. ${adviceFor(err)} If the image folder is read-only, set the output folder to a place you can write to (an absolute path works). Nothing was written.`,
+    );
   }
 }

@@ -56,18 +56,28 @@ export interface RunOutcome {
 }
 
 class StageFailure extends Error {
-  constructor(readonly rec: ImageRecord, override readonly cause: unknown) {
+  constructor(
+    readonly rec: ImageRecord,
+    override readonly cause: unknown,
+  ) {
     super(describeError(cause));
   }
 }
 
 /** Removes the temp files killed runs left in the output folder (only ours, and none a running process is writing). */
-export async function removeLeftoverTemps(outputFolder: string, fs: FsLike = nodeFs, listed?: readonly string[]): Promise<number> {
+export async function removeLeftoverTemps(
+  outputFolder: string,
+  fs: FsLike = nodeFs,
+  listed?: readonly string[],
+): Promise<number> {
   let n = 0;
   const names = listed ?? (await fs.readdir(outputFolder).catch(() => [] as string[]));
   for (const name of names) {
     if (isStaleTemp(name)) {
-      await fs.unlink(join(outputFolder, name)).then(() => n++, () => undefined);
+      await fs.unlink(join(outputFolder, name)).then(
+        () => n++,
+        () => undefined,
+      );
     }
   }
   return n;
@@ -76,8 +86,10 @@ export async function removeLeftoverTemps(outputFolder: string, fs: FsLike = nod
 /** What re-running a recorded plan did, in words, for the user. */
 export function finishedNotice(pending: number, r: RunOutcome): string {
   if (r.staged === 0 && r.present === pending) {
-    return `The recorded staging plan (${pending} images) had already been carried out: nothing was copied, ` +
-      `and no caption was rewritten.`;
+    return (
+      `The recorded staging plan (${pending} images) had already been carried out: nothing was copied, ` +
+      `and no caption was rewritten.`
+    );
   }
   const present = r.present ? `, ${r.present} were already in place` : '';
   const kept = r.captionsKept ? `; ${r.captionsKept} caption(s) already on disk were kept as they are` : '';
@@ -116,9 +128,19 @@ export async function runPlan(input: RunInput): Promise<RunOutcome> {
         outcome.present++;
         await syncFile(final, fs);
         // A conversion's source is never removed.
-        if (plan.mode === 'move' && !rec.convertedFrom && !bad && (await staysInside(rootReal, src, fs))) await finishMove(src, final, fs, notices, rec);
+        if (plan.mode === 'move' && !rec.convertedFrom && !bad && (await staysInside(rootReal, src, fs)))
+          await finishMove(src, final, fs, notices, rec);
       } else {
-        const refused = bad ?? (!hint && (await fs.lstat(src).then(() => true, () => false)) && !(await staysInside(rootReal, src, fs)) ? `it leads outside ${root} (through a symbolic link)` : undefined);
+        const refused =
+          bad ??
+          (!hint &&
+          (await fs.lstat(src).then(
+            () => true,
+            () => false,
+          )) &&
+          !(await staysInside(rootReal, src, fs))
+            ? `it leads outside ${root} (through a symbolic link)`
+            : undefined);
         if (refused) {
           skipped.push({ file: rec.source || rec.file, reason: `${refused}, so it was not read, copied or moved` });
           dropped.add(rec.file);
@@ -135,7 +157,17 @@ export async function runPlan(input: RunInput): Promise<RunOutcome> {
         outcome.staged++;
         if (placed.note) notices.push(placed.note);
       }
-      const cap = await ensureCaption(outputFolder, rec, src, session.triggerWord, hint, !input.fresh, rootReal, fs, notices);
+      const cap = await ensureCaption(
+        outputFolder,
+        rec,
+        src,
+        session.triggerWord,
+        hint,
+        !input.fresh,
+        rootReal,
+        fs,
+        notices,
+      );
       captions.set(rec.file, cap.text);
       if (cap.kept) outcome.captionsKept++;
       if (cap.unlisted) unlisted.add(rec.file);
@@ -151,7 +183,9 @@ export async function runPlan(input: RunInput): Promise<RunOutcome> {
     await mapLimit(records, STAGING_CONCURRENCY, stageOne);
   } catch (err) {
     if (input.signal?.aborted) {
-      const e = new Error(`Staging was cancelled after ${done} of ${records.length} images. Nothing was lost: run "Start LoRA Tagging" (or Resume) on the folder again to finish it with the same numbering.`);
+      const e = new Error(
+        `Staging was cancelled after ${done} of ${records.length} images. Nothing was lost: run "Start LoRA Tagging" (or Resume) on the folder again to finish it with the same numbering.`,
+      );
       e.name = 'AbortError';
       throw e;
     }
@@ -164,10 +198,12 @@ export async function runPlan(input: RunInput): Promise<RunOutcome> {
   session.images = session.images.filter((r) => !dropped.has(r.file));
   for (const r of session.images) {
     const text = captions.get(r.file);
-    if (text !== undefined && r.status !== 'skipped') r.status = isTagged(text, session.triggerWord) ? 'tagged' : 'untagged';
+    if (text !== undefined && r.status !== 'skipped')
+      r.status = isTagged(text, session.triggerWord) ? 'tagged' : 'untagged';
   }
   delete session.staging;
-  if (session.currentFile === null || dropped.has(session.currentFile)) session.currentFile = session.images[0]?.file ?? null;
+  if (session.currentFile === null || dropped.has(session.currentFile))
+    session.currentFile = session.images[0]?.file ?? null;
   session.updatedAt = new Date().toISOString();
   const kept = records.filter((r) => !dropped.has(r.file) && !unlisted.has(r.file));
   const tags = kept.flatMap((r) => captionTags(captions.get(r.file) ?? '', session.captionStyle));
@@ -175,9 +211,11 @@ export async function runPlan(input: RunInput): Promise<RunOutcome> {
     await appendTags(outputFolder, tags, fs, { create: true });
   } catch (err) {
     // The captions hold every tag, and opening the dataset lists them again: not a reason to stop here.
-    notices.push(`The images are staged, but ${join(outputFolder, 'tags.txt')} could not be written: ` +
-      `${describeError(err)}. ${adviceFor(err)} Its tags are listed again from the captions the ` +
-      `next time the dataset opens.`);
+    notices.push(
+      `The images are staged, but ${join(outputFolder, 'tags.txt')} could not be written: ` +
+        `${describeError(err)}. ${adviceFor(err)} Its tags are listed again from the captions the ` +
+        `next time the dataset opens.`,
+    );
   }
   // The new names are on disk before the session says the plan is done (each file's data already is).
   await syncFolder(outputFolder, fs);
@@ -205,7 +243,17 @@ async function refusePlan(input: RunInput, fs: FsLike, outcome: RunOutcome, pend
  * word alone; written atomically, so a `.txt` on disk is always whole. When re-running a plan (`keep`), a caption
  * already on disk is kept as it is: an earlier run wrote it, or someone has edited it since.
  */
-async function ensureCaption(outputFolder: string, rec: ImageRecord, src: string, trigger: string, hint: SourceHint | undefined, keep: boolean, rootReal: string, fs: FsLike, notices: string[]): Promise<{ text: string; kept?: boolean; unlisted?: boolean }> {
+async function ensureCaption(
+  outputFolder: string,
+  rec: ImageRecord,
+  src: string,
+  trigger: string,
+  hint: SourceHint | undefined,
+  keep: boolean,
+  rootReal: string,
+  fs: FsLike,
+  notices: string[],
+): Promise<{ text: string; kept?: boolean; unlisted?: boolean }> {
   const txt = join(outputFolder, captionName(rec.file));
   if (keep) {
     const st = await fs.lstat(txt).catch(() => undefined);
@@ -217,16 +265,26 @@ async function ensureCaption(outputFolder: string, rec: ImageRecord, src: string
   const candidates = hint ? (hint.caption ? [hint.caption] : []) : sourceCaptionPaths(src);
   for (const c of candidates) {
     // A link beside the source is followed only inside the source folder, as the scan follows image links.
-    const path = (await fs.lstat(c).then((st) => st.isSymbolicLink(), () => false)) && (await staysInside(rootReal, c, fs)) ? await fs.realpath(c) : c;
+    const path =
+      (await fs.lstat(c).then(
+        (st) => st.isSymbolicLink(),
+        () => false,
+      )) && (await staysInside(rootReal, c, fs))
+        ? await fs.realpath(c)
+        : c;
     const r = await readCaptionFile(path, fs);
     if (r.missing) continue;
     if (r.problem && r.problem.kind !== 'not-utf8') {
-      notices.push(`The caption beside ${rec.source} was not carried over to ` +
-        `${captionName(rec.file)}: ${r.problem.message}`);
+      notices.push(
+        `The caption beside ${rec.source} was not carried over to ` + `${captionName(rec.file)}: ${r.problem.message}`,
+      );
       continue;
     }
-    if (r.problem) notices.push(`${c} is not valid UTF-8 text: it was carried over byte for byte as ${txt}, and ` +
-      `its tags are not listed in tags.txt.`);
+    if (r.problem)
+      notices.push(
+        `${c} is not valid UTF-8 text: it was carried over byte for byte as ${txt}, and ` +
+          `its tags are not listed in tags.txt.`,
+      );
     await writeFileAtomic(txt, r.bytes!, fs);
     return { text: r.text, unlisted: !!r.problem };
   }

@@ -76,7 +76,9 @@ export async function scanFolder(sourceFolder: string, opts: ScanOptions): Promi
       entries = await fs.readdir(dir.path, { withFileTypes: true });
     } catch (err) {
       if (dir.rel === '') {
-        throw new Error(`Cannot read the folder ${sourceFolder}: ${describeError(err)}. Check that it exists and that you may read it.`);
+        throw new Error(
+          `Cannot read the folder ${sourceFolder}: ${describeError(err)}. Check that it exists and that you may read it.`,
+        );
       }
       skipped.push({ file: dir.rel + '/', reason: `folder cannot be read: ${describeError(err)}` });
       continue;
@@ -105,7 +107,8 @@ export async function scanFolder(sourceFolder: string, opts: ScanOptions): Promi
           isDir = st.isDirectory();
           isFile = st.isFile();
         } catch (err) {
-          if (KNOWN_IMAGE_EXTENSIONS.has(ext)) skipped.push({ file: rel, reason: `broken symbolic link (${errorCode(err) ?? describeError(err)})` });
+          if (KNOWN_IMAGE_EXTENSIONS.has(ext))
+            skipped.push({ file: rel, reason: `broken symbolic link (${errorCode(err) ?? describeError(err)})` });
           continue;
         }
         if (!isInside(rootReal, real)) {
@@ -127,8 +130,13 @@ export async function scanFolder(sourceFolder: string, opts: ScanOptions): Promi
       const ext = extensionOf(e.name);
       if (accepted.has(ext)) found.push({ path, rel, ext, viaLink, real, caption: captionOf(e.name) });
       else if (KNOWN_IMAGE_EXTENSIONS.has(ext)) {
-        const offer = CONVERTIBLE_EXTENSIONS.includes(ext) ? 'let Start convert it to PNG or JPEG (its "convert" option, or the Convert on Stage setting), ' : 'convert it, ';
-        skipped.push({ file: rel, reason: `.${ext} is not a format the trainer accepts (${[...accepted].join(', ')}): ${offer}or add "${ext}" to the image extensions setting` });
+        const offer = CONVERTIBLE_EXTENSIONS.includes(ext)
+          ? 'let Start convert it to PNG or JPEG (its "convert" option, or the Convert on Stage setting), '
+          : 'convert it, ';
+        skipped.push({
+          file: rel,
+          reason: `.${ext} is not a format the trainer accepts (${[...accepted].join(', ')}): ${offer}or add "${ext}" to the image extensions setting`,
+        });
       }
     }
   }

@@ -16,7 +16,6 @@ import { sha256 } from './place';
 import { lostSessionImages } from '../session/rebuild';
 import { planFresh, planImages } from './plan';
 
-
 /** What a staging run did (paths absolute). */
 export interface StageResult {
   outputFolder: string;
@@ -42,19 +41,32 @@ export interface StageHooks {
 }
 
 /** Stages the images of `sourceFolder` as the options say; throws an Error saying what happened and what to do. */
-export async function stageDataset(sourceFolder: string, options: StageOptions, hooks: StageHooks = {}): Promise<StageResult> {
+export async function stageDataset(
+  sourceFolder: string,
+  options: StageOptions,
+  hooks: StageHooks = {},
+): Promise<StageResult> {
   const fs = hooks.fs ?? syncFs;
-  const checked = StageOptionsInput.required().omit({ openPanel: true }).partial({ rebuild: true, convert: true }).safeParse(options);
-  if (!checked.success) throw new Error(`Invalid staging options: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Nothing was written.`);
+  const checked = StageOptionsInput.required()
+    .omit({ openPanel: true })
+    .partial({ rebuild: true, convert: true })
+    .safeParse(options);
+  if (!checked.success)
+    throw new Error(
+      `Invalid staging options: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Nothing was written.`,
+    );
   const opts = checked.data as StageOptions;
   const source = resolve(sourceFolder);
   const st = await fs.stat(source).catch((err) => {
     throw new Error(`Cannot open the folder ${source}: ${describeError(err)}. ${adviceFor(err)}`);
   });
-  if (!st.isDirectory()) throw new Error(`${source} is not a folder: run Start LoRA Tagging on the folder that holds the images.`);
+  if (!st.isDirectory())
+    throw new Error(`${source} is not a folder: run Start LoRA Tagging on the folder that holds the images.`);
   const output = resolveOutputFolder(source, opts.outputFolder);
   if (isInside(output, source)) {
-    throw new Error(`The output folder ${output} is the source folder or contains it. Choose a subfolder (the default is "output") or a folder elsewhere.`);
+    throw new Error(
+      `The output folder ${output} is the source folder or contains it. Choose a subfolder (the default is "output") or a folder elsewhere.`,
+    );
   }
   const notices: string[] = [];
   let backupFolder: string | undefined;
@@ -96,7 +108,15 @@ export async function stageDataset(sourceFolder: string, options: StageOptions, 
       }
       if (session.staging) {
         const n = session.staging.pending.length;
-        const r = await runPlan({ outputFolder: output, session, sourceRoot: source, fs, decoder: hooks.decoder, signal: hooks.signal, onProgress: hooks.onProgress });
+        const r = await runPlan({
+          outputFolder: output,
+          session,
+          sourceRoot: source,
+          fs,
+          decoder: hooks.decoder,
+          signal: hooks.signal,
+          onProgress: hooks.onProgress,
+        });
         staged += r.staged;
         skipped.push(...r.skipped);
         notices.push(finishedNotice(n, r), ...r.notices);
@@ -111,18 +131,48 @@ export async function stageDataset(sourceFolder: string, options: StageOptions, 
   }
 
   const planned = await planFresh(source, output, opts, fs, notices);
-  const r = await runPlan({ outputFolder: output, session: planned.session, sourceRoot: source, fs, decoder: hooks.decoder, hints: planned.hints, fresh: true, signal: hooks.signal, onProgress: hooks.onProgress });
+  const r = await runPlan({
+    outputFolder: output,
+    session: planned.session,
+    sourceRoot: source,
+    fs,
+    decoder: hooks.decoder,
+    hints: planned.hints,
+    fresh: true,
+    signal: hooks.signal,
+    onProgress: hooks.onProgress,
+  });
   notices.push(...r.notices);
   return result(planned.session, r.staged, [...planned.skipped, ...r.skipped]);
 }
 
 /** Onexisting 'add': stages the sources not yet in the session (same relative path and size), numbered after the last. */
-async function addNew(source: string, output: string, session: Session, opts: StageOptions, fs: FsLike, hooks: StageHooks, notices: string[]): Promise<{ staged: number; skipped: StageResult['skipped'] }> {
+async function addNew(
+  source: string,
+  output: string,
+  session: Session,
+  opts: StageOptions,
+  fs: FsLike,
+  hooks: StageHooks,
+  notices: string[],
+): Promise<{ staged: number; skipped: StageResult['skipped'] }> {
   const onDisk = await fs.readdir(output);
   const unlinkedBefore = session.images.filter((r) => !r.source);
-  const last = Math.max(0, ...[...session.images.map((r) => r.file), ...onDisk].map((n) => stagedNumber(n, session.prefix) ?? 0));
+  const last = Math.max(
+    0,
+    ...[...session.images.map((r) => r.file), ...onDisk].map((n) => stagedNumber(n, session.prefix) ?? 0),
+  );
   const addOpts: StageOptions = { ...opts, includeSubfolders: session.includeSubfolders || opts.includeSubfolders };
-  const plan = await planImages(source, output, addOpts, session.prefix, last + 1, knownSource(source, output, session, fs), fs, notices);
+  const plan = await planImages(
+    source,
+    output,
+    addOpts,
+    session.prefix,
+    last + 1,
+    knownSource(source, output, session, fs),
+    fs,
+    notices,
+  );
   if (plan.records.length === 0) {
     // Sources found again for images of a rebuilt session are worth keeping.
     if (unlinkedBefore.some((r) => r.source)) await saveSession(output, session, fs);
@@ -132,7 +182,16 @@ async function addNew(source: string, output: string, session: Session, opts: St
   session.images.push(...plan.records);
   session.staging = { startedAt: new Date().toISOString(), mode: opts.mode, pending: plan.records.map((r) => r.file) };
   await saveSession(output, session, fs);
-  const r = await runPlan({ outputFolder: output, session, sourceRoot: source, fs, decoder: hooks.decoder, hints: plan.hints, signal: hooks.signal, onProgress: hooks.onProgress });
+  const r = await runPlan({
+    outputFolder: output,
+    session,
+    sourceRoot: source,
+    fs,
+    decoder: hooks.decoder,
+    hints: plan.hints,
+    signal: hooks.signal,
+    onProgress: hooks.onProgress,
+  });
   notices.push(...r.notices);
   return { staged: r.staged, skipped: [...plan.skipped, ...r.skipped] };
 }
@@ -141,7 +200,12 @@ async function addNew(source: string, output: string, session: Session, opts: St
  * Whether a source is already in the session: same relative path and size, or (for images whose source a rebuild
  * could not know) the same bytes as a staged image of that size, which then gets its source back.
  */
-function knownSource(source: string, output: string, session: Session, fs: FsLike): (rel: string, size: number) => Promise<boolean> {
+function knownSource(
+  source: string,
+  output: string,
+  session: Session,
+  fs: FsLike,
+): (rel: string, size: number) => Promise<boolean> {
   const inSession = new Set(session.images.map((r) => `${r.size}:${r.source}`));
   const unlinked = new Map<number, ImageRecord[]>();
   for (const r of session.images) if (!r.source) unlinked.set(r.size, [...(unlinked.get(r.size) ?? []), r]);
@@ -169,7 +233,9 @@ async function setAside(output: string, fs: FsLike): Promise<string> {
     try {
       await fs.rename(output, target);
     } catch (err) {
-      throw new Error(`Could not set the previous output folder ${output} aside as ${target}: ${describeError(err)}. ${adviceFor(err)} Close any program using files in it and try again; nothing was changed.`);
+      throw new Error(
+        `Could not set the previous output folder ${output} aside as ${target}: ${describeError(err)}. ${adviceFor(err)} Close any program using files in it and try again; nothing was changed.`,
+      );
     }
     return target;
   }

@@ -27,7 +27,10 @@ interface Row {
 
 /** Normalises a tag or a typed prefix for matching: lower case, `_` and runs of white space as one space. */
 export function vocabKey(s: string): string {
-  return s.toLowerCase().replace(/[_\s]+/g, ' ').replace(/^ /, '');
+  return s
+    .toLowerCase()
+    .replace(/[_\s]+/g, ' ')
+    .replace(/^ /, '');
 }
 
 /**
@@ -163,7 +166,9 @@ export async function loadVocabulary(files: readonly string[]): Promise<{ vocab:
       text = await readFile(file, 'utf8');
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      problems.push(`${file}: cannot read this vocabulary file (${e.code ?? e.message}); fix or remove it in the setting loraTagger.vocabularyFiles.`);
+      problems.push(
+        `${file}: cannot read this vocabulary file (${e.code ?? e.message}); fix or remove it in the setting loraTagger.vocabularyFiles.`,
+      );
       continue;
     }
     let bad = 0;
@@ -185,7 +190,8 @@ export async function loadVocabulary(files: readonly string[]): Promise<{ vocab:
         for (const a of parsed.aliases) if (!had.aliases.includes(a)) had.aliases.push(a);
       }
     });
-    if (bad > MAX_PROBLEMS_PER_FILE) problems.push(`${file}: ${bad - MAX_PROBLEMS_PER_FILE} more bad lines were skipped.`);
+    if (bad > MAX_PROBLEMS_PER_FILE)
+      problems.push(`${file}: ${bad - MAX_PROBLEMS_PER_FILE} more bad lines were skipped.`);
   }
   return { vocab: new Vocabulary([...byKey.values()]), problems };
 }
@@ -202,7 +208,16 @@ function parseLine(line: string): Row | string {
     n = Number(count);
     if (!Number.isFinite(n) || n < 0) return `the count "${count}" is not a number`;
   }
-  const row: Row = { name, count: n, aliases: aliases ? aliases.split(',').map((a) => a.trim()).filter(Boolean) : [] };
+  const row: Row = {
+    name,
+    count: n,
+    aliases: aliases
+      ? aliases
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean)
+      : [],
+  };
   if (category) row.category = category;
   return row;
 }

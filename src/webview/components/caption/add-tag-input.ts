@@ -80,7 +80,7 @@ export class AddTagInput extends LitElement {
   override render() {
     const open = this.suggestions.length > 0;
     return html`<vscode-textfield
-        .label=${"Add tag"}
+        .label=${'Add tag'}
         placeholder="Add tag… (Enter adds, a comma adds several)"
         title="Add tags to this image (Alt+Shift+A). Enter adds; a comma adds several."
         aria-haspopup="listbox"
@@ -88,8 +88,9 @@ export class AddTagInput extends LitElement {
         @keydown=${this.onKeyDown}
         @focusout=${() => setTimeout(() => this.matches(':focus-within') || this.close(), 150)}
       ></vscode-textfield>
-      ${open
-        ? html`<ul role="listbox" aria-label="Tag suggestions">
+      ${
+        open
+          ? html`<ul role="listbox" aria-label="Tag suggestions">
             ${this.suggestions.map(
               (sug, i) => html`<li
                 role="option"
@@ -98,11 +99,12 @@ export class AddTagInput extends LitElement {
                 @click=${() => this.add([sug.name])}
               >
                 <span>${sug.name}</span
-                ><span class="src muted">${sug.source === 'dataset' ? `${sug.count ?? 0} in dataset` : sug.category ?? 'vocabulary'}</span>
+                ><span class="src muted">${sug.source === 'dataset' ? `${sug.count ?? 0} in dataset` : (sug.category ?? 'vocabulary')}</span>
               </li>`,
             )}
           </ul>`
-        : nothing}
+          : nothing
+      }
       <span class="sr-only" aria-live="polite">${open ? `${this.suggestions.length} suggestions` : ''}</span>`;
   }
 

@@ -56,18 +56,21 @@ export class CaptionChips extends LitElement {
     const list = tags.length > 0;
     return html`<div class="chips" role=${list ? 'list' : nothing} aria-label=${list ? 'Caption tags' : nothing} tabindex="-1"
       @keydown=${this.onKey}>
-      ${tags.length === 0
-        ? html`<span class="empty muted"
-            >${s.style === 'natural' && (im.caption ?? '').trim()
-              ? 'No tags: the caption is prose. Tags you add (Add tag, the palette) go after it.'
-              : 'No tags yet. Type below or click a tag in the palette.'}</span
+      ${
+        tags.length === 0
+          ? html`<span class="empty muted"
+            >${
+              s.style === 'natural' && (im.caption ?? '').trim()
+                ? 'No tags: the caption is prose. Tags you add (Add tag, the palette) go after it.'
+                : 'No tags yet. Type below or click a tag in the palette.'
+            }</span
           >`
-        : repeat(
-            tags,
-            (t) => t,
-            (t, i) => {
-              const isTrigger = trig !== '' && t.toLowerCase() === trig;
-              return html`<span
+          : repeat(
+              tags,
+              (t) => t,
+              (t, i) => {
+                const isTrigger = trig !== '' && t.toLowerCase() === trig;
+                return html`<span
                 class="chip ${isTrigger ? 'trigger' : ''}"
                 role="listitem"
                 data-i=${i}
@@ -86,8 +89,9 @@ export class CaptionChips extends LitElement {
                 ><button tabindex="-1" aria-label=${`Remove ${t}`} title="Remove (Delete)" @click=${() => this.removeChip(i, t)}>
                   <vscode-icon name="close" size="12"></vscode-icon></button
               ></span>`;
-            },
-          )}
+              },
+            )
+      }
     </div>`;
   }
 
@@ -100,7 +104,7 @@ export class CaptionChips extends LitElement {
 
   private tags(): string[] {
     const s = this.store;
-    return s ? s.model.tagsOf[s.index] ?? [] : [];
+    return s ? (s.model.tagsOf[s.index] ?? []) : [];
   }
 
   private removeChip(i: number, tag: string): void {
@@ -132,7 +136,8 @@ export class CaptionChips extends LitElement {
     const n = this.tags().length;
     const tag = this.tags()[i];
     let handled = true;
-    if ((e.key === 'Backspace' || e.key === 'Delete') && !e.altKey && !e.ctrlKey && !e.metaKey && tag !== undefined) this.removeChip(i, tag);
+    if ((e.key === 'Backspace' || e.key === 'Delete') && !e.altKey && !e.ctrlKey && !e.metaKey && tag !== undefined)
+      this.removeChip(i, tag);
     else if (e.altKey && e.key === 'ArrowUp') this.move(i, i - 1);
     else if (e.altKey && e.key === 'ArrowDown') this.move(i, i + 1);
     else if (!e.altKey && (e.key === 'ArrowRight' || e.key === 'ArrowDown')) this.focusChip(Math.min(n - 1, i + 1));
@@ -176,7 +181,8 @@ export class CaptionChips extends LitElement {
 
   private onDragEnd(): void {
     this.dragFrom = -1;
-    for (const el of this.renderRoot.querySelectorAll('.dragging, .drop-before')) el.classList.remove('dragging', 'drop-before');
+    for (const el of this.renderRoot.querySelectorAll('.dragging, .drop-before'))
+      el.classList.remove('dragging', 'drop-before');
   }
 }
 

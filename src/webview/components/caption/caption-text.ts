@@ -3,7 +3,13 @@ import { LitElement, css, html } from 'lit';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import type { VscodeTextarea } from '@vscode-elements/elements/dist/vscode-textarea/vscode-textarea.js';
 import { toFileText } from '../../../shared/caption';
-import { CLIP_TOKEN_LIMIT, T5_TOKEN_LIMIT, countWords, estimateClipTokens, estimateT5Tokens } from '../../../shared/report';
+import {
+  CLIP_TOKEN_LIMIT,
+  T5_TOKEN_LIMIT,
+  countWords,
+  estimateClipTokens,
+  estimateT5Tokens,
+} from '../../../shared/report';
 import { baseStyles } from '../styles';
 import { StoreController } from '../storeController';
 import type { TaggerStore } from '../../state/store';
@@ -46,7 +52,7 @@ export class CaptionText extends LitElement {
     const over = clip > CLIP_TOKEN_LIMIT || t5 > T5_TOKEN_LIMIT;
     const cut = [clip > CLIP_TOKEN_LIMIT ? 'CLIP' : '', t5 > T5_TOKEN_LIMIT ? 'T5' : ''].filter(Boolean).join(' and ');
     return html`<vscode-textarea
-        .label=${"Caption text"}
+        .label=${'Caption text'}
         placeholder=${natural ? 'Describe the image in sentences…' : 'trigger, tag1, tag2'}
         rows=${natural ? 6 : 3}
         resize="vertical"

@@ -151,14 +151,16 @@ export class FilmStrip extends LitElement {
           <vscode-option value="tag">With tag…</vscode-option>
           <vscode-option value="text">Caption contains…</vscode-option>
         </vscode-single-select>
-        ${needsValue
-          ? html`<vscode-textfield
+        ${
+          needsValue
+            ? html`<vscode-textfield
               .label=${f.kind === 'tag' ? 'Image filter tag' : 'Image filter text'}
               placeholder=${f.kind === 'tag' ? 'tag' : 'text in the caption'}
               .value=${f.value}
               @input=${this.onValue}
             ></vscode-textfield>`
-          : nothing}
+            : nothing
+        }
         <span class="muted" aria-live="polite">${list ? `${total} of ${s.model.images.length} images` : `${total} images`}</span>
       </div>
       <div class="viewport" @scroll=${this.onScroll} @wheel=${this.onWheel} @keydown=${this.onKey}>
@@ -182,14 +184,16 @@ export class FilmStrip extends LitElement {
         title="${i + 1}: ${im.file}"
         @click=${() => s.go(i)}
       >
-        ${im.thumb
-          ? html`<img src=${im.thumb} alt="" decoding="async" width=${this.thumbPx} height=${this.thumbPx} draggable="false" />`
-          : html`<span class="ph" aria-hidden="true"></span>`}
+        ${
+          im.thumb
+            ? html`<img src=${im.thumb} alt="" decoding="async" width=${this.thumbPx} height=${this.thumbPx} draggable="false" />`
+            : html`<span class="ph" aria-hidden="true"></span>`
+        }
         ${im.status === 'untagged' ? html`<span class="dot" aria-hidden="true"></span>` : nothing}
         <span class="badge" aria-hidden="true"
-          >${im.favourite ? html`<vscode-icon name="star-full" size="12"></vscode-icon>` : nothing}${im.nsfw
-            ? html`<vscode-icon name="eye-closed" size="12"></vscode-icon>`
-            : nothing}</span
+          >${im.favourite ? html`<vscode-icon name="star-full" size="12"></vscode-icon>` : nothing}${
+            im.nsfw ? html`<vscode-icon name="eye-closed" size="12"></vscode-icon>` : nothing
+          }</span
         >
         <span class="num" aria-hidden="true">${i + 1}</span>
       </button>

@@ -165,18 +165,25 @@ export class ImagePreview extends LitElement {
     this.prefetchNext();
     const done = this.settleShown;
     const file = this.shownFile;
-    void img.decode().catch(() => undefined).then(() => {
-      done?.();
-      if (file !== this.shownFile) return;
-      this.fullShown = true;
-      this.requestUpdate();
-    });
+    void img
+      .decode()
+      .catch(() => undefined)
+      .then(() => {
+        done?.();
+        if (file !== this.shownFile) return;
+        this.fullShown = true;
+        this.requestUpdate();
+      });
   }
 
   private onError(): void {
     this.settleShown?.();
     const im = this.store?.current;
-    if (im) this.store?.setStatus('error', `${im.file} could not be shown: the browser cannot decode it. Check dataset lists such files.`);
+    if (im)
+      this.store?.setStatus(
+        'error',
+        `${im.file} could not be shown: the browser cannot decode it. Check dataset lists such files.`,
+      );
   }
 
   /** The scale shown now (fit resolves to the panel size). */

@@ -7,7 +7,12 @@ const WORD_BREAK = new Set([' ', '_', '-', '(', '/', ':']);
  * substring, other substring, fuzzy; within a tier the caller's `order` (count, name or recent) is kept.
  * No per-tag allocation and no sorting, so a keystroke over 20,000 tags costs a few milliseconds.
  */
-export function matchTags(lower: readonly string[], order: readonly number[], query: string, limit = Infinity): number[] {
+export function matchTags(
+  lower: readonly string[],
+  order: readonly number[],
+  query: string,
+  limit = Infinity,
+): number[] {
   if (!query) return order.length > limit ? order.slice(0, limit) : (order as number[]);
   const prefix: number[] = [];
   const word: number[] = [];

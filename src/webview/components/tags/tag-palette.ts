@@ -169,7 +169,7 @@ export class TagPalette extends LitElement {
     const nTags = rows.length - this.list.headers.length;
     return html`<div class="controls">
         <vscode-textfield
-          .label=${"Filter tags"}
+          .label=${'Filter tags'}
           placeholder="Filter tags"
           title="Filter tags (Alt+Shift+T): substring or fuzzy; Enter toggles the first match, ↓ enters the list"
           .value=${this.query}
@@ -181,17 +181,21 @@ export class TagPalette extends LitElement {
           <vscode-option value="name">Name</vscode-option>
           <vscode-option value="recent">Recent</vscode-option>
         </vscode-single-select>
-        ${s.categories.length
-          ? html`<vscode-checkbox label="Group" title="Group by tag category" .checked=${this.group} @change=${this.onGroup}></vscode-checkbox>`
-          : nothing}
+        ${
+          s.categories.length
+            ? html`<vscode-checkbox label="Group" title="Group by tag category" .checked=${this.group} @change=${this.onGroup}></vscode-checkbox>`
+            : nothing
+        }
       </div>
       <span class="sr-only" aria-live="polite">${this.query ? `${nTags} tags match` : ''}</span>
       <div class="viewport" @scroll=${this.onScroll} @keydown=${this.onListKey} @focusout=${() => this.requestUpdate()}>
         <div class="spacer"></div>
         <div class="window" role="list" aria-label="Tag palette">
-          ${rows.length === 0
-            ? html`<div class="none muted" role="listitem">${this.query ? `No tag matches “${this.query}”. Enter adds it.` : 'No tags yet.'}</div>`
-            : rows.slice(first, last).map((row, k) => this.renderRow(row, first + k, stop, onImage, pinned))}
+          ${
+            rows.length === 0
+              ? html`<div class="none muted" role="listitem">${this.query ? `No tag matches “${this.query}”. Enter adds it.` : 'No tags yet.'}</div>`
+              : rows.slice(first, last).map((row, k) => this.renderRow(row, first + k, stop, onImage, pinned))
+          }
         </div>
       </div>`;
   }

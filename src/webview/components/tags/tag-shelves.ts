@@ -32,18 +32,22 @@ export class TagShelves extends LitElement {
     if (!s) return nothing;
     const onImage = new Set(s.model.tagsOf[s.index] ?? []);
     const recent = s.recent.slice(0, RECENT_SHOWN);
-    return html`${s.pinned.length
+    return html`${
+      s.pinned.length
         ? html`<div class="shelf" role="group" aria-label="Pinned tags">
             <h3 class="section-title">Pinned</h3>
             ${s.pinned.map((t, i) => this.chip(t, onImage.has(t), i < 9 ? i + 1 : undefined))}
           </div>`
-        : nothing}
-      ${recent.length
-        ? html`<div class="shelf" role="group" aria-label="Recent tags">
+        : nothing
+    }
+      ${
+        recent.length
+          ? html`<div class="shelf" role="group" aria-label="Recent tags">
             <h3 class="section-title">Recent</h3>
             ${recent.map((t) => this.chip(t, onImage.has(t)))}
           </div>`
-        : nothing}`;
+          : nothing
+      }`;
   }
 
   private chip(tag: string, on: boolean, n?: number) {

@@ -17,7 +17,14 @@ import { opts, read, tempDir } from '../helpers';
 import { startChatServer, type ChatServer } from './openai/chatServer';
 import { modelFolder, png } from './wd/wdModels';
 
-const COLOURS: Record<string, number[]> = { red: [230, 20, 20], green: [20, 230, 20], blue: [20, 20, 230], yellow: [230, 230, 20], cyan: [20, 230, 230], magenta: [230, 20, 230] };
+const COLOURS: Record<string, number[]> = {
+  red: [230, 20, 20],
+  green: [20, 230, 20],
+  blue: [20, 20, 230],
+  yellow: [230, 230, 20],
+  cyan: [20, 230, 230],
+  magenta: [230, 20, 230],
+};
 const NAMES = Object.keys(COLOURS);
 const file = (i: number) => `d_000${i + 1}.png`;
 
@@ -80,7 +87,10 @@ describe('Captioning job queue (OpenAI-compatible provider against a local serve
     const s = onDisk(out);
     assert.equal(s.captioning, undefined, 'the finished queue is not kept');
     const rec = s.images[0]!;
-    assert.deepEqual([rec.machine?.provider, rec.machine?.model, rec.machine?.preset, rec.machine?.run], ['openai', 'llava', 'flux-natural', r.run]);
+    assert.deepEqual(
+      [rec.machine?.provider, rec.machine?.model, rec.machine?.preset, rec.machine?.run],
+      ['openai', 'llava', 'flux-natural', r.run],
+    );
     assert.ok(isUnreviewed(rec.machine, caption(out, 0)));
     assert.equal(s.images[1]!.machine, undefined, 'the caption a person wrote has no machine record');
     assert.match(server.seen[0]!.prompt, /The subject's name is "ohwx"/);
@@ -103,12 +113,18 @@ describe('Captioning job queue (OpenAI-compatible provider against a local serve
     assert.equal(caption(out, 2), 'ohwx, mine');
     assert.equal(caption(out, 0), 'ohwx');
     await ds.flush();
-    assert.deepEqual(onDisk(out).images.map((i) => i.suggestion?.text), NAMES.map((c) => `ohwx, A ${c} picture.`));
+    assert.deepEqual(
+      onDisk(out).images.map((i) => i.suggestion?.text),
+      NAMES.map((c) => `ohwx, A ${c} picture.`),
+    );
   });
 
   it('never overwrites a caption a person edits after it was queued: the result becomes a suggestion', async () => {
     await open();
-    server.script = (_n, seen) => (seen.colour === 'blue' ? { hold: ds.setCaption(file(2), 'ohwx, typed while it ran').then(() => undefined) } : undefined);
+    server.script = (_n, seen) =>
+      seen.colour === 'blue'
+        ? { hold: ds.setCaption(file(2), 'ohwx, typed while it ran').then(() => undefined) }
+        : undefined;
     const r = await job({ mode: 'replace' }).start();
     assert.deepEqual([r.captioned, r.suggested], [5, 1]);
     assert.equal(caption(out, 2), 'ohwx, typed while it ran');
@@ -139,7 +155,10 @@ describe('Captioning job queue (OpenAI-compatible provider against a local serve
     };
     server.script = (_n, seen) => plan[seen.colour]?.shift();
     const started = Date.now();
-    const r = await job({ mode: 'replace', provider: openAiProvider({ baseUrls: [server.baseUrl], model: 'llava', output: 'caption', timeoutMs: 1500 }) }).start();
+    const r = await job({
+      mode: 'replace',
+      provider: openAiProvider({ baseUrls: [server.baseUrl], model: 'llava', output: 'caption', timeoutMs: 1500 }),
+    }).start();
     assert.equal(r.captioned, 4);
     assert.deepEqual(r.failed.map((f) => f.file).sort(), [file(2), file(3)]);
     assert.match(r.failed.find((f) => f.file === file(2))!.error, /no answer from 127\.0\.0\.1:\d+ within 1\.5 s/);
@@ -172,9 +191,14 @@ describe('Captioning job queue (OpenAI-compatible provider against a local serve
     while (server.requests < 2) await new Promise((r) => setImmediate(r));
     j.pause();
     release();
-    while (events.filter((e) => e.type === 'item' && e.state === 'done').length < 2) await new Promise((r) => setImmediate(r));
+    while (events.filter((e) => e.type === 'item' && e.state === 'done').length < 2)
+      await new Promise((r) => setImmediate(r));
     await new Promise((r) => setImmediate(r));
-    assert.equal(events.filter((e) => e.type === 'item' && e.state === 'running').length, 2, 'nothing started while paused');
+    assert.equal(
+      events.filter((e) => e.type === 'item' && e.state === 'running').length,
+      2,
+      'nothing started while paused',
+    );
     assert.ok(events.some((e) => e.type === 'progress' && e.paused));
     j.resume();
     assert.equal((await run).captioned, 6);
@@ -186,14 +210,18 @@ describe('Captioning job queue (OpenAI-compatible provider against a local serve
     server.script = (n) => (n > 2 ? { hold: new Promise(() => undefined) } : undefined);
     const j = job({ concurrency: 2, recorded: { baseUrl: server.baseUrl, model: 'llava' } }, events);
     const run = j.start();
-    while (events.filter((e) => e.type === 'item' && e.state === 'done').length < 2) await new Promise((r) => setImmediate(r));
+    while (events.filter((e) => e.type === 'item' && e.state === 'done').length < 2)
+      await new Promise((r) => setImmediate(r));
     j.interrupt();
     const r = await run;
     assert.equal(r.stopped, true);
     const before = server.seen.length;
     await ds.close();
     const queue = onDisk(out).captioning;
-    assert.deepEqual(queue?.pending.map((p) => p.file), [file(2), file(3), file(4), file(5)]);
+    assert.deepEqual(
+      queue?.pending.map((p) => p.file),
+      [file(2), file(3), file(4), file(5)],
+    );
     assert.deepEqual(queue?.options, { baseUrl: server.baseUrl, model: 'llava' });
     server.script = undefined;
     ds = (await Dataset.open(out, { saveDelayMs: 20 })).dataset;
@@ -202,8 +230,15 @@ describe('Captioning job queue (OpenAI-compatible provider against a local serve
     assert.equal(again.captioned, 4);
     // A request cut off by the interrupt may still reach the server late: only the set of colours asked is exact.
     const asked = new Set(server.seen.slice(before).map((x) => x.colour));
-    assert.deepEqual([...asked].sort(), ['blue', 'cyan', 'magenta', 'yellow'], 'the two finished images were not asked for again');
-    assert.deepEqual(NAMES.map((_, i) => caption(out, i)), NAMES.map((c) => `ohwx, A ${c} picture.`));
+    assert.deepEqual(
+      [...asked].sort(),
+      ['blue', 'cyan', 'magenta', 'yellow'],
+      'the two finished images were not asked for again',
+    );
+    assert.deepEqual(
+      NAMES.map((_, i) => caption(out, i)),
+      NAMES.map((c) => `ohwx, A ${c} picture.`),
+    );
     assert.equal(onDisk(out).captioning, undefined);
   });
 
@@ -211,8 +246,18 @@ describe('Captioning job queue (OpenAI-compatible provider against a local serve
     await open({}, 'tags');
     const preset = findPreset('booru-tags')!;
     server.answer = (s) => `${s.colour}, 1girls, Simple_Background, red`;
-    const vocabulary = new Vocabulary([{ name: '1girl', count: 9, aliases: ['1girls'] }, { name: 'simple_background', count: 5, aliases: [] }]);
-    await job({ mode: 'suggest', files: [file(0)], preset: preset.id, prompt: preset.prompt, output: 'tags', vocabulary }).start();
+    const vocabulary = new Vocabulary([
+      { name: '1girl', count: 9, aliases: ['1girls'] },
+      { name: 'simple_background', count: 5, aliases: [] },
+    ]);
+    await job({
+      mode: 'suggest',
+      files: [file(0)],
+      preset: preset.id,
+      prompt: preset.prompt,
+      output: 'tags',
+      vocabulary,
+    }).start();
     const s = ds.session.images[0]!.suggestion!;
     assert.equal(s.text, 'ohwx, red, 1girl, simple background');
     assert.deepEqual(s.tags, [{ tag: 'red', unknown: true }, { tag: '1girl' }, { tag: 'simple background' }]);
@@ -224,7 +269,11 @@ describe('Captioning job queue with the WD tagger', function () {
   it('writes the tags in a tags-style dataset, trigger first, with the scores in a suggestion', async () => {
     const out = await staged({ 1: 'ohwx, mine' }, 'tags');
     const { dataset } = await Dataset.open(out, { saveDelayMs: 20 });
-    const folder = modelFolder(16, [['red_hair', 0, [0, 0, 8], -4], ['green_eyes', 0, [0, 8], -4], ['solo', 0, [], 2]]);
+    const folder = modelFolder(16, [
+      ['red_hair', 0, [0, 0, 8], -4],
+      ['green_eyes', 0, [0, 8], -4],
+      ['solo', 0, [], 2],
+    ]);
     const provider = await wdTaggerProvider({ modelFolder: folder });
     try {
       const base = { provider, preset: '', prompt: '', output: 'tags' as const };

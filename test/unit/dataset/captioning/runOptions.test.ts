@@ -3,7 +3,12 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isLocalUrl, parseRunOptions, promptOf, selectImages } from '../../../../src/extension/dataset/captioning/runOptions';
+import {
+  isLocalUrl,
+  parseRunOptions,
+  promptOf,
+  selectImages,
+} from '../../../../src/extension/dataset/captioning/runOptions';
 import { Dataset } from '../../../../src/extension/dataset/session/dataset';
 import { stageDataset } from '../../../../src/extension/dataset/staging/stage';
 import { img, opts, tempDir } from '../helpers';
@@ -11,20 +16,36 @@ import { img, opts, tempDir } from '../helpers';
 describe('captioning run options', () => {
   it('fills the defaults, refuses unknown or missing options with what is wrong', () => {
     const o = parseRunOptions({ provider: 'wd-tagger', modelFolder: '/m' });
-    assert.deepEqual([o.scope, o.mode, o.generalThreshold, o.characterThreshold, o.maxTags], ['untagged', 'fill-empty', 0.35, 0.85, 50]);
+    assert.deepEqual(
+      [o.scope, o.mode, o.generalThreshold, o.characterThreshold, o.maxTags],
+      ['untagged', 'fill-empty', 0.35, 0.85, 50],
+    );
     assert.throws(() => parseRunOptions({ provider: 'openai', model: 'x' }), /needs baseUrl and model/);
     assert.throws(() => parseRunOptions({ provider: 'wd-tagger' }), /needs modelFolder/);
-    assert.throws(() => parseRunOptions({ provider: 'openai', baseUrl: 'u', model: 'm', temprature: 1 }), /Unrecognized key.*temprature/s);
-    assert.throws(() => parseRunOptions({ provider: 'wd-tagger', modelFolder: '/m', generalThreshold: 2 }), /generalThreshold/);
-    assert.deepEqual(promptOf(parseRunOptions({ provider: 'openai', baseUrl: 'u', model: 'm', prompt: 'booru-tags' })).output, 'tags');
-    assert.deepEqual(promptOf(parseRunOptions({ provider: 'openai', baseUrl: 'u', model: 'm', prompt: 'Say {trigger}.' })), { template: 'Say {trigger}.', preset: 'custom', output: 'caption' });
+    assert.throws(
+      () => parseRunOptions({ provider: 'openai', baseUrl: 'u', model: 'm', temprature: 1 }),
+      /Unrecognized key.*temprature/s,
+    );
+    assert.throws(
+      () => parseRunOptions({ provider: 'wd-tagger', modelFolder: '/m', generalThreshold: 2 }),
+      /generalThreshold/,
+    );
+    assert.deepEqual(
+      promptOf(parseRunOptions({ provider: 'openai', baseUrl: 'u', model: 'm', prompt: 'booru-tags' })).output,
+      'tags',
+    );
+    assert.deepEqual(
+      promptOf(parseRunOptions({ provider: 'openai', baseUrl: 'u', model: 'm', prompt: 'Say {trigger}.' })),
+      { template: 'Say {trigger}.', preset: 'custom', output: 'caption' },
+    );
   });
 
   it('selects untagged, all (skipped never), current, or named images', async () => {
     const src = tempDir('scope');
     for (let i = 1; i <= 4; i++) img(src, `${i}.png`, i);
     writeFileSync(join(src, '1.txt'), 'ohwx, done');
-    const out = (await stageDataset(src, opts({ prefix: 'o', triggerWord: 'ohwx', captionStyle: 'tags' }))).outputFolder;
+    const out = (await stageDataset(src, opts({ prefix: 'o', triggerWord: 'ohwx', captionStyle: 'tags' })))
+      .outputFolder;
     const { dataset } = await Dataset.open(out);
     try {
       dataset.setFlags('o_0004.png', { skipped: true });
@@ -40,8 +61,20 @@ describe('captioning run options', () => {
   });
 
   it('knows which hosts are this machine', () => {
-    for (const u of ['http://localhost:11434/v1', 'http://127.0.0.1:1234/v1', 'http://127.8.0.1/v1', 'http://[::1]:8000/v1']) assert.ok(isLocalUrl(u), u);
-    for (const u of ['http://192.168.1.5:11434/v1', 'https://api.openai.com/v1', 'http://localhost.evil.com/v1', 'nonsense']) assert.ok(!isLocalUrl(u), u);
+    for (const u of [
+      'http://localhost:11434/v1',
+      'http://127.0.0.1:1234/v1',
+      'http://127.8.0.1/v1',
+      'http://[::1]:8000/v1',
+    ])
+      assert.ok(isLocalUrl(u), u);
+    for (const u of [
+      'http://192.168.1.5:11434/v1',
+      'https://api.openai.com/v1',
+      'http://localhost.evil.com/v1',
+      'nonsense',
+    ])
+      assert.ok(!isLocalUrl(u), u);
   });
 
   it('declares the endpoint, model and model-folder settings machine or application scope', () => {

@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { CaptionJob } from '../../../../src/extension/dataset/captioning/captionJob';
 import { openAiProvider } from '../../../../src/extension/dataset/captioning/openai/openaiCompatible';
 import { undoRun } from '../../../../src/extension/dataset/captioning/runHistory';
-import { markReviewed, mergedText, resolveSuggestion, suggestedImages, unreviewedImages } from '../../../../src/extension/dataset/captioning/suggestions';
+import {
+  markReviewed,
+  mergedText,
+  resolveSuggestion,
+  suggestedImages,
+  unreviewedImages,
+} from '../../../../src/extension/dataset/captioning/suggestions';
 import { Dataset } from '../../../../src/extension/dataset/session/dataset';
 import { stageDataset } from '../../../../src/extension/dataset/staging/stage';
 import { opts, read, tempDir } from '../helpers';
@@ -23,7 +29,12 @@ describe('Machine suggestions: accept, merge, reject, and the run undo', functio
   beforeEach(async () => {
     server = await startChatServer();
     const src = tempDir('sugsrc');
-    const colours = [[230, 20, 20], [20, 230, 20], [20, 20, 230], [230, 230, 20]];
+    const colours = [
+      [230, 20, 20],
+      [20, 230, 20],
+      [20, 20, 230],
+      [230, 230, 20],
+    ];
     for (const [i, c] of colours.entries()) writeFileSync(join(src, `${i + 1}.png`), await png(32, 32, () => c));
     writeFileSync(join(src, '2.txt'), 'ohwx, my own words.');
     out = (await stageDataset(src, opts({ prefix: 's', triggerWord: 'ohwx', captionStyle: 'natural' }))).outputFolder;
@@ -37,7 +48,14 @@ describe('Machine suggestions: accept, merge, reject, and the run undo', functio
   async function suggest() {
     const files = ds.session.images.map((i) => i.file);
     const provider = openAiProvider({ baseUrls: [server.baseUrl], model: 'llava', output: 'caption' });
-    return new CaptionJob(ds, { provider, files, mode: 'suggest', preset: 'flux-natural', prompt: 'Describe.', output: 'caption' }).start();
+    return new CaptionJob(ds, {
+      provider,
+      files,
+      mode: 'suggest',
+      preset: 'flux-natural',
+      prompt: 'Describe.',
+      output: 'caption',
+    }).start();
   }
 
   it('accept writes the suggestion, merge keeps the caption and adds to it, reject leaves it; undo takes back both', async () => {
@@ -46,7 +64,10 @@ describe('Machine suggestions: accept, merge, reject, and the run undo', functio
     assert.equal(await resolveSuggestion(ds, 's_0001.png', 'accept'), 'ohwx, A red picture.');
     assert.equal(await resolveSuggestion(ds, 's_0002.png', 'merge'), 'ohwx, my own words. A green picture.');
     assert.equal(await resolveSuggestion(ds, 's_0003.png', 'reject'), 'ohwx');
-    assert.deepEqual([txt(1), txt(2), txt(3)], ['ohwx, A red picture.', 'ohwx, my own words. A green picture.', 'ohwx']);
+    assert.deepEqual(
+      [txt(1), txt(2), txt(3)],
+      ['ohwx, A red picture.', 'ohwx, my own words. A green picture.', 'ohwx'],
+    );
     assert.deepEqual(suggestedImages(ds), ['s_0004.png']);
     assert.equal(ds.session.images[0]!.machine?.reviewed, 'accepted');
     assert.deepEqual(unreviewedImages(ds), [], 'accepted captions are reviewed');
@@ -60,7 +81,14 @@ describe('Machine suggestions: accept, merge, reject, and the run undo', functio
   it('counts machine captions nobody reviewed until a person edits or marks them', async () => {
     const files = ds.session.images.map((i) => i.file);
     const provider = openAiProvider({ baseUrls: [server.baseUrl], model: 'llava', output: 'caption' });
-    await new CaptionJob(ds, { provider, files, mode: 'fill-empty', preset: 'short', prompt: 'Describe.', output: 'caption' }).start();
+    await new CaptionJob(ds, {
+      provider,
+      files,
+      mode: 'fill-empty',
+      preset: 'short',
+      prompt: 'Describe.',
+      output: 'caption',
+    }).start();
     assert.deepEqual(unreviewedImages(ds), ['s_0001.png', 's_0003.png', 's_0004.png']);
     await ds.setCaption('s_0003.png', 'ohwx, A blue picture, fixed.');
     markReviewed(ds, 's_0004.png');
@@ -69,7 +97,10 @@ describe('Machine suggestions: accept, merge, reject, and the run undo', functio
   });
 
   it('merges tag-style captions by adding only the new tags', () => {
-    assert.equal(mergedText('ohwx, red hair', 'ohwx, red hair, smile, outdoors', 'tags', 'ohwx'), 'ohwx, red hair, smile, outdoors');
+    assert.equal(
+      mergedText('ohwx, red hair', 'ohwx, red hair, smile, outdoors', 'tags', 'ohwx'),
+      'ohwx, red hair, smile, outdoors',
+    );
     assert.equal(mergedText('ohwx', 'ohwx, smile', 'tags', 'ohwx'), 'ohwx, smile');
     assert.equal(mergedText('ohwx, A cat.', 'ohwx, A cat.', 'natural', 'ohwx'), 'ohwx, A cat.');
   });

@@ -72,7 +72,8 @@ describe('exportFolder', () => {
     await exportFolder('kohya', input, dest);
     const toml = readFileSync(join(dest, 'dataset.toml'), 'utf8');
     assert.match(toml, /class_tokens = "say \\"hi\\" wo\\\\man"/);
-    const py = 'import sys, tomllib; c = tomllib.load(open(sys.argv[1], "rb")); ' +
+    const py =
+      'import sys, tomllib; c = tomllib.load(open(sys.argv[1], "rb")); ' +
       'print(c["datasets"][0]["subsets"][0]["class_tokens"])';
     const r = spawnSync('python3', ['-c', py, join(dest, 'dataset.toml')], { encoding: 'utf8' });
     assert.equal(r.stdout, 'say "hi" wo\\man\n', r.stderr);

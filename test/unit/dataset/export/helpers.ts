@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yauzl from 'yauzl';
 
-
 /** A fresh temp folder removed after the current suite. */
 export function tempDir(prefix = 'lora-export-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

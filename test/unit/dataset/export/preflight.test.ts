@@ -10,10 +10,20 @@ import { tempDir, cleanup } from './helpers';
 import { animatedWebp, corruptWebpPayload, motionPhoto, photo, variant } from '../images/testImages';
 
 const rec = (file: string, o: Partial<PreflightImage> = {}): PreflightImage => ({
-  file, width: 512, height: 512, format: file.split('.').pop()!, status: 'tagged', caption: 'ohwx, a cat', ...o,
+  file,
+  width: 512,
+  height: 512,
+  format: file.split('.').pop()!,
+  status: 'tagged',
+  caption: 'ohwx, a cat',
+  ...o,
 });
 const base = { triggerWord: 'ohwx', captionStyle: 'tags' as const, flux: false };
-const rules = (fs: Finding[], file?: string) => fs.filter((f) => file === undefined || f.file === file).map((f) => f.rule).sort();
+const rules = (fs: Finding[], file?: string) =>
+  fs
+    .filter((f) => file === undefined || f.file === file)
+    .map((f) => f.rule)
+    .sort();
 
 /** Records for every image in a fixture folder, as the engine would stage them (image-size's header read). */
 function fixtureRecords(folder: string): PreflightImage[] {
@@ -27,7 +37,11 @@ function fixtureRecords(folder: string): PreflightImage[] {
       } catch {
         // Not readable by image-size (the garbage file): the record keeps the extension as format.
       }
-      const r = rec(file, { width: size.width ?? 0, height: size.height ?? 0, format: size.type ?? file.split('.').pop()! });
+      const r = rec(file, {
+        width: size.width ?? 0,
+        height: size.height ?? 0,
+        format: size.type ?? file.split('.').pop()!,
+      });
       if (size.orientation !== undefined) r.orientation = size.orientation;
       return r;
     });
@@ -48,7 +62,11 @@ describe('checkDataset', () => {
     assert.match(cap[0]!.message, /1001 images.*1000 at most/);
     assert.equal(over[0]!.rule, 'too-many-images', 'dataset-wide findings come first');
     const skipped = imgs.map((r, i) => (i === 0 ? { ...r, status: 'skipped' as const } : r));
-    assert.ok(!(await checkDataset({ outputFolder: dir, images: skipped, ...base }, { decode: false })).some((f) => f.rule === 'too-many-images'));
+    assert.ok(
+      !(await checkDataset({ outputFolder: dir, images: skipped, ...base }, { decode: false })).some(
+        (f) => f.rule === 'too-many-images',
+      ),
+    );
   });
 
   it('checks captions: empty, trigger missing / not first / twice, line breaks; skipped images not at all', async () => {
@@ -76,18 +94,36 @@ describe('checkDataset', () => {
   });
 
   it('warns about tag-style captions on Flux, once for a tag dataset, per caption in a natural one', async () => {
-    const prose = 'ohwx woman standing in a sunlit wheat field at golden hour, wearing a linen dress and smiling softly at the camera';
+    const prose =
+      'ohwx woman standing in a sunlit wheat field at golden hour, wearing a linen dress and smiling softly at the camera';
     const tags = 'ohwx, woman, field, dress, smile';
     const tagSet = [rec('a.png', { caption: tags }), rec('b.png', { caption: tags })];
     const flux = { ...base, flux: true };
     let fs = await checkDataset({ outputFolder: dir, images: tagSet, ...flux }, { decode: false });
-    assert.deepEqual(fs.filter((f) => f.rule.startsWith('flux')).map((f) => [f.file, f.rule, f.severity]), [['', 'flux-tag-captions', 'warning']]);
-    fs = await checkDataset({ outputFolder: dir, images: [rec('a.png', { caption: prose }), rec('b.png', { caption: prose }), rec('c.png', { caption: tags })], ...flux, captionStyle: 'natural' }, { decode: false });
-    assert.deepEqual(fs.filter((f) => f.rule.startsWith('flux')).map((f) => [f.file, f.rule, f.severity]), [['c.png', 'flux-tag-caption', 'info']]);
+    assert.deepEqual(
+      fs.filter((f) => f.rule.startsWith('flux')).map((f) => [f.file, f.rule, f.severity]),
+      [['', 'flux-tag-captions', 'warning']],
+    );
+    fs = await checkDataset(
+      {
+        outputFolder: dir,
+        images: [rec('a.png', { caption: prose }), rec('b.png', { caption: prose }), rec('c.png', { caption: tags })],
+        ...flux,
+        captionStyle: 'natural',
+      },
+      { decode: false },
+    );
+    assert.deepEqual(
+      fs.filter((f) => f.rule.startsWith('flux')).map((f) => [f.file, f.rule, f.severity]),
+      [['c.png', 'flux-tag-caption', 'info']],
+    );
     fs = await checkDataset({ outputFolder: dir, images: tagSet, ...base, flux: false }, { decode: false });
     assert.ok(!fs.some((f) => f.rule.startsWith('flux')));
     // Flux is the default.
-    fs = await checkDataset({ outputFolder: dir, images: tagSet, triggerWord: '', captionStyle: 'tags' }, { decode: false });
+    fs = await checkDataset(
+      { outputFolder: dir, images: tagSet, triggerWord: '', captionStyle: 'tags' },
+      { decode: false },
+    );
     assert.ok(fs.some((f) => f.rule === 'flux-tag-captions'));
   });
 
@@ -97,13 +133,18 @@ describe('checkDataset', () => {
     writeFileSync(join(dir, 'g_0003.jpg'), jpegBuffer(640, 480, 3, 35));
     writeFileSync(join(dir, 'g_0004.png'), pngBuffer(640, 480, 3));
     writeFileSync(join(dir, 'g_0005.png'), pngBuffer(640, 480, 11));
-    const imgs = ['g_0001.jpg', 'g_0002.jpg', 'g_0003.jpg', 'g_0004.png', 'g_0005.png'].map((f) => rec(f, { width: 640, height: 480 }));
+    const imgs = ['g_0001.jpg', 'g_0002.jpg', 'g_0003.jpg', 'g_0004.png', 'g_0005.png'].map((f) =>
+      rec(f, { width: 640, height: 480 }),
+    );
     const fs = await checkDataset({ outputFolder: dir, images: imgs, ...base });
-    assert.deepEqual(fs.map((f) => [f.file, f.rule]), [
-      ['g_0002.jpg', 'duplicate'],
-      ['g_0003.jpg', 'near-duplicate'],
-      ['g_0004.png', 'near-duplicate'],
-    ]);
+    assert.deepEqual(
+      fs.map((f) => [f.file, f.rule]),
+      [
+        ['g_0002.jpg', 'duplicate'],
+        ['g_0003.jpg', 'near-duplicate'],
+        ['g_0004.png', 'near-duplicate'],
+      ],
+    );
     assert.match(fs[0]!.message, /same image as g_0001\.jpg/);
     assert.match(fs[1]!.message, /g_0001\.jpg/);
   });
@@ -115,11 +156,22 @@ describe('checkDataset', () => {
     copyFileSync(photo, join(dir, 'p_0001.jpg'));
     copyFileSync(photo, join(dir, 'p_0002.jpg'));
     const d = jpeg.decode(readFileSync(photo), { useTArray: true });
-    writeFileSync(join(dir, 'p_0003.jpg'), jpeg.encode({ data: Buffer.from(d.data), width: d.width, height: d.height }, 45).data);
+    writeFileSync(
+      join(dir, 'p_0003.jpg'),
+      jpeg.encode({ data: Buffer.from(d.data), width: d.width, height: d.height }, 45).data,
+    );
     copyFileSync(join(REAL_IMAGES, 'photos', 'Portrait_1.jpg'), join(dir, 'p_0004.jpg'));
-    const imgs = ['p_0001.jpg', 'p_0002.jpg', 'p_0003.jpg', 'p_0004.jpg'].map((f) => rec(f, { width: 1800, height: 1200, orientation: 1 }));
+    const imgs = ['p_0001.jpg', 'p_0002.jpg', 'p_0003.jpg', 'p_0004.jpg'].map((f) =>
+      rec(f, { width: 1800, height: 1200, orientation: 1 }),
+    );
     const fs = await checkDataset({ outputFolder: dir, images: imgs, ...base });
-    assert.deepEqual(fs.map((f) => [f.file, f.rule]), [['p_0002.jpg', 'duplicate'], ['p_0003.jpg', 'near-duplicate']]);
+    assert.deepEqual(
+      fs.map((f) => [f.file, f.rule]),
+      [
+        ['p_0002.jpg', 'duplicate'],
+        ['p_0003.jpg', 'near-duplicate'],
+      ],
+    );
   });
 
   it('finds truncated JPEG, PNG and WebP files, and says nothing when decoding is off', async () => {
@@ -134,13 +186,16 @@ describe('checkDataset', () => {
       imgs.push(rec('t.webp', { width: 300, height: 300 }));
     }
     const fs = await checkDataset({ outputFolder: dir, images: imgs, ...base });
-    assert.deepEqual(fs.filter((f) => f.rule === 'does-not-decode').map((f) => f.file), imgs.map((i) => i.file));
+    assert.deepEqual(
+      fs.filter((f) => f.rule === 'does-not-decode').map((f) => f.file),
+      imgs.map((i) => i.file),
+    );
     assert.match(fs.find((f) => f.file === 't.jpg')!.message, /cut short/);
     const off = await checkDataset({ outputFolder: dir, images: imgs, ...base }, { decode: false });
     assert.ok(!off.some((f) => f.rule === 'does-not-decode'), 'nothing is read without decoding');
   });
 
-  it('decodes WebP too: a corrupt payload is reported with the library\'s reason, an animation gets a warning', async function () {
+  it("decodes WebP too: a corrupt payload is reported with the library's reason, an animation gets a warning", async function () {
     needRealImages(this);
     const webp = await variant(photo(), 'lossy-webp');
     writeFileSync(join(dir, 'bad.webp'), corruptWebpPayload(webp));
@@ -148,7 +203,13 @@ describe('checkDataset', () => {
     writeFileSync(join(dir, 'fine.webp'), webp);
     const imgs = ['bad.webp', 'anim.webp', 'fine.webp'].map((f) => rec(f, { width: 600, height: 400 }));
     const fs = await checkDataset({ outputFolder: dir, images: imgs, ...base });
-    assert.deepEqual(fs.map((f) => [f.file, f.rule]), [['bad.webp', 'does-not-decode'], ['anim.webp', 'animated']]);
+    assert.deepEqual(
+      fs.map((f) => [f.file, f.rule]),
+      [
+        ['bad.webp', 'does-not-decode'],
+        ['anim.webp', 'animated'],
+      ],
+    );
     assert.match(fs[0]!.message, /bad\.webp does not decode as WebP: .*webp2vips: unable to read pixels/);
     assert.match(fs[1]!.message, /animated WebP \(3 frames\); trainers read only its first frame/);
   });
@@ -162,7 +223,14 @@ describe('checkDataset', () => {
     writeFileSync(join(dir, 'e.jpg'), photo('Portrait_1.jpg'));
     const imgs = ['a.jpg', 'b.jpg', 'c.webp', 'd.png', 'e.jpg'].map((f) => rec(f, { width: 1800, height: 1200 }));
     const fs = await checkDataset({ outputFolder: dir, images: imgs, ...base });
-    assert.deepEqual(fs.map((f) => [f.file, f.rule]), [['b.jpg', 'near-duplicate'], ['c.webp', 'near-duplicate'], ['d.png', 'near-duplicate']]);
+    assert.deepEqual(
+      fs.map((f) => [f.file, f.rule]),
+      [
+        ['b.jpg', 'near-duplicate'],
+        ['c.webp', 'near-duplicate'],
+        ['d.png', 'near-duplicate'],
+      ],
+    );
   });
 
   it('applies the staging truncation rule: a Motion Photo passes, one whose picture is cut does not', async function () {
@@ -170,42 +238,65 @@ describe('checkDataset', () => {
     writeFileSync(join(dir, 'm.jpg'), motionPhoto(photo(), 400_000, { padding: 100_000 }));
     writeFileSync(join(dir, 'c.jpg'), motionPhoto(photo().subarray(0, 200_000)));
     const fs = await checkDataset({ outputFolder: dir, images: [rec('m.jpg'), rec('c.jpg')], ...base });
-    assert.deepEqual(fs.map((f) => [f.file, f.rule]), [['c.jpg', 'does-not-decode']]);
+    assert.deepEqual(
+      fs.map((f) => [f.file, f.rule]),
+      [['c.jpg', 'does-not-decode']],
+    );
     assert.match(fs[0]!.message, /Motion Photo has no JPEG end marker before its video/);
   });
 
-  it('reports an image or caption that is a link or a folder, by rule and with what to do, and never ' +
-    'reads through it', async () => {
-    const elsewhere = tempDir('lora-elsewhere-');
-    writeFileSync(join(elsewhere, 'me.png'), pngBuffer(300, 300, 4));
-    writeFileSync(join(elsewhere, 'notes.txt'), 'private');
-    for (const f of ['a.png', 'b.png', 'c.png', 'd.png', 'e.png']) writeFileSync(join(dir, f), pngBuffer(300, 300, f.charCodeAt(0)));
-    rmSync(join(dir, 'b.png'));
-    symlinkSync(join(elsewhere, 'me.png'), join(dir, 'b.png'));
-    symlinkSync(join(elsewhere, 'notes.txt'), join(dir, 'c.txt'));
-    mkdirSync(join(dir, 'd.txt'));
-    rmSync(join(dir, 'e.png'));
-    mkdirSync(join(dir, 'e.png'));
-    const imgs = ['a.png', 'b.png', 'c.png', 'd.png', 'e.png'].map((f) => rec(f, { width: 300, height: 300 }));
-    try {
-      const found = await checkDataset({ outputFolder: dir, images: imgs, ...base });
-      assert.deepEqual(['a.png', 'b.png', 'c.png', 'd.png', 'e.png'].map((f) => rules(found, f)), [[], ['linked-file'], ['linked-file'], ['not-a-file'], ['not-a-file']]);
-      const b = found.find((f) => f.file === 'b.png')!;
-      assert.equal(b.severity, 'error');
-      assert.ok(b.message.includes(join(elsewhere, 'me.png')) && /never follows links, so b\.png and its caption are left out of the zip\. Replace the link with a copy/.test(b.message), b.message);
-      assert.match(found.find((f) => f.file === 'd.png')!.message, /d\.txt is a folder, so d\.png and its caption are left out of the zip\. Move it away and put the caption itself there/);
-      assert.ok(!found.some((f) => f.rule === 'duplicate' || f.rule === 'near-duplicate'), 'the linked ' +
-        'image was not read and compared');
-    } finally {
-      cleanup(elsewhere);
-    }
-  });
+  it(
+    'reports an image or caption that is a link or a folder, by rule and with what to do, and never ' +
+      'reads through it',
+    async () => {
+      const elsewhere = tempDir('lora-elsewhere-');
+      writeFileSync(join(elsewhere, 'me.png'), pngBuffer(300, 300, 4));
+      writeFileSync(join(elsewhere, 'notes.txt'), 'private');
+      for (const f of ['a.png', 'b.png', 'c.png', 'd.png', 'e.png'])
+        writeFileSync(join(dir, f), pngBuffer(300, 300, f.charCodeAt(0)));
+      rmSync(join(dir, 'b.png'));
+      symlinkSync(join(elsewhere, 'me.png'), join(dir, 'b.png'));
+      symlinkSync(join(elsewhere, 'notes.txt'), join(dir, 'c.txt'));
+      mkdirSync(join(dir, 'd.txt'));
+      rmSync(join(dir, 'e.png'));
+      mkdirSync(join(dir, 'e.png'));
+      const imgs = ['a.png', 'b.png', 'c.png', 'd.png', 'e.png'].map((f) => rec(f, { width: 300, height: 300 }));
+      try {
+        const found = await checkDataset({ outputFolder: dir, images: imgs, ...base });
+        assert.deepEqual(
+          ['a.png', 'b.png', 'c.png', 'd.png', 'e.png'].map((f) => rules(found, f)),
+          [[], ['linked-file'], ['linked-file'], ['not-a-file'], ['not-a-file']],
+        );
+        const b = found.find((f) => f.file === 'b.png')!;
+        assert.equal(b.severity, 'error');
+        assert.ok(
+          b.message.includes(join(elsewhere, 'me.png')) &&
+            /never follows links, so b\.png and its caption are left out of the zip\. Replace the link with a copy/.test(
+              b.message,
+            ),
+          b.message,
+        );
+        assert.match(
+          found.find((f) => f.file === 'd.png')!.message,
+          /d\.txt is a folder, so d\.png and its caption are left out of the zip\. Move it away and put the caption itself there/,
+        );
+        assert.ok(
+          !found.some((f) => f.rule === 'duplicate' || f.rule === 'near-duplicate'),
+          'the linked ' + 'image was not read and compared',
+        );
+      } finally {
+        cleanup(elsewhere);
+      }
+    },
+  );
 
   it('stops when cancelled', async () => {
     writeFileSync(join(dir, 'a.png'), pngBuffer(300, 300, 2));
     const ac = new AbortController();
     ac.abort();
-    await assert.rejects(checkDataset({ outputFolder: dir, images: [rec('a.png')], ...base }, { signal: ac.signal }), { name: 'AbortError' });
+    await assert.rejects(checkDataset({ outputFolder: dir, images: [rec('a.png')], ...base }, { signal: ac.signal }), {
+      name: 'AbortError',
+    });
   });
 
   describe('on the real fixture images', function () {
@@ -217,7 +308,15 @@ describe('checkDataset', () => {
       const fs = await checkDataset({ outputFolder: formats, images: fixtureRecords(formats), ...base });
       const byFile = new Map<string, string[]>();
       for (const f of fs) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f.rule]);
-      for (const f of ['bmp-sample.bmp', 'gif-sample.gif', 'heif-sample.avif', 'heif-sample.heic', 'psd-sample.psd', 'svg-width-height.svg', 'tiff-little-endian.tiff']) {
+      for (const f of [
+        'bmp-sample.bmp',
+        'gif-sample.gif',
+        'heif-sample.avif',
+        'heif-sample.heic',
+        'psd-sample.psd',
+        'svg-width-height.svg',
+        'tiff-little-endian.tiff',
+      ]) {
         assert.deepEqual(byFile.get(f), ['unsupported-format'], f);
       }
       assert.deepEqual(byFile.get('jpg-1x2-flipped-big-endian.jpg')?.sort(), ['exif-orientation', 'too-small']);
@@ -226,7 +325,14 @@ describe('checkDataset', () => {
       assert.deepEqual(byFile.get('jpg-very-large.jpg'), ['will-downscale']);
       // The same 123x456 picture saved as baseline, progressive and optimised JPEG, as PNG and as lossy, lossless
       // and extended WebP (all decoded by the image library now): one image.
-      for (const f of ['jpg-progressive.jpg', 'jpg-sample.jpg', 'png-sample.png', 'webp-extended.webp', 'webp-lossless.webp', 'webp-lossy.webp']) {
+      for (const f of [
+        'jpg-progressive.jpg',
+        'jpg-sample.jpg',
+        'png-sample.png',
+        'webp-extended.webp',
+        'webp-lossless.webp',
+        'webp-lossy.webp',
+      ]) {
         assert.deepEqual(byFile.get(f), ['near-duplicate'], f);
         assert.match(fs.find((x) => x.file === f)!.message, /same picture as jpg-optimized\.jpg/);
       }
@@ -237,7 +343,10 @@ describe('checkDataset', () => {
 
       const invalid = join(REAL_IMAGES, 'invalid');
       const bad = await checkDataset({ outputFolder: invalid, images: fixtureRecords(invalid), ...base });
-      assert.deepEqual(bad.map((f) => [f.file, f.rule, f.severity]), [['truncated-or-garbage.png', 'does-not-decode', 'error']]);
+      assert.deepEqual(
+        bad.map((f) => [f.file, f.rule, f.severity]),
+        [['truncated-or-garbage.png', 'does-not-decode', 'error']],
+      );
     });
 
     it('flags every EXIF orientation but normal, and sees each scene shown upright as one picture', async function () {
@@ -249,7 +358,10 @@ describe('checkDataset', () => {
       assert.deepEqual(oriented, expected);
       // The 9 files of a scene hold one picture stored in 9 orientations: once turned upright they are one image.
       const near = fs.filter((f) => f.rule === 'near-duplicate');
-      assert.deepEqual(near.map((f) => f.file), ['Landscape', 'Portrait'].flatMap((s) => [1, 2, 3, 4, 5, 6, 7, 8].map((o) => `${s}_${o}.jpg`)));
+      assert.deepEqual(
+        near.map((f) => f.file),
+        ['Landscape', 'Portrait'].flatMap((s) => [1, 2, 3, 4, 5, 6, 7, 8].map((o) => `${s}_${o}.jpg`)),
+      );
       assert.ok(near.filter((f) => f.file.startsWith('Landscape')).every((f) => f.message.includes('Landscape_0.jpg')));
       assert.ok(near.filter((f) => f.file.startsWith('Portrait')).every((f) => f.message.includes('Portrait_0.jpg')));
     });

@@ -24,8 +24,11 @@ function python(script: string, ...args: string[]): Record<string, unknown> {
 
 const TAGS = ['ohwx, red hair, smiling', 'ohwx, blue sky, standing outdoors', ''];
 const PROSE = 'ohwx, a woman standing in a field of sunflowers at dusk, wearing a long red coat and a knitted scarf';
-const NATURAL = [PROSE, 'ohwx woman laughing at a small table in a sunny cafe, holding a cup of coffee in both ' +
-  'hands', ''];
+const NATURAL = [
+  PROSE,
+  'ohwx woman laughing at a small table in a sunny cafe, holding a cup of coffee in both ' + 'hands',
+  '',
+];
 
 /** A staged dataset of three images with the given captions (the last one left untagged). */
 async function staged(style: CaptionStyle, captions: readonly string[], trigger = 'ohwx'): Promise<Dataset> {
@@ -35,7 +38,10 @@ async function staged(style: CaptionStyle, captions: readonly string[], trigger 
   // Written as the user's editor would, before the session is opened: the export reads what is on disk.
   captions.forEach((c, i) => writeFileSync(join(outputFolder, `lora_${String(i + 1).padStart(4, '0')}.txt`), c));
   const { dataset } = await Dataset.open(outputFolder);
-  assert.deepEqual(dataset.session.images.map((i) => dataset.caption(i.file)), [...captions]);
+  assert.deepEqual(
+    dataset.session.images.map((i) => dataset.caption(i.file)),
+    [...captions],
+  );
   return dataset;
 }
 
@@ -56,21 +62,26 @@ describe('export targets, read back by each trainer’s own reader', function ()
     return d;
   };
 
-  for (const [style, captions] of [['tags', TAGS], ['natural', NATURAL]] as const) {
-    it(`kohya (${style}): read_caption reads each caption as typed, an untagged image trains on its class ` +
-      `tokens`, async () => {
-      const d = await open(style, captions);
-      const r = await exportForTarget(d, 'kohya');
-      const read = python('kohya_reader.py', join(r.path, 'dataset.toml'), '7') as Record<string, [string, string]>;
-      for (const [file, caption] of typed(d)) {
-        const [got, shuffled] = read[file]!;
-        assert.equal(got, caption === '' ? 'ohwx' : caption, file);
-        // keep_tokens = 1 keeps the trigger first however kohya shuffles the tags; prose is not shuffled.
-        if (style === 'tags') assert.equal(shuffled.split(',')[0], 'ohwx', file);
-        else assert.equal(shuffled, got, file);
-      }
-      assert.equal(Object.keys(read).length, 3);
-    });
+  for (const [style, captions] of [
+    ['tags', TAGS],
+    ['natural', NATURAL],
+  ] as const) {
+    it(
+      `kohya (${style}): read_caption reads each caption as typed, an untagged image trains on its class ` + `tokens`,
+      async () => {
+        const d = await open(style, captions);
+        const r = await exportForTarget(d, 'kohya');
+        const read = python('kohya_reader.py', join(r.path, 'dataset.toml'), '7') as Record<string, [string, string]>;
+        for (const [file, caption] of typed(d)) {
+          const [got, shuffled] = read[file]!;
+          assert.equal(got, caption === '' ? 'ohwx' : caption, file);
+          // keep_tokens = 1 keeps the trigger first however kohya shuffles the tags; prose is not shuffled.
+          if (style === 'tags') assert.equal(shuffled.split(',')[0], 'ohwx', file);
+          else assert.equal(shuffled, got, file);
+        }
+        assert.equal(Object.keys(read).length, 3);
+      },
+    );
 
     it(`ai-toolkit (${style}): get_caption reads each caption as typed, the trigger where it was`, async () => {
       const d = await open(style, captions);
@@ -99,32 +110,37 @@ describe('export targets, read back by each trainer’s own reader', function ()
       for (const [file, caption] of typed(d)) assert.equal(read[file], caption, file);
     });
 
-    it(`civitai (${style}): the intake pairs each caption and sees the trigger first, so never adds it ` +
-      `twice`, async () => {
-      const d = await open(style, captions);
-      const r = await exportForTarget(d, 'civitai');
-      const images = await civitaiReadZip(r.path);
-      const labelType = civitaiEstimatedType(images);
-      assert.equal(labelType, style === 'natural' ? 'caption' : 'tag');
-      const byName = new Map(images.map((i) => [i.name, i.label]));
-      for (const [file, caption] of typed(d)) {
-        const trained = civitaiTrainingLabel(byName.get(file)!, 'ohwx', labelType);
-        // "ohwx, a woman…" in captions is written "ohwx a woman…", the form CivitAI's ^ohwx( |$) sees as first.
-        const expected = caption === '' ? 'ohwx' : style === 'natural' ? caption.replace(/^ohwx, /, 'ohwx ') : caption;
-        assert.equal(trained, expected, file);
-      }
-    });
+    it(
+      `civitai (${style}): the intake pairs each caption and sees the trigger first, so never adds it ` + `twice`,
+      async () => {
+        const d = await open(style, captions);
+        const r = await exportForTarget(d, 'civitai');
+        const images = await civitaiReadZip(r.path);
+        const labelType = civitaiEstimatedType(images);
+        assert.equal(labelType, style === 'natural' ? 'caption' : 'tag');
+        const byName = new Map(images.map((i) => [i.name, i.label]));
+        for (const [file, caption] of typed(d)) {
+          const trained = civitaiTrainingLabel(byName.get(file)!, 'ohwx', labelType);
+          // "ohwx, a woman…" in captions is written "ohwx a woman…", the form CivitAI's ^ohwx( |$) sees as first.
+          const expected =
+            caption === '' ? 'ohwx' : style === 'natural' ? caption.replace(/^ohwx, /, 'ohwx ') : caption;
+          assert.equal(trained, expected, file);
+        }
+      },
+    );
   }
 
-  it('ai-toolkit with [trigger]: the placeholder is filled in from trigger_word, reading the caption as ' +
-    'typed', async () => {
-    const d = await open('tags', TAGS);
-    const r = await exportForTarget(d, 'ai-toolkit', { triggerPlaceholder: true });
-    const first = d.session.images[0]!.file.replace(/\.png$/, '.txt');
-    assert.equal(readFileSync(join(r.path, 'images', first), 'utf8'), '[trigger],red hair,smiling');
-    const read = python('ai_toolkit_reader.py', join(r.path, 'images'), '.txt', 'ohwx');
-    for (const [file, caption] of typed(d)) if (caption) assert.equal(read[file], caption, file);
-  });
+  it(
+    'ai-toolkit with [trigger]: the placeholder is filled in from trigger_word, reading the caption as ' + 'typed',
+    async () => {
+      const d = await open('tags', TAGS);
+      const r = await exportForTarget(d, 'ai-toolkit', { triggerPlaceholder: true });
+      const first = d.session.images[0]!.file.replace(/\.png$/, '.txt');
+      assert.equal(readFileSync(join(r.path, 'images', first), 'utf8'), '[trigger],red hair,smiling');
+      const read = python('ai_toolkit_reader.py', join(r.path, 'images'), '.txt', 'ohwx');
+      for (const [file, caption] of typed(d)) if (caption) assert.equal(read[file], caption, file);
+    },
+  );
 
   it('a kohya export never writes an empty caption file (kohya asserts on one)', async () => {
     const d = await open('tags', ['', '', 'ohwx, one'], '');

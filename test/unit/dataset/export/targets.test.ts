@@ -16,7 +16,13 @@ function rules(target: ExportTarget, caption: string, extra: Partial<TargetCheck
   return checkTarget(target, { ...base, ...extra, images: [{ file: 'a.png', caption }] }).map((f) => f.rule);
 }
 
-function fires(rule: TargetRule, target: ExportTarget, bad: string, good: string, extra: Partial<TargetCheckInput> = {}) {
+function fires(
+  rule: TargetRule,
+  target: ExportTarget,
+  bad: string,
+  good: string,
+  extra: Partial<TargetCheckInput> = {},
+) {
   assert.ok(rules(target, bad, extra).includes(rule), `${rule} on ${JSON.stringify(bad)}`);
   assert.ok(!rules(target, good, extra).includes(rule), `${rule} not on ${JSON.stringify(good)}`);
 }
@@ -74,8 +80,15 @@ describe('per-target check rules', () => {
   });
 
   it('civitai-trigger-regex: a trigger CivitAI cannot build a regular expression from is an error', () => {
-    const f = checkTarget('civitai', { ...base, triggerWord: 'ohwx(', images: [{ file: 'a.png', caption: 'ohwx(, a' }] });
-    assert.deepEqual(f.filter((x) => x.rule === 'civitai-trigger-regex').map((x) => x.severity), ['error']);
+    const f = checkTarget('civitai', {
+      ...base,
+      triggerWord: 'ohwx(',
+      images: [{ file: 'a.png', caption: 'ohwx(, a' }],
+    });
+    assert.deepEqual(
+      f.filter((x) => x.rule === 'civitai-trigger-regex').map((x) => x.severity),
+      ['error'],
+    );
     const g = checkTarget('civitai', { ...base, triggerWord: 'c++', images: [{ file: 'a.png', caption: 'c++, a' }] });
     assert.ok(g.some((x) => x.rule === 'civitai-trigger-regex'));
     assert.ok(!rules('civitai', 'ohwx, a').includes('civitai-trigger-regex'));
@@ -94,7 +107,7 @@ describe('per-target check rules', () => {
     assert.equal(writtenCaption('civitai', '\uFEFFohwx, a\r\nb', base), 'ohwx, a\nb');
   });
 
-  it('token-length: past CLIP\'s 77 tokens (an estimate), for every trainer but not the imagefolder dataset', () => {
+  it("token-length: past CLIP's 77 tokens (an estimate), for every trainer but not the imagefolder dataset", () => {
     const long = Array.from({ length: 70 }, (_, i) => `word${'abcdefghij'[i % 10]}`).join(' ');
     fires('token-length', 'kohya', `ohwx, ${long}`, 'ohwx, red hair');
     fires('token-length', 'civitai', `ohwx, ${long}`, 'ohwx, red hair');
@@ -103,7 +116,13 @@ describe('per-target check rules', () => {
 
   it('every rule id has a severity and each finding carries its rule’s', () => {
     const all = (['civitai', 'kohya', 'ai-toolkit', 'simpletuner', 'huggingface'] as const).flatMap((t) =>
-      checkTarget(t, { ...base, images: [{ file: 'a.png', caption: '\uFEFFred,hair\r\nx' }, { file: 'b.png', caption: '' }] }),
+      checkTarget(t, {
+        ...base,
+        images: [
+          { file: 'a.png', caption: '\uFEFFred,hair\r\nx' },
+          { file: 'b.png', caption: '' },
+        ],
+      }),
     );
     for (const f of all) assert.equal(f.severity, TARGET_RULES[f.rule]);
     assert.ok(all.length > 8);

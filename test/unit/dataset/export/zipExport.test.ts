@@ -1,5 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync, symlinkSync, unlinkSync, promises as fsp } from 'node:fs';
+import {
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+  existsSync,
+  mkdirSync,
+  symlinkSync,
+  unlinkSync,
+  promises as fsp,
+} from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { exportZip, defaultZipPath } from '../../../../src/extension/dataset/export/zipExport';
@@ -47,7 +56,10 @@ describe('exportZip', () => {
     assert.deepEqual(res.missingCaptions, []);
     const entries = await readZip(zipPath);
     const expected = include.flatMap(({ file }) => [file, file.replace(/\.\w+$/, '.txt')]);
-    assert.deepEqual(entries.map((e) => e.name), expected);
+    assert.deepEqual(
+      entries.map((e) => e.name),
+      expected,
+    );
     for (const e of entries) {
       assert.ok(!e.name.includes('/'), `${e.name} is not at the root`);
       assert.deepEqual(e.data, readFileSync(join(out, e.name)), `${e.name} differs from the file on disk`);
@@ -99,7 +111,10 @@ describe('exportZip', () => {
     const res = await exportZip(out, include, zipPath);
     assert.equal(res.missingCaptions.length, 32_768);
     const buf = readFileSync(zipPath);
-    assert.ok(buf.subarray(buf.length - 200).includes(Buffer.from([0x50, 0x4b, 0x06, 0x06])), 'ZIP64 end record written');
+    assert.ok(
+      buf.subarray(buf.length - 200).includes(Buffer.from([0x50, 0x4b, 0x06, 0x06])),
+      'ZIP64 end record written',
+    );
     assert.equal(await countZipEntries(zipPath), 65_536);
     unzipTest(zipPath);
   });
@@ -127,49 +142,71 @@ describe('exportZip', () => {
     assert.deepEqual(readdirSync(dir), ['output']);
   });
 
-  it('removes the .partial files killed exports left beside the zip, never one a running ' +
-    'export is writing', async () => {
-    const { out, include } = makeDataset(dir);
-    const dead = spawnSync(process.execPath, ['-e', '']).pid;
-    const stale = [`.cat_civitai.zip.${dead}_0badf00d.partial`, '.cat_civitai.zip.1234abcd.partial', `.old.zip.${dead}_00000001.partial`];
-    const running = `.cat_civitai.zip.${process.ppid}_feedface.partial`;
-    for (const n of [...stale, running]) writeFileSync(join(dir, n), Buffer.alloc(4096, 1));
-    writeFileSync(join(dir, 'notes.partial'), 'not an export');
-    const res = await exportZip(out, include, join(dir, 'cat_civitai.zip'));
-    assert.equal(res.images, 3);
-    assert.deepEqual(readdirSync(dir).sort(), [running, 'cat_civitai.zip', 'notes.partial', 'output'].sort());
-  });
+  it(
+    'removes the .partial files killed exports left beside the zip, never one a running ' + 'export is writing',
+    async () => {
+      const { out, include } = makeDataset(dir);
+      const dead = spawnSync(process.execPath, ['-e', '']).pid;
+      const stale = [
+        `.cat_civitai.zip.${dead}_0badf00d.partial`,
+        '.cat_civitai.zip.1234abcd.partial',
+        `.old.zip.${dead}_00000001.partial`,
+      ];
+      const running = `.cat_civitai.zip.${process.ppid}_feedface.partial`;
+      for (const n of [...stale, running]) writeFileSync(join(dir, n), Buffer.alloc(4096, 1));
+      writeFileSync(join(dir, 'notes.partial'), 'not an export');
+      const res = await exportZip(out, include, join(dir, 'cat_civitai.zip'));
+      assert.equal(res.images, 3);
+      assert.deepEqual(readdirSync(dir).sort(), [running, 'cat_civitai.zip', 'notes.partial', 'output'].sort());
+    },
+  );
 
-  it('never follows a link or packs a folder: an image or caption that is one is left out with its ' +
-    'pair, and said why', async () => {
-    const { out, include } = makeDataset(dir);
-    const secret = join(tempDir('lora-elsewhere-'), 'id_ed25519');
-    writeFileSync(secret, 'PRIVATE KEY');
-    const secretImage = join(dirname(secret), 'me.png');
-    writeFileSync(secretImage, pngBuffer(70, 70, 9));
-    unlinkSync(join(out, 'cat_0001.txt'));
-    symlinkSync(secret, join(out, 'cat_0001.txt'));
-    unlinkSync(join(out, 'cat_0002.jpg'));
-    symlinkSync(secretImage, join(out, 'cat_0002.jpg'));
-    unlinkSync(join(out, 'cat_0004 é 🐱.txt'));
-    mkdirSync(join(out, 'cat_0004 é 🐱.txt'));
-    writeFileSync(join(out, 'cat_0005.png'), pngBuffer(64, 64, 5));
-    writeFileSync(join(out, 'cat_0005.txt'), 'ohwx, fine');
-    const res = await exportZip(out, [...include, { file: 'cat_0005.png' }], join(dir, 'l.zip'));
-    const entries = await readZip(join(dir, 'l.zip'));
-    assert.deepEqual(entries.map((e) => e.name), ['cat_0005.png', 'cat_0005.txt']);
-    assert.ok(!entries.some((e) => e.data.includes(Buffer.from('PRIVATE KEY'))));
-    assert.equal(res.images, 1);
-    assert.deepEqual(res.leftOut?.map((l) => l.file), ['cat_0001.png', 'cat_0002.jpg', 'cat_0004 é 🐱.jpg']);
-    assert.match(res.leftOut![0]!.reason, /cat_0001\.txt is a symbolic link, which the export never follows: cat_0001\.png and its caption were left out/);
-    assert.match(res.leftOut![2]!.reason, /is a folder/);
-  });
+  it(
+    'never follows a link or packs a folder: an image or caption that is one is left out with its ' +
+      'pair, and said why',
+    async () => {
+      const { out, include } = makeDataset(dir);
+      const secret = join(tempDir('lora-elsewhere-'), 'id_ed25519');
+      writeFileSync(secret, 'PRIVATE KEY');
+      const secretImage = join(dirname(secret), 'me.png');
+      writeFileSync(secretImage, pngBuffer(70, 70, 9));
+      unlinkSync(join(out, 'cat_0001.txt'));
+      symlinkSync(secret, join(out, 'cat_0001.txt'));
+      unlinkSync(join(out, 'cat_0002.jpg'));
+      symlinkSync(secretImage, join(out, 'cat_0002.jpg'));
+      unlinkSync(join(out, 'cat_0004 é 🐱.txt'));
+      mkdirSync(join(out, 'cat_0004 é 🐱.txt'));
+      writeFileSync(join(out, 'cat_0005.png'), pngBuffer(64, 64, 5));
+      writeFileSync(join(out, 'cat_0005.txt'), 'ohwx, fine');
+      const res = await exportZip(out, [...include, { file: 'cat_0005.png' }], join(dir, 'l.zip'));
+      const entries = await readZip(join(dir, 'l.zip'));
+      assert.deepEqual(
+        entries.map((e) => e.name),
+        ['cat_0005.png', 'cat_0005.txt'],
+      );
+      assert.ok(!entries.some((e) => e.data.includes(Buffer.from('PRIVATE KEY'))));
+      assert.equal(res.images, 1);
+      assert.deepEqual(
+        res.leftOut?.map((l) => l.file),
+        ['cat_0001.png', 'cat_0002.jpg', 'cat_0004 é 🐱.jpg'],
+      );
+      assert.match(
+        res.leftOut![0]!.reason,
+        /cat_0001\.txt is a symbolic link, which the export never follows: cat_0001\.png and its caption were left out/,
+      );
+      assert.match(res.leftOut![2]!.reason, /is a folder/);
+    },
+  );
 
   it('refuses a missing image by name before writing anything', async () => {
     const { out, include } = makeDataset(dir);
     await assert.rejects(
       exportZip(out, [...include, { file: 'cat_0099.png' }], join(dir, 'm.zip')),
-      (e: unknown) => e instanceof ExportError && e.code === 'missing-image' && /cat_0099\.png/.test(e.message) && /skipped/.test(e.message),
+      (e: unknown) =>
+        e instanceof ExportError &&
+        e.code === 'missing-image' &&
+        /cat_0099\.png/.test(e.message) &&
+        /skipped/.test(e.message),
     );
     assert.deepEqual(readdirSync(dir), ['output']);
   });
@@ -210,7 +247,10 @@ describe('exportZip', () => {
         get(target, prop, receiver) {
           if (prop === 'write') {
             return (...a: unknown[]) => {
-              if (++writes > 1) return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+              if (++writes > 1)
+                return Promise.reject(
+                  Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }),
+                );
               return (target.write as (...x: unknown[]) => unknown)(...a);
             };
           }
@@ -223,7 +263,11 @@ describe('exportZip', () => {
       writeFileSync(join(out, 'big_0001.png'), Buffer.alloc(3 << 20, 1));
       await assert.rejects(
         exportZip(out, [{ file: 'big_0001.png' }, ...include], zipPath),
-        (e: unknown) => e instanceof ExportError && e.code === 'no-space' && e.message.includes(zipPath) && /filled up.*Free some space/.test(e.message),
+        (e: unknown) =>
+          e instanceof ExportError &&
+          e.code === 'no-space' &&
+          e.message.includes(zipPath) &&
+          /filled up.*Free some space/.test(e.message),
       );
     } finally {
       fsp.open = realOpen;
@@ -234,9 +278,16 @@ describe('exportZip', () => {
   it('refuses up front when the disk has less free space than the zip needs', async () => {
     const { out, include } = makeDataset(dir);
     const realStatfs = fsp.statfs;
-    fsp.statfs = (async (...args: Parameters<typeof realStatfs>) => ({ ...(await realStatfs(...args)), bavail: 1, bsize: 4096 })) as typeof realStatfs;
+    fsp.statfs = (async (...args: Parameters<typeof realStatfs>) => ({
+      ...(await realStatfs(...args)),
+      bavail: 1,
+      bsize: 4096,
+    })) as typeof realStatfs;
     try {
-      await assert.rejects(exportZip(out, include, join(dir, 'x.zip')), (e: unknown) => e instanceof ExportError && e.code === 'no-space' && /needs about/.test(e.message));
+      await assert.rejects(
+        exportZip(out, include, join(dir, 'x.zip')),
+        (e: unknown) => e instanceof ExportError && e.code === 'no-space' && /needs about/.test(e.message),
+      );
     } finally {
       fsp.statfs = realStatfs;
     }

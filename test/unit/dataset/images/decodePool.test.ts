@@ -33,7 +33,12 @@ describe('the decode pool (worker threads running the bundled WebAssembly build)
     const info = await decoder.info();
     assert.equal(info.build, 'wasm32', `the bundled worker runs ${JSON.stringify(info)}`);
     assert.match(info.vips, /^8\./);
-    for (const f of ['photos/Landscape_6.jpg', 'formats/webp-lossless.webp', 'formats/png-sample.png', 'formats/bmp-sample.bmp']) {
+    for (const f of [
+      'photos/Landscape_6.jpg',
+      'formats/webp-lossless.webp',
+      'formats/png-sample.png',
+      'formats/bmp-sample.bmp',
+    ]) {
       const path = join(REAL_IMAGES, f);
       const [a, b] = await Promise.all([decoder.analyse({ path }), inlineDecoder.analyse({ path })]);
       assert.ok(a.ok && b.ok, f);
@@ -45,10 +50,19 @@ describe('the decode pool (worker threads running the bundled WebAssembly build)
   it('fails only the images that do not decode, each with its reason, and the rest decode', async function () {
     needRealImages(this);
     const webp = corruptWebpPayload(await variant(photo(), 'lossy-webp'));
-    const files = { 'a.jpg': jpegBuffer(400, 300, 1), 'b.webp': webp, 'c.png': pngBuffer(300, 200, 2), 'd.jpg': Buffer.from('garbage'), 'e.png': pngBuffer(64, 64, 3) };
+    const files = {
+      'a.jpg': jpegBuffer(400, 300, 1),
+      'b.webp': webp,
+      'c.png': pngBuffer(300, 200, 2),
+      'd.jpg': Buffer.from('garbage'),
+      'e.png': pngBuffer(64, 64, 3),
+    };
     for (const [n, b] of Object.entries(files)) writeFileSync(join(dir, n), b);
     const results = await Promise.all(Object.keys(files).map((n) => decoder.analyse({ path: join(dir, n) })));
-    assert.deepEqual(results.map((r) => r.ok), [true, false, true, false, true]);
+    assert.deepEqual(
+      results.map((r) => r.ok),
+      [true, false, true, false, true],
+    );
     assert.match(results[1]!.ok ? '' : results[1]!.reason, /webp2vips/);
     assert.match(results[3]!.ok ? '' : results[3]!.reason, /JPEG has no end marker|does not read this format/);
   });
@@ -69,12 +83,19 @@ describe('the decode pool (worker threads running the bundled WebAssembly build)
   });
 
   it('bounds the decodes in flight by their memory: one at a time when each would take the whole budget', async () => {
-    const sizes = [[500, 400], [400, 300], [300, 200], [200, 100]] as const;
+    const sizes = [
+      [500, 400],
+      [400, 300],
+      [300, 200],
+      [200, 100],
+    ] as const;
     const tight = new WorkerDecoder(bundle.script, { size: 2, memoryBudget: 1e5 });
     const loose = new WorkerDecoder(bundle.script, { size: 2, memoryBudget: 1e9 });
     try {
       for (const d of [tight, loose]) {
-        const rs = await Promise.all(sizes.map(([w, h], i) => d.analyse({ buf: pngBuffer(w, h, i) }, { pixels: w * h })));
+        const rs = await Promise.all(
+          sizes.map(([w, h], i) => d.analyse({ buf: pngBuffer(w, h, i) }, { pixels: w * h })),
+        );
         assert.ok(rs.every((r) => r.ok));
       }
       assert.equal(tight.peakRunning, 1, 'each decode alone');
@@ -95,11 +116,22 @@ describe('the decode pool (worker threads running the bundled WebAssembly build)
     needRealImages(this);
     const photos = join(REAL_IMAGES, 'photos');
     const images = ['Landscape_0.jpg', 'Landscape_6.jpg', 'Portrait_0.jpg'].map((file) => ({
-      file, width: 1800, height: 1200, format: 'jpg', status: 'tagged' as const, caption: 'ohwx, a photo',
+      file,
+      width: 1800,
+      height: 1200,
+      format: 'jpg',
+      status: 'tagged' as const,
+      caption: 'ohwx, a photo',
     }));
     const input = { outputFolder: photos, images, triggerWord: 'ohwx', captionStyle: 'tags' as const, flux: false };
-    const [a, b] = await Promise.all([checkDataset(input, { decoder }), checkDataset(input, { decoder: inlineDecoder })]);
+    const [a, b] = await Promise.all([
+      checkDataset(input, { decoder }),
+      checkDataset(input, { decoder: inlineDecoder }),
+    ]);
     assert.deepEqual(a, b);
-    assert.deepEqual(a.filter((f) => f.rule === 'near-duplicate').map((f) => f.file), ['Landscape_6.jpg']);
+    assert.deepEqual(
+      a.filter((f) => f.rule === 'near-duplicate').map((f) => f.file),
+      ['Landscape_6.jpg'],
+    );
   });
 });

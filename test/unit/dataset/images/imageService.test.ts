@@ -31,13 +31,22 @@ describe('the image service (one pool, one pipeline per dataset, shared by the p
       const r = await check.pipeline.facts('b.jpg');
       assert.ok(r.ok);
       await check.pipeline.idle();
-      assert.deepEqual(files.filter((f) => check.pipeline.thumbnail(f)), ['b.jpg']);
+      assert.deepEqual(
+        files.filter((f) => check.pipeline.thumbnail(f)),
+        ['b.jpg'],
+      );
       // The panel joins: the same pipeline, now making every thumbnail; it hears of each.
       const heard: string[] = [];
-      const panel = await service.acquire(dataset, images, { background: true, onReady: (batch) => heard.push(...batch.map((t) => t.file)) });
+      const panel = await service.acquire(dataset, images, {
+        background: true,
+        onReady: (batch) => heard.push(...batch.map((t) => t.file)),
+      });
       assert.equal(panel.pipeline, check.pipeline);
       await panel.pipeline.idle();
-      assert.deepEqual(files.filter((f) => panel.pipeline.thumbnail(f)), files);
+      assert.deepEqual(
+        files.filter((f) => panel.pipeline.thumbnail(f)),
+        files,
+      );
       assert.deepEqual(heard.sort(), ['a.jpg', 'c.jpg', 'd.jpg']);
       await check.release();
       await panel.release();
@@ -46,7 +55,10 @@ describe('the image service (one pool, one pipeline per dataset, shared by the p
       const again = await service.acquire(dataset, images, { background: true });
       assert.notEqual(again.pipeline, panel.pipeline);
       await again.pipeline.idle();
-      assert.deepEqual(files.filter((f) => again.pipeline.thumbnail(f)), files);
+      assert.deepEqual(
+        files.filter((f) => again.pipeline.thumbnail(f)),
+        files,
+      );
       assert.equal(service.decoder.started, 1, 'one worker did all of it');
       await again.release();
     } finally {

@@ -23,7 +23,8 @@ function counting(): Decoder & { paths: string[] } {
   };
 }
 
-const names = (n: number) => Array.from({ length: n }, (_, i) => `img_${String(i + 1).padStart(2, '0')}.${i % 2 ? 'png' : 'jpg'}`);
+const names = (n: number) =>
+  Array.from({ length: n }, (_, i) => `img_${String(i + 1).padStart(2, '0')}.${i % 2 ? 'png' : 'jpg'}`);
 
 describe('the image pipeline (background thumbnails and facts, cached outside the dataset)', function () {
   this.timeout(120_000);
@@ -37,21 +38,31 @@ describe('the image pipeline (background thumbnails and facts, cached outside th
     rmSync(dataset, { recursive: true, force: true });
     rmSync(cache, { recursive: true, force: true });
   });
-  const write = (files: string[]) => files.forEach((f, i) => writeFileSync(join(dataset, f), f.endsWith('.png') ? pngBuffer(200, 150, i + 1) : jpegBuffer(640, 480, i + 1)));
+  const write = (files: string[]) =>
+    files.forEach((f, i) =>
+      writeFileSync(join(dataset, f), f.endsWith('.png') ? pngBuffer(200, 150, i + 1) : jpegBuffer(640, 480, i + 1)),
+    );
 
   it('makes every thumbnail in the background, nearest the current image first, outside the dataset folder', async () => {
     const files = names(12);
     write(files);
     const decoder = { ...counting(), concurrency: 1 };
     const ready: ThumbnailReady[] = [];
-    const p = await ImagePipeline.open({ outputFolder: dataset, cacheDir: cache, decoder, onReady: (r) => ready.push(...r) }, []);
+    const p = await ImagePipeline.open(
+      { outputFolder: dataset, cacheDir: cache, decoder, onReady: (r) => ready.push(...r) },
+      [],
+    );
     p.setImages(files.map((file) => ({ file })));
     p.focus('img_07.jpg');
     await p.idle();
     await p.dispose();
     const order = decoder.paths.map((x) => x.slice(-10));
     assert.equal(order[0], 'img_07.jpg', `the current image first: ${order.join(' ')}`);
-    assert.ok(order.indexOf('img_08.png') < order.indexOf('img_03.jpg') && order.indexOf('img_06.png') < order.indexOf('img_02.png'), order.join(' '));
+    assert.ok(
+      order.indexOf('img_08.png') < order.indexOf('img_03.jpg') &&
+        order.indexOf('img_06.png') < order.indexOf('img_02.png'),
+      order.join(' '),
+    );
     assert.deepEqual(new Set(order), new Set(files), 'each image decoded once');
     assert.equal(order.length, files.length);
     assert.deepEqual(readdirSync(dataset).sort(), [...files].sort(), 'nothing written into the dataset');
@@ -61,7 +72,11 @@ describe('the image pipeline (background thumbnails and facts, cached outside th
       assert.ok(r.path.startsWith(cache), r.path);
       const m = await sharp(readFileSync(r.path)).metadata();
       assert.equal(m.format, 'webp');
-      assert.equal(Math.max(m.width!, m.height!), r.file.endsWith('.png') ? 200 : 256, `${r.file} at most 256 px, never enlarged`);
+      assert.equal(
+        Math.max(m.width!, m.height!),
+        r.file.endsWith('.png') ? 200 : 256,
+        `${r.file} at most 256 px, never enlarged`,
+      );
     }
   });
 
@@ -69,13 +84,19 @@ describe('the image pipeline (background thumbnails and facts, cached outside th
     const files = names(6);
     write(files);
     const first = counting();
-    const p1 = await ImagePipeline.open({ outputFolder: dataset, cacheDir: cache, decoder: first }, files.map((file) => ({ file })));
+    const p1 = await ImagePipeline.open(
+      { outputFolder: dataset, cacheDir: cache, decoder: first },
+      files.map((file) => ({ file })),
+    );
     await p1.idle();
     await p1.dispose();
     assert.equal(first.paths.length, 6);
     const second = counting();
     const ready: ThumbnailReady[] = [];
-    const p2 = await ImagePipeline.open({ outputFolder: dataset, cacheDir: cache, decoder: second, onReady: (r) => ready.push(...r) }, files.map((file) => ({ file })));
+    const p2 = await ImagePipeline.open(
+      { outputFolder: dataset, cacheDir: cache, decoder: second, onReady: (r) => ready.push(...r) },
+      files.map((file) => ({ file })),
+    );
     await p2.idle();
     assert.deepEqual(second.paths, [], 'the second open decodes nothing');
     assert.equal(files.filter((f) => p2.thumbnail(f) && existsSync(p2.thumbnail(f)!)).length, 6);
@@ -84,10 +105,16 @@ describe('the image pipeline (background thumbnails and facts, cached outside th
     writeFileSync(join(dataset, 'img_03.jpg'), jpegBuffer(640, 480, 99));
     utimesSync(join(dataset, 'img_03.jpg'), new Date(), new Date(Date.now() + 5000));
     const third = counting();
-    const p3 = await ImagePipeline.open({ outputFolder: dataset, cacheDir: cache, decoder: third }, files.map((file) => ({ file })));
+    const p3 = await ImagePipeline.open(
+      { outputFolder: dataset, cacheDir: cache, decoder: third },
+      files.map((file) => ({ file })),
+    );
     await p3.idle();
     await p3.dispose();
-    assert.deepEqual(third.paths.map((x) => x.slice(-10)), ['img_03.jpg']);
+    assert.deepEqual(
+      third.paths.map((x) => x.slice(-10)),
+      ['img_03.jpg'],
+    );
   });
 
   it('gives Check Dataset what the background computed: a check after the thumbnails decodes nothing', async function () {
@@ -97,15 +124,35 @@ describe('the image pipeline (background thumbnails and facts, cached outside th
     writeFileSync(join(dataset, 'b.jpg'), readFileSync(join(REAL_IMAGES, 'photos', 'Landscape_6.jpg')));
     writeFileSync(join(dataset, 'c.jpg'), readFileSync(join(REAL_IMAGES, 'photos', 'Landscape_0.jpg')));
     const decoder = counting();
-    const p = await ImagePipeline.open({ outputFolder: dataset, cacheDir: cache, decoder }, files.map((file) => ({ file })));
+    const p = await ImagePipeline.open(
+      { outputFolder: dataset, cacheDir: cache, decoder },
+      files.map((file) => ({ file })),
+    );
     await p.idle();
     const before = decoder.paths.length;
-    const images = files.map((file) => ({ file, width: 1800, height: 1200, format: 'jpg', status: 'tagged' as const, caption: 'ohwx, a photo' }));
+    const images = files.map((file) => ({
+      file,
+      width: 1800,
+      height: 1200,
+      format: 'jpg',
+      status: 'tagged' as const,
+      caption: 'ohwx, a photo',
+    }));
     const input = { outputFolder: dataset, images, triggerWord: 'ohwx', captionStyle: 'tags' as const, flux: false };
     const viaPipeline = await checkDataset(input, { facts: p });
     assert.equal(decoder.paths.length, before, 'the check decoded nothing');
-    assert.deepEqual(viaPipeline, await checkDataset(input, { decoder: inlineDecoder }), 'same findings as a check that decodes');
-    assert.deepEqual(viaPipeline.map((f) => [f.file, f.rule]), [['b.jpg', 'near-duplicate'], ['c.jpg', 'duplicate']]);
+    assert.deepEqual(
+      viaPipeline,
+      await checkDataset(input, { decoder: inlineDecoder }),
+      'same findings as a check that decodes',
+    );
+    assert.deepEqual(
+      viaPipeline.map((f) => [f.file, f.rule]),
+      [
+        ['b.jpg', 'near-duplicate'],
+        ['c.jpg', 'duplicate'],
+      ],
+    );
     await p.dispose();
   });
 
@@ -113,10 +160,17 @@ describe('the image pipeline (background thumbnails and facts, cached outside th
     const files = names(4);
     write(files);
     const decoder = counting();
-    const p = await ImagePipeline.open({ outputFolder: dataset, cacheDir: cache, decoder, background: false }, files.map((file) => ({ file })));
+    const p = await ImagePipeline.open(
+      { outputFolder: dataset, cacheDir: cache, decoder, background: false },
+      files.map((file) => ({ file })),
+    );
     const r = await p.facts('img_04.png');
     assert.ok(r.ok && r.facts.width === 200 && /^[0-9a-f]{64}$/.test(r.sha256 ?? ''));
-    assert.deepEqual(decoder.paths.map((x) => x.slice(-10)), ['img_04.png'], 'only what was asked for');
+    assert.deepEqual(
+      decoder.paths.map((x) => x.slice(-10)),
+      ['img_04.png'],
+      'only what was asked for',
+    );
     assert.ok(p.thumbnail('img_04.png') && existsSync(p.thumbnail('img_04.png')!));
     const again = await p.facts('img_04.png');
     assert.deepEqual(again, r);
@@ -128,14 +182,21 @@ describe('the image pipeline (background thumbnails and facts, cached outside th
     const files = names(3);
     write(files);
     writeFileSync(join(dataset, 'img_02.png'), Buffer.from('not a png'));
-    const p1 = await ImagePipeline.open({ outputFolder: dataset, cacheDir: cache, decoder: counting() }, files.map((file) => ({ file })));
+    const p1 = await ImagePipeline.open(
+      { outputFolder: dataset, cacheDir: cache, decoder: counting() },
+      files.map((file) => ({ file })),
+    );
     await p1.idle();
     await p1.dispose();
     const bad = await p1.facts('img_02.png');
     assert.ok(!bad.ok);
-    for (const f of readdirSync(join(cache, 'facts'))) writeFileSync(join(cache, 'facts', f), '{"version": 1, "folder": 3, "entr');
+    for (const f of readdirSync(join(cache, 'facts')))
+      writeFileSync(join(cache, 'facts', f), '{"version": 1, "folder": 3, "entr');
     const decoder = counting();
-    const p2 = await ImagePipeline.open({ outputFolder: dataset, cacheDir: cache, decoder }, files.map((file) => ({ file })));
+    const p2 = await ImagePipeline.open(
+      { outputFolder: dataset, cacheDir: cache, decoder },
+      files.map((file) => ({ file })),
+    );
     await p2.idle();
     await p2.dispose();
     assert.equal(decoder.paths.length, 3, 'everything analysed again');

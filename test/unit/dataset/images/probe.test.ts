@@ -58,7 +58,13 @@ describe('image header probe', () => {
     }
     const large = await probeImage(join(REAL_IMAGES, 'formats/jpg-large.jpg'));
     assert.ok(large.ok && large.width === 1600 && large.height === 1200, 'needs more than the first 64 KB of header');
-    for (const f of ['webp-lossy.webp', 'webp-lossless.webp', 'webp-extended.webp', 'png-sample.png', 'jpg-progressive.jpg']) {
+    for (const f of [
+      'webp-lossy.webp',
+      'webp-lossless.webp',
+      'webp-extended.webp',
+      'png-sample.png',
+      'jpg-progressive.jpg',
+    ]) {
       assert.ok((await probeImage(join(REAL_IMAGES, 'formats', f))).ok, f);
     }
     const bad = await probeImage(join(REAL_IMAGES, 'invalid/truncated-or-garbage.png'));

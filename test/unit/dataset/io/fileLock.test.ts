@@ -27,8 +27,14 @@ describe('file lock (issue 9, case 3)', () => {
     await Promise.all([work('a'), work('b'), work('c')]);
     // Each one's "out" comes right after its "in": never two inside at once.
     const who = (i: number) => order[i]!.split(' ')[0];
-    assert.ok(order.every((_, i) => i % 2 === 0 || who(i) === who(i - 1)), order.join(', '));
-    await assert.rejects(withFileLock(path, () => Promise.reject(new Error('disk full'))), /disk full/);
+    assert.ok(
+      order.every((_, i) => i % 2 === 0 || who(i) === who(i - 1)),
+      order.join(', '),
+    );
+    await assert.rejects(
+      withFileLock(path, () => Promise.reject(new Error('disk full'))),
+      /disk full/,
+    );
     assert.deepEqual(readdirSync(d), []);
   });
 
@@ -44,6 +50,9 @@ describe('file lock (issue 9, case 3)', () => {
       e.message.includes(`process ${process.ppid}`) &&
       e.message.includes(lockPathFor(path)) &&
       /Nothing was written/.test(e.message);
-    await assert.rejects(withFileLock(path, async () => 'never', undefined, 200), named);
+    await assert.rejects(
+      withFileLock(path, async () => 'never', undefined, 200),
+      named,
+    );
   });
 });

@@ -24,7 +24,10 @@ describe('Dataset', () => {
     assert.equal(dataset.caption('d_0001.png'), 'ohwx, red hair');
     assert.equal(dataset.caption('d_0002.png'), 'ohwx');
     assert.deepEqual(dataset.knownTags(), ['ohwx', 'red hair']);
-    assert.deepEqual(dataset.session.images.map((i) => i.status), ['tagged', 'untagged', 'untagged', 'untagged']);
+    assert.deepEqual(
+      dataset.session.images.map((i) => i.status),
+      ['tagged', 'untagged', 'untagged', 'untagged'],
+    );
     assert.equal(dataset.sessionFile, join(out, 'session.json'));
     await dataset.close();
   });
@@ -133,17 +136,30 @@ describe('Dataset', () => {
     assert.equal(await dataset.reloadTagsFile(), false);
     writeFileSync(join(out, 'tags.txt'), 'added by hand\n');
     await dataset.reloadTagsFile();
-    assert.deepEqual(dataset.knownTags(), ['added by hand', 'ohwx', 'red hair', 'from the editor'], 'tags in use stay known');
+    assert.deepEqual(
+      dataset.knownTags(),
+      ['added by hand', 'ohwx', 'red hair', 'from the editor'],
+      'tags in use stay known',
+    );
     await dataset.close();
   });
 
   it('a full disk while saving a caption: a clear error, the old caption intact, no temp left, and the next save works', async () => {
     const out = await staged();
     let full = true;
-    const t = trapFs((m, a) => (full && m === 'handle.writeFile' && String(a[0]).includes('d_0001.txt') ? sysError('ENOSPC', 'write', String(a[0])) : undefined));
+    const t = trapFs((m, a) =>
+      full && m === 'handle.writeFile' && String(a[0]).includes('d_0001.txt')
+        ? sysError('ENOSPC', 'write', String(a[0]))
+        : undefined,
+    );
     const { dataset } = await Dataset.open(out, { fs: t.fs });
-    await assert.rejects(dataset.setCaption('d_0001.png', 'ohwx, lost?'), (e: Error) =>
-      e.message.includes(join(out, 'd_0001.txt')) && /disk is full/.test(e.message) && /previous caption/.test(e.message));
+    await assert.rejects(
+      dataset.setCaption('d_0001.png', 'ohwx, lost?'),
+      (e: Error) =>
+        e.message.includes(join(out, 'd_0001.txt')) &&
+        /disk is full/.test(e.message) &&
+        /previous caption/.test(e.message),
+    );
     assert.equal(read(join(out, 'd_0001.txt')), 'ohwx, red hair');
     assert.equal(dataset.caption('d_0001.png'), 'ohwx, red hair', 'the cache follows the disk');
     assert.ok(!ls(out).some((n) => n.endsWith('.lora-tmp')));
@@ -156,7 +172,11 @@ describe('Dataset', () => {
   it('a full disk while saving the session: reported, session.json intact, saved on the next flush', async () => {
     const out = await staged();
     let full = true;
-    const t = trapFs((m, a) => (full && m === 'handle.writeFile' && String(a[0]).includes('session.json') ? sysError('ENOSPC', 'write', String(a[0])) : undefined));
+    const t = trapFs((m, a) =>
+      full && m === 'handle.writeFile' && String(a[0]).includes('session.json')
+        ? sysError('ENOSPC', 'write', String(a[0]))
+        : undefined,
+    );
     const { dataset } = await Dataset.open(out, { fs: t.fs, saveDelayMs: 10 });
     const before = read(join(out, 'session.json'));
     const errors: Error[] = [];
@@ -201,12 +221,15 @@ describe('Dataset', () => {
     writeFileSync(join(out, 'notes.txt'), 'unrelated');
     const { dataset, notices } = await Dataset.open(out);
     assert.ok(notices.some((n) => /rebuilt from the 4 images/.test(n)));
-    assert.deepEqual(dataset.session.images.map((i) => [i.file, i.width, i.height, i.status]), [
-      ['d_0001.png', 16, 12, 'tagged'],
-      ['d_0002.png', 16, 12, 'untagged'],
-      ['d_0003.png', 16, 12, 'untagged'],
-      ['d_0004.png', 16, 12, 'untagged'],
-    ]);
+    assert.deepEqual(
+      dataset.session.images.map((i) => [i.file, i.width, i.height, i.status]),
+      [
+        ['d_0001.png', 16, 12, 'tagged'],
+        ['d_0002.png', 16, 12, 'untagged'],
+        ['d_0003.png', 16, 12, 'untagged'],
+        ['d_0004.png', 16, 12, 'untagged'],
+      ],
+    );
     assert.equal(dataset.session.prefix, 'd');
     assert.equal(dataset.session.triggerWord, 'ohwx', 'guessed from the captions');
     assert.equal(ls(out).filter((n) => n.startsWith('session.corrupt-')).length, 1);
@@ -233,7 +256,10 @@ describe('Dataset', () => {
     writeFileSync(join(out, 'd_0005.txt'), 'ohwx, found later');
     renameSync(join(out, 'd_0004.txt'), join(out, 'd_0004.txt.off'));
     const { dataset, notices } = await Dataset.open(out);
-    assert.deepEqual(dataset.session.images.map((i) => i.file), ['d_0001.png', 'd_0003.png', 'd_0004.png', 'd_0005.png']);
+    assert.deepEqual(
+      dataset.session.images.map((i) => i.file),
+      ['d_0001.png', 'd_0003.png', 'd_0004.png', 'd_0005.png'],
+    );
     assert.ok(notices.some((n) => /no longer in the folder.*d_0002\.png/.test(n)));
     assert.ok(notices.some((n) => /not in the session were added: d_0005\.png/.test(n)));
     assert.equal(dataset.caption('d_0004.png'), '');

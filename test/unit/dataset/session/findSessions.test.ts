@@ -26,7 +26,13 @@ describe('findSessions', () => {
     session(join(root, 'cats/output.backup-2026-01-01T00-00-00'), 'old', '2026-09-01T00:00:00.000Z', 0, 1);
     symlinkSync(root, join(root, 'cats', 'loop'));
     const list = await findSessions([root, root]);
-    assert.deepEqual(list.map((s) => [s.title, s.tagged, s.total]), [['dog', 2, 2], ['cat', 1, 3]]);
+    assert.deepEqual(
+      list.map((s) => [s.title, s.tagged, s.total]),
+      [
+        ['dog', 2, 2],
+        ['cat', 1, 3],
+      ],
+    );
     assert.equal(list[0]!.outputFolder, join(root, 'dogs/output'));
     assert.equal(list[0]!.sessionFile, join(root, 'dogs/output/session.json'));
   });
@@ -35,8 +41,14 @@ describe('findSessions', () => {
     const root = tempDir('ws');
     session(join(root, 'a/b/c/d/output'), 'deep', '2026-01-01T00:00:00.000Z', 0, 1);
     session(join(root, 'a/b/c/d/e/f/output'), 'deeper', '2026-01-01T00:00:00.000Z', 0, 1);
-    assert.deepEqual((await findSessions([root], { maxDepth: 4 })).map((s) => s.title), []);
-    assert.deepEqual((await findSessions([root], { maxDepth: 4, outputFolderName: 'output' })).map((s) => s.title), ['deep']);
+    assert.deepEqual(
+      (await findSessions([root], { maxDepth: 4 })).map((s) => s.title),
+      [],
+    );
+    assert.deepEqual(
+      (await findSessions([root], { maxDepth: 4, outputFolderName: 'output' })).map((s) => s.title),
+      ['deep'],
+    );
     assert.deepEqual((await findSessions([root], { maxDepth: 8 })).map((s) => s.title).sort(), ['deep', 'deeper']);
   });
 
@@ -49,7 +61,15 @@ describe('findSessions', () => {
     writeFileSync(join(root, 'b/output/session.json'), 'nope');
     const list = await findSessions([root]);
     const byFolder = new Map(list.map((s) => [s.outputFolder, s]));
-    assert.deepEqual(byFolder.get(a), { outputFolder: a, sessionFile: join(a, 'session.json'), title: 'cat', tagged: 0, total: 2, updatedAt: '2026-01-01T00:00:00.000Z', needsRepair: true });
+    assert.deepEqual(byFolder.get(a), {
+      outputFolder: a,
+      sessionFile: join(a, 'session.json'),
+      title: 'cat',
+      tagged: 0,
+      total: 2,
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      needsRepair: true,
+    });
     const b = byFolder.get(join(root, 'b/output'));
     assert.ok(b && b.needsRepair && b.title === 'b' && b.total === 0);
   });

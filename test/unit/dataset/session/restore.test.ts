@@ -39,13 +39,27 @@ describe('a session restored from session.json.bak that still holds the staging 
       const { dataset, notices } = await Dataset.open(out);
       await dataset.close();
       assert.deepEqual(snapshot(out, captionsAndImages), before, 'no image or caption was rewritten');
-      for (const f of touched) assert.equal(dataset.caption(f.replace('.txt', '.png')), `ohwx, written meanwhile into ${f}`);
+      for (const f of touched)
+        assert.equal(dataset.caption(f.replace('.txt', '.png')), `ohwx, written meanwhile into ${f}`);
       assert.equal(dataset.session.staging, undefined);
-      assert.ok(notices.some((n) => /restored from session\.json\.bak/.test(n)), notices.join('\n'));
-      assert.ok(notices.some((n) => /plan .*had already been carried out: nothing was copied, and no caption was rewritten/.test(n)), notices.join('\n'));
-      assert.ok(!notices.some((n) => /interrupted staging run was finished/.test(n)), 'it does not ' +
-        'claim to have finished a run');
-      assert.ok(read(join(out, 'tags.txt')).includes(`written meanwhile into ${touched[1]}`), 'their tags are known tags');
+      assert.ok(
+        notices.some((n) => /restored from session\.json\.bak/.test(n)),
+        notices.join('\n'),
+      );
+      assert.ok(
+        notices.some((n) =>
+          /plan .*had already been carried out: nothing was copied, and no caption was rewritten/.test(n),
+        ),
+        notices.join('\n'),
+      );
+      assert.ok(
+        !notices.some((n) => /interrupted staging run was finished/.test(n)),
+        'it does not ' + 'claim to have finished a run',
+      );
+      assert.ok(
+        read(join(out, 'tags.txt')).includes(`written meanwhile into ${touched[1]}`),
+        'their tags are known tags',
+      );
     });
   }
 
@@ -63,6 +77,13 @@ describe('a session restored from session.json.bak that still holds the staging 
     assert.equal(read(join(out, 'd_0003.txt')), 'ohwx, typed meanwhile');
     assert.equal(read(join(out, 'd_0002.txt')), 'ohwx');
     assert.equal(again.staged, 1);
-    assert.ok(again.notices.some((n) => /finished: 1 of 3 images staged now, 2 were already in place; 2 caption\(s\) already on disk were kept as they are/.test(n)), again.notices.join('\n'));
+    assert.ok(
+      again.notices.some((n) =>
+        /finished: 1 of 3 images staged now, 2 were already in place; 2 caption\(s\) already on disk were kept as they are/.test(
+          n,
+        ),
+      ),
+      again.notices.join('\n'),
+    );
   });
 });

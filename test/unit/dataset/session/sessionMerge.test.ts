@@ -26,7 +26,11 @@ describe('session.json three-way merge (issue 9, case 3)', () => {
     assert.equal(ours.images[0], record, 'the record objects stay (an open dataset holds them)');
     assert.deepEqual(
       ours.images.map((i) => [i.favourite, i.nsfw, i.status]),
-      [[true, false, 'skipped'], [false, false, 'untagged'], [false, true, 'untagged']],
+      [
+        [true, false, 'skipped'],
+        [false, false, 'untagged'],
+        [false, true, 'untagged'],
+      ],
     );
     assert.deepEqual([ours.pinnedTags, ours.recentTags, ours.currentFile], [['a', 'b'], ['x', 'y'], 'cat_0002.png']);
   });
@@ -46,7 +50,10 @@ describe('session.json three-way merge (issue 9, case 3)', () => {
     ours.images[2]!.favourite = true;
     const r = mergeSession(base, ours, theirs);
     assert.deepEqual(r, { added: ['cat_0004.png'], removed: ['cat_0002.png'] });
-    assert.deepEqual(ours.images.map((i) => i.file), ['cat_0001.png', 'cat_0003.png', 'cat_0004.png']);
+    assert.deepEqual(
+      ours.images.map((i) => i.file),
+      ['cat_0001.png', 'cat_0003.png', 'cat_0004.png'],
+    );
     assert.deepEqual(ours.pinnedTags, ['kept', 'new']);
   });
 });

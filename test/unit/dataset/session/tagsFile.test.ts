@@ -10,7 +10,9 @@ describe('tags.txt and caption tags', () => {
   it('parseTags (which skips cleanTag where it can) equals cleanTag on every part, on awkward white space', () => {
     const pieces = ['a', ' b', 'c  d', '\te\t', 'f\ng', ' ', '', 'h\u00a0i', 'j\r\nk', '  l  m  '];
     for (let i = 0; i < 500; i++) {
-      const s = Array.from({ length: 1 + (i % 7) }, (_, k) => pieces[(i * 31 + k * 17) % pieces.length]).join(i % 3 ? ',' : ', ');
+      const s = Array.from({ length: 1 + (i % 7) }, (_, k) => pieces[(i * 31 + k * 17) % pieces.length]).join(
+        i % 3 ? ',' : ', ',
+      );
       const reference = s.split(',').map(cleanTag).filter(Boolean);
       assert.deepEqual(parseTags(s), reference, JSON.stringify(s));
     }
@@ -28,7 +30,12 @@ describe('tags.txt and caption tags', () => {
   it('appends only missing tags, keeping the file as the user left it (CRLF, no final newline, hand-added lines)', async () => {
     const d = tempDir();
     text(d, 'tags.txt', '\uFEFFmine\r\nsecond');
-    assert.deepEqual(await appendTags(d, ['second', 'third', ' third ', 'fourth']), ['mine', 'second', 'third', 'fourth']);
+    assert.deepEqual(await appendTags(d, ['second', 'third', ' third ', 'fourth']), [
+      'mine',
+      'second',
+      'third',
+      'fourth',
+    ]);
     assert.equal(read(join(d, 'tags.txt')), '\uFEFFmine\r\nsecond\r\nthird\r\nfourth\r\n');
     assert.deepEqual(parseTagsFile(read(join(d, 'tags.txt'))), ['mine', 'second', 'third', 'fourth']);
     const empty = tempDir();
@@ -48,7 +55,11 @@ describe('tags.txt and caption tags', () => {
     const blob = 'b'.repeat(50 * 1024 * 1024);
     text(src, 'a.txt', `ohwx, red hair, ${blob}`);
     const r = await stageDataset(src, opts({ prefix: 'p', triggerWord: 'ohwx', captionStyle: 'tags' }));
-    assert.equal(size(join(r.outputFolder, 'p_0001.txt')), blob.length + 'ohwx, red hair, '.length, 'the caption itself is kept whole');
+    assert.equal(
+      size(join(r.outputFolder, 'p_0001.txt')),
+      blob.length + 'ohwx, red hair, '.length,
+      'the caption itself is kept whole',
+    );
     assert.equal(read(join(r.outputFolder, 'tags.txt')), 'ohwx\nred hair\n');
     const { dataset } = await Dataset.open(r.outputFolder);
     assert.deepEqual(dataset.knownTags(), ['ohwx', 'red hair']);

@@ -1,16 +1,48 @@
 import { strict as assert } from 'node:assert';
-import { defaultPrefix, extensionForFormat, naturalCompare, naturalSort, numberWidth, prefixProblem, stagedName, stagedNumber } from '../../../../src/extension/dataset/staging/naming';
+import {
+  defaultPrefix,
+  extensionForFormat,
+  naturalCompare,
+  naturalSort,
+  numberWidth,
+  prefixProblem,
+  stagedName,
+  stagedNumber,
+} from '../../../../src/extension/dataset/staging/naming';
 import { validateStageOptions, withDefaults } from '../../../../src/extension/dataset/staging/options';
 
 describe('dataset naming', () => {
   it('sorts relative paths naturally, folder by folder, the same on every machine', () => {
     const files = ['img10.png', 'img2.png', 'Img1.png', 'a/img1.png', 'img1.png', 'b/x.png', 'a b/c.png', 'z.png'];
-    assert.deepEqual([...files].sort(naturalCompare), ['a/img1.png', 'a b/c.png', 'b/x.png', 'img1.png', 'Img1.png', 'img2.png', 'img10.png', 'z.png']);
+    assert.deepEqual([...files].sort(naturalCompare), [
+      'a/img1.png',
+      'a b/c.png',
+      'b/x.png',
+      'img1.png',
+      'Img1.png',
+      'img2.png',
+      'img10.png',
+      'z.png',
+    ]);
   });
   it('naturalSort (keys split once) orders exactly as naturalCompare', () => {
-    const files = ['img10.png', 'img2.png', 'Img1.png', 'a/img1.png', 'img1.png', 'b/x.png', 'a b/c.png', 'z.png', 'a/b/c1', 'a/b/c01'];
+    const files = [
+      'img10.png',
+      'img2.png',
+      'Img1.png',
+      'a/img1.png',
+      'img1.png',
+      'b/x.png',
+      'a b/c.png',
+      'z.png',
+      'a/b/c1',
+      'a/b/c01',
+    ];
     const items = files.map((rel, i) => ({ rel, i }));
-    assert.deepEqual(naturalSort(items, (x) => x.rel).map((x) => x.rel), [...files].sort(naturalCompare));
+    assert.deepEqual(
+      naturalSort(items, (x) => x.rel).map((x) => x.rel),
+      [...files].sort(naturalCompare),
+    );
   });
   it('batch and CLI callers get the product default caption style, natural, when they name none', () => {
     assert.equal(withDefaults({}, 'p').captionStyle, 'natural');
@@ -42,18 +74,41 @@ describe('dataset naming', () => {
     assert.equal(prefixProblem('ohwx_cat-2'), undefined);
   });
   it('refuses the names Windows reserves for devices, in any case and with any extension, and trailing dots or spaces', () => {
-    const reserved = ['CON', 'con', 'Prn', 'AUX', 'nul', 'COM1', 'com9', 'LPT1', 'lpt9', 'COM\u00b9', 'CONIN$', 'conout$'];
+    const reserved = [
+      'CON',
+      'con',
+      'Prn',
+      'AUX',
+      'nul',
+      'COM1',
+      'com9',
+      'LPT1',
+      'lpt9',
+      'COM\u00b9',
+      'CONIN$',
+      'conout$',
+    ];
     for (const bad of [...reserved, 'NUL.txt', 'con.tar.gz', 'Aux .x', 'CON ', 'cat.', 'cat ', 'cat. .']) {
       assert.match(prefixProblem(bad) ?? '', /Windows/, bad);
     }
     assert.match(prefixProblem('COM1') ?? '', /reserves "COM1" for a device/);
-    assert.throws(() => validateStageOptions({ prefix: 'nul' }), /prefix "nul" cannot be used: .*Windows.*Nothing was written/);
-    for (const fine of ['CONSOLE', 'con_cat', 'COM10', 'LPT0', 'nullable', 'auxiliary', 'my.con']) assert.equal(prefixProblem(fine), undefined, fine);
+    assert.throws(
+      () => validateStageOptions({ prefix: 'nul' }),
+      /prefix "nul" cannot be used: .*Windows.*Nothing was written/,
+    );
+    for (const fine of ['CONSOLE', 'con_cat', 'COM10', 'LPT0', 'nullable', 'auxiliary', 'my.con'])
+      assert.equal(prefixProblem(fine), undefined, fine);
   });
   it('validates batch options with a message naming each bad field', () => {
-    assert.deepEqual(validateStageOptions({ prefix: 'cat', extensions: ['.PNG', 'jpg'] }), { prefix: 'cat', extensions: ['png', 'jpg'] });
+    assert.deepEqual(validateStageOptions({ prefix: 'cat', extensions: ['.PNG', 'jpg'] }), {
+      prefix: 'cat',
+      extensions: ['png', 'jpg'],
+    });
     assert.deepEqual(validateStageOptions(undefined), {});
-    assert.throws(() => validateStageOptions({ prefix: 'a/b', mode: 'teleport' }), (e: Error) => /prefix/.test(e.message) && /mode/.test(e.message) && /Nothing was written/.test(e.message));
+    assert.throws(
+      () => validateStageOptions({ prefix: 'a/b', mode: 'teleport' }),
+      (e: Error) => /prefix/.test(e.message) && /mode/.test(e.message) && /Nothing was written/.test(e.message),
+    );
     assert.throws(() => validateStageOptions({ prefx: 'typo' }), /prefx/);
     assert.throws(() => validateStageOptions({ triggerWord: 'a, b' }), /trigger word/);
   });

@@ -15,16 +15,34 @@ describe('stageDataset', () => {
     const r = await stageDataset(src, opts({ prefix: 'cat' }));
     assert.equal(r.outputFolder, join(src, 'output'));
     assert.deepEqual([r.total, r.staged, r.skipped.length], [4, 4, 0]);
-    assert.deepEqual(ls(r.outputFolder), ['cat_0001.jpg', 'cat_0001.txt', 'cat_0002.png', 'cat_0002.txt', 'cat_0003.png', 'cat_0003.txt', 'cat_0004.jpeg', 'cat_0004.txt', 'session.json', 'session.json.bak', 'tags.txt']);
-    assert.deepEqual(readFileSync(join(r.outputFolder, 'cat_0003.png')), readFileSync(join(src, 'img10.png')));
-    assert.deepEqual(snapshot(src, (rel) => rel.startsWith('output/')), before);
-    const s = parseSession(read(r.sessionFile));
-    assert.deepEqual(s.images.map((i) => [i.file, i.source, i.width, i.height, i.status]), [
-      ['cat_0001.jpg', 'img1.JPG', 16, 12, 'untagged'],
-      ['cat_0002.png', 'img2.png', 16, 12, 'untagged'],
-      ['cat_0003.png', 'img10.png', 16, 12, 'untagged'],
-      ['cat_0004.jpeg', 'photo.jpeg', 16, 12, 'untagged'],
+    assert.deepEqual(ls(r.outputFolder), [
+      'cat_0001.jpg',
+      'cat_0001.txt',
+      'cat_0002.png',
+      'cat_0002.txt',
+      'cat_0003.png',
+      'cat_0003.txt',
+      'cat_0004.jpeg',
+      'cat_0004.txt',
+      'session.json',
+      'session.json.bak',
+      'tags.txt',
     ]);
+    assert.deepEqual(readFileSync(join(r.outputFolder, 'cat_0003.png')), readFileSync(join(src, 'img10.png')));
+    assert.deepEqual(
+      snapshot(src, (rel) => rel.startsWith('output/')),
+      before,
+    );
+    const s = parseSession(read(r.sessionFile));
+    assert.deepEqual(
+      s.images.map((i) => [i.file, i.source, i.width, i.height, i.status]),
+      [
+        ['cat_0001.jpg', 'img1.JPG', 16, 12, 'untagged'],
+        ['cat_0002.png', 'img2.png', 16, 12, 'untagged'],
+        ['cat_0003.png', 'img10.png', 16, 12, 'untagged'],
+        ['cat_0004.jpeg', 'photo.jpeg', 16, 12, 'untagged'],
+      ],
+    );
     assert.equal(s.sourceFolder, '..');
     assert.equal(s.staging, undefined, 'the plan is cleared once complete');
     assert.equal(read(join(r.outputFolder, 'cat_0001.txt')), '');
@@ -48,7 +66,10 @@ describe('stageDataset', () => {
     assert.equal(read(join(out, 'p_0004.txt')), 'ohwx');
     assert.equal(read(join(out, 'tags.txt')), 'ohwx\nred hair\nsmile\nblue eyes\nhat\n');
     const s = parseSession(read(r.sessionFile));
-    assert.deepEqual(s.images.map((i) => i.status), ['tagged', 'tagged', 'tagged', 'untagged']);
+    assert.deepEqual(
+      s.images.map((i) => i.status),
+      ['tagged', 'tagged', 'tagged', 'untagged'],
+    );
     assert.equal(s.triggerWord, 'ohwx');
   });
 
@@ -62,10 +83,14 @@ describe('stageDataset', () => {
     assert.equal(r.staged, 6);
     const s = parseSession(read(r.sessionFile));
     const bySource = new Map(s.images.map((i) => [i.source, i.file]));
-    for (const n of names) assert.deepEqual(readFileSync(join(r.outputFolder, bySource.get(n)!)), readFileSync(join(src, n)), n);
+    for (const n of names)
+      assert.deepEqual(readFileSync(join(r.outputFolder, bySource.get(n)!)), readFileSync(join(src, n)), n);
     assert.equal(read(join(r.outputFolder, bySource.get('-rf.png')!.replace(/\.\w+$/, '.txt'))), 'dash caption');
     assert.equal(read(join(r.outputFolder, bySource.get('🐱 cat.jpg')!.replace(/\.\w+$/, '.txt'))), 'emoji caption');
-    assert.ok(s.images.findIndex((i) => i.source === 'my photo 2.png') < s.images.findIndex((i) => i.source === 'my photo 10.png'));
+    assert.ok(
+      s.images.findIndex((i) => i.source === 'my photo 2.png') <
+        s.images.findIndex((i) => i.source === 'my photo 10.png'),
+    );
   });
 
   it('skips with a reason: empty, garbage, truncated, unsupported format, a GIF named .png; stages a JPEG named .png as .jpg', async () => {
@@ -87,7 +112,10 @@ describe('stageDataset', () => {
     assert.match(reasons['cut.png']!, /truncated/);
     assert.match(reasons['anim.gif']!, /not a format the trainer accepts/);
     assert.match(reasons['fake.png']!, /really a GIF/);
-    assert.deepEqual(ls(r.outputFolder).filter((n) => /^x_/.test(n)), ['x_0001.png', 'x_0001.txt', 'x_0002.jpg', 'x_0002.txt']);
+    assert.deepEqual(
+      ls(r.outputFolder).filter((n) => /^x_/.test(n)),
+      ['x_0001.png', 'x_0001.txt', 'x_0002.jpg', 'x_0002.txt'],
+    );
     assert.ok(r.notices.some((n) => /really-jpeg\.png is really a JPEG/.test(n)));
   });
 
@@ -103,10 +131,16 @@ describe('stageDataset', () => {
     const flat = await stageDataset(src, opts({ prefix: 'f', outputFolder: 'flat' }));
     assert.equal(flat.total, 1);
     const out = await stageDataset(src, opts({ prefix: 'f', includeSubfolders: true }));
-    assert.deepEqual(parseSession(read(out.sessionFile)).images.map((i) => i.source), ['sub/deeper/deep.png', 'sub/inner.png', 'top.png']);
+    assert.deepEqual(
+      parseSession(read(out.sessionFile)).images.map((i) => i.source),
+      ['sub/deeper/deep.png', 'sub/inner.png', 'top.png'],
+    );
     // Staged again into another folder: the earlier output folders are datasets (they hold a session.json), never input.
     const again = await stageDataset(src, opts({ prefix: 'f', includeSubfolders: true, outputFolder: 'again' }));
-    assert.deepEqual(parseSession(read(again.sessionFile)).images.map((i) => i.source), ['sub/deeper/deep.png', 'sub/inner.png', 'top.png']);
+    assert.deepEqual(
+      parseSession(read(again.sessionFile)).images.map((i) => i.source),
+      ['sub/deeper/deep.png', 'sub/inner.png', 'top.png'],
+    );
   });
 
   it('follows symbolic links only inside the folder, stages a linked file once, and does not hang on a loop', async () => {
@@ -123,7 +157,10 @@ describe('stageDataset', () => {
     symlinkSync(join(src, 'missing.png'), join(src, 'broken.png'));
     const r = await stageDataset(src, opts({ prefix: 'l', includeSubfolders: true }));
     const s = parseSession(read(r.sessionFile));
-    assert.deepEqual(s.images.map((i) => i.source), ['a.png', 'sub/b.png']);
+    assert.deepEqual(
+      s.images.map((i) => i.source),
+      ['a.png', 'sub/b.png'],
+    );
     const reasons = Object.fromEntries(r.skipped.map((x) => [x.file, x.reason]));
     assert.match(reasons['escape.png']!, /outside the folder/);
     assert.match(reasons['outdir']!, /outside the folder/);
@@ -138,7 +175,10 @@ describe('stageDataset', () => {
     text(noImages, 'readme.md', 'hi');
     text(noImages, 'pic.bmp', 'BM');
     img(noImages, 'sub/hidden.png', 1);
-    await assert.rejects(stageDataset(noImages, opts()), (e: Error) => /No supported images/.test(e.message) && /subfolders/.test(e.message) && /pic\.bmp/.test(e.message));
+    await assert.rejects(
+      stageDataset(noImages, opts()),
+      (e: Error) => /No supported images/.test(e.message) && /subfolders/.test(e.message) && /pic\.bmp/.test(e.message),
+    );
     assert.ok(!existsSync(join(noImages, 'output')) && !existsSync(join(empty, 'output')));
     const allBad = tempDir();
     text(allBad, 'a.png', 'junk');
@@ -158,7 +198,10 @@ describe('stageDataset', () => {
     const src2 = tempDir();
     img(src2, 'a.png', 1);
     text(src2, 'output/b_0001.txt', 'someone else');
-    await assert.rejects(stageDataset(src2, opts({ prefix: 'b' })), /already holds files with the names.*b_0001\.txt.*Nothing was written/);
+    await assert.rejects(
+      stageDataset(src2, opts({ prefix: 'b' })),
+      /already holds files with the names.*b_0001\.txt.*Nothing was written/,
+    );
     assert.deepEqual(ls(join(src2, 'output')), ['b_0001.txt']);
   });
 
@@ -202,7 +245,15 @@ describe('stageDataset', () => {
     assert.equal(bySource.get('photos/Landscape_0.jpg')?.orientation, undefined);
     assert.ok(bySource.has('formats/webp-lossless.webp') && bySource.has('formats/jpg-large.jpg'));
     const skipped = new Map(r.skipped.map((x) => [x.file, x.reason]));
-    for (const f of ['bmp-sample.bmp', 'gif-sample.gif', 'heif-sample.heic', 'heif-sample.avif', 'psd-sample.psd', 'svg-width-height.svg', 'tiff-little-endian.tiff']) {
+    for (const f of [
+      'bmp-sample.bmp',
+      'gif-sample.gif',
+      'heif-sample.heic',
+      'heif-sample.avif',
+      'psd-sample.psd',
+      'svg-width-height.svg',
+      'tiff-little-endian.tiff',
+    ]) {
       assert.match(skipped.get(`formats/${f}`) ?? '', /not a format the trainer accepts/, f);
     }
     assert.match(skipped.get('invalid/truncated-or-garbage.png') ?? '', /damaged|cut short/);

@@ -26,7 +26,8 @@ async function reference(o = opts({ prefix: 'p', triggerWord: 'ohwx' })) {
 }
 
 const isTemp = (p: unknown) => String(p).endsWith('.lora-tmp');
-const isImageTemp = (p: unknown) => isTemp(p) && !/\.txt\.\w+\.lora-tmp$/.test(String(p)) && !/session|tags/.test(String(p));
+const isImageTemp = (p: unknown) =>
+  isTemp(p) && !/\.txt\.\w+\.lora-tmp$/.test(String(p)) && !/session|tags/.test(String(p));
 
 describe('staging is crash-safe', () => {
   it('a kill between a copy and its rename: the re-run finishes with the same numbering, no duplicate, missing or partial file', async () => {
@@ -37,7 +38,10 @@ describe('staging is crash-safe', () => {
     const run = stageDataset(src, opts({ prefix: 'p', triggerWord: 'ohwx' }), { fs: t.fs });
     await Promise.race([t.killed, run.then(() => assert.fail('the run should have been killed'))]);
     const out = join(src, 'output');
-    assert.ok(ls(out).some((n) => n.endsWith('.lora-tmp')), 'the kill left a temp file');
+    assert.ok(
+      ls(out).some((n) => n.endsWith('.lora-tmp')),
+      'the kill left a temp file',
+    );
     assert.ok(parseSession(read(join(out, 'session.json'))).staging, 'the plan was recorded before copying');
     // A half-written temp from an even earlier kill.
     writeFileSync(join(out, '.p_0009.png.dead.lora-tmp'), pngBuffer(20, 20).subarray(0, 50));
@@ -68,12 +72,23 @@ describe('staging is crash-safe', () => {
     const src = source();
     const before = snapshot(src);
     let copies = 0;
-    const t = trapFs((m, a) => (m === 'copyFile' && ++copies === 5 ? sysError('ENOSPC', 'copyfile', String(a[0])) : undefined));
-    await assert.rejects(stageDataset(src, opts({ prefix: 'p', triggerWord: 'ohwx' }), { fs: t.fs }), (e: Error) =>
-      /Staging stopped at "pic \d+\.(png|jpg)"/.test(e.message) && /disk is full/.test(e.message) && /Nothing was lost/.test(e.message) && /again/.test(e.message));
+    const t = trapFs((m, a) =>
+      m === 'copyFile' && ++copies === 5 ? sysError('ENOSPC', 'copyfile', String(a[0])) : undefined,
+    );
+    await assert.rejects(
+      stageDataset(src, opts({ prefix: 'p', triggerWord: 'ohwx' }), { fs: t.fs }),
+      (e: Error) =>
+        /Staging stopped at "pic \d+\.(png|jpg)"/.test(e.message) &&
+        /disk is full/.test(e.message) &&
+        /Nothing was lost/.test(e.message) &&
+        /again/.test(e.message),
+    );
     const out = join(src, 'output');
     assert.ok(!ls(out).some((n) => n.endsWith('.lora-tmp')), 'no temp file left');
-    assert.deepEqual(snapshot(src, (rel) => rel.startsWith('output/')), before);
+    assert.deepEqual(
+      snapshot(src, (rel) => rel.startsWith('output/')),
+      before,
+    );
     const r = await stageDataset(src, opts({ prefix: 'p', triggerWord: 'ohwx' }));
     assert.deepEqual(snapshot(out, isSessionFile), ref.files);
     assert.deepEqual(images(r), ref.images);
@@ -82,7 +97,9 @@ describe('staging is crash-safe', () => {
   it('a kill while the plan is written leaves a temp file, which a fresh re-run removes', async () => {
     const ref = await reference(opts({ prefix: 'p' }));
     const src = source();
-    const t = trapFs((m, a) => (m === 'handle.writeFile' && String(a[0]).includes('session.json') ? 'kill' : undefined));
+    const t = trapFs((m, a) =>
+      m === 'handle.writeFile' && String(a[0]).includes('session.json') ? 'kill' : undefined,
+    );
     void stageDataset(src, opts({ prefix: 'p' }), { fs: t.fs });
     await t.killed;
     const out = join(src, 'output');
@@ -94,16 +111,28 @@ describe('staging is crash-safe', () => {
 
   it('a full disk while recording the plan: nothing is copied and the error says so', async () => {
     const src = source();
-    const t = trapFs((m, a) => (m === 'handle.writeFile' && String(a[0]).includes('session.json') ? sysError('ENOSPC', 'write', String(a[0])) : undefined));
-    await assert.rejects(stageDataset(src, opts({ prefix: 'p' }), { fs: t.fs }), /Could not write the staging plan .*session\.json.*disk is full.*Nothing was copied/);
+    const t = trapFs((m, a) =>
+      m === 'handle.writeFile' && String(a[0]).includes('session.json')
+        ? sysError('ENOSPC', 'write', String(a[0]))
+        : undefined,
+    );
+    await assert.rejects(
+      stageDataset(src, opts({ prefix: 'p' }), { fs: t.fs }),
+      /Could not write the staging plan .*session\.json.*disk is full.*Nothing was copied/,
+    );
     assert.deepEqual(ls(join(src, 'output')), []);
   });
 
   it('a read-only folder: a clear error about the output folder and what to do', async () => {
     const src = source();
     const t = trapFs((m, a) => (m === 'mkdir' ? sysError('EROFS', 'mkdir', String(a[0])) : undefined));
-    await assert.rejects(stageDataset(src, opts({ prefix: 'p' }), { fs: t.fs }), (e: Error) =>
-      e.message.includes(join(src, 'output')) && /read-only/.test(e.message) && /output folder to a place you can write/.test(e.message));
+    await assert.rejects(
+      stageDataset(src, opts({ prefix: 'p' }), { fs: t.fs }),
+      (e: Error) =>
+        e.message.includes(join(src, 'output')) &&
+        /read-only/.test(e.message) &&
+        /output folder to a place you can write/.test(e.message),
+    );
     assert.ok(!existsSync(join(src, 'output')));
   });
 
@@ -114,7 +143,9 @@ describe('staging is crash-safe', () => {
       return undefined;
     });
     const r = await stageDataset(src, opts({ prefix: 'p' }), { fs: t.fs });
-    assert.deepEqual(r.skipped, [{ file: 'pic 2.png', reason: 'deleted while staging (it was in the plan but is gone now)' }]);
+    assert.deepEqual(r.skipped, [
+      { file: 'pic 2.png', reason: 'deleted while staging (it was in the plan but is gone now)' },
+    ]);
     assert.equal(r.total, 11);
     assert.ok(!images(r).some((i) => i.file === 'p_0002.png'));
     assert.equal(images(r).find((i) => i.source === 'pic 3.jpg')?.file, 'p_0003.jpg');
@@ -166,7 +197,10 @@ describe('staging in move mode', () => {
     symlinkSync(join(src, 'real', 'a.png'), join(src, 'link.png'));
     img(src, 'b.png', 2);
     const r = await stageDataset(src, opts({ prefix: 'm', mode: 'move' }));
-    assert.deepEqual(images(r).map((i) => i.source), ['b.png', 'link.png']);
+    assert.deepEqual(
+      images(r).map((i) => i.source),
+      ['b.png', 'link.png'],
+    );
     assert.ok(lstatSync(join(src, 'link.png')).isSymbolicLink() && existsSync(join(src, 'real', 'a.png')));
     assert.ok(!existsSync(join(src, 'b.png')), 'the plain file was moved');
     assert.ok(!lstatSync(join(r.outputFolder, 'm_0002.png')).isSymbolicLink(), 'the staged image is a real file');
@@ -175,7 +209,8 @@ describe('staging in move mode', () => {
   it('across disks (EXDEV) copies, verifies, then removes each source; a kill before a removal is finished by the re-run', async () => {
     const ref = await reference();
     const src = source();
-    const exdev = (m: string, a: unknown[]) => m === 'rename' && !isTemp(a[0]) && String(a[0]).startsWith(src) && !String(a[0]).includes('/output/');
+    const exdev = (m: string, a: unknown[]) =>
+      m === 'rename' && !isTemp(a[0]) && String(a[0]).startsWith(src) && !String(a[0]).includes('/output/');
     let unlinks = 0;
     const t = trapFs((m, a) => {
       if (exdev(m, a)) return sysError('EXDEV', 'rename', String(a[0]));
@@ -206,7 +241,15 @@ describe('staging over an existing session', () => {
     img(src, 'pic 5.png', 51, 40, 40); // same path, new content and size: staged as new
     const added = await stageDataset(src, opts({ prefix: 'p', onExisting: 'add' }));
     assert.equal(added.staged, 2);
-    assert.deepEqual(images(added).slice(12).map((i) => [i.file, i.source]), [['p_0013.png', 'pic 0.png'], ['p_0014.png', 'pic 5.png']]);
+    assert.deepEqual(
+      images(added)
+        .slice(12)
+        .map((i) => [i.file, i.source]),
+      [
+        ['p_0013.png', 'pic 0.png'],
+        ['p_0014.png', 'pic 5.png'],
+      ],
+    );
     assert.equal(read(join(first.outputFolder, 'p_0001.txt')), 'edited by hand');
     const again = await stageDataset(src, opts({ prefix: 'p', onExisting: 'add' }));
     assert.equal(again.staged, 0);

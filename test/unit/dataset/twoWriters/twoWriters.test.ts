@@ -103,8 +103,16 @@ describe('two writers on one dataset (issue 9, case 3)', function () {
     await a.close();
     const tags = tagsOf(out);
     assert.ok(hand.length > 20, `only ${hand.length} hand edits happened during the saves`);
-    assert.deepEqual(hand.filter((t) => !tags.has(t)), [], `hand edits lost (of ${hand.length})`);
-    assert.deepEqual(range('w', 400).filter((t) => !tags.has(t)), [], 'new tags lost');
+    assert.deepEqual(
+      hand.filter((t) => !tags.has(t)),
+      [],
+      `hand edits lost (of ${hand.length})`,
+    );
+    assert.deepEqual(
+      range('w', 400).filter((t) => !tags.has(t)),
+      [],
+      'new tags lost',
+    );
   });
 
   it("session.json merges: a favourite set in one window survives the other's saves, and so does each", async () => {
@@ -144,6 +152,9 @@ describe('two writers on one dataset (issue 9, case 3)', function () {
     assert.deepEqual((await burst).errors, []);
     await a.close();
     assert.ok(opens >= 2, `the CLI opened the dataset ${opens} time(s) during the saves`);
-    assert.deepEqual(range('c', 400).filter((t) => !tagsOf(out).has(t)), []);
+    assert.deepEqual(
+      range('c', 400).filter((t) => !tagsOf(out).has(t)),
+      [],
+    );
   });
 });

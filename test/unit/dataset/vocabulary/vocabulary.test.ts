@@ -36,23 +36,51 @@ describe('vocabulary', () => {
     assert.match(problems[1]!, /danbooru\.csv:12: the tag name/);
     assert.match(problems[2]!, /danbooru\.csv:13: the count "lots" is not a number/);
     assert.match(problems[3]!, /missing\.csv: cannot read .*ENOENT.*loraTagger\.vocabularyFiles/);
-    assert.deepEqual(vocab.query('quoted', 5).map((s) => s.name), ['quoted "name"']);
+    assert.deepEqual(
+      vocab.query('quoted', 5).map((s) => s.name),
+      ['quoted "name"'],
+    );
   });
 
   it('ranks prefix matches by count, matches aliases, and treats _ and space alike', async () => {
     const f = join(dir, 'v.csv');
     writeFileSync(f, CSV);
     const { vocab } = await loadVocabulary([f]);
-    assert.deepEqual(vocab.query('lo', 10).map((s) => s.name), ['long hair', 'looking at viewer', 'long sleeves', 'lonely']);
-    assert.deepEqual(vocab.query('long_', 10).map((s) => s.name), ['long hair', 'long sleeves']);
-    assert.deepEqual(vocab.query('LONG H', 10).map((s) => s.name), ['long hair']);
-    assert.deepEqual(vocab.query('lo', 2).map((s) => s.name), ['long hair', 'looking at viewer']);
+    assert.deepEqual(
+      vocab.query('lo', 10).map((s) => s.name),
+      ['long hair', 'looking at viewer', 'long sleeves', 'lonely'],
+    );
+    assert.deepEqual(
+      vocab.query('long_', 10).map((s) => s.name),
+      ['long hair', 'long sleeves'],
+    );
+    assert.deepEqual(
+      vocab.query('LONG H', 10).map((s) => s.name),
+      ['long hair'],
+    );
+    assert.deepEqual(
+      vocab.query('lo', 2).map((s) => s.name),
+      ['long hair', 'looking at viewer'],
+    );
     // An alias finds its tag, named through the alias; a tag found by name and alias shows once.
-    assert.deepEqual(vocab.query('sole', 5), [{ name: '1girl', count: 4114588, category: 'general', alias: 'sole female' }]);
-    assert.deepEqual(vocab.query('miku', 5), [{ name: 'hatsune miku', count: 100000, category: 'character', alias: 'miku' }]);
-    assert.deepEqual(vocab.query('初音', 5).map((s) => s.name), ['hatsune miku']);
-    assert.deepEqual(vocab.query('solo', 5).map((s) => [s.name, s.alias]), [['solo', undefined]]);
-    assert.deepEqual(vocab.query('^_', 5).map((s) => s.name), ['^_^']);
+    assert.deepEqual(vocab.query('sole', 5), [
+      { name: '1girl', count: 4114588, category: 'general', alias: 'sole female' },
+    ]);
+    assert.deepEqual(vocab.query('miku', 5), [
+      { name: 'hatsune miku', count: 100000, category: 'character', alias: 'miku' },
+    ]);
+    assert.deepEqual(
+      vocab.query('初音', 5).map((s) => s.name),
+      ['hatsune miku'],
+    );
+    assert.deepEqual(
+      vocab.query('solo', 5).map((s) => [s.name, s.alias]),
+      [['solo', undefined]],
+    );
+    assert.deepEqual(
+      vocab.query('^_', 5).map((s) => s.name),
+      ['^_^'],
+    );
     assert.deepEqual(vocab.query('', 5), []);
     assert.deepEqual(vocab.query('zzz', 5), []);
   });
@@ -66,7 +94,10 @@ describe('vocabulary', () => {
     assert.deepEqual(problems, []);
     assert.equal(vocab.size, 2);
     assert.deepEqual(vocab.query('ginger', 3), [{ name: 'red hair', count: 99, category: 'general', alias: 'ginger' }]);
-    assert.deepEqual(vocab.query('red', 3).map((s) => s.name), ['red hair', 'red eyes']);
+    assert.deepEqual(
+      vocab.query('red', 3).map((s) => s.name),
+      ['red hair', 'red eyes'],
+    );
   });
 
   it('answers short prefixes over a large vocabulary from the top counts', async () => {
@@ -76,7 +107,10 @@ describe('vocabulary', () => {
     writeFileSync(f, lines.join('\n'));
     const { vocab } = await loadVocabulary([f]);
     const top = vocab.query('a', 3);
-    assert.deepEqual(top.map((s) => s.count), [19_999, 19_998, 19_997]);
+    assert.deepEqual(
+      top.map((s) => s.count),
+      [19_999, 19_998, 19_997],
+    );
     assert.deepEqual(vocab.query('a', 3), top, 'the cached answer is the same');
     assert.equal(vocab.query('a_tag_1999', 100).length, 11, 'a_tag_1999 and a_tag_19990-19999');
   });

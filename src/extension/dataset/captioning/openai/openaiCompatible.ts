@@ -30,12 +30,19 @@ export interface OpenAiOptions {
   output: 'caption' | 'tags';
 }
 
-const Content = z.union([z.string(), z.array(z.object({ type: z.string(), text: z.string().optional() }).passthrough())]);
+const Content = z.union([
+  z.string(),
+  z.array(z.object({ type: z.string(), text: z.string().optional() }).passthrough()),
+]);
 const Completion = z.object({
-  choices: z.array(z.object({ message: z.object({ content: Content.nullable().optional() }).passthrough() }).passthrough()).min(1),
+  choices: z
+    .array(z.object({ message: z.object({ content: Content.nullable().optional() }).passthrough() }).passthrough())
+    .min(1),
 });
 const Chunk = z.object({
-  choices: z.array(z.object({ delta: z.object({ content: z.string().nullable().optional() }).passthrough().optional() }).passthrough()),
+  choices: z.array(
+    z.object({ delta: z.object({ content: z.string().nullable().optional() }).passthrough().optional() }).passthrough(),
+  ),
 });
 
 /** The chat completions URL for a base URL (which may already end in /chat/completions). */
@@ -44,7 +51,9 @@ export function completionsUrl(base: string): string {
   try {
     u = new URL(base);
   } catch {
-    throw new Error(`"${base}" is not a URL. Give the server's OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1 for Ollama.`);
+    throw new Error(
+      `"${base}" is not a URL. Give the server's OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1 for Ollama.`,
+    );
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`"${base}" is not an http(s) URL.`);
   const path = u.pathname.replace(/\/+$/, '');
@@ -55,7 +64,8 @@ export function completionsUrl(base: string): string {
 /** Creates the provider; throws for a base URL that is not one. */
 export function openAiProvider(opts: OpenAiOptions): CaptionProvider {
   if (opts.baseUrls.length === 0) throw new Error('No base URL is set for the OpenAI-compatible provider.');
-  if (!opts.model.trim()) throw new Error('No model is set for the OpenAI-compatible provider (e.g. qwen2.5vl:7b for Ollama).');
+  if (!opts.model.trim())
+    throw new Error('No model is set for the OpenAI-compatible provider (e.g. qwen2.5vl:7b for Ollama).');
   const urls = opts.baseUrls.map(completionsUrl);
   let next = 0;
   return {
@@ -101,7 +111,10 @@ async function complete(url: string, payload: string, opts: OpenAiOptions, signa
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const timeout = AbortSignal.timeout(timeoutMs);
   const both = AbortSignal.any([signal, timeout]);
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: opts.stream ? 'text/event-stream' : 'application/json' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: opts.stream ? 'text/event-stream' : 'application/json',
+  };
   if (opts.apiKey) headers.authorization = `Bearer ${opts.apiKey}`;
   try {
     const res = await fetch(url, { method: 'POST', headers, body: payload, signal: both });
@@ -110,7 +123,9 @@ async function complete(url: string, payload: string, opts: OpenAiOptions, signa
   } catch (err) {
     if (signal.aborted) throw abortError(signal);
     if (timeout.aborted) {
-      throw new ProviderError(`no answer from ${host(url)} within ${+(timeoutMs / 1000).toFixed(1)} s; raise the timeout or lower the concurrency`);
+      throw new ProviderError(
+        `no answer from ${host(url)} within ${+(timeoutMs / 1000).toFixed(1)} s; raise the timeout or lower the concurrency`,
+      );
     }
     if (err instanceof ProviderError) throw err;
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
@@ -123,15 +138,34 @@ async function httpError(res: Response, url: string, opts: OpenAiOptions): Promi
   const detail = serverMessage(await res.text().catch(() => ''));
   const said = detail ? `: ${detail}` : '';
   if (res.status === 429) {
-    return new ProviderError(`${host(url)} is busy (429 Too Many Requests)${said}`, true, retryAfterMs(res.headers.get('retry-after')));
+    return new ProviderError(
+      `${host(url)} is busy (429 Too Many Requests)${said}`,
+      true,
+      retryAfterMs(res.headers.get('retry-after')),
+    );
   }
-  if (res.status >= 500) return new ProviderError(`${host(url)} failed (HTTP ${res.status})${said}`, true, retryAfterMs(res.headers.get('retry-after')));
+  if (res.status >= 500)
+    return new ProviderError(
+      `${host(url)} failed (HTTP ${res.status})${said}`,
+      true,
+      retryAfterMs(res.headers.get('retry-after')),
+    );
   if (res.status === 401 || res.status === 403) {
     const key = opts.apiKey ? 'refused the API key' : 'needs an API key';
-    return new ProviderError(`${host(url)} ${key} (HTTP ${res.status})${said}. Set it with "LoRA Tagging: Set AI Captioning API Key".`, false, undefined, true);
+    return new ProviderError(
+      `${host(url)} ${key} (HTTP ${res.status})${said}. Set it with "LoRA Tagging: Set AI Captioning API Key".`,
+      false,
+      undefined,
+      true,
+    );
   }
   if (res.status === 404) {
-    return new ProviderError(`${url} answered 404${said}: check the base URL and that the model "${opts.model}" exists there`, false, undefined, true);
+    return new ProviderError(
+      `${url} answered 404${said}: check the base URL and that the model "${opts.model}" exists there`,
+      false,
+      undefined,
+      true,
+    );
   }
   return new ProviderError(`${host(url)} refused the request (HTTP ${res.status})${said}`);
 }

@@ -9,7 +9,10 @@ import { library, MAX_PIXELS } from '../../images/library';
 export const UPLOAD_LONG_SIDE = 1024;
 
 /** The image re-encoded for upload: JPEG bytes and their data URL. */
-export async function uploadImage(image: Uint8Array, longSide = UPLOAD_LONG_SIDE): Promise<{ jpeg: Buffer; dataUrl: string }> {
+export async function uploadImage(
+  image: Uint8Array,
+  longSide = UPLOAD_LONG_SIDE,
+): Promise<{ jpeg: Buffer; dataUrl: string }> {
   const sharp = await library();
   const jpeg = await sharp(image, { failOn: 'error', limitInputPixels: MAX_PIXELS })
     .autoOrient()

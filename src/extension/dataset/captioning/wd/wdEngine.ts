@@ -104,8 +104,13 @@ export async function workerEngine(folder: string, script: string): Promise<WdEn
       const id = nextId++;
       // A copy is transferred: the caller's buffer may be a view of a larger one it still uses.
       const own = image.slice();
-      const px = (await prep.ask({ kind: 'prep', id, image: own, size: info.size }, [own.buffer])) as Extract<WdWorkerReply, { kind: 'pixels' }>;
-      const out = (await model.ask({ kind: 'run', id, pixels: px.pixels }, [px.pixels.buffer as ArrayBuffer])) as Extract<WdWorkerReply, { kind: 'scores' }>;
+      const px = (await prep.ask({ kind: 'prep', id, image: own, size: info.size }, [own.buffer])) as Extract<
+        WdWorkerReply,
+        { kind: 'pixels' }
+      >;
+      const out = (await model.ask({ kind: 'run', id, pixels: px.pixels }, [
+        px.pixels.buffer as ArrayBuffer,
+      ])) as Extract<WdWorkerReply, { kind: 'scores' }>;
       return out.scores;
     },
     async dispose() {

@@ -69,7 +69,9 @@ export class WdModel {
     try {
       session = await o.InferenceSession.create(bytes, { graphOptimizationLevel: 'all' });
     } catch (err) {
-      throw new Error(`ONNX Runtime could not load ${modelPath}: ${describeError(err)}. Is it a complete download of a WD tagger's model.onnx?`);
+      throw new Error(
+        `ONNX Runtime could not load ${modelPath}: ${describeError(err)}. Is it a complete download of a WD tagger's model.onnx?`,
+      );
     }
     const input = session.inputMetadata[0];
     const output = session.outputMetadata[0];
@@ -77,13 +79,17 @@ export class WdModel {
     const size = Number(dims[1]);
     if (session.inputNames.length !== 1 || dims.length !== 4 || dims[2] !== dims[1] || dims[3] !== 3 || !(size > 0)) {
       await session.release();
-      throw new Error(`${modelPath} does not take one image as [batch, size, size, 3] (it takes ${JSON.stringify(dims)}), so it is not a WD tagger.`);
+      throw new Error(
+        `${modelPath} does not take one image as [batch, size, size, 3] (it takes ${JSON.stringify(dims)}), so it is not a WD tagger.`,
+      );
     }
     const outDims = output && output.isTensor ? output.shape : [];
     const tags = Number(outDims[outDims.length - 1]);
     if (Number.isFinite(tags) && tags > 0 && tags !== labels.length) {
       await session.release();
-      throw new Error(`${modelPath} scores ${tags} tags but ${tagsPath} lists ${labels.length}: the two files are from different models.`);
+      throw new Error(
+        `${modelPath} scores ${tags} tags but ${tagsPath} lists ${labels.length}: the two files are from different models.`,
+      );
     }
     return new WdModel({ name: basename(folder), size, labels }, session, o);
   }
@@ -116,7 +122,8 @@ export class WdModel {
 async function readSmall(file: string, folder: string): Promise<string> {
   try {
     const st = await stat(file);
-    if (st.size > TAGS_LIMIT) throw new Error(`${file} is ${Math.round(st.size / 2 ** 20)} MB, far larger than a tag list`);
+    if (st.size > TAGS_LIMIT)
+      throw new Error(`${file} is ${Math.round(st.size / 2 ** 20)} MB, far larger than a tag list`);
     return await readFile(file, 'utf8');
   } catch (err) {
     if (errorCode(err) === undefined && err instanceof Error) throw err;

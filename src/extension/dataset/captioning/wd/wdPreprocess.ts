@@ -26,9 +26,17 @@ export async function decodeRgb(image: Uint8Array): Promise<Rgb> {
   let img: Sharp = sharp(image, OPTIONS);
   const meta = await img.metadata();
   if (meta.hasAlpha) img = img.flatten({ background: { r: 255, g: 255, b: 255 } });
-  const { data, info } = await img.toColourspace('srgb').removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  const { data, info } = await img
+    .toColourspace('srgb')
+    .removeAlpha()
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`the image decoded to ${info.channels} channels, not RGB`);
-  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  return {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  };
 }
 
 /** The model input for one image: `size * size * 3` float32 values 0-255, BGR, rows top to bottom. */

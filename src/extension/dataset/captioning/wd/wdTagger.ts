@@ -13,7 +13,9 @@ export interface WdTaggerOptions extends WdTagOptions {
 
 /** Loads the model (in the worker when one is given) and returns the provider; throws with what is wrong. */
 export async function wdTaggerProvider(opts: WdTaggerOptions): Promise<CaptionProvider & { engine: WdEngine }> {
-  const engine = opts.workerScript ? await workerEngine(opts.modelFolder, opts.workerScript) : await inlineEngine(opts.modelFolder);
+  const engine = opts.workerScript
+    ? await workerEngine(opts.modelFolder, opts.workerScript)
+    : await inlineEngine(opts.modelFolder);
   return {
     id: 'wd-tagger',
     model: engine.info.name,

@@ -48,7 +48,9 @@ export function parseSelectedTags(text: string, file: string): WdLabel[] {
   const nameAt = header.indexOf('name');
   const catAt = header.indexOf('category');
   if (nameAt < 0 || catAt < 0) {
-    throw new Error(`${file} is not a WD tagger's selected_tags.csv: its first line should be "tag_id,name,category,count".`);
+    throw new Error(
+      `${file} is not a WD tagger's selected_tags.csv: its first line should be "tag_id,name,category,count".`,
+    );
   }
   const out: WdLabel[] = [];
   for (let i = 1; i < lines.length; i++) {
@@ -57,16 +59,25 @@ export function parseSelectedTags(text: string, file: string): WdLabel[] {
     const f = splitCsvLine(line);
     const name = (f[nameAt] ?? '').trim();
     const cat = (f[catAt] ?? '').trim();
-    if (!name || !/^\d+$/.test(cat)) throw new Error(`${file}:${i + 1}: expected a tag name and a numeric category, found "${line.slice(0, 80)}".`);
-    out.push({ name, category: cat === '9' ? 'rating' : cat === '0' ? 'general' : cat === '4' ? 'character' : 'other' });
-    if (out.length > MAX_LABELS) throw new Error(`${file} has more than ${MAX_LABELS} tags, far more than a WD tagger's.`);
+    if (!name || !/^\d+$/.test(cat))
+      throw new Error(`${file}:${i + 1}: expected a tag name and a numeric category, found "${line.slice(0, 80)}".`);
+    out.push({
+      name,
+      category: cat === '9' ? 'rating' : cat === '0' ? 'general' : cat === '4' ? 'character' : 'other',
+    });
+    if (out.length > MAX_LABELS)
+      throw new Error(`${file} has more than ${MAX_LABELS} tags, far more than a WD tagger's.`);
   }
   if (out.length === 0) throw new Error(`${file} lists no tags.`);
   return out;
 }
 
 /** The tags of one image from the model's probabilities (one per label), rating first, then by probability. */
-export function tagsFromScores(labels: readonly WdLabel[], scores: ArrayLike<number>, opts: WdTagOptions = {}): ScoredTag[] {
+export function tagsFromScores(
+  labels: readonly WdLabel[],
+  scores: ArrayLike<number>,
+  opts: WdTagOptions = {},
+): ScoredTag[] {
   const general = opts.generalThreshold ?? WD_DEFAULTS.generalThreshold;
   const character = opts.characterThreshold ?? WD_DEFAULTS.characterThreshold;
   const max = Math.max(0, opts.maxTags ?? WD_DEFAULTS.maxTags);
@@ -104,7 +115,10 @@ export function tagsFromScores(labels: readonly WdLabel[], scores: ArrayLike<num
 }
 
 function excludeKey(tag: string): string {
-  return tag.trim().toLowerCase().replace(/[_\s]+/g, ' ');
+  return tag
+    .trim()
+    .toLowerCase()
+    .replace(/[_\s]+/g, ' ');
 }
 
 /** Splits one CSV line (RFC 4180 quotes, `""` inside them). */

@@ -80,7 +80,11 @@ export async function startChatServer(): Promise<ChatServer> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   state.baseUrl = `http://127.0.0.1:${port}/v1`;
-  state.close = () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); });
+  state.close = () =>
+    new Promise((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
   return state;
 }
 
@@ -148,12 +152,23 @@ async function handle(state: ChatServer, req: IncomingMessage, res: ServerRespon
     if (seen.stream) {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       for (const piece of answer.match(/.{1,7}/gs) ?? []) {
-        res.write(`data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: piece } }] })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: piece } }] })}\n\n`,
+        );
       }
       res.end('data: [DONE]\n\n');
       return;
     }
-    send(res, 200, JSON.stringify({ id: 'c', object: 'chat.completion', model: body.model, choices: [{ index: 0, message: { role: 'assistant', content: answer }, finish_reason: 'stop' }] }));
+    send(
+      res,
+      200,
+      JSON.stringify({
+        id: 'c',
+        object: 'chat.completion',
+        model: body.model,
+        choices: [{ index: 0, message: { role: 'assistant', content: answer }, finish_reason: 'stop' }],
+      }),
+    );
   } finally {
     state.inFlight--;
   }

@@ -26,11 +26,19 @@ describe('OpenAI-compatible provider (a local server speaking the wire format)',
   });
 
   it('sends the prompt, the system prompt, the key and the image as a JPEG data URL, and reads the answer', async () => {
-    const p = openAiProvider({ baseUrls: [server.baseUrl], model: 'qwen2.5vl:7b', apiKey: 'sk-test', output: 'caption' });
+    const p = openAiProvider({
+      baseUrls: [server.baseUrl],
+      model: 'qwen2.5vl:7b',
+      apiKey: 'sk-test',
+      output: 'caption',
+    });
     const r = await p.run(input(red), signal());
     assert.deepEqual(r, { kind: 'caption', text: 'The image shows a red picture.' });
     const s = server.seen[0]!;
-    assert.deepEqual([s.model, s.prompt, s.system, s.auth, s.stream], ['qwen2.5vl:7b', 'Describe it.', 'You caption images.', 'Bearer sk-test', false]);
+    assert.deepEqual(
+      [s.model, s.prompt, s.system, s.auth, s.stream],
+      ['qwen2.5vl:7b', 'Describe it.', 'You caption images.', 'Bearer sk-test', false],
+    );
   });
 
   it('reads a streamed answer (server-sent events)', async () => {
@@ -41,7 +49,10 @@ describe('OpenAI-compatible provider (a local server speaking the wire format)',
 
   it('downscales to the long side (EXIF orientation applied) and never enlarges', async () => {
     // 3000x1000 stored, EXIF 6 (shown rotated): arrives 342x1024 (upright, long side 1024).
-    const big = await sharp({ create: { width: 3000, height: 1000, channels: 3, background: '#0000ff' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const big = await sharp({ create: { width: 3000, height: 1000, channels: 3, background: '#0000ff' } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
     const p = openAiProvider({ baseUrls: [server.baseUrl], model: 'm', output: 'caption' });
     await p.run(input(big), signal());
     assert.deepEqual([server.seen[0]!.width, server.seen[0]!.height, server.seen[0]!.colour], [341, 1024, 'blue']);
@@ -70,20 +81,45 @@ describe('OpenAI-compatible provider (a local server speaking the wire format)',
     };
     server.script = (n) => codes[n];
     const errs: ProviderError[] = [];
-    for (let i = 0; i < 4; i++) errs.push((await p.run(input(red), signal()).then(() => assert.fail('should fail'), (e: ProviderError) => e)));
-    assert.deepEqual(errs.map((e) => [e.retryable, e.fatal, e.retryAfterMs]), [[true, false, 2000], [true, false, undefined], [false, true, undefined], [false, false, undefined]]);
+    for (let i = 0; i < 4; i++)
+      errs.push(
+        await p.run(input(red), signal()).then(
+          () => assert.fail('should fail'),
+          (e: ProviderError) => e,
+        ),
+      );
+    assert.deepEqual(
+      errs.map((e) => [e.retryable, e.fatal, e.retryAfterMs]),
+      [
+        [true, false, 2000],
+        [true, false, undefined],
+        [false, true, undefined],
+        [false, false, undefined],
+      ],
+    );
     assert.match(errs[0]!.message, /busy \(429 Too Many Requests\): slow down/);
     assert.match(errs[2]!.message, /needs an API key .*bad key/);
     assert.match(errs[3]!.message, /refused the request \(HTTP 400\): image too large/);
-    assert.ok(errs.every((e) => !/sk-/.test(e.message)), 'no key in any message');
+    assert.ok(
+      errs.every((e) => !/sk-/.test(e.message)),
+      'no key in any message',
+    );
   });
 
   it('fails a reply that is not JSON or lacks the content, and a reply slower than the timeout, with clear messages', async () => {
     const p = openAiProvider({ baseUrls: [server.baseUrl], model: 'm', timeoutMs: 300, output: 'caption' });
-    server.script = (n) => (n === 1 ? { status: 200, body: '<html>proxy error</html>' } : n === 2 ? { status: 200, body: '{"choices":[]}' } : { hold: new Promise(() => undefined) });
+    server.script = (n) =>
+      n === 1
+        ? { status: 200, body: '<html>proxy error</html>' }
+        : n === 2
+          ? { status: 200, body: '{"choices":[]}' }
+          : { hold: new Promise(() => undefined) };
     await assert.rejects(p.run(input(red), signal()), /sent a reply that is not JSON \("<html>proxy error/);
     await assert.rejects(p.run(input(red), signal()), /without choices\[0\]\.message\.content/);
-    await assert.rejects(p.run(input(red), signal()), /no answer from 127\.0\.0\.1:\d+ within 0.3 s; raise the timeout/);
+    await assert.rejects(
+      p.run(input(red), signal()),
+      /no answer from 127\.0\.0\.1:\d+ within 0.3 s; raise the timeout/,
+    );
   });
 
   it('stops at once when aborted', async () => {

@@ -26,7 +26,8 @@ function encode(fields: Field[]): Uint8Array {
       chunks.push(Uint8Array.from([...varint(BigInt(no << 3)), ...varint(BigInt(value))]));
       continue;
     }
-    const body = typeof value === 'string' ? new TextEncoder().encode(value) : value instanceof Uint8Array ? value : encode(value);
+    const body =
+      typeof value === 'string' ? new TextEncoder().encode(value) : value instanceof Uint8Array ? value : encode(value);
     chunks.push(Uint8Array.from([...varint(BigInt((no << 3) | 2)), ...varint(BigInt(body.length))]));
     chunks.push(body);
   }
@@ -53,7 +54,12 @@ export function tensor(name: string, dims: number[], data: Float32Array | BigInt
 export type Attr = { name: string } & ({ i: number } | { ints: number[] });
 
 function attribute(a: Attr): Field[] {
-  if ('i' in a) return [[1, a.name], [3, a.i], [20, 2]];
+  if ('i' in a)
+    return [
+      [1, a.name],
+      [3, a.i],
+      [20, 2],
+    ];
   return [[1, a.name], ...a.ints.map((v): Field => [8, v]), [20, 7]];
 }
 
@@ -71,11 +77,30 @@ export function node(op: string, inputs: string[], outputs: string[], attrs: Att
 /** A graph input or output: a float tensor whose dims are numbers or symbolic names. */
 export function valueInfo(name: string, dims: (number | string)[]): Field[] {
   const dim = dims.map((d): Field => [1, typeof d === 'number' ? [[1, d]] : [[2, d]]]);
-  return [[1, name], [2, [[1, [[1, FLOAT], [2, dim]]]]]];
+  return [
+    [1, name],
+    [
+      2,
+      [
+        [
+          1,
+          [
+            [1, FLOAT],
+            [2, dim],
+          ],
+        ],
+      ],
+    ],
+  ];
 }
 
 /** A whole model (opset 13, IR version 7) from its nodes, initializers, inputs and outputs. */
-export function model(g: { nodes: Field[][]; initializers: Field[][]; inputs: Field[][]; outputs: Field[][] }): Uint8Array {
+export function model(g: {
+  nodes: Field[][];
+  initializers: Field[][];
+  inputs: Field[][];
+  outputs: Field[][];
+}): Uint8Array {
   const graph: Field[] = [
     ...g.nodes.map((n): Field => [1, n]),
     [2, 'tiny_wd_tagger'],
@@ -87,7 +112,13 @@ export function model(g: { nodes: Field[][]; initializers: Field[][]; inputs: Fi
     [1, 7],
     [2, 'lora-dataset-tagger tests'],
     [7, graph],
-    [8, [[1, ''], [2, 13]]],
+    [
+      8,
+      [
+        [1, ''],
+        [2, 13],
+      ],
+    ],
   ]);
 }
 
@@ -120,13 +151,45 @@ export function meanTaggerModel(size: number, weights: number[][], bias: number[
       tensor('one_axis', [1], i64([1])),
     ],
     nodes: [
-      node('ReduceMean', ['input'], ['means'], [{ name: 'axes', ints: [1, 2] }, { name: 'keepdims', i: 0 }]),
+      node(
+        'ReduceMean',
+        ['input'],
+        ['means'],
+        [
+          { name: 'axes', ints: [1, 2] },
+          { name: 'keepdims', i: 0 },
+        ],
+      ),
       node('Slice', ['input', 'left_starts', 'left_ends', 'left_axes'], ['left']),
-      node('ReduceMean', ['left'], ['left_mean'], [{ name: 'axes', ints: [1, 2] }, { name: 'keepdims', i: 0 }]),
+      node(
+        'ReduceMean',
+        ['left'],
+        ['left_mean'],
+        [
+          { name: 'axes', ints: [1, 2] },
+          { name: 'keepdims', i: 0 },
+        ],
+      ),
       node('Slice', ['input', 'top_starts', 'top_ends', 'top_axes'], ['top']),
-      node('ReduceMean', ['top'], ['top_mean'], [{ name: 'axes', ints: [1, 2] }, { name: 'keepdims', i: 0 }]),
+      node(
+        'ReduceMean',
+        ['top'],
+        ['top_mean'],
+        [
+          { name: 'axes', ints: [1, 2] },
+          { name: 'keepdims', i: 0 },
+        ],
+      ),
       node('Mul', ['input', 'input'], ['squares']),
-      node('ReduceMean', ['squares'], ['square_mean'], [{ name: 'axes', ints: [1, 2, 3] }, { name: 'keepdims', i: 0 }]),
+      node(
+        'ReduceMean',
+        ['squares'],
+        ['square_mean'],
+        [
+          { name: 'axes', ints: [1, 2, 3] },
+          { name: 'keepdims', i: 0 },
+        ],
+      ),
       node('Unsqueeze', ['square_mean', 'one_axis'], ['square_col']),
       node('Mul', ['square_col', 'scale2'], ['square_feature']),
       node('Concat', ['means', 'left_mean', 'top_mean'], ['raw_features'], [{ name: 'axis', i: 1 }]),
@@ -149,7 +212,8 @@ export function denseTaggerModel(size: number, tags: number, width: number, laye
   const grid = size / patch;
   if (!Number.isInteger(grid)) throw new Error('size must be a multiple of 16');
   let seed = 1;
-  const rand = (n: number) => Float32Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 0.05);
+  const rand = (n: number) =>
+    Float32Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 0.05);
   const i64 = (v: number[]) => BigInt64Array.from(v.map(BigInt));
   const dims = patch * patch * 3;
   const initializers: Field[][] = [
@@ -169,9 +233,22 @@ export function denseTaggerModel(size: number, tags: number, width: number, laye
   }
   initializers.push(tensor('head', [width, tags], rand(width * tags)));
   nodes.push(
-    node('ReduceMean', [`h${layers}`], ['pooled'], [{ name: 'axes', ints: [1] }, { name: 'keepdims', i: 0 }]),
+    node(
+      'ReduceMean',
+      [`h${layers}`],
+      ['pooled'],
+      [
+        { name: 'axes', ints: [1] },
+        { name: 'keepdims', i: 0 },
+      ],
+    ),
     node('MatMul', ['pooled', 'head'], ['logits']),
     node('Sigmoid', ['logits'], ['output']),
   );
-  return model({ inputs: [valueInfo('input', ['N', size, size, 3])], outputs: [valueInfo('output', ['N', tags])], initializers, nodes });
+  return model({
+    inputs: [valueInfo('input', ['N', size, size, 3])],
+    outputs: [valueInfo('output', ['N', tags])],
+    initializers,
+    nodes,
+  });
 }

@@ -10,7 +10,10 @@ import { Vocabulary } from '../../../../../src/extension/dataset/vocabulary/voca
 import { features, featureModel, modelFolder, png, type LabelSpec } from './wdModels';
 
 const close = (a: number[], b: number[], eps = 2e-4) =>
-  assert.ok(a.length === b.length && a.every((v, i) => Math.abs(v - b[i]!) <= eps), `got ${a.map((v) => v.toFixed(4))}, want ${b.map((v) => v.toFixed(4))}`);
+  assert.ok(
+    a.length === b.length && a.every((v, i) => Math.abs(v - b[i]!) <= eps),
+    `got ${a.map((v) => v.toFixed(4))}, want ${b.map((v) => v.toFixed(4))}`,
+  );
 
 describe('WD tagger preprocessing, as kohya-ss/sd-scripts does it (real ONNX Runtime, tiny models)', function () {
   this.timeout(60000);
@@ -62,7 +65,10 @@ describe('WD tagger preprocessing, as kohya-ss/sd-scripts does it (real ONNX Run
     const dir = featureModel(8);
     writeFileSync(join(dir, 'selected_tags.csv'), 'tag_id,name,category,count\n1,a,0,1\n');
     await assert.rejects(inlineEngine(dir), /scores 6 tags but .*selected_tags\.csv lists 1/);
-    await assert.rejects(inlineEngine(join(dir, 'nope')), /does not exist\. A WD model folder holds model\.onnx and selected_tags\.csv/);
+    await assert.rejects(
+      inlineEngine(join(dir, 'nope')),
+      /does not exist\. A WD model folder holds model\.onnx and selected_tags\.csv/,
+    );
   });
 });
 
@@ -104,33 +110,67 @@ describe('WD tagger tags: thresholds, ratings, character tags, aliases, undersco
 
   it('keeps general tags at 0.35 and character tags at 0.85 by default, by probability, ratings dropped', async () => {
     const t = await tags(red);
-    assert.deepEqual(t.map((x) => x.tag), ['red bg', 'solo', '^_^', 'long hair']);
+    assert.deepEqual(
+      t.map((x) => x.tag),
+      ['red bg', 'solo', '^_^', 'long hair'],
+    );
     assert.ok(Math.abs(t[0]!.score - 1 / (1 + Math.exp(-3))) < 1e-4, 'the score is the model probability');
-    assert.deepEqual((await tags(blue)).map((x) => x.tag), ['blue background', 'solo', '^_^', 'long hair']);
+    assert.deepEqual(
+      (await tags(blue)).map((x) => x.tag),
+      ['blue background', 'solo', '^_^', 'long hair'],
+    );
   });
 
   it('adds the top rating first when asked, and a character tag over its own threshold', async () => {
     const t = await tags(blue, { ratings: 'top', characterThreshold: 0.55 });
-    assert.deepEqual(t.map((x) => `${x.category}:${x.tag}`), ['rating:sensitive', 'general:blue background', 'general:solo', 'character:hatsune miku', 'general:^_^', 'general:long hair']);
+    assert.deepEqual(
+      t.map((x) => `${x.category}:${x.tag}`),
+      [
+        'rating:sensitive',
+        'general:blue background',
+        'general:solo',
+        'character:hatsune miku',
+        'general:^_^',
+        'general:long hair',
+      ],
+    );
   });
 
   it('applies the general threshold, the maximum count and the exclude list', async () => {
-    assert.deepEqual((await tags(red, { generalThreshold: 0.45 })).map((x) => x.tag), ['red bg', 'solo', '^_^']);
-    assert.deepEqual((await tags(red, { maxTags: 2 })).map((x) => x.tag), ['red bg', 'solo']);
-    assert.deepEqual((await tags(red, { exclude: ['Solo', 'long hair'] })).map((x) => x.tag), ['red bg', '^_^']);
+    assert.deepEqual(
+      (await tags(red, { generalThreshold: 0.45 })).map((x) => x.tag),
+      ['red bg', 'solo', '^_^'],
+    );
+    assert.deepEqual(
+      (await tags(red, { maxTags: 2 })).map((x) => x.tag),
+      ['red bg', 'solo'],
+    );
+    assert.deepEqual(
+      (await tags(red, { exclude: ['Solo', 'long hair'] })).map((x) => x.tag),
+      ['red bg', '^_^'],
+    );
   });
 
   it("maps the vocabulary's aliases to the canonical tag, and keeps underscores when asked", async () => {
     const vocabulary = new Vocabulary([{ name: 'red_background', count: 9, aliases: ['red_bg'] }]);
-    assert.deepEqual((await tags(red, { vocabulary })).map((x) => x.tag), ['red background', 'solo', '^_^', 'long hair']);
-    assert.deepEqual((await tags(red, { keepUnderscores: true })).map((x) => x.tag), ['red_bg', 'solo', '^_^', 'long_hair']);
+    assert.deepEqual(
+      (await tags(red, { vocabulary })).map((x) => x.tag),
+      ['red background', 'solo', '^_^', 'long hair'],
+    );
+    assert.deepEqual(
+      (await tags(red, { keepUnderscores: true })).map((x) => x.tag),
+      ['red_bg', 'solo', '^_^', 'long_hair'],
+    );
   });
 
   it('fails an image it cannot read with the reason, and the next image still works', async () => {
     const p = await wdTaggerProvider({ modelFolder: folder });
     try {
       const signal = new AbortController().signal;
-      await assert.rejects(p.run({ file: 'x.png', image: new Uint8Array([1, 2, 3]), prompt: '', system: '' }, signal), /the tagger could not read it/);
+      await assert.rejects(
+        p.run({ file: 'x.png', image: new Uint8Array([1, 2, 3]), prompt: '', system: '' }, signal),
+        /the tagger could not read it/,
+      );
       const ok = await p.run({ file: 'a.png', image: red, prompt: '', system: '' }, signal);
       assert.equal(ok.kind === 'tags' && ok.tags[0]!.tag, 'red bg');
     } finally {

@@ -8,7 +8,12 @@
  */
 import { readZip } from '../helpers';
 
-const imageExts: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp' };
+const imageExts: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+};
 
 /** One image as CivitAI's form holds it after reading the zip. */
 export interface IntakeImage {
