@@ -4,7 +4,8 @@
 // @vscode-elements/elements use, with the values VS Code gives a webview. Run it again after a VS Code update.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openWorkbench, makeTempFolder, removeTempFolders, waitFor } from '../integration/ui/workbench.mjs';
+import { openWorkbench } from '../integration/ui/workbench.mjs';
+import { makeTempFolder, removeTempFolders, waitFor } from '../integration/ui/files.mjs';
 import { REPO_ROOT } from '../../scripts/vscodeHost.mjs';
 
 /**

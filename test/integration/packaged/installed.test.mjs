@@ -7,7 +7,8 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import yauzl from 'yauzl';
-import { makeTempFolder, openWorkbench, REPO_ROOT, waitFor, writeImages } from '../ui/workbench.mjs';
+import { openWorkbench, REPO_ROOT } from '../ui/workbench.mjs';
+import { makeTempFolder, waitFor, writeImages } from '../ui/files.mjs';
 
 const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
 const EXTENSION_ID = `${pkg.publisher}.${pkg.name}`.toLowerCase();

@@ -3,7 +3,8 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DARK_THEME, LIGHT_THEME, makeTempFolder, openWorkbench, waitFor, writeImages } from './workbench.mjs';
+import { DARK_THEME, LIGHT_THEME, openWorkbench } from './workbench.mjs';
+import { makeTempFolder, waitFor, writeImages } from './files.mjs';
 
 describe('workbench: the extension as a person finds it', function () {
   let wb;

@@ -5,15 +5,8 @@
 import { strict as assert } from 'node:assert';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  DARK_THEME,
-  LIGHT_THEME,
-  makeTempFolder,
-  openWorkbench,
-  realImagesDir,
-  waitFor,
-  writeImages,
-} from './workbench.mjs';
+import { DARK_THEME, LIGHT_THEME, openWorkbench } from './workbench.mjs';
+import { makeTempFolder, realImagesDir, waitFor, writeImages } from './files.mjs';
 
 const addTag = (f) => f.getByRole('textbox', { name: 'Add tag' });
 const captionText = (f) => f.getByRole('textbox', { name: 'Caption text' });

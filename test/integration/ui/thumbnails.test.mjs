@@ -4,7 +4,8 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DARK_THEME, makeTempFolder, openWorkbench, waitFor, writeImages } from './workbench.mjs';
+import { DARK_THEME, openWorkbench } from './workbench.mjs';
+import { makeTempFolder, waitFor, writeImages } from './files.mjs';
 
 const addTag = (f) => f.getByRole('textbox', { name: 'Add tag' });
 const IMAGES = 24;
