@@ -55,7 +55,13 @@ export class DatasetReport extends LitElement {
       figure { margin: 4px 0 12px; }
       figcaption { color: var(--vscode-descriptionForeground); margin-bottom: 4px; }
       table.chart { width: 100%; max-width: 560px; table-layout: fixed; }
-      table.chart th { width: 34%; font-weight: normal; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      table.chart th {
+        width: 34%;
+        font-weight: normal;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
       table.chart td.count { width: 4.5em; }
       table.chart th, table.chart td { border: none; padding: 1px 8px 1px 0; }
       table.chart svg { display: block; width: 100%; height: 14px; }

@@ -69,7 +69,10 @@ export class PanelToolbar extends LitElement {
         white-space: nowrap;
       }
       .tb:hover { background: var(--vscode-toolbar-hoverBackground); }
-      .tb:hover, .cmd:hover { outline: 1px dashed var(--vscode-toolbar-hoverOutline, transparent); outline-offset: -1px; }
+      .tb:hover, .cmd:hover {
+        outline: 1px dashed var(--vscode-toolbar-hoverOutline, transparent);
+        outline-offset: -1px;
+      }
       .tb[aria-checked='true'] {
         background: var(--vscode-inputOption-activeBackground);
         border-color: var(--vscode-inputOption-activeBorder, transparent);
@@ -82,7 +85,9 @@ export class PanelToolbar extends LitElement {
         border-color: var(--vscode-button-border, var(--vscode-contrastBorder, transparent));
         border-radius: 2px;
       }
-      .tb.cmd:hover { background: var(--vscode-button-secondaryHoverBackground, var(--vscode-button-secondaryBackground)); }
+      .tb.cmd:hover {
+        background: var(--vscode-button-secondaryHoverBackground, var(--vscode-button-secondaryBackground));
+      }
       .tb:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
       .tb.icon { padding: 0 3px; }
     `,

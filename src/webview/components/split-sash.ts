@@ -28,7 +28,9 @@ export class SplitSash extends LitElement {
     .line { position: absolute; background: transparent; transition: background-color 0.1s ease-out 0.2s; }
     :host([orientation='vertical']) .line { top: 0; bottom: 0; left: 2px; width: 2px; }
     :host([orientation='horizontal']) .line { left: 0; right: 0; top: 2px; height: 2px; }
-    :host(:hover) .line, :host(.dragging) .line, .handle:focus-visible .line { background: var(--vscode-sash-hoverBorder, var(--vscode-focusBorder)); }
+    :host(:hover) .line, :host(.dragging) .line, .handle:focus-visible .line {
+      background: var(--vscode-sash-hoverBorder, var(--vscode-focusBorder));
+    }
     .handle { position: absolute; inset: 0; outline: none; }
     .handle:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
   `;

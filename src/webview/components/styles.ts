@@ -29,7 +29,10 @@ export const baseStyles = css`
   }
   button.plain:hover { background: var(--vscode-toolbar-hoverBackground); }
   /* High Contrast: what the pointer is over gets a dashed outline, as in VS Code's own views. */
-  button.plain:hover, .btn:hover { outline: 1px dashed var(--vscode-contrastActiveBorder, transparent); outline-offset: -1px; }
+  button.plain:hover, .btn:hover {
+    outline: 1px dashed var(--vscode-contrastActiveBorder, transparent);
+    outline-offset: -1px;
+  }
   .btn {
     font: inherit;
     display: inline-flex;
@@ -45,7 +48,10 @@ export const baseStyles = css`
     border: 1px solid var(--vscode-button-border, var(--vscode-contrastBorder, transparent));
   }
   .btn:hover { background: var(--vscode-button-hoverBackground, var(--vscode-button-background)); }
-  .btn.secondary { color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); }
+  .btn.secondary {
+    color: var(--vscode-button-secondaryForeground);
+    background: var(--vscode-button-secondaryBackground);
+  }
   .btn.secondary:hover {
     background: var(--vscode-button-secondaryHoverBackground, var(--vscode-button-secondaryBackground));
   }

@@ -22,8 +22,18 @@ export class CaptionText extends LitElement {
     css`
       :host { display: block; }
       vscode-textarea { width: 100%; display: block; }
-      .meta { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 2px 8px; margin-top: 2px; font-size: 11px; }
-      .tokens.over { color: var(--vscode-list-warningForeground, var(--vscode-editorWarning-foreground)); font-weight: 600; }
+      .meta {
+        display: flex;
+        flex-wrap: wrap;
+        justify-content: space-between;
+        gap: 2px 8px;
+        margin-top: 2px;
+        font-size: 11px;
+      }
+      .tokens.over {
+        color: var(--vscode-list-warningForeground, var(--vscode-editorWarning-foreground));
+        font-weight: 600;
+      }
     `,
   ];
   declare store?: TaggerStore;
