@@ -9,7 +9,7 @@ import {
   undoLastTagOperation,
   validateOperation,
   type TagOperation,
-} from '../extension/dataset/session/tagOperations';
+} from '../extension/dataset/tags/tagOperations';
 import { UsageError, type CommandSpec, type ParsedArgs } from './args';
 import { EXIT, outputFolderArg, stringFlag, withDataset, type Command, type CommandGroup } from './command';
 

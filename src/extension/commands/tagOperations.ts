@@ -16,7 +16,7 @@ import {
   undoLastTagOperation,
   type ApplyOptions,
   type TagOperation,
-} from '../dataset/session/tagOperations';
+} from '../dataset/tags/tagOperations';
 import { errorMessage, log } from '../log';
 import type { PanelManager } from '../panel/panelManager';
 import { isBatchCall, resolveOutputFolder, withDataset } from './datasetTarget';

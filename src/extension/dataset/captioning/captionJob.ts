@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { captionTags } from '../../../shared/caption';
 import type { Dataset } from '../session/dataset';
-import type { CaptionWriter } from '../session/tagOperations';
+import type { CaptionWriter } from '../tags/tagOperations';
 import { fillPrompt } from './prompts';
 import { captionHash, type CaptionQueue, type RecordedOptions, type WriteMode } from './provenance';
 import { isAbort, ProviderError, type CaptionProvider } from './provider';

@@ -7,9 +7,9 @@
 import { toFileText } from '../../../shared/caption';
 import type { FsLike } from '../io/fsLike';
 import type { Dataset } from '../session/dataset';
-import type { CaptionWriter } from '../session/tagOperations';
-import { undoLastTagOperation, type UndoOutcome } from '../session/tagOperations';
-import { DamagedHistory, pushUndoEntry, readUndoHistory, writeUndoHistory } from '../session/tagUndo';
+import type { CaptionWriter } from '../tags/tagOperations';
+import { undoLastTagOperation, type UndoOutcome } from '../tags/tagOperations';
+import { DamagedHistory, pushUndoEntry, readUndoHistory, writeUndoHistory } from '../tags/tagUndo';
 import type { ProviderId } from './provider';
 
 /** A run's identity in the history: its start time and label. */

@@ -6,7 +6,7 @@
  */
 import { addTags, isTagged, parseTags } from '../../../shared/caption';
 import type { Dataset } from '../session/dataset';
-import type { CaptionWriter } from '../session/tagOperations';
+import type { CaptionWriter } from '../tags/tagOperations';
 import { captionHash, isUnreviewed } from './provenance';
 import { recordRunChanges, runLabel } from './runHistory';
 

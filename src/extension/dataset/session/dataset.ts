@@ -14,7 +14,7 @@ import type { CaptionProblem } from '../io/readCaption';
 import { saveSession } from './sessionFile';
 import { CaptionConflictError, type CaptionChanged, type SetCaptionOptions } from './captionRevisions';
 import { CaptionFiles } from './captionFiles';
-import { appendTags, isListableTag, parseTagsFile, readTagsFile } from './tagsFile';
+import { appendTags, isListableTag, parseTagsFile, readTagsFile } from '../tags/tagsFile';
 
 /** Options of Dataset.open. */
 export interface DatasetOpenOptions {

@@ -13,7 +13,7 @@ import { recordsFromDisk } from './rebuild';
 import { loadSession, saveSession } from './sessionFile';
 import { finishedNotice, removeLeftoverTemps, runPlan } from '../staging/run';
 import { captionInfo } from '../../../shared/caption';
-import { appendTags, isListableTag, parseTagsFile, readTagsFile, TAGS_FILE } from './tagsFile';
+import { appendTags, isListableTag, parseTagsFile, readTagsFile, TAGS_FILE } from '../tags/tagsFile';
 
 /** Everything Dataset needs, read from disk. */
 export interface OpenedSession {

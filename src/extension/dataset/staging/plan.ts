@@ -22,7 +22,7 @@ import { type StageOptions } from './options';
 import { removeLeftoverTemps } from './run';
 import type { SourceHint } from './place';
 import { isStaleTemp } from '../io/atomicWrite';
-import { TAGS_FILE } from '../session/tagsFile';
+import { TAGS_FILE } from '../tags/tagsFile';
 
 /** Images at least this big are staged with a notice (CivitAI and most trainers choke on them). */
 export const LARGE_IMAGE_BYTES = 100 * 1024 * 1024;

@@ -14,7 +14,7 @@ import { captionName } from './naming';
 import { mapLimit } from '../io/pool';
 import { defaultSourceRoot, sourcePathProblem, stagedFileProblem, staysInside } from '../session/pathRules';
 import { saveSession } from '../session/sessionFile';
-import { appendTags } from '../session/tagsFile';
+import { appendTags } from '../tags/tagsFile';
 import { finishMove, placeImage, type SourceHint } from './place';
 import { convertInto } from './convert';
 import { inlineDecoder, type Decoder } from '../images/decodePool';

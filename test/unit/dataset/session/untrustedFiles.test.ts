@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Dataset } from '../../../../src/extension/dataset/session/dataset';
-import { planForDataset } from '../../../../src/extension/dataset/session/tagOperations';
+import { planForDataset } from '../../../../src/extension/dataset/tags/tagOperations';
 import { stageDataset } from '../../../../src/extension/dataset/staging/stage';
 import { img, opts, read, tempDir, text } from '../helpers';
 

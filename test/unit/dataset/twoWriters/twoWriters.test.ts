@@ -8,7 +8,7 @@ import { appendFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Dataset } from '../../../../src/extension/dataset/session/dataset';
-import { parseTagsFile } from '../../../../src/extension/dataset/session/tagsFile';
+import { parseTagsFile } from '../../../../src/extension/dataset/tags/tagsFile';
 import { stageDataset } from '../../../../src/extension/dataset/staging/stage';
 import { runCli } from '../../cli/helpers';
 import { img, opts, tempDir } from '../helpers';

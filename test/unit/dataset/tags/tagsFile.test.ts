@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { captionInfo, captionTags, cleanTag, parseTags } from '../../../../src/shared/caption';
-import { appendTags, MAX_TAG_LENGTH, parseTagsFile } from '../../../../src/extension/dataset/session/tagsFile';
+import { appendTags, MAX_TAG_LENGTH, parseTagsFile } from '../../../../src/extension/dataset/tags/tagsFile';
 import { Dataset } from '../../../../src/extension/dataset/session/dataset';
 import { stageDataset } from '../../../../src/extension/dataset/staging/stage';
 import { img, opts, read, size, tempDir, text } from '../helpers';

@@ -8,13 +8,13 @@ import {
   planForDataset,
   undoLastTagOperation,
   type TagOperation,
-} from '../../../../src/extension/dataset/session/tagOperations';
+} from '../../../../src/extension/dataset/tags/tagOperations';
 import {
   readUndoHistory,
   UNDO_DEPTH,
   UNDO_FILE,
   writeUndoHistory,
-} from '../../../../src/extension/dataset/session/tagUndo';
+} from '../../../../src/extension/dataset/tags/tagUndo';
 import { img, ls, opts, read, tempDir } from '../helpers';
 
 async function staged(): Promise<string> {

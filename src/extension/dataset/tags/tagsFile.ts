@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { cleanTag } from '../../../shared/caption';
 import { tempPathFor } from '../io/atomicWrite';
 import { withFileLock } from '../io/fileLock';
-import { sameStamp, stampOf, type FileStamp } from './captionRevisions';
+import { sameStamp, stampOf, type FileStamp } from '../session/captionRevisions';
 import { nodeFs, type FsLike } from '../io/fsLike';
 import { readCaptionFile } from '../io/readCaption';
 

@@ -8,7 +8,7 @@
 import { addTags, cleanTag, hasTag, removeTag, renameTag, toFileText } from '../../../shared/caption';
 import type { CaptionStyle } from '../../../shared/model';
 import type { FsLike } from '../io/fsLike';
-import type { Dataset } from './dataset';
+import type { Dataset } from '../session/dataset';
 import { pushUndoEntry, readUndoHistory, writeUndoHistory } from './tagUndo';
 
 /** One dataset-wide operation. */

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { applyToCaption, planOperation } from '../../../../src/extension/dataset/session/tagOperations';
+import { applyToCaption, planOperation } from '../../../../src/extension/dataset/tags/tagOperations';
 
 describe('dataset-wide tag operations', () => {
   const input = (style: 'tags' | 'natural', texts: string[]) => ({
