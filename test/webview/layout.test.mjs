@@ -71,4 +71,19 @@ describe('layout: every control reachable and on screen at every size', function
       });
     }
   }
+
+  it('Shift+Tab walks the same stops in exactly the reverse order (no trap anywhere)', async () => {
+    p = await openSized(CAPTIONS[1][1], 'tags', { width: 1280, height: 800 }, 1);
+    const forward = (await tabStops(p)).map((s) => s.id);
+    assert.ok(forward.length > 15, forward.join('\n'));
+    const back = [];
+    for (let i = 0; i < forward.length; i++) {
+      await p.keyboard.press('Shift+Tab');
+      back.push((await focusInfo(p))?.id);
+    }
+    // From the first stop, Shift+Tab leaves the page once, then comes in at the last stop and walks back.
+    const walked = back.filter(Boolean);
+    assert.deepEqual(walked, [...forward].reverse().slice(0, walked.length));
+    assert.ok(walked.length >= forward.length - 1, `${walked.length} of ${forward.length} stops walked back`);
+  });
 });
