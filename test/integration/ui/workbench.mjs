@@ -60,7 +60,7 @@ import { join } from 'node:path';
 import { format } from 'node:util';
 import { ensureHost, launchBrowser, REPO_ROOT } from '../../../scripts/vscodeHost.mjs';
 import { startServer } from '../../../scripts/lib/codeServer.mjs';
-import { removeTempFolders } from './files.mjs';
+import { removeTempFolders, waitFor } from './files.mjs';
 
 export { REPO_ROOT };
 export const LIGHT_THEME = 'Default Light Modern';
