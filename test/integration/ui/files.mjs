@@ -70,3 +70,17 @@ export async function waitFor(fn, { timeout = 15000, interval = 150, what = 'con
     await new Promise((r) => setTimeout(r, interval));
   }
 }
+
+/** Waits until `read()` gives the same non-empty answer twice in a row (a list filled asynchronously has settled). */
+export async function waitSettled(read, { timeout, what = 'a list to settle' } = {}) {
+  let last;
+  return waitFor(
+    async () => {
+      const now = JSON.stringify(await read());
+      const settled = now === last && now !== '[]';
+      last = now;
+      return settled && JSON.parse(now);
+    },
+    { timeout, what },
+  );
+}

@@ -114,6 +114,21 @@ describe('workbench: tagging a dataset from the Explorer', function () {
     assert.equal(readCaption(2), 'ohwx, portrait');
   });
 
+  // Issue 9, case 2: VS Code's select-all came back into the webview late and ate the first characters typed.
+  it('select all, then type at full speed, also right after a palette click: every character lands', async () => {
+    const palette = (f) =>
+      f.getByRole('list', { name: 'Tag palette' }).getByRole('button', { name: 'portrait', exact: true });
+    const original = readCaption(3);
+    const takes = [1, 2, 3, 4, 5, 6].map((i) => `ohwx A woman on a pier at dusk, wind in her hair, take ${i}.`);
+    for (const [i, prose] of [...takes, original].entries()) {
+      if (i % 2) await (await wb.findInWebview(palette)).click();
+      await (await wb.findInWebview(captionText)).focus();
+      await wb.page.keyboard.press('Control+a');
+      await wb.page.keyboard.type(prose);
+      await waitFor(() => readCaption(3) === prose, { what: `caption 3 to be "${prose}" (is "${readCaption(3)}")` });
+    }
+  });
+
   it('looks native in the light theme too', async () => {
     // The panel takes its colours from VS Code's --vscode-* variables, so a theme switch repaints it. Found afresh
     // each time: the switch can re-create the webview's frames.

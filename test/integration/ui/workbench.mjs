@@ -34,8 +34,7 @@
 //     waitReady()                                workbench restored and the Explorer shows the folder
 //     explorerItem(pathInFolder) -> Locator      the Explorer row for 'a' or 'a/b' (expands the parents)
 //     contextMenuItems(pathInFolder) -> string[] right-clicks the row, returns the menu's entries, closes the menu
-//     chooseFromContextMenu(pathInFolder, entry, { timeout? })  right-clicks and clicks `entry` (reopens the menu
-//                                                until the entry is registered)
+//     chooseFromContextMenu(pathInFolder, entry, { timeout? })  right-clicks and clicks `entry` (until registered)
 //     paletteItems(query) -> string[]            the command palette's entries for `query` (palette left closed)
 //     runCommand(title, { timeout? })            runs a palette command by its exact title ("Category: Title")
 //     closeQuickInput()                          closes the palette / a quick pick and waits until it is gone
@@ -50,17 +49,15 @@
 //     screenshot(name, { locator? }) -> path     PNG in .test-artifacts/screenshots/ (git-ignored)
 //     notifications() -> string[]                texts of the notification toasts on screen (none ever show while
 //                                                the smoke-test driver is on, as here: use notificationCenter())
-//     notificationCenter() -> string[]           opens the notification centre (the bell) and returns its messages;
-//                                                hideNotificationCenter() closes it
+//     notificationCenter() -> string[]           opens the notification centre (the bell), returns its messages
 //     pressKey(key)                              page.keyboard.press on the workbench
-// files.mjs has the temp folders, images and waitFor.
-// in this file: LIGHT_THEME, DARK_THEME, SCREENSHOT_DIR, REPO_ROOT
+// files.mjs has the temp folders, images, waitFor and waitSettled; here also LIGHT_THEME, DARK_THEME, SCREENSHOT_DIR.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { ensureHost, launchBrowser, REPO_ROOT } from '../../../scripts/vscodeHost.mjs';
 import { startServer } from '../../../scripts/lib/codeServer.mjs';
-import { removeTempFolders, waitFor } from './files.mjs';
+import { removeTempFolders, waitFor, waitSettled } from './files.mjs';
 
 export { REPO_ROOT };
 export const LIGHT_THEME = 'Default Light Modern';
@@ -69,6 +66,10 @@ export const DARK_THEME = 'Default Dark Modern';
 export const SCREENSHOT_DIR = join(REPO_ROOT, '.test-artifacts/screenshots');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The entry titles a quick-input list shows. */
+const rowLabels = (rows) =>
+  rows.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? '').trim()));
 const THEME_CLASSES = ['vs', 'vs-dark', 'hc-black', 'hc-light'];
 
 /** One workbench in one browser on one code-server; create it with openWorkbench(). */
@@ -147,12 +148,20 @@ export class Workbench {
       if (at >= 0) {
         const item = items.nth(at);
         // VS Code's menu ignores a mouse-up that comes right after it opened (so the right-click's own release
-        // cannot pick an entry), and Playwright would click at once: hover, pause as a person does, then click.
+        // cannot pick an entry), and Playwright clicks at once: a click the menu ignored leaves it open, so the
+        // entry is clicked again until the menu closes, as a person would.
         await item.hover();
-        await sleep(400);
-        await item.click({ delay: 60 });
-        await menu.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
-        return;
+        for (let click = 1; ; click++) {
+          await item.click({ delay: 60 });
+          if (
+            await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(
+              () => 1,
+              () => 0,
+            )
+          )
+            return;
+          if (click >= 5) throw new Error(`The Explorer context menu stayed open after ${click} clicks on "${entry}"`);
+        }
       }
       await this.page.keyboard.press('Escape');
       if (Date.now() > deadline) {
@@ -189,17 +198,16 @@ export class Workbench {
         await this.closeQuickInput();
       }
     }
-    // The list filters asynchronously; give it a moment to settle.
-    await sleep(300);
-    return page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    // The list filters asynchronously: it has settled when two looks in a row find the same entries.
+    await waitSettled(() => rowLabels(rows), { what: `the command palette to list the matches of "${query}"` });
+    return rows;
   }
 
   /** The command palette's entry titles for `query`; the palette is closed afterwards. */
   async paletteItems(query) {
     const rows = await this.#openPalette(query);
-    const labels = (
-      await rows.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? '').trim()))
-    ).filter((l) => l && l !== 'No matching commands');
+    const labels = (await rowLabels(rows)).filter((l) => l && l !== 'No matching commands');
     await this.closeQuickInput();
     return labels;
   }
@@ -209,9 +217,7 @@ export class Workbench {
     const deadline = Date.now() + timeout;
     for (;;) {
       const rows = await this.#openPalette(title);
-      const labels = await rows.evaluateAll((els) =>
-        els.map((e) => (e.querySelector('.label-name')?.textContent ?? '').trim()),
-      );
+      const labels = await rowLabels(rows);
       const i = labels.indexOf(title);
       if (i >= 0) {
         await rows.nth(i).click();
@@ -289,9 +295,7 @@ export class Workbench {
     const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     const i = await waitFor(
       async () => {
-        const labels = await rows.evaluateAll((els) =>
-          els.map((e) => (e.querySelector('.label-name')?.textContent ?? '').trim()),
-        );
+        const labels = await rowLabels(rows);
         const at = labels.indexOf(label);
         return at >= 0 ? at + 1 : 0;
       },
@@ -299,9 +303,8 @@ export class Workbench {
     );
     await rows.nth(i - 1).click();
     await this.closeQuickInput();
+    // Webviews repaint from the new --vscode-* variables a moment later: callers wait for the colour they need.
     await this.waitForTheme(name, { timeout });
-    // Webviews repaint from the new --vscode-* variables a moment later.
-    await sleep(500);
   }
 
   /** Saves a PNG of the page (or of `locator`) to .test-artifacts/screenshots/<name>.png and returns its path. */
