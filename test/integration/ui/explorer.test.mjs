@@ -34,10 +34,7 @@ describe('workbench: the extension as a person finds it', function () {
     assert.ok(!items.includes('Start LoRA Tagging'), `a file's context menu should not offer it: ${items.join(' | ')}`);
   });
 
-  // Skipped on 2026-12-01: since that day's changes this driver self-test fails on VS Code's own quick input (its
-  // first row never becomes visible to Playwright), also with the driver's click retried; see that day's closing
-  // note. It tests the driver against VS Code's UI, not the extension. Unskip once the cause is found.
-  it.skip('chooses a context-menu entry the way a person clicks it (Find in Folder... opens Search)', async () => {
+  it('chooses a context-menu entry the way a person clicks it (Find in Folder... opens Search)', async () => {
     // Guards chooseFromContextMenu, which the tagging tests use for "Start LoRA Tagging".
     await wb.chooseFromContextMenu('my-dataset', 'Find in Folder...');
     await wb.page.locator('.search-view').waitFor({ state: 'visible', timeout: 10000 });
@@ -64,10 +61,7 @@ describe('workbench: the extension as a person finds it', function () {
     assert.equal(await isDark(), false);
   });
 
-  // Skipped on 2026-12-01: since that day's changes this driver self-test fails on VS Code's own quick input (its
-  // first row never becomes visible to Playwright), also with the driver's click retried; see that day's closing
-  // note. It tests the driver against VS Code's UI, not the extension. Unskip once the cause is found.
-  it.skip('finds content two iframes deep in a webview, repainted with the theme (Markdown preview)', async () => {
+  it('finds content two iframes deep in a webview, repainted with the theme (Markdown preview)', async () => {
     // The tagging panel is a webview too: this proves findInWebview and setTheme on one that exists today.
     await (await wb.explorerItem('notes.md')).click();
     await wb.runCommand('Markdown: Open Preview');

@@ -66,6 +66,8 @@ export const DARK_THEME = 'Default Dark Modern';
 export const SCREENSHOT_DIR = join(REPO_ROOT, '.test-artifacts/screenshots');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const yes = () => true;
+const no = () => false;
 
 /** The entry titles a quick-input list shows. */
 const rowLabels = (rows) =>
@@ -153,13 +155,7 @@ export class Workbench {
         await item.hover();
         for (let click = 1; ; click++) {
           await item.click({ delay: 60 });
-          if (
-            await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(
-              () => 1,
-              () => 0,
-            )
-          )
-            return;
+          if (await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(yes, no)) return;
           if (click >= 5) throw new Error(`The Explorer context menu stayed open after ${click} clicks on "${entry}"`);
         }
       }
@@ -219,10 +215,9 @@ export class Workbench {
       const rows = await this.#openPalette(title);
       const labels = await rowLabels(rows);
       const i = labels.indexOf(title);
-      if (i >= 0) {
-        await rows.nth(i).click();
-        return;
-      }
+      // A view that takes focus a moment late (Search) can hide the palette after it listed the command: a click
+      // that finds no visible row opens the palette again, as a person would.
+      if (i >= 0 && (await rows.nth(i).click({ timeout: 3000 }).then(yes, no))) return;
       // The palette lists what was registered when it opened: close it and try again.
       await this.closeQuickInput();
       if (Date.now() > deadline)
