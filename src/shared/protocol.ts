@@ -33,6 +33,8 @@ export const ImageView = z.object({
   caption: z.string(),
   /** The caption's revision: it goes up with every change the host knows of (see Revision). */
   rev: z.number().int().nonnegative().default(0),
+  /** The caption is machine-written and nobody has reviewed it yet (edited or accepted it). */
+  machine: z.boolean().default(false),
 });
 export type ImageView = z.infer<typeof ImageView>;
 

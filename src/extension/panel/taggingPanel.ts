@@ -23,7 +23,7 @@ import { readSettings } from '../settings';
 import { CaptionSync } from './captionSync';
 import type { PanelSave } from '../dataset/session/panelSaves';
 import { panelHtml } from './html';
-import { HOST_KEY_ACTIONS } from './keybindings';
+import { datasetView } from './datasetView';
 import { getVocabulary } from './vocabularyCache';
 
 type CaptionUpdateResult = ToHostResult<'caption/update'>;
@@ -314,49 +314,13 @@ export class TaggingPanel extends Disposable {
     });
   }
 
-  /** The dataset as the webview sees it: staged names and webview URIs only, never paths to elsewhere. */
   /** The staged images the panel may read pixels of: not those that are links or otherwise not plain files. */
   private viewableImages() {
     return this.dataset.session.images.filter((i) => !this.dataset.imageProblem(i.file));
   }
 
   private view(): DatasetView {
-    const s = this.dataset.session;
-    const webview = this.panel.webview;
-    const current = Math.max(
-      0,
-      s.images.findIndex((i) => i.file === s.currentFile),
-    );
-    const lease = this.lease;
-    return {
-      title: this.panel.title,
-      outputFolder: this.dataset.outputFolder,
-      prefix: s.prefix,
-      triggerWord: s.triggerWord,
-      captionStyle: s.captionStyle,
-      images: s.images.map((i) => ({
-        file: i.file,
-        // A staged image that is a link (case 7 of issue 9) is never shown through it: no URI, no thumbnail.
-        uri: this.dataset.imageProblem(i.file)
-          ? ''
-          : webview.asWebviewUri(vscode.Uri.file(this.dataset.resolve(i.file))).toString(),
-        ...thumbOf(lease, i.file, webview),
-        width: i.width,
-        height: i.height,
-        orientation: i.orientation,
-        status: i.status,
-        favourite: i.favourite,
-        nsfw: i.nsfw,
-        caption: this.dataset.caption(i.file),
-        rev: this.dataset.captionRev(i.file),
-      })),
-      knownTags: this.dataset.knownTags(),
-      recentTags: [...s.recentTags],
-      pinnedTags: [...s.pinnedTags],
-      categories: s.categories.map((c) => ({ name: c.name, tags: [...c.tags] })),
-      currentIndex: current,
-      hostKeys: [...HOST_KEY_ACTIONS],
-    };
+    return datasetView(this.dataset, this.panel.webview, this.panel.title, this.lease);
   }
 
   private postEnvelope(env: Envelope<ToWebview | ReplyBody>): void {
@@ -380,10 +344,4 @@ export class TaggingPanel extends Disposable {
       void vscode.window.showErrorMessage(message);
     }
   }
-}
-
-/** The thumbnail field of an ImageView when the pipeline has made it. */
-function thumbOf(lease: PipelineLease | undefined, file: string, webview: vscode.Webview): { thumb?: string } {
-  const path = lease?.pipeline.thumbnail(file);
-  return path ? { thumb: webview.asWebviewUri(vscode.Uri.file(path)).toString() } : {};
 }

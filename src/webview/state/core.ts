@@ -17,7 +17,8 @@ export type Aspect =
   | 'status'
   | 'view'
   | 'filter'
-  | 'thumbs';
+  | 'thumbs'
+  | 'selection';
 
 /** The `change` event's detail. */
 export type ChangeDetail = ReadonlySet<Aspect>;

@@ -12,6 +12,7 @@ import { ImageFilter } from './imageFilter';
 import { ImageFlags, type ImageFlag } from './imageFlags';
 import { Navigator } from './navigation';
 import { ReportCache } from './reportCache';
+import { Selection } from './selection';
 import { TagLists } from './tagLists';
 import { queryVocabulary } from './vocabulary';
 
@@ -29,6 +30,8 @@ export class TaggerStore extends StoreCore {
   private readonly nav = new Navigator(this, this.captions, this.filter);
   private readonly flags = new ImageFlags(this);
   private readonly report = new ReportCache(this, this.lists);
+  /** The selected images (filmstrip and grid); multi-image edits apply to them. */
+  readonly selection = new Selection(this);
 
   // ------------------------------------------------------------------ state the concerns own
 
@@ -75,6 +78,7 @@ export class TaggerStore extends StoreCore {
     this.hostKeys = new Set(ds.hostKeys);
     this.index = Math.min(ds.currentIndex, Math.max(0, ds.images.length - 1));
     this.captions.clearHistory();
+    this.selection.clear();
     this.loaded = true;
     this.filter.refresh();
     this.emit('dataset', 'current', 'caption', 'counts', 'lists', 'flags', 'filter');
