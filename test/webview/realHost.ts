@@ -63,9 +63,9 @@ async function main(): Promise<void> {
         status: i.status,
         favourite: i.favourite,
         nsfw: i.nsfw,
+        caption: dataset.caption(i.file),
         rev: dataset.captionRev(i.file),
         machine: false,
-        rev: dataset.captionRev(i.file),
       })),
     };
   }
