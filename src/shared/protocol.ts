@@ -100,6 +100,17 @@ export const StatusKind = z.enum(['saved', 'saving', 'error', 'info']);
 
 // ---------------------------------------------------------------- webview -> host
 
+const TagName = z.string().min(1).max(500);
+/** What a selection edit does to each selected caption (the host plans it from the files, not from the panel). */
+export const SelectionEdit = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('add'), tag: TagName }),
+  z.object({ kind: z.literal('remove'), tag: TagName }),
+  z.object({ kind: z.literal('rename'), from: TagName, to: TagName }),
+  z.object({ kind: z.literal('addMany'), tags: z.array(TagName).min(1).max(1000) }),
+  z.object({ kind: z.literal('copyCaption'), from: StagedName }),
+]);
+export type SelectionEdit = z.infer<typeof SelectionEdit>;
+
 /** Every message the webview sends the host (untrusted input there: the host safeParses each one). */
 export const ToHost = z.discriminatedUnion('type', [
   /** The webview is listening; the host sends nothing before it. */
@@ -142,6 +153,10 @@ export const ToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('save/flush') }),
   /** The filmstrip shows these images: make their thumbnails first. */
   z.object({ type: z.literal('thumbs/want'), files: z.array(StagedName).max(1000) }),
+  /** Edit the captions of the selected images as one step of the dataset-wide undo (issue 13). */
+  z.object({ type: z.literal('selection/edit'), edit: SelectionEdit, files: z.array(StagedName).min(1).max(100_000) }),
+  /** Undo the newest dataset-wide step (a selection edit or a tag command), as the Undo command does. */
+  z.object({ type: z.literal('selection/undo') }),
 ]);
 export type ToHost = z.infer<typeof ToHost>;
 
@@ -157,6 +172,14 @@ export const ToHostResults = {
   ]),
   /** The best matches of the vocabulary files, at most `limit`. */
   'vocab/query': z.array(VocabSuggestion),
+  /** The step's label and how many captions it changed (0: none needed it, and nothing was recorded). */
+  'selection/edit': z.object({ label: z.string(), changed: z.number().int().nonnegative() }),
+  /** The step taken back (null: there was none), captions restored, and those edited since, left alone. */
+  'selection/undo': z.object({
+    label: z.string().nullable(),
+    restored: z.number().int(),
+    skipped: z.array(z.string()),
+  }),
 } satisfies ResultSchemas<ToHost>;
 
 // ---------------------------------------------------------------- host -> webview

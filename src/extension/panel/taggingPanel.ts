@@ -25,6 +25,7 @@ import type { PanelSave } from '../dataset/session/panelSaves';
 import { panelHtml } from './html';
 import { datasetView } from './datasetView';
 import { getVocabulary } from './vocabularyCache';
+import { selectionHandlers } from './selectionHandlers';
 
 type CaptionUpdateResult = ToHostResult<'caption/update'>;
 
@@ -235,6 +236,11 @@ export class TaggingPanel extends Disposable {
       await this.flushAll();
       this.status('saved', `Saved ${new Date().toLocaleTimeString()}`);
     },
+    ...selectionHandlers(() => ({
+      dataset: this.dataset,
+      writeCaption: (f, t) => this.writeCaption(f, t),
+      status: (k, m) => this.status(k, m),
+    })),
   };
 
   /** Thumbnails in the background from the image pipeline, current image first; each batch is posted when made. */
