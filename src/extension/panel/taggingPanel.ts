@@ -20,6 +20,7 @@ import type { ThumbnailReady } from '../dataset/images/pipeline';
 import { Disposable } from '../disposable';
 import { errorMessage, log } from '../log';
 import { readSettings } from '../settings';
+import { CaptionReview, reviewHandlers } from './captionReview';
 import { CaptionSync } from './captionSync';
 import type { PanelSave } from '../dataset/session/panelSaves';
 import { panelHtml } from './html';
@@ -91,7 +92,11 @@ export class TaggingPanel extends Disposable {
       (msg) => this.post(msg),
       () => this.deps.onDidChangeProgress(this),
     );
+    const review = new CaptionReview(dataset, (msg) => this.post(msg));
     for (const d of [
+      review,
+      // Every whole dataset the webview takes is followed by what is waiting for review in it.
+      this.onDidPost((m) => m.type === 'dataset/load' && review.sendNow()),
       this.posted,
       this.replied,
       this.sync,
@@ -235,6 +240,7 @@ export class TaggingPanel extends Disposable {
       await this.flushAll();
       this.status('saved', `Saved ${new Date().toLocaleTimeString()}`);
     },
+    ...reviewHandlers(this),
   };
 
   /** Thumbnails in the background from the image pipeline, current image first; each batch is posted when made. */
