@@ -95,6 +95,30 @@ export type DatasetView = z.infer<typeof DatasetView>;
  */
 export const Revision = z.number().int().nonnegative();
 
+/** A machine caption waiting for review (issue 12), as the panel shows it beside the current caption. */
+export const SuggestionView = z.object({
+  file: StagedName,
+  text: z.string().max(100_000),
+  /** The tagger's tags with their probabilities (absent for prose models). */
+  tags: z
+    .array(
+      z.object({
+        tag: z.string().max(500),
+        score: z.number().min(0).max(1).optional(),
+        unknown: z.boolean().optional(),
+      }),
+    )
+    .max(2000)
+    .optional(),
+  provider: z.string().max(100),
+  model: z.string().max(500),
+});
+export type SuggestionView = z.infer<typeof SuggestionView>;
+
+/** A person's answer to a suggestion. */
+export const SuggestionAnswer = z.enum(['accept', 'merge', 'reject']);
+export type SuggestionAnswer = z.infer<typeof SuggestionAnswer>;
+
 /** The kinds of status line the host can set. */
 export const StatusKind = z.enum(['saved', 'saving', 'error', 'info']);
 
@@ -157,6 +181,8 @@ export const ToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('selection/edit'), edit: SelectionEdit, files: z.array(StagedName).min(1).max(100_000) }),
   /** Undo the newest dataset-wide step (a selection edit or a tag command), as the Undo command does. */
   z.object({ type: z.literal('selection/undo') }),
+  /** Accept, merge or reject the machine suggestion of one image. */
+  z.object({ type: z.literal('suggestion/answer'), file: StagedName, answer: SuggestionAnswer }),
 ]);
 export type ToHost = z.infer<typeof ToHost>;
 
@@ -180,6 +206,8 @@ export const ToHostResults = {
     restored: z.number().int(),
     skipped: z.array(z.string()),
   }),
+  /** The caption on disk after the answer. */
+  'suggestion/answer': z.object({ caption: z.string() }),
 } satisfies ResultSchemas<ToHost>;
 
 // ---------------------------------------------------------------- host -> webview
@@ -217,6 +245,12 @@ export const ToWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('status'), kind: StatusKind, message: z.string() }),
   /** Thumbnails the host has made since the last message (or found in its cache). */
   z.object({ type: z.literal('thumbs/ready'), thumbs: z.array(z.object({ file: StagedName, uri: z.string() })) }),
+  /** The suggestions waiting for review and the machine captions nobody has reviewed (after `dataset/load`, then on change). */
+  z.object({
+    type: z.literal('review/state'),
+    suggestions: z.array(SuggestionView),
+    unreviewed: z.array(StagedName),
+  }),
 ]);
 export type ToWebview = z.infer<typeof ToWebview>;
 

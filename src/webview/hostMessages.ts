@@ -25,6 +25,8 @@ export function applyHostMessage(store: TaggerStore, msg: ToWebview): void {
       return store.setStatus(msg.kind, msg.message);
     case 'thumbs/ready':
       return store.setThumbs(msg.thumbs);
+    case 'review/state':
+      return store.review.apply(msg.suggestions, msg.unreviewed);
     default:
       assertNever(msg);
   }

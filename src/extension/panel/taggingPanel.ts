@@ -20,6 +20,7 @@ import type { ThumbnailReady } from '../dataset/images/pipeline';
 import { Disposable } from '../disposable';
 import { errorMessage, log } from '../log';
 import { readSettings } from '../settings';
+import { CaptionReview, reviewHandlers } from './captionReview';
 import { CaptionSync } from './captionSync';
 import type { PanelSave } from '../dataset/session/panelSaves';
 import { panelHtml } from './html';
@@ -92,7 +93,11 @@ export class TaggingPanel extends Disposable {
       (msg) => this.post(msg),
       () => this.deps.onDidChangeProgress(this),
     );
+    const review = new CaptionReview(dataset, (msg) => this.post(msg));
     for (const d of [
+      review,
+      // Every whole dataset the webview takes is followed by what is waiting for review in it.
+      this.onDidPost((m) => m.type === 'dataset/load' && review.sendNow()),
       this.posted,
       this.replied,
       this.sync,
@@ -241,6 +246,7 @@ export class TaggingPanel extends Disposable {
       writeCaption: (f, t) => this.writeCaption(f, t),
       status: (k, m) => this.status(k, m),
     })),
+    ...reviewHandlers(this),
   };
 
   /** Thumbnails in the background from the image pipeline, current image first; each batch is posted when made. */

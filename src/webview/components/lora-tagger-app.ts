@@ -20,9 +20,11 @@ import './images/film-strip';
 import './progress-status';
 import './shortcut-overlay';
 import './split-sash';
+import './captioning/suggestion-review';
 // Defined before this element renders: `.dataset` on an undefined <dataset-report> is HTMLElement's read-only one.
 import './dataset-report';
 import { LOCAL_KEYS, actionForKey, eventKey } from '../keymap';
+import { handleReviewKey } from './captioning/reviewKeys';
 import { editKeyOf, handleEditKey, isTextField } from '../editKeys';
 import { baseStyles } from './styles';
 import { StoreController } from './storeController';
@@ -176,6 +178,7 @@ export class LoraTaggerApp extends LitElement {
               <aside aria-label="Caption and tags">
                 <section class="caption" aria-labelledby="caption-title">
                   <h2 class="section-title" id="caption-title">Caption</h2>
+                  <suggestion-review .store=${s}></suggestion-review>
                   ${natural ? [text, chips] : [chips, text]}
                   <add-tag-input .store=${s}></add-tag-input>
                 </section>
@@ -301,7 +304,9 @@ export class LoraTaggerApp extends LitElement {
     else if (has(LOCAL_KEYS.undo, key) && !inText) s.undo();
     else if (has(LOCAL_KEYS.redo, key) && !inText) s.redo();
     else if (has(LOCAL_KEYS.goTo, key)) this.ui('goTo');
-    else {
+    else if (handleReviewKey(s, key)) {
+      // The review's keys (accept, merge, reject, next/previous suggestion): captioning/reviewKeys.ts.
+    } else {
       const action = actionForKey(key);
       if (action) {
         // VS Code dispatches the keys of host actions itself and sends `action`: handling them here would run them twice.

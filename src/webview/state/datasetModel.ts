@@ -82,6 +82,8 @@ export class DatasetModel {
     const im = this.images[i];
     if (!im) return false;
     im.caption = text;
+    // A changed caption is no longer the machine's as it wrote it (the host's review/state says so again if it is).
+    im.machine = false;
     const before = new Set(this.tagsOf[i]);
     const nextTags = captionTags(text, this.style);
     const after = new Set(nextTags);

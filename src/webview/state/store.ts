@@ -12,6 +12,7 @@ import { ImageFilter } from './imageFilter';
 import { ImageFlags, type ImageFlag } from './imageFlags';
 import { Navigator } from './navigation';
 import { ReportCache } from './reportCache';
+import { Review } from './review';
 import { Selection } from './selection';
 import { TagLists } from './tagLists';
 import { queryVocabulary } from './vocabulary';
@@ -32,6 +33,8 @@ export class TaggerStore extends StoreCore {
   private readonly report = new ReportCache(this, this.lists);
   /** The selected images (filmstrip and grid); multi-image edits apply to them. */
   readonly selection = new Selection(this);
+  /** Machine suggestions waiting for review, and answering them. */
+  readonly review = new Review(this, (i) => this.nav.go(i));
 
   // ------------------------------------------------------------------ state the concerns own
 
