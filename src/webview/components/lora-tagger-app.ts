@@ -14,6 +14,7 @@ import './images/image-preview';
 import './caption/caption-chips';
 import './caption/caption-text';
 import './caption/add-tag-input';
+import './caption/selection-tags';
 import './tags/tag-shelves';
 import './tags/tag-palette';
 import './images/film-strip';
@@ -24,6 +25,7 @@ import './split-sash';
 import './dataset-report';
 import { LOCAL_KEYS, actionForKey, eventKey } from '../keymap';
 import { editKeyOf, handleEditKey, isTextField } from '../editKeys';
+import { handleSelectionKey } from '../selectionKeys';
 import { baseStyles } from './styles';
 import { StoreController } from './storeController';
 import { deepActive } from './shortcut-overlay';
@@ -114,7 +116,7 @@ export class LoraTaggerApp extends LitElement {
 
   constructor() {
     super();
-    new StoreController(this, ['dataset', 'view', 'caption']);
+    new StoreController(this, ['dataset', 'view', 'caption', 'selection']);
   }
 
   override connectedCallback(): void {
@@ -176,7 +178,7 @@ export class LoraTaggerApp extends LitElement {
               <aside aria-label="Caption and tags">
                 <section class="caption" aria-labelledby="caption-title">
                   <h2 class="section-title" id="caption-title">Caption</h2>
-                  ${natural ? [text, chips] : [chips, text]}
+                  ${s.selection.size > 1 ? html`<selection-tags .store=${s}></selection-tags>` : natural ? [text, chips] : [chips, text]}
                   <add-tag-input .store=${s}></add-tag-input>
                 </section>
                 <section class="palette" aria-labelledby="tags-title">
@@ -301,6 +303,7 @@ export class LoraTaggerApp extends LitElement {
     else if (has(LOCAL_KEYS.undo, key) && !inText) s.undo();
     else if (has(LOCAL_KEYS.redo, key) && !inText) s.redo();
     else if (has(LOCAL_KEYS.goTo, key)) this.ui('goTo');
+    else if (!inText && !report && handleSelectionKey(e, key, s)) done = true;
     else {
       const action = actionForKey(key);
       if (action) {
