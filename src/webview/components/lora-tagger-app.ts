@@ -14,6 +14,7 @@ import './images/image-preview';
 import './caption/caption-chips';
 import './caption/caption-text';
 import './caption/add-tag-input';
+import './caption/selection-tags';
 import './tags/tag-shelves';
 import './tags/tag-palette';
 import './images/film-strip';
@@ -26,6 +27,7 @@ import './dataset-report';
 import { LOCAL_KEYS, actionForKey, eventKey } from '../keymap';
 import { handleReviewKey } from './captioning/reviewKeys';
 import { editKeyOf, handleEditKey, isTextField } from '../editKeys';
+import { handleSelectionKey } from '../selectionKeys';
 import { baseStyles } from './styles';
 import { StoreController } from './storeController';
 import { deepActive } from './shortcut-overlay';
@@ -116,7 +118,7 @@ export class LoraTaggerApp extends LitElement {
 
   constructor() {
     super();
-    new StoreController(this, ['dataset', 'view', 'caption']);
+    new StoreController(this, ['dataset', 'view', 'caption', 'selection']);
   }
 
   override connectedCallback(): void {
@@ -179,7 +181,7 @@ export class LoraTaggerApp extends LitElement {
                 <section class="caption" aria-labelledby="caption-title">
                   <h2 class="section-title" id="caption-title">Caption</h2>
                   <suggestion-review .store=${s}></suggestion-review>
-                  ${natural ? [text, chips] : [chips, text]}
+                  ${s.selection.size > 1 ? html`<selection-tags .store=${s}></selection-tags>` : natural ? [text, chips] : [chips, text]}
                   <add-tag-input .store=${s}></add-tag-input>
                 </section>
                 <section class="palette" aria-labelledby="tags-title">
@@ -306,7 +308,8 @@ export class LoraTaggerApp extends LitElement {
     else if (has(LOCAL_KEYS.goTo, key)) this.ui('goTo');
     else if (handleReviewKey(s, key)) {
       // The review's keys (accept, merge, reject, next/previous suggestion): captioning/reviewKeys.ts.
-    } else {
+    } else if (!inText && !report && handleSelectionKey(e, key, s)) done = true;
+    else {
       const action = actionForKey(key);
       if (action) {
         // VS Code dispatches the keys of host actions itself and sends `action`: handling them here would run them twice.

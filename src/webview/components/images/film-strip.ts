@@ -15,6 +15,7 @@ import { baseStyles } from '../styles';
 import { StoreController } from '../storeController';
 import type { TaggerStore } from '../../state/store';
 import type { ViewStateStore } from '../../vscodeApi';
+import { isMac } from '../../keymap';
 
 /** Thumbnail cell width in px, gap included. */
 /** Thumbnail sizes the filmstrip takes (the sash above it sets one; the host's thumbnails are 256 px). */
@@ -53,6 +54,10 @@ export class FilmStrip extends LitElement {
       .ph { display: block; width: 100%; height: 100%; background: var(--vscode-input-background, var(--vscode-editor-background));
         border: 1px dashed var(--vscode-contrastBorder, transparent); }
       .thumb[aria-current='true'] { border-color: var(--vscode-focusBorder); }
+      .thumb.selected { border-color: var(--vscode-list-activeSelectionBackground, var(--vscode-focusBorder));
+        outline: 1px dashed var(--vscode-contrastActiveBorder, transparent); }
+      .thumb.selected[aria-current='true'] { border-color: var(--vscode-focusBorder); border-style: double; border-width: 3px; }
+      .sel { position: absolute; left: 2px; top: 2px; background: var(--vscode-editor-background); border-radius: 2px; }
       .thumb:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
       .thumb.skipped img { opacity: 0.35; }
       .badge { position: absolute; right: 2px; top: 2px; display: flex; gap: 1px; }
@@ -83,7 +88,7 @@ export class FilmStrip extends LitElement {
 
   constructor() {
     super();
-    new StoreController(this, ['dataset', 'current', 'flags', 'filter', 'thumbs']);
+    new StoreController(this, ['dataset', 'current', 'flags', 'filter', 'thumbs', 'selection']);
   }
 
   override disconnectedCallback(): void {
@@ -174,16 +179,18 @@ export class FilmStrip extends LitElement {
     const im = s.model.images[i]!;
     const cur = i === s.index;
     const state = im.status === 'untagged' ? ', untagged' : im.status === 'skipped' ? ', skipped' : '';
+    const sel = s.selection.size > 1 && s.selection.has(i);
     return html`<div role="listitem">
       <button
-        class="thumb ${im.status}"
+        class="thumb ${im.status} ${sel ? 'selected' : ''}"
         data-i=${i}
         tabindex=${cur ? 0 : -1}
         aria-current=${cur ? 'true' : 'false'}
-        aria-label="${i + 1}: ${im.file}${state}${im.favourite ? ', favourite' : ''}${im.nsfw ? ', NSFW' : ''}"
-        title="${i + 1}: ${im.file}"
-        @click=${() => s.go(i)}
+        aria-label="${i + 1}: ${im.file}${state}${im.favourite ? ', favourite' : ''}${im.nsfw ? ', NSFW' : ''}${sel ? ', selected' : ''}"
+        title="${i + 1}: ${im.file} (Shift+click: range, ${isMac() ? '⌘' : 'Ctrl'}+click: add or remove)"
+        @click=${(e: MouseEvent) => this.onThumbClick(e, i)}
       >
+        ${sel ? html`<vscode-icon class="sel" name="pass-filled" size="12" aria-hidden="true"></vscode-icon>` : nothing}
         ${
           im.thumb
             ? html`<img src=${im.thumb} alt="" decoding="async" width=${this.thumbPx} height=${this.thumbPx} draggable="false" />`
@@ -269,9 +276,22 @@ export class FilmStrip extends LitElement {
     e.preventDefault();
   }
 
+  /** Click: this image alone; Shift+click: the range from the anchor; Ctrl/Cmd+click: adds or removes it. */
+  private onThumbClick(e: MouseEvent, i: number): void {
+    const s = this.store;
+    if (!s) return;
+    if (e.shiftKey) s.selection.select(i, 'range', this.list());
+    else if (isMac() ? e.metaKey : e.ctrlKey) {
+      s.selection.select(i, 'toggle');
+      // Removed from the selection: the image shown stays where it was.
+      if (!s.selection.has(i)) return;
+    } else s.selection.select(i, 'only');
+    s.go(i);
+  }
+
   private onKey(e: KeyboardEvent): void {
     const s = this.store;
-    if (!s || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    if (!s || e.altKey || e.ctrlKey || e.metaKey) return;
     const list = this.list() ?? null;
     const pos = list ? list.indexOf(s.index) : s.index;
     const n = list ? list.length : s.model.images.length;
@@ -285,6 +305,8 @@ export class FilmStrip extends LitElement {
     p = Math.max(0, Math.min(n - 1, p));
     const i = list ? list[p] : p;
     if (i === undefined) return;
+    // Shift+arrows (and Shift+Home/End) extend the selection from its anchor; plain keys select one image.
+    s.selection.select(i, e.shiftKey ? 'range' : 'only', list ?? undefined);
     s.go(i);
     this.refocus = true;
   }
