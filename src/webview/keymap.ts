@@ -35,6 +35,8 @@ export const LOCAL_KEYS = {
   /** Outside text fields only. */
   shortcuts: ['shift+/'],
   goTo: ['alt+shift+g'],
+  /** The review grid and back (to the image focused in it). */
+  toggleGrid: ['alt+g'],
   zoomIn: ['+', '='],
   zoomOut: ['-'],
   zoomToggle: ['0'],

@@ -13,7 +13,7 @@ declare global {
 
 /** View state only (design.md: never data): survives a hidden panel and a window reload. */
 export interface ViewState {
-  view: 'tagging' | 'report';
+  view: 'tagging' | 'report' | 'grid';
   paletteFilter: string;
   paletteSort: 'count' | 'name' | 'recent';
   groupByCategory: boolean;

@@ -29,6 +29,7 @@ const STEPS = [
   'edit',
   'flags',
   'nextUntagged',
+  'grid',
 ] as const;
 /** Items of a group that only ever move to the menu together. */
 const GROUPS: Record<string, string[]> = { edit: ['undo', 'redo'], flags: ['favourite', 'nsfw', 'skip'] };
@@ -180,6 +181,14 @@ export class PanelToolbar extends LitElement {
       item('next', 'arrow-right', 'Next image', key('Next image', k.nextImage), () => s?.runAction('nextImage')),
       item('nextUntagged', 'debug-step-over', 'Next untagged image', key('Next untagged image', k.nextUntagged), () =>
         s?.runAction('nextUntagged'),
+      ),
+      item(
+        'grid',
+        'table',
+        'Review grid',
+        key('Review grid: thumbnails with their captions', LOCAL_KEYS.toggleGrid),
+        () => s?.setView(s.view === 'grid' ? 'tagging' : 'grid'),
+        { checked: s?.view === 'grid' },
       ),
       null,
       item(

@@ -31,6 +31,10 @@ const LOCAL_TITLES: Array<[string, readonly string[]]> = [
   ['Undo caption edit', LOCAL_KEYS.undo],
   ['Redo caption edit', LOCAL_KEYS.redo],
   ['Go to image number', LOCAL_KEYS.goTo],
+  [
+    'Review grid / back to the focused image (in the grid: arrows move, Enter edits, Escape stops)',
+    LOCAL_KEYS.toggleGrid,
+  ],
   ['Zoom in / out', [...LOCAL_KEYS.zoomIn.slice(0, 1), ...LOCAL_KEYS.zoomOut]],
   ['Fit / 100%', LOCAL_KEYS.zoomToggle],
   ['Remove focused chip', LOCAL_KEYS.removeChip],

@@ -37,7 +37,7 @@ export interface Status {
 }
 
 /** The page the panel shows. */
-export type PanelView = 'tagging' | 'report';
+export type PanelView = 'tagging' | 'report' | 'grid';
 
 /** The shared state. Dispatches `change` (detail: the set of aspects) at most once per microtask. */
 export class StoreCore extends EventTarget {
