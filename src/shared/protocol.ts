@@ -194,6 +194,8 @@ export const ToWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('status'), kind: StatusKind, message: z.string() }),
   /** Thumbnails the host has made since the last message (or found in its cache). */
   z.object({ type: z.literal('thumbs/ready'), thumbs: z.array(z.object({ file: StagedName, uri: z.string() })) }),
+  /** The images the last Check Dataset found to duplicate an earlier one (the filter's `duplicate` term). */
+  z.object({ type: z.literal('check/duplicates'), files: z.array(StagedName) }),
 ]);
 export type ToWebview = z.infer<typeof ToWebview>;
 

@@ -25,6 +25,8 @@ export function applyHostMessage(store: TaggerStore, msg: ToWebview): void {
       return store.setStatus(msg.kind, msg.message);
     case 'thumbs/ready':
       return store.setThumbs(msg.thumbs);
+    case 'check/duplicates':
+      return store.setDuplicates(msg.files);
     default:
       assertNever(msg);
   }
