@@ -251,6 +251,8 @@ export const ToWebview = z.discriminatedUnion('type', [
     suggestions: z.array(SuggestionView),
     unreviewed: z.array(StagedName),
   }),
+  /** The images the last Check Dataset found to duplicate an earlier one (the filter's `duplicate` term). */
+  z.object({ type: z.literal('check/duplicates'), files: z.array(StagedName) }),
 ]);
 export type ToWebview = z.infer<typeof ToWebview>;
 

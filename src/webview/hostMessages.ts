@@ -27,6 +27,8 @@ export function applyHostMessage(store: TaggerStore, msg: ToWebview): void {
       return store.setThumbs(msg.thumbs);
     case 'review/state':
       return store.review.apply(msg.suggestions, msg.unreviewed);
+    case 'check/duplicates':
+      return store.setDuplicates(msg.files);
     default:
       assertNever(msg);
   }

@@ -54,6 +54,7 @@ export class TaggingPanel extends Disposable {
   private readonly sync: CaptionSync;
   private ready = false;
   private pendingReveal: string | undefined;
+  private duplicates: string[] = [];
   private thumbs: Promise<PipelineLease | undefined> | undefined;
   private lease: PipelineLease | undefined;
   private readonly posted = new vscode.EventEmitter<ToWebview>();
@@ -156,6 +157,12 @@ export class TaggingPanel extends Disposable {
     this.post({ type: 'view/show', view });
   }
 
+  /** Tells the panel which images the last Check Dataset found duplicated (the filter's `duplicate` term). */
+  showDuplicates(files: readonly string[]): void {
+    this.duplicates = [...files];
+    if (this.ready) this.post({ type: 'check/duplicates', files: this.duplicates });
+  }
+
   /** The image the panel is on. */
   currentFile(): string | undefined {
     return this.dataset.session.currentFile ?? this.dataset.session.images[0]?.file;
@@ -193,6 +200,7 @@ export class TaggingPanel extends Disposable {
       this.ready = true;
       this.sync.resetSeq();
       this.post({ type: 'dataset/load', dataset: this.view() });
+      if (this.duplicates.length) this.post({ type: 'check/duplicates', files: this.duplicates });
       if (this.pendingReveal) this.post({ type: 'image/reveal', file: this.pendingReveal });
       this.pendingReveal = undefined;
       this.startThumbnails();

@@ -68,6 +68,10 @@ export class TaggerStore extends StoreCore {
   get filtered(): number[] | undefined {
     return this.filter.matches;
   }
+  /** Why the filter query cannot be read, and where (the last valid query's images stay shown). */
+  get filterError(): { message: string; pos: number } | undefined {
+    return this.filter.error;
+  }
 
   // ------------------------------------------------------------------ host messages (see hostMessages.ts)
 
@@ -221,6 +225,10 @@ export class TaggerStore extends StoreCore {
   /** Sets the filmstrip / navigation filter. */
   setImageFilter(kind: ImageFilterKind, value: string): void {
     this.filter.set(kind, value);
+  }
+  /** Sets the files the filter's `duplicate` term matches (from the last Check Dataset). */
+  setDuplicates(files: readonly string[]): void {
+    this.filter.setDuplicates(files);
   }
   /** Recomputes the image filter (after navigation or a flag change, not per keystroke). */
   refreshFilter(): void {
