@@ -166,6 +166,8 @@ export const ToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('tags/used'), tags: z.array(z.string().min(1).max(500)).max(1000) }),
   /** Autocomplete from the vocabulary files (the dataset's own tags are matched in the webview). */
   z.object({ type: z.literal('vocab/query'), prefix: z.string().max(500), limit: z.number().int().min(1).max(100) }),
+  /** The vocabulary files' categories of these tags (the palette groups by them). */
+  z.object({ type: z.literal('vocab/categories'), tags: z.array(z.string().max(500)).max(50_000) }),
   /** Run a VS Code command that acts on this dataset (open the .txt beside, export, check). */
   z.object({
     type: z.literal('command/run'),
@@ -208,6 +210,8 @@ export const ToHostResults = {
   }),
   /** The caption on disk after the answer. */
   'suggestion/answer': z.object({ caption: z.string() }),
+  /** Tag -> category name (`character`, `artist`, …) for the tags the vocabulary knows and names a category of. */
+  'vocab/categories': z.record(z.string(), z.string()),
 } satisfies ResultSchemas<ToHost>;
 
 // ---------------------------------------------------------------- host -> webview

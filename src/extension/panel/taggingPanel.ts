@@ -12,7 +12,6 @@ import {
   type ToWebview,
   WebviewEnvelope,
 } from '../../shared/protocol';
-import { type VocabSuggestion } from '../../shared/model';
 import { RpcEndpoint, dispatchRequest, type Envelope, type RequestHandlers } from '../../shared/rpc';
 import type { Dataset } from '../dataset/session/dataset';
 import type { ImageService, PipelineLease } from '../dataset/images/imageService';
@@ -25,8 +24,8 @@ import { CaptionSync } from './captionSync';
 import type { PanelSave } from '../dataset/session/panelSaves';
 import { panelHtml } from './html';
 import { datasetView } from './datasetView';
-import { getVocabulary } from './vocabularyCache';
 import { selectionHandlers } from './selectionHandlers';
+import { vocabularyHandlers } from './vocabHandlers';
 
 type CaptionUpdateResult = ToHostResult<'caption/update'>;
 
@@ -233,7 +232,7 @@ export class TaggingPanel extends Disposable {
       this.dataset.useTags(msg.tags);
       this.postLists();
     },
-    'vocab/query': (msg) => this.queryVocabulary(msg.prefix, msg.limit),
+    ...vocabularyHandlers(() => readSettings(vscode.Uri.file(this.dataset.outputFolder)).vocabularyFiles),
     'command/run': async (msg) => {
       const target = vscode.Uri.file(this.dataset.outputFolder);
       await vscode.commands.executeCommand(`loraTagger.${msg.command}`, target, { interactive: true });
@@ -309,13 +308,6 @@ export class TaggingPanel extends Disposable {
     const savedAt = new Date().toLocaleTimeString();
     this.status('saved', `Saved ${savedAt}`);
     return { ...saved, savedAt };
-  }
-
-  private async queryVocabulary(prefix: string, limit: number): Promise<VocabSuggestion[]> {
-    const files = readSettings(vscode.Uri.file(this.dataset.outputFolder)).vocabularyFiles;
-    if (files.length === 0) return [];
-    const vocab = await getVocabulary(files, (problem) => log().warn(problem));
-    return vocab.query(prefix, limit);
   }
 
   private requireImage(file: string) {
