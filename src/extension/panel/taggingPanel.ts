@@ -25,6 +25,7 @@ import type { PanelSave } from '../dataset/session/panelSaves';
 import { panelHtml } from './html';
 import { datasetView } from './datasetView';
 import { getVocabulary } from './vocabularyCache';
+import { cropHandlers } from './cropHandlers';
 
 type CaptionUpdateResult = ToHostResult<'caption/update'>;
 
@@ -192,6 +193,7 @@ export class TaggingPanel extends Disposable {
       this.startThumbnails();
     },
     'caption/update': (msg) => this.saveCaption(msg.file, msg.text, msg.base, msg.seq),
+    ...cropHandlers(() => this.dataset),
     'image/select': async (msg) => {
       this.requireImage(msg.file);
       this.dataset.select(msg.file);

@@ -36,6 +36,10 @@ const LOCAL_TITLES: Array<[string, readonly string[]]> = [
   ['Move focused chip', [...LOCAL_KEYS.moveChipUp, ...LOCAL_KEYS.moveChipDown]],
   ['Pin or unpin the focused palette tag (pinned 1-9 toggle with Alt+1…9)', LOCAL_KEYS.pinTag],
   ['Shortcut list (outside text fields)', LOCAL_KEYS.shortcuts],
+  [
+    'Crop for export (outside text fields; then drag, arrows move, Ctrl+arrows resize, Shift bigger, Enter, Escape)',
+    LOCAL_KEYS.crop,
+  ],
 ];
 
 /** A modal list of shortcuts; Escape closes it and focus returns where it was. */
