@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import { CaptionStyle, ImageStatus, StagedName, TagCategory, VocabSuggestion } from './model';
+import { CropRect } from './crop';
 
 /** One image as the panel sees it: everything it needs to show, filter and navigate. */
 export const ImageView = z.object({
@@ -35,6 +36,8 @@ export const ImageView = z.object({
   rev: z.number().int().nonnegative().default(0),
   /** The caption is machine-written and nobody has reviewed it yet (edited or accepted it). */
   machine: z.boolean().default(false),
+  /** The crop applied at export, in pixels of the upright image (shared/crop.ts). */
+  crop: CropRect.optional(),
 });
 export type ImageView = z.infer<typeof ImageView>;
 
@@ -160,6 +163,8 @@ export const ToHost = z.discriminatedUnion('type', [
     nsfw: z.boolean().optional(),
     skipped: z.boolean().optional(),
   }),
+  /** Set (a rectangle in pixels of the upright image) or remove (null) an image's export crop. */
+  z.object({ type: z.literal('image/crop'), file: StagedName, crop: CropRect.nullable() }),
   /** Pin or unpin a tag in the palette. */
   z.object({ type: z.literal('tags/pin'), tag: z.string().min(1).max(500), pinned: z.boolean() }),
   /** A tag was applied: it goes to the front of the recent list. */

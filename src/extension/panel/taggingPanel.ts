@@ -26,6 +26,7 @@ import { panelHtml } from './html';
 import { datasetView } from './datasetView';
 import { selectionHandlers } from './selectionHandlers';
 import { vocabularyHandlers } from './vocabHandlers';
+import { cropHandlers } from './cropHandlers';
 
 type CaptionUpdateResult = ToHostResult<'caption/update'>;
 
@@ -205,6 +206,7 @@ export class TaggingPanel extends Disposable {
       this.startThumbnails();
     },
     'caption/update': (msg) => this.saveCaption(msg.file, msg.text, msg.base, msg.seq),
+    ...cropHandlers(() => this.dataset),
     'image/select': async (msg) => {
       this.requireImage(msg.file);
       this.dataset.select(msg.file);

@@ -356,6 +356,7 @@ export class LoraTaggerApp extends LitElement {
     else if (k === '+' || k === '=') preview?.zoomBy(1.25);
     else if (k === '-') preview?.zoomBy(0.8);
     else if (k === '0') preview?.toggleActual();
+    else if (k === 'c' || k === 'C') preview?.startCrop();
     else return false;
     return true;
   }

@@ -42,6 +42,10 @@ const LOCAL_TITLES: Array<[string, readonly string[]]> = [
   ['Pin or unpin the focused palette tag (pinned 1-9 toggle with Alt+1…9)', LOCAL_KEYS.pinTag],
   ['Shortcut list (outside text fields)', LOCAL_KEYS.shortcuts],
   ...REVIEW_KEY_LABELS.map(([k, title]): [string, readonly string[]] => [title, REVIEW_KEYS[k]]),
+  [
+    'Crop for export (outside text fields; then drag, arrows move, Ctrl+arrows resize, Shift bigger, Enter, Escape)',
+    LOCAL_KEYS.crop,
+  ],
 ];
 
 /** A modal list of shortcuts; Escape closes it and focus returns where it was. */

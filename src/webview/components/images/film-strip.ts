@@ -161,7 +161,7 @@ export class FilmStrip extends LitElement {
         data-i=${i}
         tabindex=${cur ? 0 : -1}
         aria-current=${cur ? 'true' : 'false'}
-        aria-label="${i + 1}: ${im.file}${state}${im.favourite ? ', favourite' : ''}${im.nsfw ? ', NSFW' : ''}${sel ? ', selected' : ''}"
+        aria-label="${i + 1}: ${im.file}${state}${im.favourite ? ', favourite' : ''}${im.nsfw ? ', NSFW' : ''}${im.crop ? ', cropped' : ''}${sel ? ', selected' : ''}"
         title="${i + 1}: ${im.file} (Shift+click: range, ${isMac() ? '⌘' : 'Ctrl'}+click: add or remove)"
         @click=${(e: MouseEvent) => this.onThumbClick(e, i)}
       >
@@ -175,7 +175,7 @@ export class FilmStrip extends LitElement {
         <span class="badge" aria-hidden="true"
           >${im.favourite ? html`<vscode-icon name="star-full" size="12"></vscode-icon>` : nothing}${
             im.nsfw ? html`<vscode-icon name="eye-closed" size="12"></vscode-icon>` : nothing
-          }</span
+          }${im.crop ? html`<vscode-icon class="cropped" name="screen-cut" size="12"></vscode-icon>` : nothing}</span
         >
         <span class="num" aria-hidden="true">${i + 1}</span>
       </button>
