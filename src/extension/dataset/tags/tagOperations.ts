@@ -160,7 +160,16 @@ export async function applyTagOperation(
   changes: readonly CaptionChange[],
   opts: ApplyOptions = {},
 ): Promise<AppliedOperation> {
-  const label = describeOperation(op);
+  return applyCaptionChanges(ds, describeOperation(op), changes, opts);
+}
+
+/** Writes planned caption changes as one step of the undo history, labelled (tag operations, find and replace). */
+export async function applyCaptionChanges(
+  ds: Dataset,
+  label: string,
+  changes: readonly CaptionChange[],
+  opts: ApplyOptions = {},
+): Promise<AppliedOperation> {
   if (changes.length === 0) return { label, changes: [], notices: [] };
   // Recorded as the file will hold it (a line break becomes a space), so undo recognises an untouched caption.
   const written = changes.map((c) => ({ file: c.file, before: c.before, after: toFileText(c.after) }));
