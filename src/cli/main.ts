@@ -14,12 +14,14 @@ import { Output, type Streams } from './output';
 import { reportCommand } from './report';
 import { stageCommand } from './stage';
 import { tagsGroup } from './tags';
+import { replaceCommand } from './replace';
 
 const COMMANDS: readonly (Command | CommandGroup)[] = [
   stageCommand,
   checkCommand,
   exportCommand,
   tagsGroup,
+  replaceCommand,
   reportCommand,
   captionCommand,
   captionSetCommand,
