@@ -21,11 +21,11 @@ const COMMANDS: readonly (Command | CommandGroup)[] = [
   checkCommand,
   exportCommand,
   tagsGroup,
-  replaceCommand,
   reportCommand,
   captionCommand,
   captionSetCommand,
   captionImportCommand,
+  replaceCommand,
 ];
 
 const isGroup = (c: Command | CommandGroup): c is CommandGroup => 'commands' in c;
