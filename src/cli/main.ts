@@ -14,6 +14,7 @@ import { Output, type Streams } from './output';
 import { reportCommand } from './report';
 import { stageCommand } from './stage';
 import { tagsGroup } from './tags';
+import { replaceCommand } from './replace';
 
 const COMMANDS: readonly (Command | CommandGroup)[] = [
   stageCommand,
@@ -24,6 +25,7 @@ const COMMANDS: readonly (Command | CommandGroup)[] = [
   captionCommand,
   captionSetCommand,
   captionImportCommand,
+  replaceCommand,
 ];
 
 const isGroup = (c: Command | CommandGroup): c is CommandGroup => 'commands' in c;

@@ -4,7 +4,7 @@
  * text are computed only when a term needs them.
  */
 import type { FilterNode } from './filterQuery';
-import { estimateClipTokens, estimateT5Tokens } from './report';
+import { tokenCounts } from './tokenCount';
 
 /** What a query looks at in one image. */
 export interface FilterSubject {
@@ -24,12 +24,12 @@ export interface FilterContext {
   duplicates: ReadonlySet<string>;
 }
 
+// Each image's tag list is a new array whenever its caption changes, so lower-cased copies can hang off it.
+const lowerCache = new WeakMap<readonly string[], readonly string[]>();
+
 /** One image's lazily computed derived values, shared by all terms of one evaluation. */
 class Row {
   private lowerText: string | undefined;
-  private lowerTagsList: string[] | undefined;
-  private clip = -1;
-  private t5 = -1;
   constructor(
     readonly im: FilterSubject,
     readonly tags: readonly string[],
@@ -38,17 +38,19 @@ class Row {
     this.lowerText ??= this.im.caption.toLowerCase();
     return this.lowerText;
   }
-  get lowerTags(): string[] {
-    this.lowerTagsList ??= this.tags.map((t) => t.toLowerCase());
-    return this.lowerTagsList;
+  get lowerTags(): readonly string[] {
+    let l = lowerCache.get(this.tags);
+    if (!l) {
+      l = this.tags.map((t) => t.toLowerCase());
+      lowerCache.set(this.tags, l);
+    }
+    return l;
   }
   get clipTokens(): number {
-    if (this.clip < 0) this.clip = estimateClipTokens(this.im.caption);
-    return this.clip;
+    return tokenCounts(this.im.caption).clip;
   }
   get t5Tokens(): number {
-    if (this.t5 < 0) this.t5 = estimateT5Tokens(this.im.caption);
-    return this.t5;
+    return tokenCounts(this.im.caption).t5;
   }
 }
 
@@ -93,7 +95,17 @@ function compile(n: FilterNode, ctx: FilterContext): Pred {
     case 'tag': {
       const { exact, pattern } = n;
       if (exact !== undefined) return (r) => r.lowerTags.includes(exact);
-      return (r) => r.tags.some((t) => pattern!.test(t));
+      // A dataset has far fewer distinct tags than tag uses: each is tested against the wildcard once per query.
+      const seen = new Map<string, boolean>();
+      const test = (t: string) => {
+        let v = seen.get(t);
+        if (v === undefined) {
+          v = pattern!.test(t);
+          seen.set(t, v);
+        }
+        return v;
+      };
+      return (r) => r.tags.some(test);
     }
     case 'text': {
       const t = n.text;

@@ -44,46 +44,51 @@ describe('filter query language in the panel', function () {
     p = undefined;
   });
 
-  it('filters by a typed query; an invalid one says where and why and the last result stays', async () => {
-    const { browser, server } = harness();
-    const ims = images(captions);
-    ims[1].favourite = true;
-    ims[2].machine = true;
-    p = await openPanel(browser, server, datasetView(ims));
-    const box = p.getByRole('textbox', { name: 'Image filter query', exact: true });
-    await box.fill('tag:"red hair" -tag:smiling');
-    await shows(p, [2]);
-    await box.fill('tag:*hair (favourite OR machine)');
-    await shows(p, [2, 3]);
-    const error = p.locator('image-query .err');
-    await box.fill('tag:*hair (favourite OR');
-    await p.waitForFunction(() =>
-      document
-        .querySelector('lora-tagger-app')
-        .shadowRoot.querySelector('film-strip')
-        .shadowRoot.querySelector('image-query')
-        .shadowRoot.querySelector('.err')
-        .textContent.includes('Column'),
-    );
-    assert.match(await error.innerText(), /^Column 24: OR needs a term after it\. The images shown are still/);
-    await shows(p, [2, 3]);
-    // Navigation follows the last valid result too.
-    await p.getByRole('button', { name: 'Next image', exact: true }).click();
-    await waitPosted(p, 'image/select', (m) => m.file === 'test_0002.png');
-    await box.fill('caption:~"^ohwx, (red|blue) hair, s" NOT name:*3.png');
-    await shows(p, [1, 2]);
-    assert.equal(await error.innerText(), '');
-    await box.fill('caption:~(a+)+');
-    await p.waitForFunction(() =>
-      document
-        .querySelector('lora-tagger-app')
-        .shadowRoot.querySelector('film-strip')
-        .shadowRoot.querySelector('image-query')
-        .shadowRoot.querySelector('.err')
-        .textContent.includes('exponential'),
-    );
-    await shows(p, [1, 2]);
-  });
+  for (const [theme, width] of [
+    ['dark', 1280],
+    ['light', 360],
+  ])
+    it(`filters by a typed query; an invalid one says where and why and the last result stays (${theme}, ${width} px)`, async () => {
+      const { browser, server } = harness();
+      const ims = images(captions);
+      ims[1].favourite = true;
+      ims[2].machine = true;
+      p = await openPanel(browser, server, datasetView(ims), { theme, viewport: { width, height: 800 } });
+      const box = p.getByRole('textbox', { name: 'Image filter query', exact: true });
+      await box.fill('tag:"red hair" -tag:smiling');
+      await shows(p, [2]);
+      await box.fill('tag:*hair (favourite OR machine)');
+      await shows(p, [2, 3]);
+      const error = p.locator('image-query .err');
+      await box.fill('tag:*hair (favourite OR');
+      await p.waitForFunction(() =>
+        document
+          .querySelector('lora-tagger-app')
+          .shadowRoot.querySelector('film-strip')
+          .shadowRoot.querySelector('image-query')
+          .shadowRoot.querySelector('.err')
+          .textContent.includes('Column'),
+      );
+      assert.match(await error.innerText(), /^Column 24: OR needs a term after it\. The images shown are still/);
+      await shows(p, [2, 3]);
+      // Navigation follows the last valid result too.
+      await p.screenshot({ path: `.test-artifacts/screenshots/filter-error-${theme}.png` });
+      await p.getByRole('button', { name: 'Next image', exact: true }).click();
+      await waitPosted(p, 'image/select', (m) => m.file === 'test_0002.png');
+      await box.fill('caption:~"^ohwx, (red|blue) hair, s" NOT name:*3.png');
+      await shows(p, [1, 2]);
+      assert.equal(await error.innerText(), '');
+      await box.fill('caption:~(a+)+');
+      await p.waitForFunction(() =>
+        document
+          .querySelector('lora-tagger-app')
+          .shadowRoot.querySelector('film-strip')
+          .shadowRoot.querySelector('image-query')
+          .shadowRoot.querySelector('.err')
+          .textContent.includes('exponential'),
+      );
+      await shows(p, [1, 2]);
+    });
 
   it('the presets write a query into the box, and the box shows which preset a query is', async () => {
     p = await (async () => {
@@ -115,6 +120,13 @@ describe('filter query language in the panel', function () {
           .shadowRoot.querySelector('vscode-single-select').value === 'query',
     );
     await shows(p, [1, 3, 4]);
+    // The ? overlay lists the language.
+    await p.getByRole('list', { name: 'Filmstrip' }).getByRole('button').first().focus();
+    await p.keyboard.press('Shift+F1');
+    const terms = p.getByRole('table', { name: 'Image filter terms' });
+    await terms.waitFor();
+    assert.match(await terms.innerText(), /tokens:>77[\s\S]*CLIP \/ T5 token estimate/);
+    await p.screenshot({ path: '.test-artifacts/screenshots/filter-overlay-dark.png' });
   });
 
   it('duplicate lets through the images the last Check Dataset found duplicated', async () => {

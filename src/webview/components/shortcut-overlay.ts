@@ -4,6 +4,7 @@ import { LOCAL_KEYS, PANEL_KEYMAP, keyLabel } from '../keymap';
 import type { PanelAction } from '../../shared/protocol';
 import { baseStyles } from './styles';
 import { REVIEW_KEYS, REVIEW_KEY_LABELS } from './captioning/reviewKeys';
+import { FILTER_TERMS } from './images/image-query';
 
 const ACTION_TITLES: Record<PanelAction, string> = {
   previousImage: 'Previous image',
@@ -80,6 +81,7 @@ export class ShortcutOverlay extends LitElement {
       }
       .head { display: flex; justify-content: space-between; align-items: center; margin-bottom: 8px; }
       h2 { font-size: 13px; margin: 0; }
+      h2.sub { margin: 12px 0 4px; }
     `,
   ];
   private returnFocus: HTMLElement | null = null;
@@ -111,6 +113,10 @@ export class ShortcutOverlay extends LitElement {
       <div class="head"><h2>Keyboard shortcuts</h2><button class="plain" @click=${this.close}>Close (Esc)</button></div>
       <table>
         ${rows.map(([title, keys]) => html`<tr><td>${title}</td><td>${keys.map((k) => html`<kbd>${k === '…' ? '…' : keyLabel(k)}</kbd>`)}</td></tr>`)}
+      </table>
+      <h2 class="sub">Image filter (the box above the filmstrip)</h2>
+      <table aria-label="Image filter terms">
+        ${FILTER_TERMS.map(([q, what]) => html`<tr><td><code>${q}</code></td><td>${what}</td></tr>`)}
       </table>
       <p class="muted">In VS Code these keys can be changed in Keyboard Shortcuts (search for "LoRA Tagging").</p>
     </dialog>`;

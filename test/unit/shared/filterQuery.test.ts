@@ -3,7 +3,8 @@ import { parseFilter, type FilterNode } from '../../../src/shared/filterQuery';
 import { runFilter, type FilterSubject } from '../../../src/shared/filterEval';
 import { unsafeRegex } from '../../../src/shared/regexSafety';
 import { captionTags } from '../../../src/shared/caption';
-import { estimateClipTokens } from '../../../src/shared/report';
+import { estimateClipTokens, estimateT5Tokens } from '../../../src/shared/report';
+import { tokenCounts } from '../../../src/shared/tokenCount';
 
 const im = (file: string, caption: string, more: Partial<FilterSubject> = {}): FilterSubject => ({
   file,
@@ -151,5 +152,19 @@ describe('filter query language', () => {
   it('a word with a colon that is not a field name (16:9) is text', () => {
     assert.deepEqual(run('16:9'), []);
     assert.ok(parseFilter('ratio 16:9').ok);
+  });
+});
+
+describe('tokenCounts', () => {
+  it('gives exactly the report estimates, also for digits, apostrophes, accents, CJK and emoji', () => {
+    const texts = [
+      '',
+      'ohwx, red hair, smiling',
+      "a woman's 2 cats, 1920s dress, it’s 10:30 — l'été à Paris; 東京の夜 🌃🌃, x²½",
+      "'quoted' ''  \t\n tabs, 3.14159 and 1,000,000",
+      long,
+    ];
+    for (const t of texts)
+      assert.deepEqual(tokenCounts(t), { clip: estimateClipTokens(t), t5: estimateT5Tokens(t) }, JSON.stringify(t));
   });
 });

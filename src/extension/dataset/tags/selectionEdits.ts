@@ -7,7 +7,7 @@
 import { cleanTag } from '../../../shared/caption';
 import type { Dataset } from '../session/dataset';
 import {
-  applyChanges,
+  applyCaptionChanges,
   applyToCaption,
   describeOperation,
   validateOperation,
@@ -76,5 +76,5 @@ export async function applySelectionEdit(
   opts: ApplyOptions = {},
 ): Promise<AppliedOperation> {
   const changes = planSelectionEdit(ds, edit, files);
-  return applyChanges(ds, describeSelectionEdit(edit), changes, opts);
+  return applyCaptionChanges(ds, describeSelectionEdit(edit), changes, opts);
 }

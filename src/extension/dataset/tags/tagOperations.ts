@@ -160,11 +160,11 @@ export async function applyTagOperation(
   changes: readonly CaptionChange[],
   opts: ApplyOptions = {},
 ): Promise<AppliedOperation> {
-  return applyChanges(ds, describeOperation(op), changes, opts);
+  return applyCaptionChanges(ds, describeOperation(op), changes, opts);
 }
 
-/** Writes planned caption changes under a label as one step of the undo history (the panel's selection edits). */
-export async function applyChanges(
+/** Writes planned caption changes as one step of the undo history, labelled (tag operations, selection edits, find and replace). */
+export async function applyCaptionChanges(
   ds: Dataset,
   label: string,
   changes: readonly CaptionChange[],

@@ -27,6 +27,18 @@ export const FILTER_PRESETS: ReadonlyArray<{ id: string; label: string; query: s
   { id: 'text', label: 'Caption contains…', query: 'caption:' },
 ];
 
+/** The filter language in one line per term, for the `?` overlay. */
+export const FILTER_TERMS: ReadonlyArray<[string, string]> = [
+  ['beach  "red hair, s"', 'caption contains the text'],
+  ['tag:smiling  tag:"red hair"  tag:*hair', 'has the whole tag (* and ? wildcards)'],
+  ['caption:dusk  caption:~regex', 'caption contains the text / matches the regex'],
+  ['name:*_00??.png', 'file name matches the glob'],
+  ['chars:>200  tokens:>77  t5:>512', 'length, CLIP / T5 token estimate (> >= < <= =)'],
+  ['untagged tagged favourite nsfw skipped', "the image's state"],
+  ['machine  duplicate', 'machine-written, not reviewed / a duplicate in the last Check Dataset'],
+  ['-term  NOT  AND  OR  ( )', 'negation; side by side is AND; AND binds tighter than OR'],
+];
+
 /** The query an older filter setting (kept in a saved view state) means. */
 export function settingQuery(kind: ImageFilterKind, value: string): string {
   const quoted = `"${value.trim().replace(/["\\]/g, (c) => `\\${c}`)}"`;
