@@ -12,6 +12,7 @@ import { ImageFilter } from './imageFilter';
 import { ImageFlags, type ImageFlag } from './imageFlags';
 import { Navigator } from './navigation';
 import { ReportCache } from './reportCache';
+import { Review } from './review';
 import { Selection } from './selection';
 import { SelectionEdits } from './selectionEdits';
 import { TagLists } from './tagLists';
@@ -33,6 +34,8 @@ export class TaggerStore extends StoreCore {
   private readonly report = new ReportCache(this, this.lists);
   /** The selected images (filmstrip and grid); multi-image edits apply to them. */
   readonly selection = new Selection(this);
+  /** Machine suggestions waiting for review, and answering them. */
+  readonly review = new Review(this, (i) => this.nav.go(i));
   /** Edits of all selected images at once (several selected: the caption edits below go here). */
   readonly selectionEdits = new SelectionEdits(this, this.selection);
 
@@ -64,6 +67,10 @@ export class TaggerStore extends StoreCore {
   /** Image indices the filter lets through, or undefined for all. */
   get filtered(): number[] | undefined {
     return this.filter.matches;
+  }
+  /** Why the filter query cannot be read, and where (the last valid query's images stay shown). */
+  get filterError(): { message: string; pos: number } | undefined {
+    return this.filter.error;
   }
 
   // ------------------------------------------------------------------ host messages (see hostMessages.ts)
@@ -218,6 +225,10 @@ export class TaggerStore extends StoreCore {
   /** Sets the filmstrip / navigation filter. */
   setImageFilter(kind: ImageFilterKind, value: string): void {
     this.filter.set(kind, value);
+  }
+  /** Sets the files the filter's `duplicate` term matches (from the last Check Dataset). */
+  setDuplicates(files: readonly string[]): void {
+    this.filter.setDuplicates(files);
   }
   /** Recomputes the image filter (after navigation or a flag change, not per keystroke). */
   refreshFilter(): void {

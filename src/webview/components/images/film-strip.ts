@@ -5,12 +5,8 @@
  * is asked for, so the strip never decodes a full-size image.
  */
 import { LitElement, css, html, nothing } from 'lit';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
-import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import type { ImageFilterKind } from '../../state/datasetModel';
+import './image-query';
 import { baseStyles } from '../styles';
 import { StoreController } from '../storeController';
 import type { TaggerStore } from '../../state/store';
@@ -32,9 +28,7 @@ export class FilmStrip extends LitElement {
     baseStyles,
     css`
       :host { display: flex; flex-direction: column; gap: 2px; min-width: 0; }
-      .bar { display: flex; align-items: center; gap: 6px; padding: 0 4px; }
-      .bar vscode-single-select { width: 130px; }
-      .bar vscode-textfield { width: 200px; }
+      .bar { display: flex; flex-wrap: wrap; align-items: center; gap: 2px 6px; padding: 0 4px; }
       .viewport { position: relative; overflow-x: auto; overflow-y: hidden; height: calc(var(--thumb, 68px) + 14px); }
       .spacer { height: 1px; }
       .window { position: absolute; top: 2px; left: 0; display: flex; will-change: transform; }
@@ -145,27 +139,8 @@ export class FilmStrip extends LitElement {
     const last = Math.min(total, Math.ceil((this.stripLeft + this.viewW) / this.cell) + OVERSCAN);
     const cells = [];
     for (let p = first; p < last; p++) cells.push(this.thumb(list ? list[p]! : p));
-    const f = s.imageFilter;
-    const needsValue = f.kind === 'tag' || f.kind === 'text';
     return html`<div class="bar">
-        <vscode-single-select position="above" label="Show images" title="Which images the filmstrip and navigation show" .value=${f.kind} @change=${this.onKind}>
-          <vscode-option value="all">All images</vscode-option>
-          <vscode-option value="untagged">Untagged</vscode-option>
-          <vscode-option value="favourite">Favourites</vscode-option>
-          <vscode-option value="nsfw">NSFW</vscode-option>
-          <vscode-option value="tag">With tag…</vscode-option>
-          <vscode-option value="text">Caption contains…</vscode-option>
-        </vscode-single-select>
-        ${
-          needsValue
-            ? html`<vscode-textfield
-              .label=${f.kind === 'tag' ? 'Image filter tag' : 'Image filter text'}
-              placeholder=${f.kind === 'tag' ? 'tag' : 'text in the caption'}
-              .value=${f.value}
-              @input=${this.onValue}
-            ></vscode-textfield>`
-            : nothing
-        }
+        <image-query .store=${s} .viewState=${this.viewState}></image-query>
         <span class="muted" aria-live="polite">${list ? `${total} of ${s.model.images.length} images` : `${total} images`}</span>
       </div>
       <div class="viewport" @scroll=${this.onScroll} @wheel=${this.onWheel} @keydown=${this.onKey}>
@@ -186,7 +161,7 @@ export class FilmStrip extends LitElement {
         data-i=${i}
         tabindex=${cur ? 0 : -1}
         aria-current=${cur ? 'true' : 'false'}
-        aria-label="${i + 1}: ${im.file}${state}${im.favourite ? ', favourite' : ''}${im.nsfw ? ', NSFW' : ''}${sel ? ', selected' : ''}"
+        aria-label="${i + 1}: ${im.file}${state}${im.favourite ? ', favourite' : ''}${im.nsfw ? ', NSFW' : ''}${im.crop ? ', cropped' : ''}${sel ? ', selected' : ''}"
         title="${i + 1}: ${im.file} (Shift+click: range, ${isMac() ? '⌘' : 'Ctrl'}+click: add or remove)"
         @click=${(e: MouseEvent) => this.onThumbClick(e, i)}
       >
@@ -200,7 +175,7 @@ export class FilmStrip extends LitElement {
         <span class="badge" aria-hidden="true"
           >${im.favourite ? html`<vscode-icon name="star-full" size="12"></vscode-icon>` : nothing}${
             im.nsfw ? html`<vscode-icon name="eye-closed" size="12"></vscode-icon>` : nothing
-          }</span
+          }${im.crop ? html`<vscode-icon class="cropped" name="screen-cut" size="12"></vscode-icon>` : nothing}</span
         >
         <span class="num" aria-hidden="true">${i + 1}</span>
       </button>
@@ -309,22 +284,6 @@ export class FilmStrip extends LitElement {
     s.selection.select(i, e.shiftKey ? 'range' : 'only', list ?? undefined);
     s.go(i);
     this.refocus = true;
-  }
-
-  private onKind(e: Event): void {
-    const kind = (e.currentTarget as HTMLSelectElement).value as ImageFilterKind;
-    const s = this.store;
-    if (!s) return;
-    s.setImageFilter(kind, s.imageFilter.value);
-    this.viewState?.set({ imageFilterKind: kind });
-  }
-
-  private onValue(e: Event): void {
-    const value = (e.currentTarget as VscodeTextfield).value;
-    const s = this.store;
-    if (!s) return;
-    s.setImageFilter(s.imageFilter.kind, value);
-    this.viewState?.set({ imageFilterValue: value });
   }
 }
 
