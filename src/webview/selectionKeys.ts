@@ -14,6 +14,21 @@ export const SELECTION_KEYS = {
   applyPrevious: ['alt+shift+p'],
 } as const;
 
+/** The selection's rows of the `?` overlay: what it does and its keys. */
+export const SELECTION_TITLES: Array<[string, readonly string[]]> = [
+  ['Select a range of images (filmstrip)', ['shift+left', 'shift+right', 'shift+click']],
+  ['Add or remove one image (filmstrip)', ['ctrlcmd+click']],
+  ['Select every image the filter shows (outside text fields)', SELECTION_KEYS.selectAll],
+  ['Back to one image', SELECTION_KEYS.selectOne],
+  [
+    'Several selected: Delete / Enter / F2 on a tag removes it from all, adds it to all, renames it',
+    ['delete', 'enter', 'f2'],
+  ],
+  ['Several selected: undo the last multi-image edit', ['ctrlcmd+z']],
+  ["Copy / paste tags (the selection's common tags)", [...SELECTION_KEYS.copyTags, ...SELECTION_KEYS.pasteTags]],
+  ["Apply the previous image's caption (to the selection)", SELECTION_KEYS.applyPrevious],
+];
+
 /** Runs the selection action of `key` (outside text fields); true when it was one. Keeps the key from VS Code. */
 export function handleSelectionKey(e: KeyboardEvent, key: string, s: TaggerStore): boolean {
   const is = (keys: readonly string[]) => keys.includes(key);

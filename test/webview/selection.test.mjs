@@ -65,6 +65,22 @@ describe('multi-image selection', function () {
     assert.doesNotMatch(await statusText(p), /selected/);
     assert.equal(await p.locator('selection-tags').count(), 0);
     assert.equal(await p.getByRole('list', { name: 'Caption tags' }).count(), 1);
+    // The `?` overlay lists the selection's keys.
+    await p.keyboard.press('?');
+    const dialog = p.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await dialog.waitFor();
+    const rows = await dialog.locator('tr').allInnerTexts();
+    const ctrl = process.platform === 'darwin' ? '⌘' : 'Ctrl+';
+    for (const want of [
+      /^Select a range of images \(filmstrip\)\s+Shift\+←\s*Shift\+→\s*Shift\+Click$/,
+      /^Select every image the filter shows/,
+      new RegExp(`^Copy / paste tags.*${ctrl.replace('+', '\\+')}Shift\\+C`),
+      /^Apply the previous image's caption.*Alt\+Shift\+P$/,
+    ])
+      assert.ok(
+        rows.some((r) => want.test(r.replace(/\s+/g, ' ').trim()) || want.test(r.trim())),
+        `${want} in ${rows.join(' | ')}`,
+      );
   });
 
   it('adds a tag to three images picked with Shift+arrows, as one edit, and Ctrl/Cmd+Z asks the host to undo it', async () => {

@@ -21,6 +21,8 @@ export interface SelectionHost {
 /** The `selection/edit` and `selection/undo` handlers of one panel (`panel`: read when a message comes). */
 export function selectionHandlers(panel: () => SelectionHost) {
   const write = (f: string, t: string) => panel().writeCaption(f, t);
+  // A selection of thousands: writes overlap (each caption is still written atomically, by its one writer).
+  const concurrency = 16;
   const fail = (what: string, err: unknown): never => {
     const host = panel();
     const dataset = host.dataset;
@@ -36,7 +38,7 @@ export function selectionHandlers(panel: () => SelectionHost) {
     }): Promise<ToHostResult<'selection/edit'>> => {
       const { dataset } = panel();
       try {
-        const applied = await applySelectionEdit(dataset, msg.edit, msg.files, { write });
+        const applied = await applySelectionEdit(dataset, msg.edit, msg.files, { write, concurrency });
         for (const n of applied.notices) log().warn(n);
         const n = applied.changes.length;
         log().info(`${applied.label}: ${n} of ${msg.files.length} selected caption(s) in ${dataset.outputFolder}`);
@@ -48,7 +50,7 @@ export function selectionHandlers(panel: () => SelectionHost) {
     'selection/undo': async (): Promise<ToHostResult<'selection/undo'>> => {
       const { dataset } = panel();
       try {
-        const r = await undoLastTagOperation(dataset, { write });
+        const r = await undoLastTagOperation(dataset, { write, concurrency });
         if (r.label !== null) log().info(`Undid ${r.label} in ${dataset.outputFolder}: ${r.restored.length} restored`);
         return { label: r.label, restored: r.restored.length, skipped: r.skipped };
       } catch (err) {

@@ -3,6 +3,7 @@ import { LitElement, css, html } from 'lit';
 import { LOCAL_KEYS, PANEL_KEYMAP, keyLabel } from '../keymap';
 import type { PanelAction } from '../../shared/protocol';
 import { baseStyles } from './styles';
+import { SELECTION_TITLES } from '../selectionKeys';
 import { REVIEW_KEYS, REVIEW_KEY_LABELS } from './captioning/reviewKeys';
 import { FILTER_TERMS } from './images/image-query';
 
@@ -108,6 +109,7 @@ export class ShortcutOverlay extends LitElement {
           a === 'togglePinned1' ? ['Toggle pinned tag 1…9', ['alt+1', '…', 'alt+9']] : [ACTION_TITLES[a], keys],
         ),
       ...LOCAL_TITLES,
+      ...SELECTION_TITLES,
     ];
     return html`<dialog aria-label="Keyboard shortcuts" @close=${() => this.returnFocus?.focus()}>
       <div class="head"><h2>Keyboard shortcuts</h2><button class="plain" @click=${this.close}>Close (Esc)</button></div>

@@ -115,6 +115,8 @@ export interface ApplyOptions {
   /** Called after each caption is written: done, of the total, and the file. */
   onProgress?(done: number, total: number, file: string): void;
   fs?: FsLike;
+  /** Captions written at once (default 1, in order); each file still has one writer (Dataset's per-file queue). */
+  concurrency?: number;
 }
 
 /** What an applied operation changed; `notices` says what the user should know (a damaged undo file set aside). */
@@ -221,12 +223,25 @@ async function writeAll(
 ): Promise<void> {
   const write = opts.write ?? ((f: string, t: string) => ds.setCaption(f, t));
   let done = 0;
-  try {
-    for (const c of changes) {
-      await write(c.file, c[side]);
+  let next = 0;
+  let failed = false;
+  // Several writes in flight overlap their fsyncs; the undo record is on disk already, whatever order they land in.
+  const worker = async () => {
+    while (!failed && next < changes.length) {
+      const c = changes[next++]!;
+      try {
+        await write(c.file, c[side]);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
       done++;
       opts.onProgress?.(done, changes.length, c.file);
     }
+  };
+  try {
+    const n = Math.max(1, Math.min(opts.concurrency ?? 1, changes.length));
+    await Promise.all(Array.from({ length: n }, worker));
     await ds.flush();
   } catch (err) {
     throw new Error(failure(done, err));

@@ -255,13 +255,20 @@ export class FilmStrip extends LitElement {
   private onThumbClick(e: MouseEvent, i: number): void {
     const s = this.store;
     if (!s) return;
-    if (e.shiftKey) s.selection.select(i, 'range', this.list());
+    if (e.shiftKey) this.extend(i);
     else if (isMac() ? e.metaKey : e.ctrlKey) {
       s.selection.select(i, 'toggle');
       // Removed from the selection: the image shown stays where it was.
       if (!s.selection.has(i)) return;
     } else s.selection.select(i, 'only');
     s.go(i);
+  }
+
+  /** Selects the range from the anchor to image i; with one image selected, from the image shown (it may have moved). */
+  private extend(i: number): void {
+    const s = this.store!;
+    if (s.selection.size < 2) s.selection.anchor = s.index;
+    s.selection.select(i, 'range', this.list());
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -281,7 +288,8 @@ export class FilmStrip extends LitElement {
     const i = list ? list[p] : p;
     if (i === undefined) return;
     // Shift+arrows (and Shift+Home/End) extend the selection from its anchor; plain keys select one image.
-    s.selection.select(i, e.shiftKey ? 'range' : 'only', list ?? undefined);
+    if (e.shiftKey) this.extend(i);
+    else s.selection.select(i, 'only');
     s.go(i);
     this.refocus = true;
   }
