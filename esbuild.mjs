@@ -38,6 +38,7 @@ const host = await esbuild.context({
     extension: 'src/extension/extension.ts',
     decodeWorker: 'src/extension/dataset/images/decodeWorker.ts',
     wdWorker: 'src/extension/dataset/captioning/wd/wdWorker.ts',
+    vocabWorker: 'src/extension/dataset/vocabulary/vocabWorker.ts',
   },
   outdir: 'dist',
   platform: 'node',

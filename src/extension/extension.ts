@@ -15,6 +15,7 @@ import { TagOperations } from './commands/tagOperations';
 import { ImageService } from './dataset/images/imageService';
 import { disposeLog } from './log';
 import { PanelManager } from './panel/panelManager';
+import { disposeVocabularyWorker } from './panel/vocabHandlers';
 
 let panels: PanelManager | undefined;
 let images: ImageService | undefined;
@@ -83,5 +84,6 @@ export async function deactivate(): Promise<void> {
   panels = undefined;
   await images?.dispose();
   images = undefined;
+  await disposeVocabularyWorker();
   disposeLog();
 }

@@ -45,6 +45,8 @@ export const LOCAL_KEYS = {
   moveChipDown: ['alt+down'],
   /** On a focused tag of the palette. */
   pinTag: ['p'],
+  /** Outside text fields: open the crop tool on the current image. */
+  crop: ['c'],
 } as const;
 
 /** Human text for a key, for tooltips and the shortcut overlay ("Alt+Right", "Ctrl+S" / "⌘S"). */

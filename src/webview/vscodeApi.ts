@@ -17,7 +17,7 @@ export interface ViewState {
   paletteFilter: string;
   paletteSort: 'count' | 'name' | 'recent';
   groupByCategory: boolean;
-  imageFilterKind: 'all' | 'untagged' | 'favourite' | 'nsfw' | 'tag' | 'text';
+  imageFilterKind: 'all' | 'untagged' | 'favourite' | 'nsfw' | 'tag' | 'text' | 'query';
   imageFilterValue: string;
   filmstripScroll: number;
   paletteScroll: number;

@@ -171,7 +171,7 @@ describe('accessibility in the four themes (axe-core)', function () {
         }
         await p.mouse.move(0, 0);
       };
-      for (const name of ['Open caption beside', 'Check dataset', 'Export for CivitAI', 'Report']) await check(name);
+      for (const name of ['Open caption beside', 'Check dataset', 'Export dataset', 'Report']) await check(name);
       await p.getByRole('button', { name: 'Report', exact: true }).click();
       for (const name of ['Tagging', 'Back to tagging', 'Copy as Markdown']) await check(name);
     });

@@ -14,6 +14,7 @@ import './images/image-preview';
 import './caption/caption-chips';
 import './caption/caption-text';
 import './caption/add-tag-input';
+import './caption/selection-tags';
 import './tags/tag-shelves';
 import './tags/tag-palette';
 import './images/film-strip';
@@ -21,10 +22,13 @@ import './grid/review-grid';
 import './progress-status';
 import './shortcut-overlay';
 import './split-sash';
+import './captioning/suggestion-review';
 // Defined before this element renders: `.dataset` on an undefined <dataset-report> is HTMLElement's read-only one.
 import './dataset-report';
 import { LOCAL_KEYS, actionForKey, eventKey } from '../keymap';
+import { handleReviewKey } from './captioning/reviewKeys';
 import { editKeyOf, handleEditKey, isTextField } from '../editKeys';
+import { handleSelectionKey } from '../selectionKeys';
 import { baseStyles } from './styles';
 import { StoreController } from './storeController';
 import { deepActive } from './shortcut-overlay';
@@ -116,7 +120,7 @@ export class LoraTaggerApp extends LitElement {
 
   constructor() {
     super();
-    new StoreController(this, ['dataset', 'view', 'caption']);
+    new StoreController(this, ['dataset', 'view', 'caption', 'selection']);
   }
 
   override connectedCallback(): void {
@@ -181,7 +185,8 @@ export class LoraTaggerApp extends LitElement {
               <aside aria-label="Caption and tags">
                 <section class="caption" aria-labelledby="caption-title">
                   <h2 class="section-title" id="caption-title">Caption</h2>
-                  ${natural ? [text, chips] : [chips, text]}
+                  <suggestion-review .store=${s}></suggestion-review>
+                  ${s.selection.size > 1 ? html`<selection-tags .store=${s}></selection-tags>` : natural ? [text, chips] : [chips, text]}
                   <add-tag-input .store=${s}></add-tag-input>
                 </section>
                 <section class="palette" aria-labelledby="tags-title">
@@ -307,6 +312,9 @@ export class LoraTaggerApp extends LitElement {
     else if (has(LOCAL_KEYS.redo, key) && !inText) s.redo();
     else if (has(LOCAL_KEYS.goTo, key)) this.ui('goTo');
     else if (has(LOCAL_KEYS.toggleGrid, key)) this.toggleGrid();
+    else if (handleReviewKey(s, key)) {
+      // The review's keys (accept, merge, reject, next/previous suggestion): captioning/reviewKeys.ts.
+    } else if (!inText && !report && handleSelectionKey(e, key, s)) done = true;
     else {
       const action = actionForKey(key);
       if (action) {
@@ -348,6 +356,7 @@ export class LoraTaggerApp extends LitElement {
     else if (k === '+' || k === '=') preview?.zoomBy(1.25);
     else if (k === '-') preview?.zoomBy(0.8);
     else if (k === '0') preview?.toggleActual();
+    else if (k === 'c' || k === 'C') preview?.startCrop();
     else return false;
     return true;
   }

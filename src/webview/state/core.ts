@@ -18,7 +18,8 @@ export type Aspect =
   | 'view'
   | 'filter'
   | 'thumbs'
-  | 'selection';
+  | 'selection'
+  | 'review';
 
 /** The `change` event's detail. */
 export type ChangeDetail = ReadonlySet<Aspect>;

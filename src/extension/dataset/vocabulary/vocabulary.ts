@@ -1,29 +1,21 @@
 /**
  * Tag vocabularies for autocomplete: the CSV files of the a1111 tag-autocomplete extension
- * (`name,category,count,aliases`, e.g. `1girl,0,4114588,"1girls,sole_female"`), indexed for prefix queries.
+ * (`name,category,count,aliases`, e.g. `1girl,0,4114588,"1girls,sole_female"`), in the compact index of
+ * vocabIndex.ts.
  *
- * The index is one array of match keys (each name and each alias, lower-cased, `_` read as a space) sorted once at
- * load. A query finds its range with two binary searches; ranges of up to RANGE_SCAN keys are ranked on the spot,
- * larger ones (one- or two-letter prefixes over 100,000 tags) once, then served from a small cache. No query ever
- * scans the whole vocabulary.
+ * A query is one `indexOf` scan of the keys string: each hit is a prefix match (at the start of a name or alias),
+ * a word-start match (after a space, `-`, `(`, `/` or `:`) or a substring match, and each class keeps its best
+ * few by count as it goes. The scan costs the length of the text plus the hits; one- and two-letter queries, which
+ * hit everything, are answered once and then from a small cache.
  */
 import { readFile } from 'node:fs/promises';
 import type { VocabSuggestion } from '../../../shared/model';
+import { displayTag, schemeOf } from './categories';
+import { buildIndex, findEntry, type VocabIndex, type VocabSource } from './vocabIndex';
 
-/** Danbooru's tag categories as used by a1111 tag-autocomplete; other values are passed through as written. */
-const CATEGORY_NAMES: Record<string, string> = { '0': 'general', '1': 'artist', '3': 'copyright', '4': 'character' };
-
-const RANGE_SCAN = 2048;
-const CACHE_LIMIT = 4096;
 const MAX_LIMIT = 100;
-const MAX_PROBLEMS_PER_FILE = 20;
-
-interface Row {
-  name: string;
-  category?: string;
-  count: number;
-  aliases: string[];
-}
+const CACHE_LIMIT = 2048;
+const CACHED_LENGTH = 2;
 
 /** Normalises a tag or a typed prefix for matching: lower case, `_` and runs of white space as one space. */
 export function vocabKey(s: string): string {
@@ -33,226 +25,179 @@ export function vocabKey(s: string): string {
     .replace(/^ /, '');
 }
 
-/**
- * A tag as it should be written in a caption: danbooru's underscores become spaces, except in emoticons such as
- * `^_^` or `o_o`, where the underscore is the drawing (a name with two letters or digits in a row is a word).
- */
-export function displayTag(name: string): string {
-  return /[\p{L}\p{N}]{2}/u.test(name) ? name.replace(/_/g, ' ') : name;
+/** A candidate: its row, the entry that matched, and whether that entry is an alias. */
+interface Hit {
+  row: number;
+  entry: number;
 }
 
 /** A loaded, indexed vocabulary. */
 export class Vocabulary {
-  private readonly keys: string[];
-  /** For keys[i]: the row index, and the alias index (-1 for the name itself). */
-  private readonly rowOf: Int32Array;
-  private readonly aliasOf: Int32Array;
-  private readonly cache = new Map<string, number[]>();
+  private readonly cache = new Map<string, VocabSuggestion[]>();
 
-  constructor(private readonly rows: readonly Row[]) {
-    const refs: Array<{ key: string; row: number; alias: number }> = [];
-    rows.forEach((r, row) => {
-      refs.push({ key: vocabKey(r.name), row, alias: -1 });
-      r.aliases.forEach((a, alias) => refs.push({ key: vocabKey(a), row, alias }));
-    });
-    refs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    this.keys = refs.map((r) => r.key);
-    this.rowOf = Int32Array.from(refs, (r) => r.row);
-    this.aliasOf = Int32Array.from(refs, (r) => r.alias);
-  }
+  constructor(private readonly ix: VocabIndex) {}
 
-  /** Number of tags (not counting aliases). */
+  /** Number of tags (not counting aliases; a tag in two files once). */
   get size(): number {
-    return this.rows.length;
+    return this.ix.size;
   }
 
   /**
-   * Tags whose name or an alias starts with `prefix` (case-insensitive, `_` same as space), most used first,
-   * at most `limit` (1-100). A tag found through an alias carries it in `alias`. An empty prefix gives nothing.
+   * Tags whose name or an alias contains `query` (case-insensitive, `_` same as space), at most `limit` (1-100):
+   * prefix matches first, then word-start matches, then other substrings, each by count. Prefix matches leave a
+   * third of the list to the others when there are any, so `hair` offers `long hair` beside the many `hair …`
+   * tags. A tag found only through an alias carries it in `alias`. An empty query gives nothing.
    */
-  query(prefix: string, limit: number): VocabSuggestion[] {
-    const p = vocabKey(prefix);
+  query(query: string, limit: number): VocabSuggestion[] {
+    const q = vocabKey(query);
     const n = Math.max(1, Math.min(MAX_LIMIT, Math.floor(limit) || 1));
-    if (!p) return [];
-    const lo = this.lowerBound(p);
-    const hi = this.lowerBound(p + '\uffff');
-    if (lo >= hi) return [];
-    let ranked: number[];
-    if (hi - lo <= RANGE_SCAN) {
-      ranked = this.rank(lo, hi, n);
-    } else {
-      ranked = this.cache.get(p) ?? this.rank(lo, hi, MAX_LIMIT);
-      if (!this.cache.has(p)) {
-        if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-        this.cache.set(p, ranked);
+    if (!q) return [];
+    const cacheKey = `${n}\0${q}`;
+    const cached = this.cache.get(cacheKey);
+    if (cached) return cached;
+    const [prefix, word, inner] = this.scan(q, n);
+    const others = Math.min(word.length + inner.length, Math.floor(n / 3));
+    const picked: Hit[] = [];
+    const seen = new Set<number>();
+    const take = (list: Hit[], upTo: number) => {
+      for (const h of list) {
+        if (picked.length >= upTo) return;
+        if (seen.has(h.row)) continue;
+        seen.add(h.row);
+        picked.push(h);
       }
+    };
+    take(prefix, n - others);
+    take(word, n);
+    take(inner, n);
+    const out = picked.map((h) => this.suggestion(h));
+    if (q.length <= CACHED_LENGTH) {
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      this.cache.set(cacheKey, out);
     }
-    return ranked.slice(0, n).map((k) => this.suggestion(k));
+    return out;
   }
 
   /** The canonical tag (as captions write it) for a tag or one of its aliases; undefined when unknown. */
   canonical(tag: string): string | undefined {
-    const key = vocabKey(tag.trim());
-    let found = -1;
-    for (let k = this.lowerBound(key); k < this.keys.length && this.keys[k] === key; k++) {
-      if (found < 0 || this.aliasOf[k]! < 0) found = k;
-    }
-    return found < 0 ? undefined : displayTag(this.rows[this.rowOf[found]!]!.name);
+    const row = this.rowOf(tag);
+    return row < 0 ? undefined : this.nameOf(row);
   }
 
-  private suggestion(k: number): VocabSuggestion {
-    const r = this.rows[this.rowOf[k]!]!;
-    const a = this.aliasOf[k]!;
-    const s: VocabSuggestion = { name: displayTag(r.name), count: r.count };
-    if (r.category !== undefined) s.category = CATEGORY_NAMES[r.category] ?? r.category;
-    if (a >= 0) s.alias = displayTag(r.aliases[a]!);
+  /** The vocabulary's category of a tag or alias (`character`, `artist`, …); undefined when unknown or unset. */
+  categoryOf(tag: string): string | undefined {
+    const row = this.rowOf(tag);
+    if (row < 0) return undefined;
+    return this.ix.categories[this.ix.rowCat[row]!] || undefined;
+  }
+
+  private rowOf(tag: string): number {
+    const key = vocabKey(tag.trim()).replace(/ $/, '');
+    const e = key ? findEntry(this.ix, key, 0, key.length) : -1;
+    return e < 0 ? -1 : this.ix.entryRow[e]!;
+  }
+
+  private nameOf(row: number): string {
+    const e = this.ix.rowName[row]!;
+    return displayTag(this.ix.text.slice(this.ix.entryStart[e], this.ix.entryEnd[e]));
+  }
+
+  private suggestion(h: Hit): VocabSuggestion {
+    const ix = this.ix;
+    const s: VocabSuggestion = { name: this.nameOf(h.row), count: ix.rowCount[h.row]! };
+    const cat = ix.categories[ix.rowCat[h.row]!];
+    if (cat) s.category = cat;
+    if (ix.entryAlias[h.entry]) s.alias = displayTag(ix.text.slice(ix.entryStart[h.entry], ix.entryEnd[h.entry]));
     return s;
   }
 
-  /**
-   * The best `n` keys in [lo, hi): one per tag (its name match preferred over an alias match), by count, then
-   * name matches first, then shorter keys. A bounded insertion list, so a 20,000-key range costs one pass.
-   */
-  private rank(lo: number, hi: number, n: number): number[] {
-    const top: number[] = [];
-    const better = (a: number, b: number): boolean => {
-      const ca = this.rows[this.rowOf[a]!]!.count;
-      const cb = this.rows[this.rowOf[b]!]!.count;
-      if (ca !== cb) return ca > cb;
-      const aa = this.aliasOf[a]! >= 0;
-      if (aa !== this.aliasOf[b]! >= 0) return !aa;
-      const la = this.keys[a]!.length;
-      const lb = this.keys[b]!.length;
-      return la !== lb ? la < lb : this.keys[a]! < this.keys[b]!;
-    };
-    for (let k = lo; k < hi; k++) {
-      if (top.length === n && !better(k, top[n - 1]!)) continue;
-      const row = this.rowOf[k]!;
-      const at = top.findIndex((t) => this.rowOf[t] === row);
-      if (at !== -1) {
-        if (!better(k, top[at]!)) continue;
-        top.splice(at, 1);
+  /** One pass over the keys: the best `n` of each class, one hit per row (its best class, a name before an alias). */
+  private scan(q: string, n: number): [Hit[], Hit[], Hit[]] {
+    const ix = this.ix;
+    const keys = ix.keys;
+    const lists: [Hit[], Hit[], Hit[]] = [[], [], []];
+    let e = 0;
+    let curRow = -1;
+    let curClass = 3;
+    let curEntry = -1;
+    for (let pos = keys.indexOf(q); pos !== -1; pos = keys.indexOf(q, pos + 1)) {
+      while (e < ix.entries && ix.entryEnd[e]! < pos + q.length) e++;
+      if (e >= ix.entries) break;
+      const st = ix.entryStart[e]!;
+      if (st > pos) continue; // between fields: a count, a comma, a quote
+      const cls = pos === st ? 0 : isWordBreak(keys.charCodeAt(pos - 1)) ? 1 : 2;
+      const row = ix.entryRow[e]!;
+      if (row !== curRow) {
+        if (curRow >= 0) this.offer(lists[curClass]!, curRow, curEntry, n);
+        curRow = row;
+        curClass = 3;
       }
-      let i = top.length;
-      while (i > 0 && better(k, top[i - 1]!)) i--;
-      top.splice(i, 0, k);
-      if (top.length > n) top.pop();
+      if (cls < curClass || (cls === curClass && ix.entryAlias[curEntry] && !ix.entryAlias[e])) {
+        curClass = cls;
+        curEntry = e;
+      }
     }
-    return top;
+    if (curRow >= 0) this.offer(lists[curClass]!, curRow, curEntry, n);
+    return lists;
   }
 
-  private lowerBound(s: string): number {
-    let lo = 0;
-    let hi = this.keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.keys[mid]! < s) lo = mid + 1;
-      else hi = mid;
+  /** Puts a hit into a class's list if it is among the best `n`. */
+  private offer(list: Hit[], row: number, entry: number, n: number): void {
+    if (list.length === n && !this.better(row, entry, list[n - 1]!)) return;
+    let at = -1;
+    for (let i = 0; i < list.length; i++) if (list[i]!.row === row) at = i;
+    if (at !== -1) {
+      if (!this.better(row, entry, list[at]!)) return;
+      list.splice(at, 1);
     }
-    return lo;
+    let i = list.length;
+    while (i > 0 && this.better(row, entry, list[i - 1]!)) i--;
+    list.splice(i, 0, { row, entry });
+    if (list.length > n) list.pop();
   }
+
+  /** The order within a class: by count, a name before an alias, the shorter first. */
+  private better(row: number, entry: number, b: Hit): boolean {
+    const ix = this.ix;
+    const ca = ix.rowCount[row]!;
+    const cb = ix.rowCount[b.row]!;
+    if (ca !== cb) return ca > cb;
+    const aa = ix.entryAlias[entry]!;
+    const ab = ix.entryAlias[b.entry]!;
+    if (aa !== ab) return ab > aa;
+    return ix.entryEnd[entry]! - ix.entryStart[entry]! < ix.entryEnd[b.entry]! - ix.entryStart[b.entry]!;
+  }
+}
+
+/** A space, `-`, `(`, `/` or `:`: what starts a word inside a tag. */
+function isWordBreak(c: number): boolean {
+  return c === 32 || c === 45 || c === 40 || c === 47 || c === 58;
+}
+
+/** Indexes CSV texts already read (the worker and the tests); problems are added to `problems`. */
+export function indexVocabulary(sources: readonly VocabSource[], problems: string[]): Vocabulary {
+  return new Vocabulary(buildIndex(sources, problems));
 }
 
 /**
- * Loads and indexes a1111 tag-autocomplete CSV files. Bad lines are skipped and reported as `file:line: why`;
- * an unreadable file is reported and skipped. A tag in several files keeps the highest count and all aliases.
+ * Loads and indexes a1111 tag-autocomplete CSV files. Bad lines are skipped, counted and reported as
+ * `file:line: why`; an unreadable file is reported and skipped. A tag in several files keeps the highest count
+ * and all aliases.
  */
 export async function loadVocabulary(files: readonly string[]): Promise<{ vocab: Vocabulary; problems: string[] }> {
   const problems: string[] = [];
-  const byKey = new Map<string, Row>();
+  const unreadable: string[] = [];
+  const sources: VocabSource[] = [];
   for (const file of files) {
-    let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      sources.push({ file, text: await readFile(file, 'utf8'), scheme: schemeOf(file) });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      problems.push(
+      unreadable.push(
         `${file}: cannot read this vocabulary file (${e.code ?? e.message}); fix or remove it in the setting loraTagger.vocabularyFiles.`,
       );
-      continue;
-    }
-    let bad = 0;
-    const lines = text.split(/\r?\n/);
-    lines.forEach((line, i) => {
-      if (!line.trim()) return;
-      // A header line (`name,category,count,…`) is allowed on the first line.
-      if (i === 0 && /^\s*(name|tag)\s*,\s*(category|type)\b/i.test(line)) return;
-      const parsed = parseLine(line);
-      if (typeof parsed === 'string') {
-        if (++bad <= MAX_PROBLEMS_PER_FILE) problems.push(`${file}:${i + 1}: ${parsed}; the line was skipped.`);
-        return;
-      }
-      const key = vocabKey(parsed.name);
-      const had = byKey.get(key);
-      if (!had) byKey.set(key, parsed);
-      else {
-        if (parsed.count > had.count) had.count = parsed.count;
-        for (const a of parsed.aliases) if (!had.aliases.includes(a)) had.aliases.push(a);
-      }
-    });
-    if (bad > MAX_PROBLEMS_PER_FILE)
-      problems.push(`${file}: ${bad - MAX_PROBLEMS_PER_FILE} more bad lines were skipped.`);
-  }
-  return { vocab: new Vocabulary([...byKey.values()]), problems };
-}
-
-/** One CSV line as a row, or the reason it is not one. */
-function parseLine(line: string): Row | string {
-  const fields = splitCsv(line);
-  if (fields === undefined) return 'a quoted field is not closed';
-  const [name = '', category = '', count = '', aliases = ''] = fields.map((f) => f.trim());
-  if (!name) return 'the tag name (first field) is empty';
-  if (/[\r\n]/.test(name)) return 'the tag name has a line break';
-  let n = 0;
-  if (count) {
-    n = Number(count);
-    if (!Number.isFinite(n) || n < 0) return `the count "${count}" is not a number`;
-  }
-  const row: Row = {
-    name,
-    count: n,
-    aliases: aliases
-      ? aliases
-          .split(',')
-          .map((a) => a.trim())
-          .filter(Boolean)
-      : [],
-  };
-  if (category) row.category = category;
-  return row;
-}
-
-/** Splits one CSV line (RFC 4180 quoting, `""` inside quotes); undefined when a quote is not closed. */
-function splitCsv(line: string): string[] | undefined {
-  if (!line.includes('"')) return line.split(',');
-  const out: string[] = [];
-  let i = 0;
-  while (i <= line.length) {
-    if (line[i] === '"') {
-      let v = '';
-      let j = i + 1;
-      for (;;) {
-        const q = line.indexOf('"', j);
-        if (q === -1) return undefined;
-        v += line.slice(j, q);
-        if (line[q + 1] === '"') {
-          v += '"';
-          j = q + 2;
-        } else {
-          j = q + 1;
-          break;
-        }
-      }
-      const comma = line.indexOf(',', j);
-      out.push(v + line.slice(j, comma === -1 ? line.length : comma));
-      if (comma === -1) break;
-      i = comma + 1;
-    } else {
-      const comma = line.indexOf(',', i);
-      out.push(line.slice(i, comma === -1 ? line.length : comma));
-      if (comma === -1) break;
-      i = comma + 1;
     }
   }
-  return out;
+  const vocab = indexVocabulary(sources, problems);
+  return { vocab, problems: [...problems, ...unreadable] };
 }

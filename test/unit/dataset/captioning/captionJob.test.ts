@@ -12,7 +12,7 @@ import { wdTaggerProvider } from '../../../../src/extension/dataset/captioning/w
 import { Dataset } from '../../../../src/extension/dataset/session/dataset';
 import { parseSession } from '../../../../src/extension/dataset/session/sessionFile';
 import { stageDataset } from '../../../../src/extension/dataset/staging/stage';
-import { Vocabulary } from '../../../../src/extension/dataset/vocabulary/vocabulary';
+import { indexVocabulary } from '../../../../src/extension/dataset/vocabulary/vocabulary';
 import { opts, read, tempDir } from '../helpers';
 import { startChatServer, type ChatServer } from './openai/chatServer';
 import { modelFolder, png } from './wd/wdModels';
@@ -246,10 +246,10 @@ describe('Captioning job queue (OpenAI-compatible provider against a local serve
     await open({}, 'tags');
     const preset = findPreset('booru-tags')!;
     server.answer = (s) => `${s.colour}, 1girls, Simple_Background, red`;
-    const vocabulary = new Vocabulary([
-      { name: '1girl', count: 9, aliases: ['1girls'] },
-      { name: 'simple_background', count: 5, aliases: [] },
-    ]);
+    const vocabulary = indexVocabulary(
+      [{ file: 'tags.csv', text: '1girl,0,9,1girls\nsimple_background,0,5,', scheme: 'danbooru' }],
+      [],
+    );
     await job({
       mode: 'suggest',
       files: [file(0)],

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadVocabulary, vocabKey, displayTag } from '../../../../src/extension/dataset/vocabulary/vocabulary';
+import { indexVocabulary, loadVocabulary, vocabKey } from '../../../../src/extension/dataset/vocabulary/vocabulary';
+import { categoryName, displayTag, schemeOf } from '../../../../src/extension/dataset/vocabulary/categories';
 import { tempDir, cleanup } from '../export/helpers';
 
 const CSV = [
@@ -31,7 +32,7 @@ describe('vocabulary', () => {
     writeFileSync(f, CSV);
     const { vocab, problems } = await loadVocabulary([f, join(dir, 'missing.csv')]);
     assert.equal(vocab.size, 9);
-    assert.equal(problems.length, 4);
+    assert.equal(problems.length, 4, problems.join('\n'));
     assert.match(problems[0]!, /danbooru\.csv:11: a quoted field is not closed/);
     assert.match(problems[1]!, /danbooru\.csv:12: the tag name/);
     assert.match(problems[2]!, /danbooru\.csv:13: the count "lots" is not a number/);
@@ -46,9 +47,10 @@ describe('vocabulary', () => {
     const f = join(dir, 'v.csv');
     writeFileSync(f, CSV);
     const { vocab } = await loadVocabulary([f]);
+    // Prefix matches first; "solo" holds "lo" inside a word, so it comes after them, whatever its count.
     assert.deepEqual(
       vocab.query('lo', 10).map((s) => s.name),
-      ['long hair', 'looking at viewer', 'long sleeves', 'lonely'],
+      ['long hair', 'looking at viewer', 'long sleeves', 'lonely', 'solo'],
     );
     assert.deepEqual(
       vocab.query('long_', 10).map((s) => s.name),
@@ -69,6 +71,9 @@ describe('vocabulary', () => {
     assert.deepEqual(vocab.query('miku', 5), [
       { name: 'hatsune miku', count: 100000, category: 'character', alias: 'miku' },
     ]);
+    assert.deepEqual(vocab.query('longh', 5), [
+      { name: 'long hair', count: 3000000, category: 'general', alias: 'longhair' },
+    ]);
     assert.deepEqual(
       vocab.query('初音', 5).map((s) => s.name),
       ['hatsune miku'],
@@ -83,6 +88,110 @@ describe('vocabulary', () => {
     );
     assert.deepEqual(vocab.query('', 5), []);
     assert.deepEqual(vocab.query('zzz', 5), []);
+    // Digits of the count column and the commas between fields are not part of any tag.
+    assert.deepEqual(vocab.query('4114', 5), []);
+    assert.deepEqual(vocab.query('r,0', 5), []);
+  });
+
+  it('offers prefix, then word-start, then substring matches, by count within each, leaving room past the prefixes', () => {
+    const problems: string[] = [];
+    const rows = ['long_hair,0,4000000,longhair', 'short_hair,0,2000000,', 'chair,0,90000,', 'hairband,0,50,'];
+    for (let i = 0; i < 20; i++) rows.push(`hair_thing_${i},0,${1000 + i},`);
+    const vocab = indexVocabulary([{ file: 'danbooru.csv', text: rows.join('\n'), scheme: 'danbooru' }], problems);
+    assert.deepEqual(problems, []);
+    const names = vocab.query('hair', 12).map((s) => s.name);
+    // Twelve places, a third kept for the others: nine prefix matches (the most used of 21), then the word
+    // starts by count, then the substring.
+    assert.deepEqual(names, [
+      'hair thing 19',
+      'hair thing 18',
+      'hair thing 17',
+      'hair thing 16',
+      'hair thing 15',
+      'hair thing 14',
+      'hair thing 13',
+      'hair thing 12',
+      'hair thing 11',
+      'long hair',
+      'short hair',
+      'chair',
+    ]);
+    // With few others, the prefixes fill the rest; the class order holds whatever the counts.
+    assert.deepEqual(
+      vocab.query('hairb', 5).map((s) => s.name),
+      ['hairband'],
+    );
+    assert.deepEqual(
+      vocab.query('air', 3).map((s) => s.name),
+      ['long hair', 'short hair', 'chair'],
+    );
+    assert.deepEqual(
+      vocab.query('t hair', 3).map((s) => s.name),
+      ['short hair'],
+    );
+  });
+
+  it('names the categories of the Danbooru and e621 CSVs, by the file they come from', () => {
+    const danbooru = ['a,0,9', 'b,1,9', 'c,3,9', 'd,4,9', 'e,5,9', 'f,2,9', 'g,character,9', 'h,,9'].join('\n');
+    const e621 = ['a,-1,9', 'b,0,9', 'c,1,9', 'd,3,9', 'e,4,9', 'f,5,9', 'g,6,9', 'h,7,9', 'i,8,9', 'j,2,9'].join('\n');
+    const cats = (text: string, file: string) => {
+      const vocab = indexVocabulary([{ file, text, scheme: schemeOf(file) }], []);
+      return text.split('\n').map((l) => vocab.categoryOf(l.split(',')[0]!) ?? null);
+    };
+    assert.equal(schemeOf('/x/e621_sfw.csv'), 'e621');
+    assert.equal(schemeOf('/x/E621.csv'), 'e621');
+    assert.equal(schemeOf('/x/danbooru.csv'), 'danbooru');
+    assert.equal(schemeOf('/x/my-tags.csv'), 'danbooru');
+    assert.deepEqual(cats(danbooru, 'danbooru.csv'), [
+      'general',
+      'artist',
+      'copyright',
+      'character',
+      'meta',
+      'category 2',
+      'character',
+      null,
+    ]);
+    assert.deepEqual(cats(e621, 'e621.csv'), [
+      'invalid',
+      'general',
+      'artist',
+      'copyright',
+      'character',
+      'species',
+      'invalid',
+      'meta',
+      'lore',
+      'contributor',
+    ]);
+    assert.equal(categoryName('danbooru', '5'), 'meta');
+    assert.equal(categoryName('e621', '5'), 'species');
+  });
+
+  it('keeps underscores that are part of the name: emoticons and letter-by-letter artist names', () => {
+    const text = ['^_^,0,9', '>_<,0,9', '+_-,0,9', 't_t,0,9', 'y_o_u_k_a,1,9', 'long_hair,0,9', 'nanashi_(nlo),1,9'];
+    const vocab = indexVocabulary([{ file: 'danbooru.csv', text: text.join('\n'), scheme: 'danbooru' }], []);
+    assert.deepEqual(
+      text.map((l) => vocab.canonical(l.split(',')[0]!)),
+      ['^_^', '>_<', '+_-', 't_t', 'y_o_u_k_a', 'long hair', 'nanashi (nlo)'],
+    );
+    assert.deepEqual(
+      vocab.query('y o', 3).map((s) => s.name),
+      ['y_o_u_k_a'],
+    );
+  });
+
+  it('skips and counts malformed rows, naming the file and the line', () => {
+    const lines = ['ok,0,1'];
+    for (let i = 0; i < 25; i++) lines.push(`bad_${i},0,many`);
+    lines.push('"open,0,1', 'also_ok,0,2,"x,""y"""');
+    const problems: string[] = [];
+    const vocab = indexVocabulary([{ file: '/t/tags.csv', text: lines.join('\r\n'), scheme: 'danbooru' }], problems);
+    assert.equal(vocab.size, 2);
+    assert.equal(problems.length, 21);
+    assert.equal(problems[0], '/t/tags.csv:2: the count "many" is not a number; the line was skipped.');
+    assert.equal(problems[20], '/t/tags.csv: 6 more bad lines were skipped.');
+    assert.deepEqual(vocab.query('y"', 2), [{ name: 'also ok', count: 2, category: 'general', alias: '"y"' }]);
   });
 
   it('merges a tag listed in two files: highest count, all aliases', async () => {

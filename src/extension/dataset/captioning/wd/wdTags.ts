@@ -4,7 +4,7 @@
  * character tags (kept at `>=`, as kohya's script does), the top rating or none, a maximum count, underscores as
  * spaces except in emoticons, an exclude list and the vocabulary's aliases mapped to the canonical tag.
  */
-import { displayTag } from '../../vocabulary/vocabulary';
+import { displayTag } from '../../vocabulary/categories';
 import type { ScoredTag } from '../provider';
 
 /** One label of the model, in output order. */

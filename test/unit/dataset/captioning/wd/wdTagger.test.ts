@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inlineEngine, type WdEngine } from '../../../../../src/extension/dataset/captioning/wd/wdEngine';
 import { wdTaggerProvider } from '../../../../../src/extension/dataset/captioning/wd/wdTagger';
-import { Vocabulary } from '../../../../../src/extension/dataset/vocabulary/vocabulary';
+import { indexVocabulary } from '../../../../../src/extension/dataset/vocabulary/vocabulary';
 import { features, featureModel, modelFolder, png, type LabelSpec } from './wdModels';
 
 const close = (a: number[], b: number[], eps = 2e-4) =>
@@ -152,7 +152,10 @@ describe('WD tagger tags: thresholds, ratings, character tags, aliases, undersco
   });
 
   it("maps the vocabulary's aliases to the canonical tag, and keeps underscores when asked", async () => {
-    const vocabulary = new Vocabulary([{ name: 'red_background', count: 9, aliases: ['red_bg'] }]);
+    const vocabulary = indexVocabulary(
+      [{ file: 'tags.csv', text: 'red_background,0,9,red_bg', scheme: 'danbooru' }],
+      [],
+    );
     assert.deepEqual(
       (await tags(red, { vocabulary })).map((x) => x.tag),
       ['red background', 'solo', '^_^', 'long hair'],
