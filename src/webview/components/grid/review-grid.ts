@@ -312,10 +312,10 @@ export class ReviewGrid extends LitElement {
       const order = this.order();
       const to = order[gridMove(this.posOf(s.index), e.key, this.columns, order.length)];
       if (to === undefined) return;
-      // A range starts at the image the focus leaves when nothing else is selected.
-      if (e.shiftKey && s.selection.size <= 1) s.selection.select(s.index, 'only');
-      s.go(to);
+      // The range first, while the current image is still the one the focus leaves: with nothing selected yet, a
+      // range starts there (Selection's rule).
       s.selection.select(to, e.shiftKey ? 'range' : 'only', order);
+      s.go(to);
       this.refocus = 'cell';
       this.requestUpdate();
     } else return;
