@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { harness, open, checkAndClose } from './context.mjs';
+import { skipWithoutRealImages } from '../fixtures.mjs';
+import { SIZES, focusInfo, openSized, tabStops } from './layout.mjs';
 import { clearPosted, datasetView, imageView, openPanel, repoRoot, send, waitPosted } from './harness.mjs';
 
 const GRID = 'lora-tagger-app >> review-grid';
@@ -31,6 +33,8 @@ async function openGrid(p) {
 }
 
 describe('review grid', function () {
+  // 10,000 images and a dozen sizes on a 2-core machine shared with other work.
+  this.timeout(60_000);
   let p;
   afterEach(async () => {
     await checkAndClose(p);
@@ -203,12 +207,38 @@ describe('review grid', function () {
     assert.equal(await p.locator(GRID).locator('.cap').nth(1).innerText(), 'No caption');
   });
 
+  // The layout test's sizes (issue 10): Tab reaches the grid's focused cell and every other control on screen, and
+  // an in-place edit is seen where it is typed.
+  for (const [size, viewport, scale] of SIZES) {
+    it(`${size}: every control reached with Tab is on screen, the edited caption too`, async () => {
+      p = await openSized('ohwx, red hair, smile', 'tags', viewport, scale);
+      await openGrid(p);
+      const stops = await tabStops(p);
+      const hidden = stops.filter((st) => !st.inView || !st.onTop);
+      assert.deepEqual(
+        hidden.map((st) => `${st.id} at ${JSON.stringify(st.box)}`),
+        [],
+        'controls focused out of sight',
+      );
+      assert.ok(
+        stops.some((st) => st.id.startsWith('REVIEW-GRID>BUTTON:1: ohwx_0001')),
+        stops.map((st) => st.id).join('\n'),
+      );
+      await p.locator(GRID).getByRole('button', { name: /^1: / }).focus();
+      await p.keyboard.press('ArrowRight');
+      await p.keyboard.press('Enter');
+      const edit = await focusInfo(p);
+      assert.equal(edit.name, 'Caption of ohwx_0002.png');
+      assert.ok(edit.inView && edit.onTop && edit.box.h >= 30, `the caption edited is seen: ${JSON.stringify(edit)}`);
+    });
+  }
+
   for (const theme of ['light', 'dark']) {
     for (const [w, h] of [
       [1400, 900],
       [360, 800],
     ]) {
-      it(`looks right at ${w} px in the ${theme} theme (screenshot)`, async () => {
+      it(`looks right at ${w} px in the ${theme} theme (screenshot)`, async function () {
         const { browser, server } = harness();
         const caps = [
           'ohwx woman standing on a pier at dusk, wind in her hair, looking over her shoulder., film grain',
@@ -216,10 +246,13 @@ describe('review grid', function () {
           'ohwx, red hair, freckles, smile, outdoors, sunlight',
           'ohwx woman reading in a cafe, warm light from the window.',
         ];
+        // The real photos (EXIF orientations 0-8; the grid shows them upright, as the host's thumbnails are).
+        skipWithoutRealImages(this, repoRoot);
+        const photo = (i) => `/real/photos/${i % 2 ? 'Portrait' : 'Landscape'}_${i % 9}.jpg`;
         const ims = Array.from({ length: 40 }, (_, i) =>
-          imageView(`ohwx_${String(i + 1).padStart(4, '0')}.png`, `/img/img_${(i % 6) + 1}.png`, caps[i % 4], {
+          imageView(`ohwx_${String(i + 1).padStart(4, '0')}.jpg`, photo(i), caps[i % 4], {
             machine: i % 4 === 3,
-            thumb: `/img/img_${(i % 6) + 1}.png`,
+            thumb: photo(i),
           }),
         );
         p = await openPanel(browser, server, datasetView(ims, { title: 'ohwx woman: 40 images' }), {

@@ -116,13 +116,14 @@ describe('keyboard only', function () {
     // Into the toolbar, then along it with → (Home/End to its ends), wrapping round.
     await p.getByRole('button', { name: 'Previous image', exact: true }).focus();
     const along = [];
-    for (let i = 0; i < 14; i++) {
+    for (let i = 0; i < 15; i++) {
       along.push(await focused(p));
       await p.keyboard.press('ArrowRight');
     }
     for (const name of [
       'Next image',
       'Next untagged image',
+      'Review grid',
       'Favourite',
       'NSFW',
       'Skip',
@@ -136,7 +137,7 @@ describe('keyboard only', function () {
     ]) {
       assert.ok(along.includes(name), `${name} not reached with →: ${along.join(', ')}`);
     }
-    assert.equal(along[13], along[0], '→ wraps round');
+    assert.equal(along[14], along[0], '→ wraps round');
     await p.keyboard.press('End');
     assert.equal(await focused(p), 'Keyboard shortcuts');
     await p.keyboard.press('ArrowLeft');

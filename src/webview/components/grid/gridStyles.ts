@@ -7,16 +7,20 @@ export const gridStyles = css`
   :host { display: flex; flex-direction: column; min-height: 0; min-width: 0; }
   .head { display: flex; align-items: baseline; gap: 8px; padding: 4px 8px; }
   .head h2 { font-size: 11px; text-transform: uppercase; margin: 0; font-weight: 600; }
-  .viewport { position: relative; flex: 1 1 auto; min-height: 0; overflow-y: auto; overflow-x: hidden; padding: 0 4px; }
-  .spacer { width: 1px; }
-  .window {
-    position: absolute; top: 0; left: 4px; right: 4px;
-    display: grid; grid-template-columns: repeat(var(--cols, 1), minmax(0, 1fr));
-    grid-auto-rows: ${unsafeCSS(GRID_ROW_PX)}px; will-change: transform;
-  }
+  /* Opaque and its own layer: the compositor scrolls it without repainting what is already drawn. */
+  .viewport { position: relative; flex: 1 1 auto; min-height: 0; overflow-y: auto; overflow-x: hidden; padding: 0 4px;
+    background: var(--vscode-editor-background); will-change: scroll-position; }
+  /* The scrolled content: each cell is placed at its own row and column, so a cell in view never moves inside it
+     while rows come and go, and scrolling repaints only the cells that arrive. */
+  .canvas { position: relative; width: 100%; will-change: transform; }
   .cell {
+    position: absolute; top: calc(var(--row, 0) * ${unsafeCSS(GRID_ROW_PX)}px);
+    left: calc(var(--col, 0) * 100% / var(--cols, 1)); width: calc(100% / var(--cols, 1) - 6px);
+    height: ${unsafeCSS(GRID_ROW_PX - 6)}px;
     display: flex; flex-direction: column; gap: 2px; margin: 3px; padding: 4px; min-width: 0; overflow: hidden;
     border: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); border-radius: 4px;
+    /* Its size never depends on its content: a cell coming into view is laid out and painted on its own. */
+    contain: strict;
   }
   .cell.sel {
     background: var(--vscode-list-inactiveSelectionBackground);

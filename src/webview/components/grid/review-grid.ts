@@ -102,19 +102,18 @@ export class ReviewGrid extends LitElement {
         >
       </div>
       <div class="viewport" @scroll=${this.onScroll} @keydown=${this.onKey}>
-        <div class="spacer"></div>
-        <div class="window" role="list" aria-labelledby="grid-title">
+        <div class="canvas" role="list" aria-labelledby="grid-title">
           ${repeat(
             shown,
             (i) => i,
-            (i) => this.cell(i),
+            (i, k) => this.cell(i, first + k),
           )}
         </div>
         ${total ? nothing : html`<p class="empty-list muted">No image matches the filter.</p>`}
       </div>`;
   }
 
-  private cell(i: number) {
+  private cell(i: number, pos: number) {
     const s = this.store!;
     const im = s.model.images[i]!;
     const cur = i === s.index;
@@ -124,7 +123,7 @@ export class ReviewGrid extends LitElement {
       im.machine ? ', machine-written, not reviewed' : ''
     }${sel ? ', selected' : ''}`;
     const editing = this.editing === i;
-    return html`<div role="listitem" class="cell ${im.status} ${cur ? 'cur' : ''} ${sel ? 'sel' : ''}">
+    return html`<div role="listitem" class="cell ${im.status} ${cur ? 'cur' : ''} ${sel ? 'sel' : ''}" data-pos=${pos}>
       <button
         class="pick"
         data-i=${i}
@@ -169,11 +168,15 @@ export class ReviewGrid extends LitElement {
     const list = s.filtered;
     const total = list ? list.length : s.model.images.length;
     const cols = this.columns;
-    const { first, end, firstRow } = gridWindow(this.top, this.viewH, cols, total);
+    const { first, end } = gridWindow(this.top, this.viewH, cols, total);
     // Through the CSSOM: the CSP forbids style attributes.
     this.style.setProperty('--cols', String(cols));
-    vp.querySelector<HTMLElement>('.spacer')?.style.setProperty('height', `${Math.ceil(total / cols) * GRID_ROW_PX}px`);
-    vp.querySelector<HTMLElement>('.window')?.style.setProperty('transform', `translateY(${firstRow * GRID_ROW_PX}px)`);
+    vp.querySelector<HTMLElement>('.canvas')?.style.setProperty('height', `${Math.ceil(total / cols) * GRID_ROW_PX}px`);
+    for (const cell of vp.querySelectorAll<HTMLElement>('.cell')) {
+      const pos = Number(cell.dataset.pos);
+      cell.style.setProperty('--row', String(Math.floor(pos / cols)));
+      cell.style.setProperty('--col', String(pos % cols));
+    }
     this.askForThumbs(first, end);
     if (s.index !== this.revealed && this.viewW) {
       this.revealed = s.index;
@@ -309,10 +312,10 @@ export class ReviewGrid extends LitElement {
       const order = this.order();
       const to = order[gridMove(this.posOf(s.index), e.key, this.columns, order.length)];
       if (to === undefined) return;
-      // A range starts at the image the focus leaves when nothing else is selected.
-      if (e.shiftKey && s.selection.size <= 1) s.selection.select(s.index, 'only');
-      s.go(to);
+      // The range first, while the current image is still the one the focus leaves: with nothing selected yet, a
+      // range starts there (Selection's rule).
       s.selection.select(to, e.shiftKey ? 'range' : 'only', order);
+      s.go(to);
       this.refocus = 'cell';
       this.requestUpdate();
     } else return;
