@@ -79,6 +79,39 @@ describe('caption chips and add tag', function () {
     await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, long sleeves, long_skirt');
   });
 
+  it('finds what is typed inside a tag: "hair" offers "long hair", with the alias matched and the category named', async () => {
+    p = await open(['ohwx, long hair, hair ornament', 'ohwx']);
+    await p.evaluate(
+      () =>
+        (window.__vocab = [
+          { name: 'very long hair', category: 'general', count: 900, alias: 'hair past waist' },
+          { name: 'hatsune miku', category: 'character', count: 50 },
+        ]),
+    );
+    await p.getByRole('button', { name: 'Next image', exact: true }).click();
+    const input = p.getByRole('textbox', { name: 'Add tag', exact: true });
+    await input.pressSequentially('hair');
+    const list = p.getByRole('listbox', { name: 'Tag suggestions' });
+    await list.getByRole('option', { name: /very long hair/ }).waitFor();
+    const rows = await list
+      .getByRole('option')
+      .evaluateAll((els) => els.map((e) => [...e.children].map((c) => c.textContent.trim()).join(' | ')));
+    // The dataset's own tags: the prefix match first, then the word-start match; then the vocabulary, with the
+    // alias that matched and the category's name.
+    assert.deepEqual(rows, [
+      'hair ornament | 1 in dataset',
+      'long hair | 1 in dataset',
+      'very long hair ← hair past waist | general',
+    ]);
+    await input.fill('');
+    await input.pressSequentially('miku');
+    await list.getByRole('option', { name: /hatsune miku/ }).waitFor();
+    assert.match(await list.getByRole('option').first().textContent(), /hatsune miku\s*character/);
+    await input.press('ArrowDown');
+    await input.press('Enter');
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, hatsune miku');
+  });
+
   it('removes a chip with its x button, and with Delete when focused', async () => {
     p = await open(['ohwx, red hair, smile, freckles']);
     await p.getByRole('button', { name: 'Remove smile' }).click();

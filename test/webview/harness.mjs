@@ -117,6 +117,12 @@ window.acquireVsCodeApi = () => {
           window.__savesAnswered = (window.__savesAnswered ?? 0) + 1;
         }, 5);
       }
+      if (copy.body && copy.body.type === 'vocab/categories') {
+        // window.__vocabCategories: { tag: category } as the host's vocabulary worker answers.
+        const known = window.__vocabCategories ?? {};
+        const result = Object.fromEntries(copy.body.tags.filter((t) => known[t]).map((t) => [t, known[t]]));
+        setTimeout(() => window.__send({ type: 'reply', ok: true, result }, copy.id), 5);
+      }
       if (copy.body && copy.body.type === 'vocab/query') {
         const p = copy.body.prefix.toLowerCase();
         const result = window.__vocab.filter((v) => v.name.toLowerCase().includes(p)).slice(0, copy.body.limit);
@@ -253,7 +259,7 @@ export async function openPanel(
   browser,
   server,
   dataset,
-  { theme = 'dark', viewport = { width: 1280, height: 800 }, vscodeKeys = false, scale = 1 } = {},
+  { theme = 'dark', viewport = { width: 1280, height: 800 }, vscodeKeys = false, scale = 1, vocabCategories } = {},
 ) {
   // `scale` 2 with half the viewport is VS Code at 200% zoom: the webview gets half the CSS pixels, each drawn twice as big.
   const context = await browser.newContext({ viewport, deviceScaleFactor: scale });
@@ -262,6 +268,7 @@ export async function openPanel(
   p.on('pageerror', (err) => console.log(`    [page error] ${err.message}`));
   await p.goto(`${server.url}/?theme=${theme}${vscodeKeys ? '&vscodeKeys' : ''}`);
   await p.waitForFunction(() => window.__posted.some((m) => m.body.type === 'ready'));
+  if (vocabCategories) await p.evaluate((c) => (window.__vocabCategories = c), vocabCategories);
   await send(p, { type: 'dataset/load', dataset });
   await p.waitForFunction(
     () =>

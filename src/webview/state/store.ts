@@ -15,6 +15,7 @@ import { ReportCache } from './reportCache';
 import { Selection } from './selection';
 import { TagLists } from './tagLists';
 import { queryVocabulary } from './vocabulary';
+import { VocabCategories } from './vocabCategories';
 
 /** Panel actions that need a component to move focus or open something. */
 export type UiAction = 'focusAddTag' | 'focusFilter' | 'showShortcuts' | 'goTo';
@@ -32,6 +33,8 @@ export class TaggerStore extends StoreCore {
   private readonly report = new ReportCache(this, this.lists);
   /** The selected images (filmstrip and grid); multi-image edits apply to them. */
   readonly selection = new Selection(this);
+  /** The vocabulary files' categories of the dataset's tags (the palette's vocabulary groups). */
+  readonly vocabCategories = new VocabCategories(this);
 
   // ------------------------------------------------------------------ state the concerns own
 
