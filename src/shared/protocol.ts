@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import { CaptionStyle, ImageStatus, StagedName, TagCategory, VocabSuggestion } from './model';
+import { CropRect } from './crop';
 
 /** One image as the panel sees it: everything it needs to show, filter and navigate. */
 export const ImageView = z.object({
@@ -35,6 +36,8 @@ export const ImageView = z.object({
   rev: z.number().int().nonnegative().default(0),
   /** The caption is machine-written and nobody has reviewed it yet (edited or accepted it). */
   machine: z.boolean().default(false),
+  /** The crop applied at export, in pixels of the upright image (shared/crop.ts). */
+  crop: CropRect.optional(),
 });
 export type ImageView = z.infer<typeof ImageView>;
 
@@ -95,10 +98,45 @@ export type DatasetView = z.infer<typeof DatasetView>;
  */
 export const Revision = z.number().int().nonnegative();
 
+/** A machine caption waiting for review (issue 12), as the panel shows it beside the current caption. */
+export const SuggestionView = z.object({
+  file: StagedName,
+  text: z.string().max(100_000),
+  /** The tagger's tags with their probabilities (absent for prose models). */
+  tags: z
+    .array(
+      z.object({
+        tag: z.string().max(500),
+        score: z.number().min(0).max(1).optional(),
+        unknown: z.boolean().optional(),
+      }),
+    )
+    .max(2000)
+    .optional(),
+  provider: z.string().max(100),
+  model: z.string().max(500),
+});
+export type SuggestionView = z.infer<typeof SuggestionView>;
+
+/** A person's answer to a suggestion. */
+export const SuggestionAnswer = z.enum(['accept', 'merge', 'reject']);
+export type SuggestionAnswer = z.infer<typeof SuggestionAnswer>;
+
 /** The kinds of status line the host can set. */
 export const StatusKind = z.enum(['saved', 'saving', 'error', 'info']);
 
 // ---------------------------------------------------------------- webview -> host
+
+const TagName = z.string().min(1).max(500);
+/** What a selection edit does to each selected caption (the host plans it from the files, not from the panel). */
+export const SelectionEdit = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('add'), tag: TagName }),
+  z.object({ kind: z.literal('remove'), tag: TagName }),
+  z.object({ kind: z.literal('rename'), from: TagName, to: TagName }),
+  z.object({ kind: z.literal('addMany'), tags: z.array(TagName).min(1).max(1000) }),
+  z.object({ kind: z.literal('copyCaption'), from: StagedName }),
+]);
+export type SelectionEdit = z.infer<typeof SelectionEdit>;
 
 /** Every message the webview sends the host (untrusted input there: the host safeParses each one). */
 export const ToHost = z.discriminatedUnion('type', [
@@ -125,6 +163,8 @@ export const ToHost = z.discriminatedUnion('type', [
     nsfw: z.boolean().optional(),
     skipped: z.boolean().optional(),
   }),
+  /** Set (a rectangle in pixels of the upright image) or remove (null) an image's export crop. */
+  z.object({ type: z.literal('image/crop'), file: StagedName, crop: CropRect.nullable() }),
   /** Pin or unpin a tag in the palette. */
   z.object({ type: z.literal('tags/pin'), tag: z.string().min(1).max(500), pinned: z.boolean() }),
   /** A tag was applied: it goes to the front of the recent list. */
@@ -144,6 +184,12 @@ export const ToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('save/flush') }),
   /** The filmstrip shows these images: make their thumbnails first. */
   z.object({ type: z.literal('thumbs/want'), files: z.array(StagedName).max(1000) }),
+  /** Edit the captions of the selected images as one step of the dataset-wide undo (issue 13). */
+  z.object({ type: z.literal('selection/edit'), edit: SelectionEdit, files: z.array(StagedName).min(1).max(100_000) }),
+  /** Undo the newest dataset-wide step (a selection edit or a tag command), as the Undo command does. */
+  z.object({ type: z.literal('selection/undo') }),
+  /** Accept, merge or reject the machine suggestion of one image. */
+  z.object({ type: z.literal('suggestion/answer'), file: StagedName, answer: SuggestionAnswer }),
 ]);
 export type ToHost = z.infer<typeof ToHost>;
 
@@ -159,6 +205,16 @@ export const ToHostResults = {
   ]),
   /** The best matches of the vocabulary files, at most `limit`. */
   'vocab/query': z.array(VocabSuggestion),
+  /** The step's label and how many captions it changed (0: none needed it, and nothing was recorded). */
+  'selection/edit': z.object({ label: z.string(), changed: z.number().int().nonnegative() }),
+  /** The step taken back (null: there was none), captions restored, and those edited since, left alone. */
+  'selection/undo': z.object({
+    label: z.string().nullable(),
+    restored: z.number().int(),
+    skipped: z.array(z.string()),
+  }),
+  /** The caption on disk after the answer. */
+  'suggestion/answer': z.object({ caption: z.string() }),
   /** Tag -> category name (`character`, `artist`, …) for the tags the vocabulary knows and names a category of. */
   'vocab/categories': z.record(z.string(), z.string()),
 } satisfies ResultSchemas<ToHost>;
@@ -198,6 +254,14 @@ export const ToWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('status'), kind: StatusKind, message: z.string() }),
   /** Thumbnails the host has made since the last message (or found in its cache). */
   z.object({ type: z.literal('thumbs/ready'), thumbs: z.array(z.object({ file: StagedName, uri: z.string() })) }),
+  /** The suggestions waiting for review and the machine captions nobody has reviewed (after `dataset/load`, then on change). */
+  z.object({
+    type: z.literal('review/state'),
+    suggestions: z.array(SuggestionView),
+    unreviewed: z.array(StagedName),
+  }),
+  /** The images the last Check Dataset found to duplicate an earlier one (the filter's `duplicate` term). */
+  z.object({ type: z.literal('check/duplicates'), files: z.array(StagedName) }),
 ]);
 export type ToWebview = z.infer<typeof ToWebview>;
 

@@ -25,6 +25,10 @@ export function applyHostMessage(store: TaggerStore, msg: ToWebview): void {
       return store.setStatus(msg.kind, msg.message);
     case 'thumbs/ready':
       return store.setThumbs(msg.thumbs);
+    case 'review/state':
+      return store.review.apply(msg.suggestions, msg.unreviewed);
+    case 'check/duplicates':
+      return store.setDuplicates(msg.files);
     default:
       assertNever(msg);
   }

@@ -35,6 +35,8 @@ export const LOCAL_KEYS = {
   /** Outside text fields only. */
   shortcuts: ['shift+/'],
   goTo: ['alt+shift+g'],
+  /** The review grid and back (to the image focused in it). */
+  toggleGrid: ['alt+g'],
   zoomIn: ['+', '='],
   zoomOut: ['-'],
   zoomToggle: ['0'],
@@ -43,6 +45,8 @@ export const LOCAL_KEYS = {
   moveChipDown: ['alt+down'],
   /** On a focused tag of the palette. */
   pinTag: ['p'],
+  /** Outside text fields: open the crop tool on the current image. */
+  crop: ['c'],
 } as const;
 
 /** Human text for a key, for tooltips and the shortcut overlay ("Alt+Right", "Ctrl+S" / "⌘S"). */

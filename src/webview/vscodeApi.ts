@@ -13,11 +13,11 @@ declare global {
 
 /** View state only (design.md: never data): survives a hidden panel and a window reload. */
 export interface ViewState {
-  view: 'tagging' | 'report';
+  view: 'tagging' | 'report' | 'grid';
   paletteFilter: string;
   paletteSort: 'count' | 'name' | 'recent';
   groupByCategory: boolean;
-  imageFilterKind: 'all' | 'untagged' | 'favourite' | 'nsfw' | 'tag' | 'text';
+  imageFilterKind: 'all' | 'untagged' | 'favourite' | 'nsfw' | 'tag' | 'text' | 'query';
   imageFilterValue: string;
   filmstripScroll: number;
   paletteScroll: number;

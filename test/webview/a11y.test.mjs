@@ -1,5 +1,5 @@
 // Accessibility and contrast in VS Code's four themes (issue 10, items 4 and 5): axe-core 4.11 on every view
-// (tagging, report, shortcut overlay, filtered, suggestions open) fails on any serious or critical violation; the
+// (tagging, report, shortcut overlay, filtered, review grid, editing in it, suggestions open) fails on any serious or critical violation; the
 // controls VS Code's own views outline in High Contrast (buttons when hovered or focused, chips, the trigger chip,
 // palette rows on the image, the selected suggestion) stay readable and distinct, measured on their computed colours.
 import assert from 'node:assert/strict';
@@ -16,7 +16,9 @@ const THEMES = Object.keys(THEME_LABELS);
 async function openThemed(theme, opts = {}) {
   const { browser, server } = harness();
   const caps = ['', 'ohwx, red hair, smile, freckles', 'ohwx, smile', 'ohwx, blue eyes'];
-  const ims = caps.map((c, i) => imageView(`t_${i + 1}.png`, `/img/img_${i + 1}.png`, c, { favourite: i === 1 }));
+  const ims = caps.map((c, i) =>
+    imageView(`t_${i + 1}.png`, `/img/img_${i + 1}.png`, c, { favourite: i === 1, machine: i === 2 }),
+  );
   const ds = datasetView(ims, {
     knownTags: ['red hair', 'smile', 'freckles', 'blue eyes', 'long hair', 'outdoors'],
     pinnedTags: ['smile', 'red hair'],
@@ -114,6 +116,16 @@ const VIEWS = {
     await p.evaluate(() => window.loraTagger.store.setImageFilter('untagged', ''));
     await p.getByText('1 of 4 images').waitFor();
   },
+  grid: async (p) => {
+    await p.keyboard.press('Alt+g');
+    await p.getByRole('list', { name: 'Review grid' }).waitFor();
+    await p.keyboard.press('Shift+ArrowRight');
+  },
+  gridEditing: async (p) => {
+    await p.keyboard.press('Alt+g');
+    await p.keyboard.press('Enter');
+    await p.getByRole('textbox', { name: 'Caption of t_2.png' }).waitFor();
+  },
   suggestions: async (p) => {
     const input = p.getByRole('textbox', { name: 'Add tag', exact: true });
     await input.pressSequentially('e');
@@ -159,7 +171,7 @@ describe('accessibility in the four themes (axe-core)', function () {
         }
         await p.mouse.move(0, 0);
       };
-      for (const name of ['Open caption beside', 'Check dataset', 'Export for CivitAI', 'Report']) await check(name);
+      for (const name of ['Open caption beside', 'Check dataset', 'Export dataset', 'Report']) await check(name);
       await p.getByRole('button', { name: 'Report', exact: true }).click();
       for (const name of ['Tagging', 'Back to tagging', 'Copy as Markdown']) await check(name);
     });

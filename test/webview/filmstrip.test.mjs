@@ -82,7 +82,9 @@ describe('filmstrip', function () {
     await waitPosted(p, 'image/select', (m) => m.file === 'test_0004.png');
     await select.click();
     await p.getByRole('option', { name: 'Caption contains…' }).click();
-    await p.getByRole('textbox', { name: 'Image filter text', exact: true }).fill('DUSK');
+    const box = p.getByRole('textbox', { name: 'Image filter query', exact: true });
+    assert.equal(await box.inputValue(), 'caption:');
+    await box.fill('caption:DUSK');
     assert.deepEqual(
       (await thumbs(p)).map((t) => t.split(':')[0]),
       ['5'],

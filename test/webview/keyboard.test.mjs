@@ -130,7 +130,7 @@ describe('keyboard only', function () {
       'Redo caption edit',
       'Open caption beside',
       'Check dataset',
-      'Export for CivitAI',
+      'Export dataset',
       'Report',
       'Keyboard shortcuts',
     ]) {

@@ -214,7 +214,7 @@ describe('the panel (issue 10)', function () {
           );
           await p.keyboard.press('Escape');
         } else {
-          const command = entries.find((e) => ['Check dataset', 'Export for CivitAI'].includes(e));
+          const command = entries.find((e) => ['Check dataset', 'Export dataset'].includes(e));
           await menu.getByRole('menuitem', { name: command ?? 'Keyboard shortcuts' }).focus();
           await p.keyboard.press('Enter');
           if (command) await waitPosted(p, 'command/run');

@@ -16,7 +16,7 @@ describe('report view and commands', function () {
     for (const [name, command] of [
       ['Open caption beside', 'openCaptionBeside'],
       ['Check dataset', 'checkDataset'],
-      ['Export for CivitAI', 'exportForCivitai'],
+      ['Export dataset', 'exportDataset'],
     ]) {
       await p.getByRole('button', { name, exact: true }).click();
       await waitPosted(p, 'command/run', (m) => m.command === command);

@@ -35,6 +35,8 @@ export async function checkDatasetCommand(
       const pre = await runPreflight(dataset, batch, diagnostics.workerScript, diagnostics.images);
       const found: AnyFinding[] = [...pre, ...targetRuleFindings(dataset, target)];
       diagnostics.show(dataset, found);
+      const dups = found.filter((f) => f.rule === 'duplicate' || f.rule === 'near-duplicate').map((f) => f.file);
+      panels.get(outputFolder)?.showDuplicates(dups);
       return found;
     });
     log().info(`Preflight of ${outputFolder}: ${summarizeFindings(findings)}`);

@@ -42,6 +42,7 @@ export function datasetView(
         caption,
         rev: dataset.captionRev(i.file),
         machine: isUnreviewed(i.machine, caption),
+        ...(i.crop ? { crop: { ...i.crop } } : {}),
       };
     }),
     knownTags: dataset.knownTags(),

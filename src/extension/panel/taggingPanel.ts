@@ -19,11 +19,14 @@ import type { ThumbnailReady } from '../dataset/images/pipeline';
 import { Disposable } from '../disposable';
 import { errorMessage, log } from '../log';
 import { readSettings } from '../settings';
+import { CaptionReview, reviewHandlers } from './captionReview';
 import { CaptionSync } from './captionSync';
 import type { PanelSave } from '../dataset/session/panelSaves';
 import { panelHtml } from './html';
 import { datasetView } from './datasetView';
+import { selectionHandlers } from './selectionHandlers';
 import { vocabularyHandlers } from './vocabHandlers';
+import { cropHandlers } from './cropHandlers';
 
 type CaptionUpdateResult = ToHostResult<'caption/update'>;
 
@@ -51,6 +54,7 @@ export class TaggingPanel extends Disposable {
   private readonly sync: CaptionSync;
   private ready = false;
   private pendingReveal: string | undefined;
+  private duplicates: string[] = [];
   private thumbs: Promise<PipelineLease | undefined> | undefined;
   private lease: PipelineLease | undefined;
   private readonly posted = new vscode.EventEmitter<ToWebview>();
@@ -90,7 +94,11 @@ export class TaggingPanel extends Disposable {
       (msg) => this.post(msg),
       () => this.deps.onDidChangeProgress(this),
     );
+    const review = new CaptionReview(dataset, (msg) => this.post(msg));
     for (const d of [
+      review,
+      // Every whole dataset the webview takes is followed by what is waiting for review in it.
+      this.onDidPost((m) => m.type === 'dataset/load' && review.sendNow()),
       this.posted,
       this.replied,
       this.sync,
@@ -149,6 +157,12 @@ export class TaggingPanel extends Disposable {
     this.post({ type: 'view/show', view });
   }
 
+  /** Tells the panel which images the last Check Dataset found duplicated (the filter's `duplicate` term). */
+  showDuplicates(files: readonly string[]): void {
+    this.duplicates = [...files];
+    if (this.ready) this.post({ type: 'check/duplicates', files: this.duplicates });
+  }
+
   /** The image the panel is on. */
   currentFile(): string | undefined {
     return this.dataset.session.currentFile ?? this.dataset.session.images[0]?.file;
@@ -186,11 +200,13 @@ export class TaggingPanel extends Disposable {
       this.ready = true;
       this.sync.resetSeq();
       this.post({ type: 'dataset/load', dataset: this.view() });
+      if (this.duplicates.length) this.post({ type: 'check/duplicates', files: this.duplicates });
       if (this.pendingReveal) this.post({ type: 'image/reveal', file: this.pendingReveal });
       this.pendingReveal = undefined;
       this.startThumbnails();
     },
     'caption/update': (msg) => this.saveCaption(msg.file, msg.text, msg.base, msg.seq),
+    ...cropHandlers(() => this.dataset),
     'image/select': async (msg) => {
       this.requireImage(msg.file);
       this.dataset.select(msg.file);
@@ -234,6 +250,12 @@ export class TaggingPanel extends Disposable {
       await this.flushAll();
       this.status('saved', `Saved ${new Date().toLocaleTimeString()}`);
     },
+    ...selectionHandlers(() => ({
+      dataset: this.dataset,
+      writeCaption: (f, t) => this.writeCaption(f, t),
+      status: (k, m) => this.status(k, m),
+    })),
+    ...reviewHandlers(this),
   };
 
   /** Thumbnails in the background from the image pipeline, current image first; each batch is posted when made. */

@@ -14,16 +14,21 @@ import './images/image-preview';
 import './caption/caption-chips';
 import './caption/caption-text';
 import './caption/add-tag-input';
+import './caption/selection-tags';
 import './tags/tag-shelves';
 import './tags/tag-palette';
 import './images/film-strip';
+import './grid/review-grid';
 import './progress-status';
 import './shortcut-overlay';
 import './split-sash';
+import './captioning/suggestion-review';
 // Defined before this element renders: `.dataset` on an undefined <dataset-report> is HTMLElement's read-only one.
 import './dataset-report';
 import { LOCAL_KEYS, actionForKey, eventKey } from '../keymap';
+import { handleReviewKey } from './captioning/reviewKeys';
 import { editKeyOf, handleEditKey, isTextField } from '../editKeys';
+import { handleSelectionKey } from '../selectionKeys';
 import { baseStyles } from './styles';
 import { StoreController } from './storeController';
 import { deepActive } from './shortcut-overlay';
@@ -84,6 +89,7 @@ export class LoraTaggerApp extends LitElement {
       progress-status { border-top: 1px solid var(--vscode-panel-border, transparent);
         background: var(--vscode-sideBar-background, transparent); }
       .report { overflow: auto; min-height: 0; }
+      review-grid { min-height: 0; }
       .loading { padding: 24px; }
       .body.narrow { display: block; overflow-y: auto; padding: 6px 8px; }
       .body.narrow image-preview { height: var(--preview, clamp(140px, 40vh, 420px)); }
@@ -114,7 +120,7 @@ export class LoraTaggerApp extends LitElement {
 
   constructor() {
     super();
-    new StoreController(this, ['dataset', 'view', 'caption']);
+    new StoreController(this, ['dataset', 'view', 'caption', 'selection']);
   }
 
   override connectedCallback(): void {
@@ -155,12 +161,15 @@ export class LoraTaggerApp extends LitElement {
     const text = html`<caption-text .store=${s}></caption-text>`;
     const chips = html`<caption-chips .store=${s}></caption-chips>`;
     const report = s.view === 'report';
+    const grid = s.view === 'grid';
     return html`<header><panel-toolbar .store=${s}></panel-toolbar></header>
       <main>
         ${
           report
             ? html`<div class="report" @copy-markdown=${this.onCopy} @show-tagging=${() => s.setView('tagging')}>${this.renderReport()}</div>`
-            : html`<div class="body ${this.narrow ? 'narrow' : ''}" @focusin=${this.onFocusIn}>
+            : grid
+              ? html`<review-grid .store=${s}></review-grid>`
+              : html`<div class="body ${this.narrow ? 'narrow' : ''}" @focusin=${this.onFocusIn}>
               <image-preview .store=${s} .viewState=${this.viewState}></image-preview>
               ${
                 this.narrow
@@ -176,7 +185,8 @@ export class LoraTaggerApp extends LitElement {
               <aside aria-label="Caption and tags">
                 <section class="caption" aria-labelledby="caption-title">
                   <h2 class="section-title" id="caption-title">Caption</h2>
-                  ${natural ? [text, chips] : [chips, text]}
+                  <suggestion-review .store=${s}></suggestion-review>
+                  ${s.selection.size > 1 ? html`<selection-tags .store=${s}></selection-tags>` : natural ? [text, chips] : [chips, text]}
                   <add-tag-input .store=${s}></add-tag-input>
                 </section>
                 <section class="palette" aria-labelledby="tags-title">
@@ -271,7 +281,7 @@ export class LoraTaggerApp extends LitElement {
 
   private ui(action: UiAction): void {
     const q = <T extends Element>(sel: string) => this.renderRoot.querySelector<T>(sel);
-    if (this.store?.view === 'report' && action !== 'showShortcuts') this.store.setView('tagging');
+    if (this.store?.view !== 'tagging' && action !== 'showShortcuts') this.store?.setView('tagging');
     void this.updateComplete.then(() => {
       if (action === 'focusAddTag') q<HTMLElement>('add-tag-input')?.focus();
       else if (action === 'focusFilter') q<HTMLElement & { focusFilter(): void }>('tag-palette')?.focusFilter();
@@ -301,6 +311,10 @@ export class LoraTaggerApp extends LitElement {
     else if (has(LOCAL_KEYS.undo, key) && !inText) s.undo();
     else if (has(LOCAL_KEYS.redo, key) && !inText) s.redo();
     else if (has(LOCAL_KEYS.goTo, key)) this.ui('goTo');
+    else if (has(LOCAL_KEYS.toggleGrid, key)) this.toggleGrid();
+    else if (handleReviewKey(s, key)) {
+      // The review's keys (accept, merge, reject, next/previous suggestion): captioning/reviewKeys.ts.
+    } else if (!inText && !report && handleSelectionKey(e, key, s)) done = true;
     else {
       const action = actionForKey(key);
       if (action) {
@@ -317,6 +331,24 @@ export class LoraTaggerApp extends LitElement {
     if (has(LOCAL_KEYS.undo, key) || has(LOCAL_KEYS.redo, key)) e.stopPropagation();
   }
 
+  /** The review grid and back: the single view opens on the image focused in the grid. */
+  private toggleGrid(): void {
+    const s = this.store;
+    if (!s) return;
+    const toGrid = s.view !== 'grid';
+    s.setView(toGrid ? 'grid' : 'tagging');
+    // Render now, not when the store's change event comes: the element to focus must exist when updateComplete settles.
+    this.requestUpdate();
+    void this.updateComplete.then(async () => {
+      const q = (sel: string) =>
+        this.renderRoot.querySelector<HTMLElement & { focusCurrent?(): void; updateComplete?: Promise<unknown> }>(sel);
+      if (toGrid) return q('review-grid')?.focusCurrent?.();
+      const el = q(s.style === 'natural' ? 'caption-text' : 'add-tag-input');
+      await el?.updateComplete;
+      el?.focus();
+    });
+  }
+
   /** Single keys that are shortcuts only outside text fields. */
   private plainKey(k: string): boolean {
     const preview = this.renderRoot.querySelector('image-preview');
@@ -324,6 +356,7 @@ export class LoraTaggerApp extends LitElement {
     else if (k === '+' || k === '=') preview?.zoomBy(1.25);
     else if (k === '-') preview?.zoomBy(0.8);
     else if (k === '0') preview?.toggleActual();
+    else if (k === 'c' || k === 'C') preview?.startCrop();
     else return false;
     return true;
   }

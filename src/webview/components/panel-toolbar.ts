@@ -29,6 +29,7 @@ const STEPS = [
   'edit',
   'flags',
   'nextUntagged',
+  'grid',
 ] as const;
 /** Items of a group that only ever move to the menu together. */
 const GROUPS: Record<string, string[]> = { edit: ['undo', 'redo'], flags: ['favourite', 'nsfw', 'skip'] };
@@ -148,16 +149,16 @@ export class PanelToolbar extends LitElement {
         'check',
         'checklist',
         'Check dataset',
-        "Check the dataset against CivitAI's rules",
+        "Check the dataset against the export target's rules",
         () => s?.runCommand('checkDataset'),
         cmd,
       ),
       item(
         'export',
         'package',
-        'Export for CivitAI',
-        'Write an upload-ready zip for CivitAI',
-        () => s?.runCommand('exportForCivitai'),
+        'Export dataset',
+        'Export for your trainer: CivitAI, kohya_ss, ai-toolkit, SimpleTuner or Hugging Face',
+        () => s?.runCommand('exportDataset'),
         cmd,
       ),
       s?.view === 'report'
@@ -180,6 +181,14 @@ export class PanelToolbar extends LitElement {
       item('next', 'arrow-right', 'Next image', key('Next image', k.nextImage), () => s?.runAction('nextImage')),
       item('nextUntagged', 'debug-step-over', 'Next untagged image', key('Next untagged image', k.nextUntagged), () =>
         s?.runAction('nextUntagged'),
+      ),
+      item(
+        'grid',
+        'table',
+        'Review grid',
+        key('Review grid: thumbnails with their captions', LOCAL_KEYS.toggleGrid),
+        () => s?.setView(s.view === 'grid' ? 'tagging' : 'grid'),
+        { checked: s?.view === 'grid' },
       ),
       null,
       item(

@@ -24,7 +24,7 @@ export class ProgressStatus extends LitElement {
 
   constructor() {
     super();
-    new StoreController(this, ['dataset', 'flags', 'counts', 'status']);
+    new StoreController(this, ['dataset', 'flags', 'counts', 'status', 'selection']);
   }
 
   override render() {
@@ -39,6 +39,7 @@ export class ProgressStatus extends LitElement {
         <div class="fill"></div>
       </div>
       <span class="nums muted">${m.untaggedCount} untagged${m.skippedCount ? html` · ${m.skippedCount} skipped` : nothing}</span>
+      ${s.selection.size > 1 ? html`<span class="nums selected" aria-live="polite">${s.selection.size} selected</span>` : nothing}
       <div class="status ${st.kind}" role="status" aria-live="polite">
         ${st.message ? html`<vscode-icon name=${icon} ?spin=${st.kind === 'saving'} size="14"></vscode-icon><span>${st.message}</span>` : nothing}
       </div>`;

@@ -3,6 +3,7 @@ import { LitElement, css, html } from 'lit';
 import { LOCAL_KEYS, PANEL_KEYMAP, keyLabel } from '../keymap';
 import type { PanelAction } from '../../shared/protocol';
 import { baseStyles } from './styles';
+import { REVIEW_KEYS, REVIEW_KEY_LABELS } from './captioning/reviewKeys';
 
 const ACTION_TITLES: Record<PanelAction, string> = {
   previousImage: 'Previous image',
@@ -30,12 +31,21 @@ const LOCAL_TITLES: Array<[string, readonly string[]]> = [
   ['Undo caption edit', LOCAL_KEYS.undo],
   ['Redo caption edit', LOCAL_KEYS.redo],
   ['Go to image number', LOCAL_KEYS.goTo],
+  [
+    'Review grid / back to the focused image (in the grid: arrows move, Enter edits, Escape stops)',
+    LOCAL_KEYS.toggleGrid,
+  ],
   ['Zoom in / out', [...LOCAL_KEYS.zoomIn.slice(0, 1), ...LOCAL_KEYS.zoomOut]],
   ['Fit / 100%', LOCAL_KEYS.zoomToggle],
   ['Remove focused chip', LOCAL_KEYS.removeChip],
   ['Move focused chip', [...LOCAL_KEYS.moveChipUp, ...LOCAL_KEYS.moveChipDown]],
   ['Pin or unpin the focused palette tag (pinned 1-9 toggle with Alt+1…9)', LOCAL_KEYS.pinTag],
   ['Shortcut list (outside text fields)', LOCAL_KEYS.shortcuts],
+  ...REVIEW_KEY_LABELS.map(([k, title]): [string, readonly string[]] => [title, REVIEW_KEYS[k]]),
+  [
+    'Crop for export (outside text fields; then drag, arrows move, Ctrl+arrows resize, Shift bigger, Enter, Escape)',
+    LOCAL_KEYS.crop,
+  ],
 ];
 
 /** A modal list of shortcuts; Escape closes it and focus returns where it was. */

@@ -18,7 +18,8 @@ export type Aspect =
   | 'view'
   | 'filter'
   | 'thumbs'
-  | 'selection';
+  | 'selection'
+  | 'review';
 
 /** The `change` event's detail. */
 export type ChangeDetail = ReadonlySet<Aspect>;
@@ -36,7 +37,7 @@ export interface Status {
 }
 
 /** The page the panel shows. */
-export type PanelView = 'tagging' | 'report';
+export type PanelView = 'tagging' | 'report' | 'grid';
 
 /** The shared state. Dispatches `change` (detail: the set of aspects) at most once per microtask. */
 export class StoreCore extends EventTarget {

@@ -10,8 +10,8 @@ import { captionTags, cleanTag, isTagged } from '../../shared/caption';
 /** How the palette orders tags. */
 export type TagSort = 'count' | 'name' | 'recent';
 
-/** Which images the filmstrip and navigation show. */
-export type ImageFilterKind = 'all' | 'untagged' | 'favourite' | 'nsfw' | 'tag' | 'text';
+/** Which images the filmstrip and navigation show ('query': the filter language, src/shared/filterQuery.ts). */
+export type ImageFilterKind = 'all' | 'untagged' | 'favourite' | 'nsfw' | 'tag' | 'text' | 'query';
 
 /** In-memory dataset with derived counts. */
 export class DatasetModel {
@@ -82,6 +82,8 @@ export class DatasetModel {
     const im = this.images[i];
     if (!im) return false;
     im.caption = text;
+    // A changed caption is no longer the machine's as it wrote it (the host's review/state says so again if it is).
+    im.machine = false;
     const before = new Set(this.tagsOf[i]);
     const nextTags = captionTags(text, this.style);
     const after = new Set(nextTags);
@@ -169,7 +171,7 @@ export class DatasetModel {
   }
 
   /** Image indices matching a filter, or undefined for "all images". */
-  filterImages(kind: ImageFilterKind, value: string): number[] | undefined {
+  filterImages(kind: Exclude<ImageFilterKind, 'query'>, value: string): number[] | undefined {
     const v = value.trim();
     const out: number[] = [];
     const ims = this.images;

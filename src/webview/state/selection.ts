@@ -44,6 +44,8 @@ export class Selection {
       else this.set.add(i);
       this.anchor = i;
     } else {
+      // From the current image when nothing is selected yet (it moved since the last click).
+      if (!this.set.size) this.anchor = this.core.index;
       const order = visible ?? this.core.model.images.map((_, k) => k);
       const from = order.indexOf(this.anchor);
       const to = order.indexOf(i);

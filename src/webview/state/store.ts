@@ -12,7 +12,9 @@ import { ImageFilter } from './imageFilter';
 import { ImageFlags, type ImageFlag } from './imageFlags';
 import { Navigator } from './navigation';
 import { ReportCache } from './reportCache';
+import { Review } from './review';
 import { Selection } from './selection';
+import { SelectionEdits } from './selectionEdits';
 import { TagLists } from './tagLists';
 import { queryVocabulary } from './vocabulary';
 import { VocabCategories } from './vocabCategories';
@@ -35,6 +37,10 @@ export class TaggerStore extends StoreCore {
   readonly selection = new Selection(this);
   /** The vocabulary files' categories of the dataset's tags (the palette's vocabulary groups). */
   readonly vocabCategories = new VocabCategories(this);
+  /** Machine suggestions waiting for review, and answering them. */
+  readonly review = new Review(this, (i) => this.nav.go(i));
+  /** Edits of all selected images at once (several selected: the caption edits below go here). */
+  readonly selectionEdits = new SelectionEdits(this, this.selection);
 
   // ------------------------------------------------------------------ state the concerns own
 
@@ -64,6 +70,10 @@ export class TaggerStore extends StoreCore {
   /** Image indices the filter lets through, or undefined for all. */
   get filtered(): number[] | undefined {
     return this.filter.matches;
+  }
+  /** Why the filter query cannot be read, and where (the last valid query's images stay shown). */
+  get filterError(): { message: string; pos: number } | undefined {
+    return this.filter.error;
   }
 
   // ------------------------------------------------------------------ host messages (see hostMessages.ts)
@@ -149,14 +159,17 @@ export class TaggerStore extends StoreCore {
   }
   /** Adds tags to the current caption (the add-tag input, a comma list). */
   addTags(tags: readonly string[]): boolean {
+    if (this.multi()) return this.selectionEdits.add(tags);
     return this.captions.addTags(tags);
   }
   /** Removes a tag from the current caption. */
   removeTag(tag: string): boolean {
+    if (this.multi()) return this.selectionEdits.remove(tag);
     return this.captions.removeTag(tag);
   }
   /** Adds the tag when absent, removes it when present (palette click, pinned shortcut). */
   toggleTag(tag: string): boolean {
+    if (this.multi()) return this.selectionEdits.toggle(tag);
     return this.captions.toggleTag(tag);
   }
   /** Moves a chip. */
@@ -169,15 +182,29 @@ export class TaggerStore extends StoreCore {
   }
   /** Undoes the last caption edit of the current image. */
   undo(): boolean {
+    if (this.multi()) {
+      void this.selectionEdits.undo();
+      return true;
+    }
     return this.captions.step('undo');
   }
   /** Redoes the last undone caption edit of the current image. */
   redo(): boolean {
+    if (this.multi()) {
+      this.setStatus('info', 'A multi-image edit has no redo: apply it again.');
+      return false;
+    }
     return this.captions.step('redo');
   }
   /** True when there is something to undo / redo on the current image. */
   canStep(dir: 'undo' | 'redo'): boolean {
     return this.captions.canStep(dir);
+  }
+  /** True with several images selected (the caption edits then apply to all of them); sends pending typing first. */
+  private multi(): boolean {
+    if (this.selection.size < 2) return false;
+    this.captions.flush();
+    return true;
   }
   /** Pins or unpins a tag in the palette. */
   pin(tag: string, pinned: boolean): void {
@@ -201,6 +228,10 @@ export class TaggerStore extends StoreCore {
   /** Sets the filmstrip / navigation filter. */
   setImageFilter(kind: ImageFilterKind, value: string): void {
     this.filter.set(kind, value);
+  }
+  /** Sets the files the filter's `duplicate` term matches (from the last Check Dataset). */
+  setDuplicates(files: readonly string[]): void {
+    this.filter.setDuplicates(files);
   }
   /** Recomputes the image filter (after navigation or a flag change, not per keystroke). */
   refreshFilter(): void {
@@ -239,7 +270,11 @@ export class TaggerStore extends StoreCore {
         this.dispatchEvent(new CustomEvent<UiAction>('ui', { detail: action }));
         return;
       default:
-        if (action.startsWith('togglePinned')) return this.captions.togglePinned(Number(action.slice(-1)));
+        if (action.startsWith('togglePinned')) {
+          const tag = this.multi() && this.pinned[Number(action.slice(-1)) - 1];
+          if (tag) return void this.selectionEdits.toggle(tag);
+          return this.captions.togglePinned(Number(action.slice(-1)));
+        }
     }
   }
 

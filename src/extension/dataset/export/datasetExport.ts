@@ -7,6 +7,7 @@ import { WorkerDecoder, type Decoder } from '../images/decodePool';
 import { checkDataset, type FactsSource, type Finding, type PreflightInput } from './preflight';
 import { defaultZipPath, exportZip, type ExportEntry, type ExportResult } from './zipExport';
 import { writtenCaption } from './targets';
+import { renderExportImage } from './cropExport';
 
 /** Reports progress: done, of the total (images for the check, bytes for the zip), and the current file. */
 export type ProgressHook = (done: number, total: number, file: string) => void;
@@ -78,18 +79,25 @@ export function exportEntries(dataset: Dataset): ExportEntry[] {
   return entries;
 }
 
-/** Writes the CivitAI zip of an open dataset to `zipPath` (default beside the output folder), captions in CivitAI's form. */
-export function writeCivitaiZip(
+/**
+ * Writes the CivitAI zip of an open dataset to `zipPath` (default beside the output folder), captions in CivitAI's
+ * form, cropped images cut and scaled to CivitAI's 2048 px cap (held in memory until written: crops are set by hand).
+ */
+export async function writeCivitaiZip(
   dataset: Dataset,
   zipPath: string = defaultZipPath(dataset.outputFolder, dataset.session.prefix),
   opts: { signal?: AbortSignal; onProgress?: ProgressHook } = {},
 ): Promise<ExportResult> {
   const s = dataset.session;
-  const entries = exportEntries(dataset).map(({ file }) => {
+  const records = new Map(s.images.map((r) => [r.file, r]));
+  const entries: ExportEntry[] = [];
+  for (const { file } of exportEntries(dataset)) {
     const text = dataset.caption(file);
     const caption = writtenCaption('civitai', text, { triggerWord: s.triggerWord, captionStyle: s.captionStyle });
-    return caption === text ? { file } : { file, caption };
-  });
+    const rec = records.get(file);
+    const image = rec?.crop ? await renderExportImage(dataset.outputFolder, rec, 'civitai') : undefined;
+    entries.push({ file, ...(caption === text ? {} : { caption }), ...(image ? { image } : {}) });
+  }
   return exportZip(dataset.outputFolder, entries, zipPath, opts);
 }
 

@@ -17,6 +17,8 @@ export interface FolderExportInput extends Omit<TargetCheckInput, 'images'> {
   outputFolder: string;
   prefix: string;
   images: readonly { file: string; caption: string }[];
+  /** The bytes to write for an image instead of copying its file (its crop, cropExport.ts), or undefined. */
+  render?(file: string): Promise<Buffer | undefined>;
   /** kohya: how many times each image is repeated per epoch (the `<repeats>_` of the folder name). Default 10. */
   repeats?: number;
   /** Training resolution written into the config. Default 1024. */
@@ -79,8 +81,10 @@ export async function exportFolder(
           'bad-name',
           file,
         );
-      await fsp.copyFile(src, join(tmp, rel, file), constants.COPYFILE_EXCL);
-      bytes += st.size;
+      const rendered = await input.render?.(file);
+      if (rendered) await fsp.writeFile(join(tmp, rel, file), rendered, { flag: 'wx' });
+      else await fsp.copyFile(src, join(tmp, rel, file), constants.COPYFILE_EXCL);
+      bytes += rendered ? rendered.length : st.size;
       const text = writtenCaption(target, caption, input);
       if (target === 'huggingface') {
         meta.push(JSON.stringify({ file_name: file, text }));

@@ -15,6 +15,7 @@ import {
 import { defaultFolderPath, exportFolder, type FolderExportInput } from './folderExport';
 import type { Finding } from './preflight';
 import { checkTarget, TARGET_RULES, type ExportTarget, type TargetFinding } from './targets';
+import { renderExportImage } from './cropExport';
 
 /** A finding of the preflight or of a target's rules. */
 export type AnyFinding = Finding | TargetFinding;
@@ -41,8 +42,9 @@ export interface TargetExportSummary {
   findings: AnyFinding[];
 }
 
-function folderInput(dataset: Dataset, opts: TargetOptions): FolderExportInput {
+function folderInput(dataset: Dataset, target: ExportTarget, opts: TargetOptions): FolderExportInput {
   const s = dataset.session;
+  const records = new Map(s.images.map((r) => [r.file, r]));
   const images = exportEntries(dataset).map(({ file }) => ({ file, caption: dataset.caption(file) }));
   return {
     outputFolder: dataset.outputFolder,
@@ -54,6 +56,10 @@ function folderInput(dataset: Dataset, opts: TargetOptions): FolderExportInput {
     className: opts.className,
     repeats: opts.repeats,
     resolution: opts.resolution,
+    render: async (file) => {
+      const rec = records.get(file);
+      return rec?.crop ? renderExportImage(dataset.outputFolder, rec, target, opts.resolution) : undefined;
+    },
   };
 }
 
@@ -128,7 +134,7 @@ export async function writeForTarget(
     return { path: r.zipPath, images: r.images, bytes: r.bytes };
   }
   const dest = opts.path ?? defaultFolderPath(dataset.outputFolder, dataset.session.prefix, target);
-  return exportFolder(target, folderInput(dataset, opts), dest, { signal, onProgress });
+  return exportFolder(target, folderInput(dataset, target, opts), dest, { signal, onProgress });
 }
 
 /** True for a finding of a target's own rules (not the preflight's). */

@@ -22,6 +22,8 @@ export interface ExportEntry {
   file: string;
   /** The caption to write instead of the `.txt`'s bytes (the CivitAI form of it), when it differs. */
   caption?: string;
+  /** The image's bytes to write instead of the file's (its crop, cropExport.ts). */
+  image?: Buffer;
 }
 
 /** Options of exportZip. */
@@ -201,7 +203,7 @@ async function planEntries(
         Promise.all([stat(join(outputFolder, file)), stat(join(outputFolder, captionName(file)))]),
       ),
     );
-    batch.forEach(({ file, caption }, j) => {
+    batch.forEach(({ file, caption, image }, j) => {
       const [st, tst] = stats[j]!;
       if (!st) return void missing.push(file);
       const txtName = captionName(file);
@@ -210,7 +212,12 @@ async function planEntries(
       const txtPath = join(outputFolder, txtName);
       if (seen.has(txtName))
         throw new ExportError(`"${txtName}" is both an image and a caption name.`, 'bad-name', txtName);
-      plan.push({ name: file, path: join(outputFolder, file), size: st.size, mtime: st.mtime });
+      const path = join(outputFolder, file);
+      plan.push(
+        image
+          ? { name: file, path, size: image.length, mtime: st.mtime, data: image }
+          : { name: file, path, size: st.size, mtime: st.mtime },
+      );
       const given = caption === undefined ? undefined : Buffer.from(caption, 'utf8');
       if (given)
         plan.push({ name: txtName, path: txtPath, size: given.length, mtime: tst?.mtime ?? st.mtime, data: given });
@@ -250,7 +257,7 @@ async function checkFreeSpace(zipPath: string, needed: number): Promise<void> {
 
 function isSmall(p: Planned): boolean {
   // Captions and images up to SMALL are read whole; larger images are only ever streamed.
-  return p.empty === true || p.name.endsWith('.txt') || p.size <= SMALL;
+  return p.empty === true || p.data !== undefined || p.name.endsWith('.txt') || p.size <= SMALL;
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

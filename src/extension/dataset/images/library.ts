@@ -138,6 +138,47 @@ export async function convertImage(buf: Uint8Array, to: ConvertTarget): Promise<
   }
 }
 
+/** What renderCrop encodes to: the staged file's own format, so the caption pairing and the extension stay. */
+export type CropFormat = 'png' | 'jpeg' | 'webp';
+
+/**
+ * Cuts `crop` (pixels of the upright image) out of the image turned upright by its EXIF orientation, scales it to
+ * `width` x `height` (lanczos3) and encodes it as `format`: PNG lossless, JPEG and WebP at quality 95, in sRGB.
+ * Throws with the library's reason.
+ */
+export async function renderCrop(
+  buf: Uint8Array,
+  crop: { x: number; y: number; width: number; height: number },
+  size: { width: number; height: number },
+  format: CropFormat,
+): Promise<Uint8Array> {
+  const sharp = await library();
+  const input = await openImage(sharp, buf);
+  if ('reason' in input) throw new Error(input.reason);
+  try {
+    // Upright first, as raw pixels, so the crop's coordinates are those the panel showed whatever sharp's op order.
+    const { data, info } = await input
+      .image()
+      .autoOrient()
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    const raw = { width: info.width, height: info.height, channels: info.channels };
+    let img = sharp(data, { raw }).extract({ left: crop.x, top: crop.y, width: crop.width, height: crop.height });
+    if (size.width !== crop.width || size.height !== crop.height)
+      img = img.resize(size.width, size.height, { fit: 'fill', kernel: 'lanczos3' });
+    const out =
+      format === 'png'
+        ? await img.png({ compressionLevel: 6 }).toBuffer()
+        : format === 'webp'
+          ? await img.webp({ quality: 95 }).toBuffer()
+          : await img.flatten({ background: '#ffffff' }).jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer();
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  } catch (err) {
+    throw new Error(libraryReason(err));
+  }
+}
+
 interface Opened {
   meta: Metadata;
   /** A fresh pipeline on the input (the first frame of an animation). */

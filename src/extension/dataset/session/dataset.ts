@@ -15,6 +15,7 @@ import { saveSession } from './sessionFile';
 import { CaptionConflictError, type CaptionChanged, type SetCaptionOptions } from './captionRevisions';
 import { CaptionFiles } from './captionFiles';
 import { appendTags, isListableTag, parseTagsFile, readTagsFile } from '../tags/tagsFile';
+import type { CropRect } from '../../../shared/crop';
 
 /** Options of Dataset.open. */
 export interface DatasetOpenOptions {
@@ -261,6 +262,14 @@ export class Dataset {
   setCaptionQueue(queue: CaptionQueue | undefined): void {
     if (queue) this.s.captioning = queue;
     else delete this.s.captioning;
+    this.changed();
+  }
+
+  /** Sets (or clears) the crop applied to this image at export, in pixels of the upright image. */
+  setCrop(file: string, crop: CropRect | undefined): void {
+    const r = this.record(file);
+    if (crop) r.crop = crop;
+    else delete r.crop;
     this.changed();
   }
 

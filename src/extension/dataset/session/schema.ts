@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { CaptionStyle, ImageStatus, StagedName, TagCategory } from '../../../shared/model';
 import { EXPORT_TARGETS } from '../export/targets';
 import { CaptionQueue, MachineCaption, Suggestion } from '../captioning/provenance';
+import { CropRect, sanitizeCrops } from '../../../shared/crop';
 
 /** The version written by this build; older files are migrated on load, newer ones refused. */
 export const SESSION_SCHEMA_VERSION = 1;
@@ -38,6 +39,8 @@ export const ImageRecord = z.object({
   suggestion: Suggestion.optional(),
   /** Staged as a conversion (Start's convert option): the source's format and size; the source was only read. */
   convertedFrom: z.object({ format: z.string().min(1).max(16), size: z.number().int().nonnegative() }).optional(),
+  /** The crop applied at export, in pixels of the upright image (checked and cut to fit on load: sanitizeCrops). */
+  crop: CropRect.optional(),
 });
 /** One staged image. */
 export type ImageRecord = z.infer<typeof ImageRecord>;
@@ -93,8 +96,11 @@ export type Session = z.infer<typeof Session>;
 /** Upgrades a session of version N to N+1. None yet: version 1 is the first released shape. */
 const MIGRATIONS: Record<number, (raw: Record<string, unknown>) => Record<string, unknown>> = {};
 
-/** Validates a parsed `session.json`, migrating older versions step by step; throws an Error saying why it cannot. */
-export function migrateSession(raw: unknown): Session {
+/**
+ * Validates a parsed `session.json`, migrating older versions step by step; throws an Error saying why it cannot.
+ * A crop that does not fit its image is cut to fit or dropped rather than failing the session, said in `notices`.
+ */
+export function migrateSession(raw: unknown, notices: string[] = []): Session {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new Error('session.json does not hold a JSON object.');
   }
@@ -117,6 +123,7 @@ export function migrateSession(raw: unknown): Session {
     obj = { ...step(obj), schemaVersion: version + 1 };
     version++;
   }
+  sanitizeCrops(obj, notices);
   const parsed = Session.safeParse(obj);
   if (!parsed.success) {
     throw new Error(`session.json is not a valid session: ${z.prettifyError(parsed.error)}`);

@@ -89,15 +89,15 @@ async function mergeFromDisk(file: string, session: Session, fs: FsLike): Promis
   return mergeSession(parseSession(seen), session, theirs);
 }
 
-/** Parses and migrates a session file's text; throws with the reason. */
-export function parseSession(text: string): Session {
+/** Parses and migrates a session file's text (repairs said in `notices`); throws with the reason. */
+export function parseSession(text: string, notices?: string[]): Session {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
     throw new Error(`session.json is not valid JSON: ${(err as Error).message}`);
   }
-  return migrateSession(raw);
+  return migrateSession(raw, notices);
 }
 
 /** The result of loading a session: the session, and what was repaired (for the user). */
@@ -147,7 +147,7 @@ export async function loadSession(
   if (main.exists) {
     try {
       if (main.text === undefined) throw new Error(main.problem);
-      const session = parseSession(main.text);
+      const session = parseSession(main.text, notices);
       lastSeen.set(session, main.text);
       if (contain(outputFolder, session, notices)) await saveSession(outputFolder, session, fs);
       return { session, notices };

@@ -160,7 +160,16 @@ export async function applyTagOperation(
   changes: readonly CaptionChange[],
   opts: ApplyOptions = {},
 ): Promise<AppliedOperation> {
-  const label = describeOperation(op);
+  return applyChanges(ds, describeOperation(op), changes, opts);
+}
+
+/** Writes planned caption changes under a label as one step of the undo history (the panel's selection edits). */
+export async function applyChanges(
+  ds: Dataset,
+  label: string,
+  changes: readonly CaptionChange[],
+  opts: ApplyOptions = {},
+): Promise<AppliedOperation> {
   if (changes.length === 0) return { label, changes: [], notices: [] };
   // Recorded as the file will hold it (a line break becomes a space), so undo recognises an untouched caption.
   const written = changes.map((c) => ({ file: c.file, before: c.before, after: toFileText(c.after) }));

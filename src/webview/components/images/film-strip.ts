@@ -5,16 +5,13 @@
  * is asked for, so the strip never decodes a full-size image.
  */
 import { LitElement, css, html, nothing } from 'lit';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
-import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import type { ImageFilterKind } from '../../state/datasetModel';
+import './image-query';
 import { baseStyles } from '../styles';
 import { StoreController } from '../storeController';
 import type { TaggerStore } from '../../state/store';
 import type { ViewStateStore } from '../../vscodeApi';
+import { isMac } from '../../keymap';
 
 /** Thumbnail cell width in px, gap included. */
 /** Thumbnail sizes the filmstrip takes (the sash above it sets one; the host's thumbnails are 256 px). */
@@ -31,9 +28,7 @@ export class FilmStrip extends LitElement {
     baseStyles,
     css`
       :host { display: flex; flex-direction: column; gap: 2px; min-width: 0; }
-      .bar { display: flex; align-items: center; gap: 6px; padding: 0 4px; }
-      .bar vscode-single-select { width: 130px; }
-      .bar vscode-textfield { width: 200px; }
+      .bar { display: flex; flex-wrap: wrap; align-items: center; gap: 2px 6px; padding: 0 4px; }
       .viewport { position: relative; overflow-x: auto; overflow-y: hidden; height: calc(var(--thumb, 68px) + 14px); }
       .spacer { height: 1px; }
       .window { position: absolute; top: 2px; left: 0; display: flex; will-change: transform; }
@@ -53,6 +48,10 @@ export class FilmStrip extends LitElement {
       .ph { display: block; width: 100%; height: 100%; background: var(--vscode-input-background, var(--vscode-editor-background));
         border: 1px dashed var(--vscode-contrastBorder, transparent); }
       .thumb[aria-current='true'] { border-color: var(--vscode-focusBorder); }
+      .thumb.selected { border-color: var(--vscode-list-activeSelectionBackground, var(--vscode-focusBorder));
+        outline: 1px dashed var(--vscode-contrastActiveBorder, transparent); }
+      .thumb.selected[aria-current='true'] { border-color: var(--vscode-focusBorder); border-style: double; border-width: 3px; }
+      .sel { position: absolute; left: 2px; top: 2px; background: var(--vscode-editor-background); border-radius: 2px; }
       .thumb:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
       .thumb.skipped img { opacity: 0.35; }
       .badge { position: absolute; right: 2px; top: 2px; display: flex; gap: 1px; }
@@ -83,7 +82,7 @@ export class FilmStrip extends LitElement {
 
   constructor() {
     super();
-    new StoreController(this, ['dataset', 'current', 'flags', 'filter', 'thumbs']);
+    new StoreController(this, ['dataset', 'current', 'flags', 'filter', 'thumbs', 'selection']);
   }
 
   override disconnectedCallback(): void {
@@ -140,27 +139,8 @@ export class FilmStrip extends LitElement {
     const last = Math.min(total, Math.ceil((this.stripLeft + this.viewW) / this.cell) + OVERSCAN);
     const cells = [];
     for (let p = first; p < last; p++) cells.push(this.thumb(list ? list[p]! : p));
-    const f = s.imageFilter;
-    const needsValue = f.kind === 'tag' || f.kind === 'text';
     return html`<div class="bar">
-        <vscode-single-select position="above" label="Show images" title="Which images the filmstrip and navigation show" .value=${f.kind} @change=${this.onKind}>
-          <vscode-option value="all">All images</vscode-option>
-          <vscode-option value="untagged">Untagged</vscode-option>
-          <vscode-option value="favourite">Favourites</vscode-option>
-          <vscode-option value="nsfw">NSFW</vscode-option>
-          <vscode-option value="tag">With tag…</vscode-option>
-          <vscode-option value="text">Caption contains…</vscode-option>
-        </vscode-single-select>
-        ${
-          needsValue
-            ? html`<vscode-textfield
-              .label=${f.kind === 'tag' ? 'Image filter tag' : 'Image filter text'}
-              placeholder=${f.kind === 'tag' ? 'tag' : 'text in the caption'}
-              .value=${f.value}
-              @input=${this.onValue}
-            ></vscode-textfield>`
-            : nothing
-        }
+        <image-query .store=${s} .viewState=${this.viewState}></image-query>
         <span class="muted" aria-live="polite">${list ? `${total} of ${s.model.images.length} images` : `${total} images`}</span>
       </div>
       <div class="viewport" @scroll=${this.onScroll} @wheel=${this.onWheel} @keydown=${this.onKey}>
@@ -174,16 +154,18 @@ export class FilmStrip extends LitElement {
     const im = s.model.images[i]!;
     const cur = i === s.index;
     const state = im.status === 'untagged' ? ', untagged' : im.status === 'skipped' ? ', skipped' : '';
+    const sel = s.selection.size > 1 && s.selection.has(i);
     return html`<div role="listitem">
       <button
-        class="thumb ${im.status}"
+        class="thumb ${im.status} ${sel ? 'selected' : ''}"
         data-i=${i}
         tabindex=${cur ? 0 : -1}
         aria-current=${cur ? 'true' : 'false'}
-        aria-label="${i + 1}: ${im.file}${state}${im.favourite ? ', favourite' : ''}${im.nsfw ? ', NSFW' : ''}"
-        title="${i + 1}: ${im.file}"
-        @click=${() => s.go(i)}
+        aria-label="${i + 1}: ${im.file}${state}${im.favourite ? ', favourite' : ''}${im.nsfw ? ', NSFW' : ''}${im.crop ? ', cropped' : ''}${sel ? ', selected' : ''}"
+        title="${i + 1}: ${im.file} (Shift+click: range, ${isMac() ? '⌘' : 'Ctrl'}+click: add or remove)"
+        @click=${(e: MouseEvent) => this.onThumbClick(e, i)}
       >
+        ${sel ? html`<vscode-icon class="sel" name="pass-filled" size="12" aria-hidden="true"></vscode-icon>` : nothing}
         ${
           im.thumb
             ? html`<img src=${im.thumb} alt="" decoding="async" width=${this.thumbPx} height=${this.thumbPx} draggable="false" />`
@@ -193,7 +175,7 @@ export class FilmStrip extends LitElement {
         <span class="badge" aria-hidden="true"
           >${im.favourite ? html`<vscode-icon name="star-full" size="12"></vscode-icon>` : nothing}${
             im.nsfw ? html`<vscode-icon name="eye-closed" size="12"></vscode-icon>` : nothing
-          }</span
+          }${im.crop ? html`<vscode-icon class="cropped" name="screen-cut" size="12"></vscode-icon>` : nothing}</span
         >
         <span class="num" aria-hidden="true">${i + 1}</span>
       </button>
@@ -269,9 +251,22 @@ export class FilmStrip extends LitElement {
     e.preventDefault();
   }
 
+  /** Click: this image alone; Shift+click: the range from the anchor; Ctrl/Cmd+click: adds or removes it. */
+  private onThumbClick(e: MouseEvent, i: number): void {
+    const s = this.store;
+    if (!s) return;
+    if (e.shiftKey) s.selection.select(i, 'range', this.list());
+    else if (isMac() ? e.metaKey : e.ctrlKey) {
+      s.selection.select(i, 'toggle');
+      // Removed from the selection: the image shown stays where it was.
+      if (!s.selection.has(i)) return;
+    } else s.selection.select(i, 'only');
+    s.go(i);
+  }
+
   private onKey(e: KeyboardEvent): void {
     const s = this.store;
-    if (!s || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    if (!s || e.altKey || e.ctrlKey || e.metaKey) return;
     const list = this.list() ?? null;
     const pos = list ? list.indexOf(s.index) : s.index;
     const n = list ? list.length : s.model.images.length;
@@ -285,24 +280,10 @@ export class FilmStrip extends LitElement {
     p = Math.max(0, Math.min(n - 1, p));
     const i = list ? list[p] : p;
     if (i === undefined) return;
+    // Shift+arrows (and Shift+Home/End) extend the selection from its anchor; plain keys select one image.
+    s.selection.select(i, e.shiftKey ? 'range' : 'only', list ?? undefined);
     s.go(i);
     this.refocus = true;
-  }
-
-  private onKind(e: Event): void {
-    const kind = (e.currentTarget as HTMLSelectElement).value as ImageFilterKind;
-    const s = this.store;
-    if (!s) return;
-    s.setImageFilter(kind, s.imageFilter.value);
-    this.viewState?.set({ imageFilterKind: kind });
-  }
-
-  private onValue(e: Event): void {
-    const value = (e.currentTarget as VscodeTextfield).value;
-    const s = this.store;
-    if (!s) return;
-    s.setImageFilter(s.imageFilter.kind, value);
-    this.viewState?.set({ imageFilterValue: value });
   }
 }
 

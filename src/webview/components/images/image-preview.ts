@@ -2,7 +2,7 @@
  * `<image-preview>`: the current image as large as the panel allows, zoom (wheel, +/-, 100% toggle), pan when
  * zoomed, EXIF orientation respected (Chromium's `image-orientation: from-image`), with name, size and position.
  * An image that was not prefetched shows its host-made thumbnail at once, scaled up, under the full image, which
- * covers it as soon as the browser has decoded it.
+ * covers it as soon as the browser has decoded it. Crop (or `C`) swaps the preview for the crop tool (crop-tool.ts).
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
@@ -11,6 +11,8 @@ import { baseStyles } from '../styles';
 import { StoreController } from '../storeController';
 import type { TaggerStore } from '../../state/store';
 import type { ViewStateStore } from '../../vscodeApi';
+import './crop-tool';
+import type { CropResult } from './crop-tool';
 
 const MIN_ZOOM = 0.05;
 const MAX_ZOOM = 16;
@@ -43,6 +45,7 @@ export class ImagePreview extends LitElement {
       .empty { padding: 24px; text-align: center; }
       .state { font-size: 11px; padding: 0 6px; border-radius: 8px; border: 1px solid var(--vscode-list-warningForeground, var(--vscode-editorWarning-foreground)); color: var(--vscode-list-warningForeground, var(--vscode-editorWarning-foreground)); }
       .state.skipped { border-color: var(--vscode-descriptionForeground); color: var(--vscode-descriptionForeground); }
+      .cropped { white-space: nowrap; }
       .zoom { min-width: 44px; text-align: right; font-variant-numeric: tabular-nums; }
     `,
   ];
@@ -60,6 +63,8 @@ export class ImagePreview extends LitElement {
   /** The full image of `shownFile` is decoded and on screen (its thumbnail is no longer needed under it). */
   private fullShown = false;
   private resize = new ResizeObserver(() => this.layout());
+  /** The crop tool is open on the current image. */
+  private cropping = false;
 
   constructor() {
     super();
@@ -68,6 +73,7 @@ export class ImagePreview extends LitElement {
       const im = this.store?.current;
       if (!im || im.file === this.shownFile) return;
       this.shownFile = im.file;
+      this.cropping = false;
       this.fullShown = false;
       if (this.store) this.store.previewShown = new Promise((resolve) => (this.settleShown = resolve));
       const swap = (im?.orientation ?? 1) >= 5;
@@ -118,7 +124,9 @@ export class ImagePreview extends LitElement {
         <span class="muted" aria-label="${w} by ${h} pixels">${w} × ${h}</span>
         <span class="muted" aria-label="Image ${s.index + 1} of ${n}">${s.index + 1} / ${n}</span>
         ${im.status === 'tagged' ? '' : html`<span class="state ${im.status}">${im.status}</span>`}
+        ${im.crop ? html`<span class="muted cropped" title="Exported cropped to ${im.crop.width} × ${im.crop.height}" aria-label="Cropped to ${im.crop.width} by ${im.crop.height} for export">cropped</span>` : nothing}
         <span class="spacer"></span>
+        <vscode-toolbar-button icon="screen-cut" label="Crop for export" title="Crop for export (C)" ?checked=${this.cropping} @click=${() => this.startCrop()}></vscode-toolbar-button>
         <vscode-toolbar-button icon="zoom-out" label="Zoom out" title="Zoom out (-)" @click=${() => this.zoomBy(1 / STEP)}></vscode-toolbar-button>
         <span class="zoom muted" aria-live="polite">${pct}</span>
         <vscode-toolbar-button icon="zoom-in" label="Zoom in" title="Zoom in (+)" @click=${() => this.zoomBy(STEP)}></vscode-toolbar-button>
@@ -129,8 +137,15 @@ export class ImagePreview extends LitElement {
           @click=${() => this.toggleActual()}
         ></vscode-toolbar-button>
       </div>
-      <div
+      ${this.cropping ? html`<crop-tool .image=${im} @crop-done=${this.onCropDone}></crop-tool>` : nothing}
+      ${this.stageView(im)}`;
+  }
+
+  private stageView(im: NonNullable<TaggerStore['current']>) {
+    // Kept (hidden) while the crop tool is open: its size observer and the image's load state stay.
+    return html`<div
         class="stage ${this.zoom === 'fit' ? '' : 'zoomed'}"
+        ?hidden=${this.cropping}
         tabindex="0"
         role="img"
         aria-label="Preview of ${im.file}"
@@ -154,6 +169,29 @@ export class ImagePreview extends LitElement {
 
   override updated(): void {
     this.layout();
+  }
+
+  /** Opens the crop tool on the current image (the toolbar's Crop, or `C`). */
+  startCrop(): void {
+    if (!this.store?.current || this.cropping) return;
+    this.cropping = true;
+    this.requestUpdate();
+  }
+
+  private async onCropDone(e: CustomEvent<CropResult>): Promise<void> {
+    const s = this.store;
+    const im = s?.current;
+    this.cropping = false;
+    if (s && im && !('cancelled' in e.detail)) {
+      const { crop } = e.detail;
+      if (crop) im.crop = crop;
+      else delete im.crop;
+      s.host.notify({ type: 'image/crop', file: im.file, crop });
+      s.emit('flags');
+    }
+    this.requestUpdate();
+    await this.updateComplete;
+    this.stage?.focus();
   }
 
   private onLoad(e: Event): void {

@@ -1,0 +1,48 @@
+/**
+ * The keys of the suggestion review (issue 12), handled in the webview. None is bound by VS Code's default
+ * keybindings or by the panel's other keys (keymap.ts), so VS Code, which sees every key pressed in the panel, runs
+ * nothing else for them.
+ */
+import type { SuggestionAnswer } from '../../../shared/protocol';
+import type { TaggerStore } from '../../state/store';
+
+/** The review's keys in keymap syntax (keymap.ts, eventKey), first one shown in tooltips and the `?` overlay. */
+export const REVIEW_KEYS = {
+  nextSuggestion: ['alt+shift+j'],
+  previousSuggestion: ['alt+shift+u'],
+  accept: ['alt+shift+y'],
+  merge: ['alt+shift+m'],
+  reject: ['alt+shift+x'],
+} as const;
+
+/** What each key does, for the `?` overlay. */
+export const REVIEW_KEY_LABELS: ReadonlyArray<[keyof typeof REVIEW_KEYS, string]> = [
+  ['nextSuggestion', 'Next image with a machine suggestion'],
+  ['previousSuggestion', 'Previous image with a machine suggestion'],
+  ['accept', 'Accept the suggestion (it becomes the caption)'],
+  ['merge', 'Merge the suggestion into the caption'],
+  ['reject', 'Reject the suggestion'],
+];
+
+const ANSWERS: Partial<Record<keyof typeof REVIEW_KEYS, SuggestionAnswer>> = {
+  accept: 'accept',
+  merge: 'merge',
+  reject: 'reject',
+};
+
+/** Runs the review action of a key; false when the key is not one of the review's. */
+export function handleReviewKey(store: TaggerStore, key: string): boolean {
+  const entry = (Object.entries(REVIEW_KEYS) as Array<[keyof typeof REVIEW_KEYS, readonly string[]]>).find(([, keys]) =>
+    keys.includes(key),
+  );
+  if (!entry) return false;
+  if (store.view === 'report') {
+    store.setStatus('info', 'The report is open: go back to tagging (Tagging, in the toolbar) to review suggestions.');
+    return true;
+  }
+  const action = entry[0];
+  if (action === 'nextSuggestion') store.review.move(1);
+  else if (action === 'previousSuggestion') store.review.move(-1);
+  else void store.review.answer(ANSWERS[action]!);
+  return true;
+}

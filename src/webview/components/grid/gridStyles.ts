@@ -1,0 +1,61 @@
+/** CSS of `<review-grid>`: fixed-height cells in a CSS grid, theme colours only (light, dark, high contrast). */
+import { css, unsafeCSS } from 'lit';
+import { GRID_ROW_PX } from './gridLayout';
+
+/** The review grid's styles. */
+export const gridStyles = css`
+  :host { display: flex; flex-direction: column; min-height: 0; min-width: 0; }
+  .head { display: flex; align-items: baseline; gap: 8px; padding: 4px 8px; }
+  .head h2 { font-size: 11px; text-transform: uppercase; margin: 0; font-weight: 600; }
+  .viewport { position: relative; flex: 1 1 auto; min-height: 0; overflow-y: auto; overflow-x: hidden; padding: 0 4px; }
+  .spacer { width: 1px; }
+  .window {
+    position: absolute; top: 0; left: 4px; right: 4px;
+    display: grid; grid-template-columns: repeat(var(--cols, 1), minmax(0, 1fr));
+    grid-auto-rows: ${unsafeCSS(GRID_ROW_PX)}px; will-change: transform;
+  }
+  .cell {
+    display: flex; flex-direction: column; gap: 2px; margin: 3px; padding: 4px; min-width: 0; overflow: hidden;
+    border: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); border-radius: 4px;
+  }
+  .cell.sel {
+    background: var(--vscode-list-inactiveSelectionBackground);
+    color: var(--vscode-list-inactiveSelectionForeground, inherit);
+    border-color: var(--vscode-list-activeSelectionBackground, var(--vscode-focusBorder));
+    outline: 1px dashed var(--vscode-contrastActiveBorder, transparent); outline-offset: -2px;
+  }
+  /* The muted grey is too faint on the selection background (axe, Dark Modern): take the selection's colour. */
+  .cell.sel .name, .cell.sel .cap.empty { color: inherit; }
+  .cell.cur { border-color: var(--vscode-focusBorder); }
+  .pick {
+    position: relative; flex: none; height: 128px; width: 100%; padding: 0; margin: 0; cursor: pointer; overflow: hidden;
+    border: 1px solid transparent; border-radius: 3px; background: var(--vscode-editor-background);
+  }
+  .pick:focus-visible { outline: 2px solid var(--vscode-focusBorder); outline-offset: -2px; }
+  .pick img { width: 100%; height: 100%; object-fit: contain; display: block; image-orientation: from-image; }
+  .ph { display: block; width: 100%; height: 100%; background: var(--vscode-input-background, var(--vscode-editor-background));
+    border: 1px dashed var(--vscode-contrastBorder, transparent); }
+  .cell.skipped img { opacity: 0.35; }
+  .meta { display: flex; align-items: center; gap: 4px; min-width: 0; height: 18px; font-size: 11px; }
+  .name { flex: 1 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
+    color: var(--vscode-descriptionForeground); }
+  .mark { flex: none; display: inline-flex; align-items: center; gap: 2px; padding: 0 4px; border-radius: 8px;
+    line-height: 16px; border: 1px solid var(--vscode-contrastBorder, transparent); }
+  .mark.untagged { color: var(--vscode-badge-foreground); background: var(--vscode-badge-background); }
+  .mark.untagged::before { content: ''; width: 7px; height: 7px; border-radius: 50%;
+    background: var(--vscode-editorWarning-foreground, var(--vscode-charts-yellow)); }
+  .mark.machine { color: var(--vscode-button-foreground); background: var(--vscode-button-background); }
+  .cap {
+    flex: 1 1 auto; margin: 0; min-height: 0; overflow: hidden; cursor: text; line-height: 16px; font-size: 12px;
+    display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 4; overflow-wrap: anywhere;
+  }
+  .cap.empty { font-style: italic; color: var(--vscode-descriptionForeground); }
+  textarea {
+    flex: 1 1 auto; min-height: 0; width: 100%; resize: none; margin: 0; padding: 2px 4px;
+    font: inherit; font-size: 12px; line-height: 16px;
+    color: var(--vscode-input-foreground); background: var(--vscode-input-background);
+    border: 1px solid var(--vscode-focusBorder); border-radius: 2px;
+  }
+  textarea:focus { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
+  .empty-list { padding: 24px; }
+`;

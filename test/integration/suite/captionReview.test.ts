@@ -1,0 +1,160 @@
+/**
+ * Reviewing machine suggestions through the tagging panel's messages in the real extension host (issue 12): a
+ * suggest-mode run against an OpenAI-compatible server on 127.0.0.1 in this test (standing in for Ollama or vLLM;
+ * it names the colour of the JPEG it is sent), then review/state to the real webview's panel and suggestion/answer
+ * from it, the same validation and dispatch path the webview's messages take. Asserts on the .txt files and the
+ * session, and that undoing the run takes the accepted and merged captions back.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import type { TaggerApi } from '../../../src/extension/extension';
+import type { TaggingPanel } from '../../../src/extension/panel/taggingPanel';
+import type { ReplyBody, ToWebview } from '../../../src/shared/protocol';
+import { activateExtension, cleanupTempDirs, makeTempDir, waitFor } from './helpers';
+
+type ReviewState = Extract<ToWebview, { type: 'review/state' }>;
+
+const COLOURS: [string, number[]][] = [
+  ['red', [230, 20, 20]],
+  ['green', [20, 230, 20]],
+  ['blue', [20, 20, 230]],
+];
+
+/** A chat completions server that answers booru-style tags naming the colour of the image it is sent. */
+async function tagServer(): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      const msg = JSON.parse(body) as { messages: { content: { type: string; image_url?: { url: string } }[] }[] };
+      const url = msg.messages.at(-1)!.content.find((p) => p.type === 'image_url')!.image_url!.url;
+      const img = jpeg.decode(Buffer.from(url.replace(/^data:image\/jpeg;base64,/, ''), 'base64'));
+      const mean = [0, 1, 2].map(
+        (c) => img.data.filter((_, i) => i % 4 === c).reduce((a, b) => a + b, 0) / (img.width * img.height),
+      );
+      const colour = COLOURS.find(([, rgb]) => rgb.every((v, i) => Math.abs(v - mean[i]!) < 40))?.[0] ?? 'grey';
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: `${colour}, solid colour` } }] }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, server };
+}
+
+let seq = 0;
+
+describe('suggestion review through the panel (real extension host)', function () {
+  this.timeout(120_000);
+  let api: TaggerApi;
+  let panel: TaggingPanel;
+  let out: string;
+  let chat: { url: string; server: Server };
+  const posted: ToWebview[] = [];
+  const replies = new Map<string, ReplyBody>();
+  const caption = (n: number) => fs.readFileSync(path.join(out, `rev_000${n}.txt`), 'utf8');
+  const lastState = () => posted.filter((m): m is ReviewState => m.type === 'review/state').at(-1);
+  /** Sends a message as the webview would and returns the reply to it. */
+  const ask = async (body: unknown): Promise<ReplyBody> => {
+    const id = `review${++seq}`;
+    await panel.receive({ id, body });
+    await waitFor(() => replies.get(id), { what: `the reply to ${JSON.stringify(body)}` });
+    return replies.get(id)!;
+  };
+
+  before(async () => {
+    api = (await activateExtension()).exports as TaggerApi;
+    const src = makeTempDir('lora-review-');
+    COLOURS.forEach(([, rgb], i) => {
+      const png = new PNG({ width: 40, height: 30 });
+      for (let k = 0; k < 40 * 30; k++) png.data.set([...rgb, 255], k * 4);
+      fs.writeFileSync(path.join(src, `${i + 1}.png`), PNG.sync.write(png));
+    });
+    const r = await vscode.commands.executeCommand<{ outputFolder: string }>(
+      'loraTagger.startTagging',
+      vscode.Uri.file(src),
+      { prefix: 'rev', triggerWord: 'ohwx', captionStyle: 'tags' },
+    );
+    out = r.outputFolder;
+    panel = api.panels.get(out)!;
+    panel.onDidPost((m) => posted.push(m));
+    panel.onDidReply((env) => replies.set(env.inReplyTo!, env.body));
+    await waitFor(() => panel.isReady(), { timeout: 30_000, what: 'the real webview to load and say ready' });
+    await panel.writeCaption('rev_0002.png', 'ohwx, mine, green');
+    chat = await tagServer();
+  });
+  after(async () => {
+    chat?.server.close();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await panel?.dispose();
+    cleanupTempDirs();
+  });
+
+  it('sends the suggestions of a suggest-mode run to the panel, and again after each dataset/load', async () => {
+    const r = await vscode.commands.executeCommand<{ suggested: number }>(
+      'loraTagger.autoCaption',
+      vscode.Uri.file(out),
+      {
+        provider: 'openai',
+        baseUrl: chat.url,
+        model: 'tagger-vl',
+        prompt: 'booru-tags',
+        scope: 'all',
+        mode: 'suggest',
+      },
+    );
+    assert.equal(r.suggested, 3);
+    await waitFor(() => lastState()?.suggestions.length === 3, { what: 'review/state with three suggestions' });
+    assert.deepEqual(
+      lastState()!.suggestions.map((s) => [s.file, s.text, s.provider, s.model]),
+      [
+        ['rev_0001.png', 'ohwx, red, solid colour', 'openai', 'tagger-vl'],
+        ['rev_0002.png', 'ohwx, green, solid colour', 'openai', 'tagger-vl'],
+        ['rev_0003.png', 'ohwx, blue, solid colour', 'openai', 'tagger-vl'],
+      ],
+    );
+    assert.deepEqual(lastState()!.unreviewed, []);
+    assert.deepEqual([1, 2, 3].map(caption), ['ohwx', 'ohwx, mine, green', 'ohwx'], 'suggest writes no caption');
+    const before = posted.length;
+    panel.reload();
+    await waitFor(() => posted.slice(before).some((m) => m.type === 'review/state'), { what: 'review/state' });
+    const types = posted.slice(before).map((m) => m.type);
+    assert.ok(types.indexOf('dataset/load') < types.indexOf('review/state'), types.join(' '));
+  });
+
+  it('accepts, merges keeping the caption order, and rejects; answering twice says why', async () => {
+    const accept = await ask({ type: 'suggestion/answer', file: 'rev_0001.png', answer: 'accept' });
+    assert.deepEqual(accept, { type: 'reply', ok: true, result: { caption: 'ohwx, red, solid colour' } });
+    const merge = await ask({ type: 'suggestion/answer', file: 'rev_0002.png', answer: 'merge' });
+    assert.deepEqual(merge, { type: 'reply', ok: true, result: { caption: 'ohwx, mine, green, solid colour' } });
+    const reject = await ask({ type: 'suggestion/answer', file: 'rev_0003.png', answer: 'reject' });
+    assert.deepEqual(reject, { type: 'reply', ok: true, result: { caption: 'ohwx' } });
+    assert.deepEqual([1, 2, 3].map(caption), ['ohwx, red, solid colour', 'ohwx, mine, green, solid colour', 'ohwx']);
+    await waitFor(() => lastState()?.suggestions.length === 0, { what: 'review/state with no suggestions' });
+    // Accepted and merged captions are the machine's, reviewed: none counts as unreviewed.
+    assert.deepEqual(lastState()!.unreviewed, []);
+    const rec = panel.dataset.session.images[0]!;
+    assert.equal(rec.machine?.reviewed, 'accepted');
+    assert.equal(rec.suggestion, undefined);
+    const again = await ask({ type: 'suggestion/answer', file: 'rev_0003.png', answer: 'accept' });
+    assert.equal(again.ok, false);
+    assert.match(again.ok ? '' : again.error, /rev_0003\.png has no machine suggestion to accept/);
+    const bad = await ask({ type: 'suggestion/answer', file: 'rev_0001.png', answer: 'maybe' });
+    assert.match(bad.ok ? '' : bad.error, /^Invalid message: body/);
+  });
+
+  it("undoing the run takes the accepted and merged captions back, and the panel's text follows", async () => {
+    await vscode.commands.executeCommand('loraTagger.undoTagOperation', vscode.Uri.file(out));
+    assert.deepEqual([1, 2, 3].map(caption), ['ohwx', 'ohwx, mine, green', 'ohwx']);
+    await waitFor(
+      () =>
+        posted.some((m) => m.type === 'caption/changed' && m.file === 'rev_0002.png' && m.text === 'ohwx, mine, green'),
+      { what: "caption/changed with image 2's caption back" },
+    );
+  });
+});
