@@ -1,7 +1,8 @@
 // Caption chips and the add-tag input: what the user does, and the exact caption text that reaches the host.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { open, checkAndClose } from './context.mjs';
-import { posted, waitPosted, clearPosted } from './harness.mjs';
+import { posted, waitPosted, clearPosted, repoRoot } from './harness.mjs';
 
 describe('caption chips and add tag', function () {
   let p;
@@ -78,6 +79,41 @@ describe('caption chips and add tag', function () {
     await input.press('Enter');
     await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, long sleeves, long_skirt');
   });
+
+  for (const theme of ['dark', 'light'])
+    it(`finds what is typed inside a tag: "hair" offers "long hair", with the alias matched and the category named (${theme})`, async () => {
+      p = await open(['ohwx, long hair, hair ornament', 'ohwx'], {}, { theme });
+      await p.evaluate(
+        () =>
+          (window.__vocab = [
+            { name: 'very long hair', category: 'general', count: 900, alias: 'hair past waist' },
+            { name: 'hatsune miku', category: 'character', count: 50 },
+          ]),
+      );
+      await p.getByRole('button', { name: 'Next image', exact: true }).click();
+      const input = p.getByRole('textbox', { name: 'Add tag', exact: true });
+      await input.pressSequentially('hair');
+      const list = p.getByRole('listbox', { name: 'Tag suggestions' });
+      await list.getByRole('option', { name: /very long hair/ }).waitFor();
+      const rows = await list
+        .getByRole('option')
+        .evaluateAll((els) => els.map((e) => [...e.children].map((c) => c.textContent.trim()).join(' | ')));
+      // The dataset's own tags: the prefix match first, then the word-start match; then the vocabulary, with the
+      // alias that matched and the category's name.
+      assert.deepEqual(rows, [
+        'hair ornament | 1 in dataset',
+        'long hair | 1 in dataset',
+        'very long hair ← hair past waist | general',
+      ]);
+      await p.screenshot({ path: join(repoRoot, '.test-artifacts', 'screenshots', `autocomplete-${theme}.png`) });
+      await input.fill('');
+      await input.pressSequentially('miku');
+      await list.getByRole('option', { name: /hatsune miku/ }).waitFor();
+      assert.match(await list.getByRole('option').first().textContent(), /hatsune miku\s*character/);
+      await input.press('ArrowDown');
+      await input.press('Enter');
+      await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, hatsune miku');
+    });
 
   it('removes a chip with its x button, and with Delete when focused', async () => {
     p = await open(['ohwx, red hair, smile, freckles']);

@@ -117,6 +117,12 @@ window.acquireVsCodeApi = () => {
           window.__savesAnswered = (window.__savesAnswered ?? 0) + 1;
         }, 5);
       }
+      if (copy.body && copy.body.type === 'vocab/categories') {
+        // window.__vocabCategories: { tag: category } as the host's vocabulary worker answers.
+        const known = window.__vocabCategories ?? {};
+        const result = Object.fromEntries(copy.body.tags.filter((t) => known[t]).map((t) => [t, known[t]]));
+        setTimeout(() => window.__send({ type: 'reply', ok: true, result }, copy.id), 5);
+      }
       // window.__replies[type](body): a test answers requests of its own kind (the suggestion review's answers).
       const custom = copy.body && window.__replies && window.__replies[copy.body.type];
       if (custom) setTimeout(() => window.__send({ type: 'reply', ok: true, result: custom(copy.body) }, copy.id), 5);
@@ -256,7 +262,7 @@ export async function openPanel(
   browser,
   server,
   dataset,
-  { theme = 'dark', viewport = { width: 1280, height: 800 }, vscodeKeys = false, scale = 1 } = {},
+  { theme = 'dark', viewport = { width: 1280, height: 800 }, vscodeKeys = false, scale = 1, vocabCategories } = {},
 ) {
   // `scale` 2 with half the viewport is VS Code at 200% zoom: the webview gets half the CSS pixels, each drawn twice as big.
   const context = await browser.newContext({ viewport, deviceScaleFactor: scale });
@@ -265,6 +271,7 @@ export async function openPanel(
   p.on('pageerror', (err) => console.log(`    [page error] ${err.message}`));
   await p.goto(`${server.url}/?theme=${theme}${vscodeKeys ? '&vscodeKeys' : ''}`);
   await p.waitForFunction(() => window.__posted.some((m) => m.body.type === 'ready'));
+  if (vocabCategories) await p.evaluate((c) => (window.__vocabCategories = c), vocabCategories);
   await send(p, { type: 'dataset/load', dataset });
   await p.waitForFunction(
     () =>

@@ -1,7 +1,8 @@
 // The tag palette: counts across the dataset, substring and fuzzy filter with highlight, toggling, pinning.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { open, checkAndClose } from './context.mjs';
-import { waitPosted, posted } from './harness.mjs';
+import { waitPosted, posted, repoRoot } from './harness.mjs';
 
 const captions = ['ohwx, red hair, smile', 'ohwx, smile, blue eyes', 'ohwx, smile', 'ohwx, red dress'];
 const known = ['red hair', 'smile', 'blue eyes', 'red dress', 'looking at viewer'];
@@ -141,6 +142,49 @@ describe('tag palette', function () {
     assert.match(text[2], /^Clothes · 1/);
     assert.ok(text.some((t) => /^Other tags/.test(t)));
   });
+
+  for (const theme of ['dark', 'light'])
+    it(`groups tags by the vocabulary's categories when the user has not set one (character, copyright, artist apart; ${theme})`, async () => {
+      p = await open(
+        ['ohwx, hatsune miku, smile', 'ohwx, vocaloid, smile, wlop', 'ohwx, red hair'],
+        {
+          knownTags: ['hatsune miku', 'vocaloid', 'wlop', 'smile', 'red hair'],
+          categories: [{ name: 'Hair', tags: ['red hair'] }],
+        },
+        {
+          vocabCategories: {
+            'hatsune miku': 'character',
+            vocaloid: 'copyright',
+            wlop: 'artist',
+            smile: 'general',
+            'red hair': 'general',
+          },
+        },
+      );
+      const q = await waitPosted(p, 'vocab/categories');
+      assert.ok(q.tags.includes('hatsune miku') && q.tags.includes('wlop'));
+      await p.getByRole('checkbox', { name: 'Group' }).focus();
+      await p.keyboard.press('Space');
+      await p
+        .getByRole('listitem')
+        .filter({ hasText: /^Character · 1$/ })
+        .waitFor();
+      const text = await p
+        .getByRole('list', { name: 'Tag palette', exact: true })
+        .evaluate((l) => [...l.querySelectorAll('.row')].map((r) => r.textContent.replace(/\s+/g, ' ').trim()));
+      // The user's category first, then the vocabulary's groups, then the rest (general tags stay there).
+      const at = (re) => text.findIndex((t) => re.test(t));
+      assert.ok(at(/^Hair · 1/) === 0, text.join(' | '));
+      assert.ok(at(/^Character · 1/) < at(/hatsune miku/));
+      assert.ok(at(/^Copyright · 1/) < at(/vocaloid/));
+      assert.ok(at(/^Artist · 1/) < at(/wlop/));
+      assert.ok(at(/^Character/) < at(/^Copyright/) && at(/^Copyright/) < at(/^Artist/));
+      assert.ok(at(/^Other tags · 1/) < at(/smile/), 'general tags are not a group of their own');
+      assert.equal(at(/^General/), -1);
+      await p.screenshot({
+        path: join(repoRoot, '.test-artifacts', 'screenshots', `palette-vocab-groups-${theme}.png`),
+      });
+    });
 
   it('handles 20,000 tags: only the visible rows are in the DOM and the filter still finds the matches (timings printed; npm run bench measures them)', async () => {
     const many = Array.from(

@@ -17,6 +17,7 @@ import { Selection } from './selection';
 import { SelectionEdits } from './selectionEdits';
 import { TagLists } from './tagLists';
 import { queryVocabulary } from './vocabulary';
+import { VocabCategories } from './vocabCategories';
 
 /** Panel actions that need a component to move focus or open something. */
 export type UiAction = 'focusAddTag' | 'focusFilter' | 'showShortcuts' | 'goTo';
@@ -34,6 +35,8 @@ export class TaggerStore extends StoreCore {
   private readonly report = new ReportCache(this, this.lists);
   /** The selected images (filmstrip and grid); multi-image edits apply to them. */
   readonly selection = new Selection(this);
+  /** The vocabulary files' categories of the dataset's tags (the palette's vocabulary groups). */
+  readonly vocabCategories = new VocabCategories(this);
   /** Machine suggestions waiting for review, and answering them. */
   readonly review = new Review(this, (i) => this.nav.go(i));
   /** Edits of all selected images at once (several selected: the caption edits below go here). */

@@ -77,6 +77,8 @@ describe('packaged: the installed .vsix, driven through the workbench', function
       .sort();
     const needed = ['package.json', 'dist/extension.js', 'dist/decodeWorker.js', 'dist/webview.js'];
     needed.push('dist/codicons/codicon.css', 'dist/codicons/codicon.ttf');
+    // The vocabulary's worker (autocomplete from the tag CSVs, off the host's thread).
+    needed.push('dist/vocabWorker.js');
     // The WD tagger's worker and ONNX Runtime's WebAssembly build beside it (machine captioning).
     needed.push(
       'dist/wdWorker.js',

@@ -72,6 +72,36 @@ describe('tagging panel (host side, real VS Code)', () => {
     assert.equal(panel.progress().tagged, 1);
   });
 
+  it('answers autocomplete and tag categories from the vocabulary files through the vocabulary worker', async () => {
+    const csv = path.join(makeTempDir('lora-vocab-'), 'danbooru.csv');
+    fs.writeFileSync(csv, 'long_hair,0,4000000,longhair\nhatsune_miku,4,100,miku\nwlop,1,50,\n');
+    const config = vscode.workspace.getConfiguration('loraTagger');
+    await config.update('vocabularyFiles', [csv], vscode.ConfigurationTarget.Global);
+    try {
+      const reply = async (body: unknown) => {
+        const id = await send(panel, body);
+        return waitFor(() => replies.get(id), { timeout: 30_000, what: `the reply to ${JSON.stringify(body)}` });
+      };
+      assert.deepEqual(await reply({ type: 'vocab/query', prefix: 'hair', limit: 10 }), {
+        type: 'reply',
+        ok: true,
+        result: [{ name: 'long hair', count: 4000000, category: 'general' }],
+      });
+      assert.deepEqual(await reply({ type: 'vocab/query', prefix: 'longh', limit: 10 }), {
+        type: 'reply',
+        ok: true,
+        result: [{ name: 'long hair', count: 4000000, category: 'general', alias: 'longhair' }],
+      });
+      assert.deepEqual(await reply({ type: 'vocab/categories', tags: ['hatsune miku', 'wlop', 'own tag'] }), {
+        type: 'reply',
+        ok: true,
+        result: { 'hatsune miku': 'character', wlop: 'artist' },
+      });
+    } finally {
+      await config.update('vocabularyFiles', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('refuses files outside the dataset and invalid messages with an error reply, without writing anything', async () => {
     const before = { source: fs.readdirSync(path.dirname(out)).sort(), output: fs.readdirSync(out).sort() };
     const refused = (id: string) => {

@@ -16,6 +16,7 @@ import { buildIndex, findEntry, type VocabIndex, type VocabSource } from './voca
 const MAX_LIMIT = 100;
 const CACHE_LIMIT = 2048;
 const CACHED_LENGTH = 2;
+const NARROW_LIMIT = 50_000;
 
 /** Normalises a tag or a typed prefix for matching: lower case, `_` and runs of white space as one space. */
 export function vocabKey(s: string): string {
@@ -34,6 +35,8 @@ interface Hit {
 /** A loaded, indexed vocabulary. */
 export class Vocabulary {
   private readonly cache = new Map<string, VocabSuggestion[]>();
+  /** The last scanned query and every entry that holds it (see scan). */
+  private last: { q: string; entries: Int32Array } | undefined;
 
   constructor(private readonly ix: VocabIndex) {}
 
@@ -111,21 +114,21 @@ export class Vocabulary {
     return s;
   }
 
-  /** One pass over the keys: the best `n` of each class, one hit per row (its best class, a name before an alias). */
+  /**
+   * One pass over the keys: the best `n` of each class, one hit per row (its best class, a name before an alias).
+   * The entries that hold the query are kept (up to NARROW_LIMIT), so the next keystroke, whose query holds this
+   * one, looks only at them instead of the whole text.
+   */
   private scan(q: string, n: number): [Hit[], Hit[], Hit[]] {
     const ix = this.ix;
     const keys = ix.keys;
     const lists: [Hit[], Hit[], Hit[]] = [[], [], []];
-    let e = 0;
+    const found: number[] = [];
+    let record = true;
     let curRow = -1;
     let curClass = 3;
     let curEntry = -1;
-    for (let pos = keys.indexOf(q); pos !== -1; pos = keys.indexOf(q, pos + 1)) {
-      while (e < ix.entries && ix.entryEnd[e]! < pos + q.length) e++;
-      if (e >= ix.entries) break;
-      const st = ix.entryStart[e]!;
-      if (st > pos) continue; // between fields: a count, a comma, a quote
-      const cls = pos === st ? 0 : isWordBreak(keys.charCodeAt(pos - 1)) ? 1 : 2;
+    const visit = (e: number, cls: number) => {
       const row = ix.entryRow[e]!;
       if (row !== curRow) {
         if (curRow >= 0) this.offer(lists[curClass]!, curRow, curEntry, n);
@@ -136,8 +139,36 @@ export class Vocabulary {
         curClass = cls;
         curEntry = e;
       }
+      if (record && found[found.length - 1] !== e) {
+        if (found.length < NARROW_LIMIT) found.push(e);
+        else record = false;
+      }
+    };
+    const narrow = this.last && q.includes(this.last.q) ? this.last.entries : undefined;
+    if (narrow) {
+      const c0 = q.charCodeAt(0);
+      for (const e of narrow) {
+        const st = ix.entryStart[e]!;
+        const last = ix.entryEnd[e]! - q.length;
+        for (let pos = st; pos <= last; pos++) {
+          if (keys.charCodeAt(pos) !== c0 || !keys.startsWith(q, pos)) continue;
+          const cls = pos === st ? 0 : isWordBreak(keys.charCodeAt(pos - 1)) ? 1 : 2;
+          visit(e, cls);
+          if (cls === 0) break;
+        }
+      }
+    } else {
+      let e = 0;
+      for (let pos = keys.indexOf(q); pos !== -1; pos = keys.indexOf(q, pos + 1)) {
+        while (e < ix.entries && ix.entryEnd[e]! < pos + q.length) e++;
+        if (e >= ix.entries) break;
+        const st = ix.entryStart[e]!;
+        if (st > pos) continue; // between fields: a count, a comma, a quote
+        visit(e, pos === st ? 0 : isWordBreak(keys.charCodeAt(pos - 1)) ? 1 : 2);
+      }
     }
     if (curRow >= 0) this.offer(lists[curClass]!, curRow, curEntry, n);
+    this.last = record ? { q, entries: Int32Array.from(found) } : undefined;
     return lists;
   }
 

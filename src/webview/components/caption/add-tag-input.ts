@@ -12,6 +12,8 @@ interface Suggestion {
   count?: number;
   source: 'dataset' | 'vocab';
   category?: string;
+  /** The vocabulary alias the typed text matched (`longhair` for `long hair`). */
+  alias?: string;
 }
 
 const MAX_LOCAL = 8;
@@ -58,7 +60,9 @@ export class AddTagInput extends LitElement {
       li:hover:not([aria-selected='true']) { background: var(--vscode-list-hoverBackground); }
       .src { font-size: 11px; }
       /* The secondary text takes the selected row's colour: a fixed muted colour can vanish on it (1:1 in HC). */
-      li[aria-selected='true'] .src { color: inherit; }
+      li[aria-selected='true'] .src,
+      li[aria-selected='true'] .alias { color: inherit; }
+      .alias { white-space: pre; }
     `,
   ];
   declare store?: TaggerStore;
@@ -98,7 +102,7 @@ export class AddTagInput extends LitElement {
                 @mousedown=${(e: Event) => e.preventDefault()}
                 @click=${() => this.add([sug.name])}
               >
-                <span>${sug.name}</span
+                <span>${sug.name}${sug.alias ? html`<span class="alias muted" title="Matched the alias ${sug.alias}"> ← ${sug.alias}</span>` : nothing}</span
                 ><span class="src muted">${sug.source === 'dataset' ? `${sug.count ?? 0} in dataset` : (sug.category ?? 'vocabulary')}</span>
               </li>`,
             )}
@@ -185,7 +189,7 @@ export class AddTagInput extends LitElement {
       const seen = new Set([...this.suggestions.map((x) => x.name), ...onImage]);
       const more = vocab
         .filter((v) => !seen.has(cleanTag(v.name)))
-        .map((v): Suggestion => ({ name: cleanTag(v.name), source: 'vocab', category: v.category }));
+        .map((v): Suggestion => ({ name: cleanTag(v.name), source: 'vocab', category: v.category, alias: v.alias }));
       if (more.length) this.suggestions = [...this.suggestions, ...more].slice(0, MAX_TOTAL);
     }, VOCAB_DELAY_MS);
   }

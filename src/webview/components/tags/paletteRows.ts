@@ -1,6 +1,6 @@
 /**
  * The tag palette's rows: the known tags matched against the filter (substring, then fuzzy), in the chosen order,
- * optionally grouped under the session's categories. Recomputed only when an input changes; when only counts
+ * optionally grouped under the session's categories, then the vocabulary's (character, copyright, artist, …). Recomputed only when an input changes; when only counts
  * changed, the count order is re-sorted a moment later, so typing a caption does not re-sort 20,000 tags.
  */
 import { cleanTag } from '../../../shared/caption';
@@ -22,7 +22,7 @@ export interface RowInputs {
 }
 
 /** What of the store the rows read. */
-export type RowSource = Pick<TaggerStore, 'model' | 'categories' | 'recent'>;
+export type RowSource = Pick<TaggerStore, 'model' | 'categories' | 'recent' | 'vocabCategories'>;
 
 /** How long after a count change the count-sorted list re-sorts. */
 const RESORT_DELAY_MS = 400;
@@ -61,7 +61,8 @@ export class PaletteRows {
     }
     // Rows depend on the query, sort, grouping and tag list; counts only reorder them (count sort).
     const recent = sort === 'recent' ? s.recent.join(',') : '';
-    const base = [q, sort, group, m.tags.length, recent, this.catVersion].join('\u0000');
+    s.vocabCategories.want(m.tags);
+    const base = [q, sort, group, m.tags.length, recent, this.catVersion, s.vocabCategories.version].join('\u0000');
     const key = `${base}\u0000${m.version}`;
     if (key === this.rowsKey) return this.rows;
     if (base === this.baseKey) {
@@ -86,15 +87,23 @@ export class PaletteRows {
     this.q = q;
     const matches = matchTags(m.lower, m.order(sort, s.recent), q);
     this.headers = [];
-    if (!group || s.categories.length === 0) {
+    const vocabGroups = group ? s.vocabCategories.groups() : [];
+    if (!group || (s.categories.length === 0 && vocabGroups.length === 0)) {
       this.rows = matches;
       return this.rows;
     }
     const byCat = new Map<string, number[]>(s.categories.map((c) => [c.name, []]));
+    // The user's categories come first and win: a vocabulary group of the same name is theirs.
+    const vocab = new Map<string, number[]>(vocabGroups.filter((g) => !byCat.has(g)).map((g) => [g, []]));
     const other: number[] = [];
     for (const i of matches) {
-      const c = this.catOf.get(m.tags[i]!);
-      (c === undefined ? other : byCat.get(c)!).push(i);
+      const tag = m.tags[i]!;
+      const c = this.catOf.get(tag);
+      if (c !== undefined) byCat.get(c)!.push(i);
+      else {
+        const g = s.vocabCategories.groupOf(tag);
+        (g === undefined ? other : (byCat.get(g) ?? vocab.get(g) ?? other)).push(i);
+      }
     }
     const rows: number[] = [];
     const section = (name: string, list: number[]) => {
@@ -104,6 +113,7 @@ export class PaletteRows {
       for (const i of list) rows.push(i);
     };
     for (const [name, list] of byCat) section(name, list);
+    for (const [name, list] of vocab) section(name, list);
     section('Other tags', other);
     this.rows = rows;
     return rows;

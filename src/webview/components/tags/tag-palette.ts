@@ -182,7 +182,7 @@ export class TagPalette extends LitElement {
           <vscode-option value="recent">Recent</vscode-option>
         </vscode-single-select>
         ${
-          s.categories.length
+          s.categories.length || s.vocabCategories.groups().length
             ? html`<vscode-checkbox label="Group" title="Group by tag category" .checked=${this.group} @change=${this.onGroup}></vscode-checkbox>`
             : nothing
         }

@@ -224,6 +224,27 @@ describe('vocabulary', () => {
     assert.equal(vocab.query('a_tag_1999', 100).length, 11, 'a_tag_1999 and a_tag_19990-19999');
   });
 
+  it('answers a query typed on from the last one exactly as a fresh scan does', () => {
+    const words = ['long', 'hair', 'red', 'ribbon', 'hat', 'shirt', 'sitting', 'smile', 'open', 'mouth'];
+    const rows: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const name = `${words[i % 10]}_${words[(i * 7) % 10]}_${i}`;
+      rows.push(`${name},${i % 6},${(i * 7919) % 100000},"${words[(i * 3) % 10]}${i},alt_${words[(i * 5) % 10]}"`);
+    }
+    const src = [{ file: 'danbooru.csv', text: rows.join('\n'), scheme: 'danbooru' as const }];
+    const typed = indexVocabulary(src, []);
+    for (const word of ['long hair 1', 'smile', 'shirt s', 'alt ri', 'hat', 'at', 'ribbon', 'n 2']) {
+      for (let k = 1; k <= word.length; k++) {
+        const q = word.slice(0, k);
+        assert.deepEqual(
+          typed.query(q, 20),
+          indexVocabulary(src, []).query(q, 20),
+          `"${q}" after "${word.slice(0, k - 1)}"`,
+        );
+      }
+    }
+  });
+
   it('normalises keys and display names', () => {
     assert.equal(vocabKey('Long__Hair  X'), 'long hair x');
     assert.equal(displayTag('long_hair'), 'long hair');
