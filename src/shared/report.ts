@@ -13,6 +13,8 @@
  *   Estimated as ceil(1.3 x words) + number groups + punctuation marks + 1 (end token). Flux dev reads 512 tokens.
  * Expect the estimate within about 15% of the real count for English prose and tag lists.
  */
+import { DEFAULT_RESOLUTION, bucketLabel } from './buckets';
+import { uprightSize } from './crop';
 import { cleanTag, countTags } from './caption';
 
 /** CLIP's context length, start and end tokens included. */
@@ -28,6 +30,10 @@ export interface ReportInput {
     height: number;
     status: 'untagged' | 'tagged' | 'skipped';
     caption: string;
+    /** EXIF orientation: 5-8 swap the sides the trainer sees. */
+    orientation?: number;
+    /** The export crop, which is what the trainer buckets. */
+    crop?: { width: number; height: number };
   }>;
   triggerWord: string;
   captionStyle: 'tags' | 'natural';
@@ -65,6 +71,10 @@ export interface Report {
   resolutions: Bucket[];
   /** By the nearest common ratio (width:height). */
   aspectRatios: Bucket[];
+  /** By kohya's bucket at DEFAULT_RESOLUTION (shared/buckets.ts), most images first. */
+  buckets: Bucket[];
+  /** Each image's size as exported (upright, cropped) and the kohya bucket it lands in. */
+  imageBuckets: Array<{ file: string; width: number; height: number; bucket: string; cropped: boolean }>;
   captions: {
     empty: number;
     minWords: number;
@@ -168,8 +178,14 @@ export function buildReport(dataset: ReportInput): Report {
   const aspectRatios = RATIOS.map(([, label]) => ({ label, count: 0 }));
   const lengths = WORD_EDGES.map(([, label]) => ({ label, count: 0 }));
   const measured: CaptionLength[] = [];
+  const imageBuckets: Report['imageBuckets'] = [];
+  const bucketCounts = new Map<string, number>();
   for (const img of images) {
     if (img.width > 0 && img.height > 0) {
+      const up = img.crop ?? uprightSize(img.width, img.height, img.orientation);
+      const bucket = bucketLabel(up.width, up.height);
+      imageBuckets.push({ file: img.file, width: up.width, height: up.height, bucket, cropped: !!img.crop });
+      bucketCounts.set(bucket, (bucketCounts.get(bucket) ?? 0) + 1);
       resolutions[bucketOf(Math.max(img.width, img.height), RES_EDGES)]!.count++;
       aspectRatios.find((b) => b.label === aspectLabel(img.width, img.height))!.count++;
     }
@@ -205,6 +221,10 @@ export function buildReport(dataset: ReportInput): Report {
     },
     resolutions,
     aspectRatios,
+    buckets: [...bucketCounts]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([label, count]) => ({ label, count })),
+    imageBuckets,
     captions: {
       empty: images.filter((i) => !i.caption.trim()).length,
       minWords: sortedWords[0] ?? 0,
@@ -262,6 +282,13 @@ export function reportToMarkdown(r: Report): string {
     ...table(
       ['Aspect ratio', 'Images'],
       r.aspectRatios.map((b) => [b.label, b.count]),
+    ),
+    '',
+    `## kohya buckets (resolution ${DEFAULT_RESOLUTION}, after crops)`,
+    '',
+    ...table(
+      ['Bucket', 'Images'],
+      r.buckets.map((b) => [b.label, b.count]),
     ),
     '',
     '## Caption lengths',

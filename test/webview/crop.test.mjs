@@ -134,4 +134,25 @@ describe('crop tool', function () {
       assert.ok(await p.locator('film-strip vscode-icon.cropped').count(), 'the crop mark on the thumbnail');
     });
   }
+
+  for (const theme of ['light', 'dark']) {
+    it(`${theme}: the report shows the kohya bucket of each image, after its EXIF orientation and its crop`, async () => {
+      const { browser, server } = harness();
+      const ims = [photo({ crop: { x: 300, y: 0, width: 1200, height: 1200 } }), photo({ file: 'Landscape_6b.jpg' })];
+      p = await openPanel(browser, server, datasetView(ims), { theme });
+      await p.getByRole('button', { name: 'Report', exact: true }).click();
+      const chart = p.getByRole('table', { name: 'Images by kohya bucket' });
+      await chart.waitFor();
+      const rows = await chart.getByRole('row').allInnerTexts();
+      assert.deepEqual(rows.map((r) => r.replace(/\s+/g, ' ').trim()).sort(), ['1024x1024 1', '1216x832 1']);
+      await p.getByText('Bucket of each image (2)').click();
+      const each = p.getByRole('table', { name: 'Bucket of each image' });
+      assert.match(await each.innerText(), /Landscape_6\.jpg\s+1200 × 1200 \(cropped\)\s+1024x1024/);
+      assert.match(await each.innerText(), /Landscape_6b\.jpg\s+1800 × 1200\s+1216x832/);
+      await each.scrollIntoViewIfNeeded();
+      await p.screenshot({
+        path: join(repoRoot, '.test-artifacts', 'screenshots', `webview-report-buckets-${theme}.png`),
+      });
+    });
+  }
 });

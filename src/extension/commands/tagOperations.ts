@@ -47,6 +47,9 @@ export class TagOperations extends Disposable {
           tag: o.tag ?? (await this.askName('Tag to add to every image that is not skipped')),
         })),
       ),
+      reg('loraTagger.cleanCaptions', (a, e) =>
+        this.run(a, e, 'Remove Byte-Order Marks and Line Breaks', async () => ({ kind: 'clean' })),
+      ),
       reg('loraTagger.undoTagOperation', (a, e) => this.undoLast(a, e)),
       reg('loraTagger.setTagCategory', (a, e) => this.setCategory(a, e)),
     ]) {

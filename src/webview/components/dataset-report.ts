@@ -18,6 +18,7 @@ import {
   type Report,
 } from '../../shared/report';
 import { baseStyles } from './styles';
+import { DEFAULT_RESOLUTION } from '../../shared/buckets';
 
 /** A bar's length is drawn in these SVG user units (the SVG stretches to its cell). */
 const BAR_W = 100;
@@ -129,6 +130,10 @@ export class DatasetReport extends LitElement {
       <h3>Aspect ratios</h3>
       ${this.chart('Images by nearest aspect ratio (width:height)', 'Images by nearest aspect ratio', r.aspectRatios)}
 
+      <h3>Buckets</h3>
+      ${this.chart(`Images by the kohya bucket they land in (resolution ${DEFAULT_RESOLUTION}, after EXIF orientation and crops)`, 'Images by kohya bucket', r.buckets)}
+      ${this.renderImageBuckets(r)}
+
       <h3>Caption lengths</h3>
       <p>Words per caption: min ${r.captions.minWords}, median ${r.captions.medianWords}, max ${r.captions.maxWords}${r.captions.empty ? html`; <span class="cut">${r.captions.empty} empty</span>` : nothing}.</p>
       ${this.chart('Captions by length in words', 'Captions by length in words', r.captions.lengths)}
@@ -158,6 +163,19 @@ export class DatasetReport extends LitElement {
         </tbody>
       </table>
     </figure>`;
+  }
+
+  private renderImageBuckets(r: Report) {
+    if (!r.imageBuckets.length) return nothing;
+    return html`<details>
+      <summary>Bucket of each image (${r.imageBuckets.length})</summary>
+      <table aria-label="Bucket of each image">
+        <thead><tr><th scope="col">Image</th><th scope="col" class="num">Exported size</th><th scope="col" class="num">Bucket</th></tr></thead>
+        <tbody>
+          ${r.imageBuckets.map((b) => html`<tr><td>${b.file}</td><td class="num">${b.width} × ${b.height}${b.cropped ? ' (cropped)' : ''}</td><td class="num">${b.bucket}</td></tr>`)}
+        </tbody>
+      </table>
+    </details>`;
   }
 
   private renderUsedOnce(r: Report) {

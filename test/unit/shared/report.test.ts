@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { selectBucket } from '../../../src/shared/buckets';
 import {
   buildReport,
   reportToMarkdown,
@@ -68,6 +69,41 @@ describe('dataset report', () => {
     assert.equal(aspectLabel(832, 1216), '2:3');
     assert.equal(aspectLabel(3000, 1000), '2:1');
     assert.equal(aspectLabel(1000, 3000), '1:2');
+  });
+
+  it('puts each image in the kohya bucket of its exported size: EXIF orientation turned, the crop when it has one', () => {
+    const img = (file: string, width: number, height: number, extra = {}) => ({
+      file,
+      width,
+      height,
+      status: 'tagged' as const,
+      caption: 'ohwx',
+      ...extra,
+    });
+    const r = buildReport({
+      triggerWord: 'ohwx',
+      captionStyle: 'tags',
+      images: [
+        img('a.jpg', 1800, 1200),
+        img('b.jpg', 1200, 1800, { orientation: 6 }), // shown 1800x1200
+        img('c.jpg', 1800, 1200, { crop: { x: 0, y: 0, width: 900, height: 900 } }),
+        img('d.jpg', 1800, 1200, { status: 'skipped' }),
+      ],
+    });
+    const [landscape] = [selectBucket(1800, 1200).bucket.join('x')];
+    assert.deepEqual(r.buckets, [
+      { label: landscape, count: 2 },
+      { label: '1024x1024', count: 1 },
+    ]);
+    assert.deepEqual(r.imageBuckets, [
+      { file: 'a.jpg', width: 1800, height: 1200, bucket: landscape, cropped: false },
+      { file: 'b.jpg', width: 1800, height: 1200, bucket: landscape, cropped: false },
+      { file: 'c.jpg', width: 900, height: 900, bucket: '1024x1024', cropped: true },
+    ]);
+    assert.match(
+      reportToMarkdown(r),
+      new RegExp(`## kohya buckets \\(resolution 1024, after crops\\)[\\s\\S]*\\| ${landscape} \\| 2 \\|`),
+    );
   });
 
   it('measures captions in words, estimates CLIP and T5 tokens, and lists the captions CLIP will cut', () => {

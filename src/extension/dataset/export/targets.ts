@@ -140,7 +140,8 @@ export function checkTarget(target: ExportTarget, input: TargetCheckInput): Targ
       .replace(/\r\n?/g, '\n')
       .split('\n')
       .filter((l) => l.trim() !== '');
-    const fixedBom = 'the export writes it without the mark; remove it from the .txt to keep them alike';
+    const fixedBom =
+      'the export writes it without the mark; "LoRA Tagging: Remove Byte-Order Marks and Line Breaks From Captions" removes it from the .txt files (one undo step)';
     if (target === 'kohya') {
       if (caption.trim() === '' || caption === BOM) {
         const cls = [trigger, input.className ?? ''].filter(Boolean).join(' ');

@@ -15,7 +15,9 @@ import { pushUndoEntry, readUndoHistory, writeUndoHistory } from './tagUndo';
 export type TagOperation =
   | { kind: 'rename'; from: string; to: string }
   | { kind: 'remove'; tag: string }
-  | { kind: 'add'; tag: string };
+  | { kind: 'add'; tag: string }
+  /** Removes a leading byte-order mark and puts a caption on one line (the check's BOM and CRLF findings). */
+  | { kind: 'clean' };
 
 /** One caption's change. */
 export interface CaptionChange {
@@ -41,11 +43,14 @@ export function describeOperation(op: TagOperation): string {
       return `Remove "${op.tag}"`;
     case 'add':
       return `Add "${op.tag}"`;
+    case 'clean':
+      return 'Remove byte-order marks and line breaks';
   }
 }
 
 /** Checks an operation's tags; throws an Error saying what is wrong. */
 export function validateOperation(op: TagOperation, trigger: string): void {
+  if (op.kind === 'clean') return;
   const t = cleanTag(trigger).toLowerCase();
   const names = op.kind === 'rename' ? [op.from, op.to] : [op.tag];
   for (const n of names) {
@@ -103,7 +108,23 @@ export function applyToCaption(text: string, op: TagOperation, style: CaptionSty
     }
     case 'rename':
       return renameTag(text, op.from, op.to, style);
+    case 'clean':
+      return cleanCaptionText(text);
   }
+}
+
+/**
+ * A caption without its leading byte-order mark(s) and on one line: each line trimmed, empty ones dropped, joined
+ * by a space (as every export writes it). A caption with neither is returned as it is, spaces and all.
+ */
+export function cleanCaptionText(text: string): string {
+  if (!text.startsWith('\uFEFF') && !/[\r\n]/.test(text)) return text;
+  return text
+    .replace(/^\uFEFF+/, '')
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** Writes one caption; Dataset.setCaption by default, the extension passes its panel's caption sync. */
