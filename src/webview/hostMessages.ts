@@ -27,6 +27,8 @@ export function applyHostMessage(store: TaggerStore, msg: ToWebview): void {
       return store.setThumbs(msg.thumbs);
     case 'review/state':
       return store.review.apply(msg.suggestions, msg.unreviewed);
+    case 'captioning/run':
+      return store.captionRun.apply(msg.run);
     default:
       assertNever(msg);
   }

@@ -13,6 +13,7 @@ import { ImageFlags, type ImageFlag } from './imageFlags';
 import { Navigator } from './navigation';
 import { ReportCache } from './reportCache';
 import { Review } from './review';
+import { CaptionRunState } from './captionRun';
 import { Selection } from './selection';
 import { TagLists } from './tagLists';
 import { queryVocabulary } from './vocabulary';
@@ -35,6 +36,8 @@ export class TaggerStore extends StoreCore {
   readonly selection = new Selection(this);
   /** Machine suggestions waiting for review, and answering them. */
   readonly review = new Review(this, (i) => this.nav.go(i));
+  /** The captioning run's per-image states and progress. */
+  readonly captionRun = new CaptionRunState(this);
 
   // ------------------------------------------------------------------ state the concerns own
 

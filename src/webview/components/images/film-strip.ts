@@ -13,6 +13,7 @@ import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-text
 import type { ImageFilterKind } from '../../state/datasetModel';
 import { baseStyles } from '../styles';
 import { StoreController } from '../storeController';
+import { runMarkOf } from '../captioning/run-mark';
 import type { TaggerStore } from '../../state/store';
 import type { ViewStateStore } from '../../vscodeApi';
 
@@ -83,7 +84,7 @@ export class FilmStrip extends LitElement {
 
   constructor() {
     super();
-    new StoreController(this, ['dataset', 'current', 'flags', 'filter', 'thumbs']);
+    new StoreController(this, ['dataset', 'current', 'flags', 'filter', 'thumbs', 'captioning']);
   }
 
   override disconnectedCallback(): void {
@@ -174,14 +175,15 @@ export class FilmStrip extends LitElement {
     const im = s.model.images[i]!;
     const cur = i === s.index;
     const state = im.status === 'untagged' ? ', untagged' : im.status === 'skipped' ? ', skipped' : '';
+    const run = runMarkOf(s, im.file);
     return html`<div role="listitem">
       <button
         class="thumb ${im.status}"
         data-i=${i}
         tabindex=${cur ? 0 : -1}
         aria-current=${cur ? 'true' : 'false'}
-        aria-label="${i + 1}: ${im.file}${state}${im.favourite ? ', favourite' : ''}${im.nsfw ? ', NSFW' : ''}"
-        title="${i + 1}: ${im.file}"
+        aria-label="${i + 1}: ${im.file}${state}${im.favourite ? ', favourite' : ''}${im.nsfw ? ', NSFW' : ''}${run.label}"
+        title="${i + 1}: ${im.file}${run.title}"
         @click=${() => s.go(i)}
       >
         ${
@@ -196,6 +198,7 @@ export class FilmStrip extends LitElement {
           }</span
         >
         <span class="num" aria-hidden="true">${i + 1}</span>
+        ${run.mark}
       </button>
     </div>`;
   }
