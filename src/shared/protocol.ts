@@ -184,6 +184,8 @@ export const ToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('thumbs/want'), files: z.array(StagedName).max(1000) }),
   /** Accept, merge or reject the machine suggestion of one image. */
   z.object({ type: z.literal('suggestion/answer'), file: StagedName, answer: SuggestionAnswer }),
+  /** Caption these images with AI: runs "Caption Images with AI…", which asks for the provider and the write mode. */
+  z.object({ type: z.literal('captioning/start'), files: z.array(StagedName).min(1).max(10_000) }),
 ]);
 export type ToHost = z.infer<typeof ToHost>;
 

@@ -197,6 +197,25 @@ describe('suggestion review', function () {
     await strip.getByRole('button', { name: '4: test_0004.png', exact: true }).waitFor();
   });
 
+  it('captions the current, the selected or the filtered images with AI from the … menu', async () => {
+    ({ p } = await openReview());
+    const menuEntry = async (name) => {
+      await p.getByRole('button', { name: 'More actions' }).click();
+      const entry = p.getByRole('menu', { name: 'More actions' }).getByRole('menuitem', { name });
+      await entry.click();
+    };
+    await menuEntry('Caption this image with AI…');
+    await waitPosted(p, 'captioning/start', (m) => m.files.join() === 'test_0001.png');
+    await clearPosted(p);
+    await p.evaluate(() => window.loraTagger.store.selection.selectAll([1, 2, 4]));
+    await menuEntry('Caption the 3 selected images with AI…');
+    await waitPosted(p, 'captioning/start', (m) => m.files.join() === 'test_0002.png,test_0003.png,test_0005.png');
+    await clearPosted(p);
+    await p.evaluate(() => window.loraTagger.store.setImageFilter('untagged', ''));
+    await menuEntry('Caption the 2 filtered images with AI…');
+    await waitPosted(p, 'captioning/start', (m) => m.files.join() === 'test_0003.png,test_0005.png');
+  });
+
   for (const theme of ['light', 'dark']) {
     it(`screenshot of the review in the ${theme} theme`, async () => {
       let region;
