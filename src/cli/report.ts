@@ -1,5 +1,6 @@
 /** `lora-tagger report <outputFolder>`: the dataset report of the panel's Report page, as Markdown (or JSON). */
 import { buildReport, reportToMarkdown } from '../shared/report';
+import { isUnreviewed } from '../extension/dataset/captioning/provenance';
 import type { CommandSpec } from './args';
 import { EXIT, outputFolderArg, withDataset, type Command } from './command';
 
@@ -18,7 +19,10 @@ export const reportCommand: Command = {
     const folder = await outputFolderArg(args, spec, ctx);
     const report = await withDataset(folder, ctx.out, async (ds) =>
       buildReport({
-        images: ds.session.images.map((i) => ({ ...i, caption: ds.caption(i.file) })),
+        images: ds.session.images.map((i) => {
+          const caption = ds.caption(i.file);
+          return { ...i, caption, machine: isUnreviewed(i.machine, caption) };
+        }),
         triggerWord: ds.session.triggerWord,
         captionStyle: ds.session.captionStyle,
       }),

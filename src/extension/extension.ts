@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { clearApiKey, setApiKey } from './captioning/captioningSettings';
 import { CaptionRuns } from './captioning/captionRuns';
+import { watchRunStates } from './panel/captionRunState';
 import { autoCaption, resumeRecorded } from './commands/autoCaption';
 import { checkDatasetCommand } from './commands/checkDataset';
 import { exportForCivitaiCommand } from './commands/exportForCivitai';
@@ -61,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): TaggerApi | undefine
   const captioning = { context, panels: p, runs: r };
   context.subscriptions.push(
     r,
+    watchRunStates(r, p),
     vscode.commands.registerCommand('loraTagger.autoCaption', (arg?: unknown, extra?: unknown) =>
       autoCaption(captioning, arg, extra),
     ),

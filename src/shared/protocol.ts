@@ -118,6 +118,22 @@ export const SuggestionView = z.object({
 });
 export type SuggestionView = z.infer<typeof SuggestionView>;
 
+/** The state of one image in a captioning run, as the filmstrip marks it. */
+export const RunItemState = z.enum(['queued', 'running', 'done', 'suggested', 'skipped', 'failed']);
+export type RunItemState = z.infer<typeof RunItemState>;
+
+/** A captioning run on the panel's dataset: its progress and the state of each image it holds (issue 12). */
+export const CaptionRunView = z.object({
+  /** False once the run has ended (the states stay shown until the next run). */
+  active: z.boolean(),
+  paused: z.boolean(),
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  etaMs: z.number().nonnegative().optional(),
+  items: z.array(z.object({ file: StagedName, state: RunItemState, error: z.string().max(2000).optional() })),
+});
+export type CaptionRunView = z.infer<typeof CaptionRunView>;
+
 /** A person's answer to a suggestion. */
 export const SuggestionAnswer = z.enum(['accept', 'merge', 'reject']);
 export type SuggestionAnswer = z.infer<typeof SuggestionAnswer>;
@@ -190,6 +206,8 @@ export const ToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('selection/undo') }),
   /** Accept, merge or reject the machine suggestion of one image. */
   z.object({ type: z.literal('suggestion/answer'), file: StagedName, answer: SuggestionAnswer }),
+  /** Caption these images with AI: runs "Caption Images with AI…", which asks for the provider and the write mode. */
+  z.object({ type: z.literal('captioning/start'), files: z.array(StagedName).min(1).max(10_000) }),
 ]);
 export type ToHost = z.infer<typeof ToHost>;
 
@@ -262,6 +280,8 @@ export const ToWebview = z.discriminatedUnion('type', [
   }),
   /** The images the last Check Dataset found to duplicate an earlier one (the filter's `duplicate` term). */
   z.object({ type: z.literal('check/duplicates'), files: z.array(StagedName) }),
+  /** A captioning run's progress and per-image states (coalesced while it runs, and once when it ends). */
+  z.object({ type: z.literal('captioning/run'), run: CaptionRunView }),
 ]);
 export type ToWebview = z.infer<typeof ToWebview>;
 

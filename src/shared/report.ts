@@ -34,6 +34,8 @@ export interface ReportInput {
     orientation?: number;
     /** The export crop, which is what the trainer buckets. */
     crop?: { width: number; height: number };
+    /** The caption is machine-written and nobody has reviewed it yet (issue 12). */
+    machine?: boolean;
   }>;
   triggerWord: string;
   captionStyle: 'tags' | 'natural';
@@ -55,7 +57,8 @@ export interface CaptionLength {
 
 /** Everything the report page and its Markdown show. */
 export interface Report {
-  counts: { images: number; tagged: number; untagged: number; skipped: number };
+  /** `unreviewed`: machine-written captions nobody has reviewed yet, among the images to export. */
+  counts: { images: number; tagged: number; untagged: number; skipped: number; unreviewed: number };
   /** Images counted in the statistics below (not skipped). */
   exported: number;
   captionStyle: 'tags' | 'natural';
@@ -208,6 +211,7 @@ export function buildReport(dataset: ReportInput): Report {
       tagged: all.filter((i) => i.status === 'tagged').length,
       untagged: all.filter((i) => i.status === 'untagged').length,
       skipped: all.length - images.length,
+      unreviewed: images.filter((i) => i.machine).length,
     },
     exported: images.length,
     captionStyle: dataset.captionStyle,
@@ -255,7 +259,7 @@ export function reportToMarkdown(r: Report): string {
   const out: string[] = [
     '# Dataset report',
     '',
-    `${c.images} images: ${c.tagged} tagged, ${c.untagged} untagged, ${c.skipped} skipped. Statistics below cover the ${r.exported} images to export. Caption style: ${r.captionStyle === 'tags' ? 'tags' : 'natural language'}.`,
+    `${c.images} images: ${c.tagged} tagged, ${c.untagged} untagged, ${c.skipped} skipped${c.unreviewed ? `, ${c.unreviewed} machine-written caption(s) not reviewed yet` : ''}. Statistics below cover the ${r.exported} images to export. Caption style: ${r.captionStyle === 'tags' ? 'tags' : 'natural language'}.`,
     '',
     '## Tags',
     '',

@@ -29,6 +29,8 @@ export function applyHostMessage(store: TaggerStore, msg: ToWebview): void {
       return store.review.apply(msg.suggestions, msg.unreviewed);
     case 'check/duplicates':
       return store.setDuplicates(msg.files);
+    case 'captioning/run':
+      return store.captionRun.apply(msg.run);
     default:
       assertNever(msg);
   }

@@ -156,11 +156,82 @@ describe('suggestion review', function () {
       assert.match(text, re);
   });
 
+  it('marks each image of a captioning run in the filmstrip, with the error of a failed one, and shows the progress', async () => {
+    ({ p } = await openReview());
+    const run = (active, done, items, etaMs) =>
+      send(p, {
+        type: 'captioning/run',
+        run: { active, paused: false, done, total: 4, ...(etaMs ? { etaMs } : {}), items },
+      });
+    await run(
+      true,
+      1,
+      [
+        { file: 'test_0002.png', state: 'done' },
+        { file: 'test_0003.png', state: 'running' },
+        { file: 'test_0004.png', state: 'queued' },
+        { file: 'test_0005.png', state: 'queued' },
+      ],
+      30_000,
+    );
+    const strip = p.getByRole('list', { name: 'Filmstrip' });
+    await strip.getByRole('button', { name: '3: test_0003.png, untagged, being captioned by AI' }).waitFor();
+    await strip.getByRole('button', { name: '4: test_0004.png, queued for AI captioning' }).waitFor();
+    const line = p.getByRole('status', { name: 'AI captioning' });
+    assert.match(await line.innerText(), /AI captions 1\/4 · 3 suggestions to review · about 30 s left/);
+    await run(false, 4, [
+      { file: 'test_0003.png', state: 'suggested' },
+      { file: 'test_0004.png', state: 'failed', error: 'the server answered 500 Internal Server Error' },
+      { file: 'test_0005.png', state: 'done' },
+    ]);
+    const failed = strip.getByRole('button', {
+      name: '4: test_0004.png, AI captioning failed: the server answered 500 Internal Server Error',
+    });
+    await failed.waitFor();
+    assert.match(await failed.getAttribute('title'), /\nAI captioning failed: the server answered 500/);
+    assert.equal(await failed.locator('run-mark').getAttribute('state'), 'failed');
+    await strip.getByRole('button', { name: '2: test_0002.png, captioned by AI' }).waitFor();
+    assert.match(await line.innerText(), /AI captioning finished: 4\/4 · 3 suggestions to review\s*· 1 failed/);
+    // A new run starts from nothing: the marks of the last one go.
+    await run(true, 0, [{ file: 'test_0005.png', state: 'queued' }]);
+    await strip.getByRole('button', { name: '4: test_0004.png', exact: true }).waitFor();
+  });
+
+  it('captions the current, the selected or the filtered images with AI from the … menu', async () => {
+    ({ p } = await openReview());
+    const menuEntry = async (name) => {
+      await p.getByRole('button', { name: 'More actions' }).click();
+      const entry = p.getByRole('menu', { name: 'More actions' }).getByRole('menuitem', { name });
+      await entry.click();
+    };
+    await menuEntry('Caption this image with AI…');
+    await waitPosted(p, 'captioning/start', (m) => m.files.join() === 'test_0001.png');
+    await clearPosted(p);
+    await p.evaluate(() => window.loraTagger.store.selection.selectAll([1, 2, 4]));
+    await menuEntry('Caption the 3 selected images with AI…');
+    await waitPosted(p, 'captioning/start', (m) => m.files.join() === 'test_0002.png,test_0003.png,test_0005.png');
+    await clearPosted(p);
+    await p.evaluate(() => window.loraTagger.store.setImageFilter('untagged', ''));
+    await menuEntry('Caption the 2 filtered images with AI…');
+    await waitPosted(p, 'captioning/start', (m) => m.files.join() === 'test_0003.png,test_0005.png');
+  });
+
   for (const theme of ['light', 'dark']) {
     it(`screenshot of the review in the ${theme} theme`, async () => {
       let region;
       ({ p, region } = await openReview(theme, { width: 1100, height: 700 }));
       await region.waitFor();
+      const items = [
+        { file: 'test_0002.png', state: 'done' },
+        { file: 'test_0003.png', state: 'suggested' },
+        { file: 'test_0004.png', state: 'failed', error: 'the server answered 500' },
+        { file: 'test_0005.png', state: 'running' },
+      ];
+      await send(p, {
+        type: 'captioning/run',
+        run: { active: true, paused: false, done: 3, total: 4, etaMs: 4000, items },
+      });
+      await p.getByRole('status', { name: 'AI captioning' }).waitFor();
       const path = join(repoRoot, '.test-artifacts', 'screenshots', `review-${theme}.png`);
       await p.screenshot({ path });
       // A button in every theme: visible, named, and enabled.

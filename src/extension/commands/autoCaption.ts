@@ -201,7 +201,7 @@ async function ask(extra: unknown): Promise<RunOptions | undefined> {
     { label: 'All images', scope: 'all' },
   ];
   if (Array.isArray(fromPanel) && fromPanel.every((f) => typeof f === 'string')) {
-    scopes.unshift({ label: `The ${fromPanel.length} filtered image(s) of the panel`, scope: fromPanel as string[] });
+    scopes.unshift({ label: `The ${fromPanel.length} image(s) chosen in the panel`, scope: fromPanel as string[] });
   }
   const sc = await vscode.window.showQuickPick(scopes, { title: `${TITLE} (2/3): which images` });
   if (!sc) return undefined;

@@ -3,6 +3,7 @@
  * waiting and which machine captions nobody has reviewed, after every `dataset/load` and whenever that changes, and
  * answers the webview's accept, merge and reject through the dataset engine (the run's undo takes an answer back).
  */
+import * as vscode from 'vscode';
 import type { SuggestionView, ToHost, ToHostResults, ToWebview } from '../../shared/protocol';
 import type { RequestHandlers } from '../../shared/rpc';
 import { resolveSuggestion, unreviewedImages } from '../dataset/captioning/suggestions';
@@ -79,8 +80,20 @@ export function reviewState(ds: Dataset): ReviewState {
 /** The handlers of the review's messages, for the panel's handlers table. */
 export function reviewHandlers(
   panel: ReviewPanel,
-): Pick<RequestHandlers<ToHost, typeof ToHostResults>, 'suggestion/answer'> {
+): Pick<RequestHandlers<ToHost, typeof ToHostResults>, 'suggestion/answer' | 'captioning/start'> {
   return {
+    'captioning/start': async (msg) => {
+      const known = new Set(panel.dataset.session.images.map((i) => i.file));
+      const missing = msg.files.filter((f) => !known.has(f));
+      if (missing.length)
+        throw new Error(
+          `Not images of the dataset in ${panel.dataset.outputFolder}: ${missing.slice(0, 5).join(', ')}.`,
+        );
+      await vscode.commands.executeCommand('loraTagger.autoCaption', vscode.Uri.file(panel.dataset.outputFolder), {
+        interactive: true,
+        scope: msg.files,
+      });
+    },
     'suggestion/answer': async (msg) => {
       try {
         const caption = await resolveSuggestion(panel.dataset, msg.file, msg.answer, (f, t) =>

@@ -179,6 +179,11 @@ export class TaggingPanel extends Disposable {
     return this.rpc.receive(raw);
   }
 
+  /** Sends the webview a message from outside the panel (a captioning run's states). */
+  send(msg: ToWebview): void {
+    this.post(msg);
+  }
+
   /** True once the webview has said `ready` and received the dataset. */
   isReady(): boolean {
     return this.ready;

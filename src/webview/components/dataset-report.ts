@@ -108,6 +108,7 @@ export class DatasetReport extends LitElement {
         <div><dt>Tagged</dt><dd>${c.tagged}</dd></div>
         <div><dt>Untagged</dt><dd>${c.untagged}</dd></div>
         <div><dt>Skipped</dt><dd>${c.skipped}</dd></div>
+        <div title="Machine-written captions nobody has edited or accepted yet"><dt>AI, not reviewed</dt><dd>${c.unreviewed}</dd></div>
       </dl>
       <p class="note">Statistics below cover the ${r.exported} images that will be exported (skipped ones left out).</p>
 

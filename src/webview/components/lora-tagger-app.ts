@@ -23,6 +23,7 @@ import './progress-status';
 import './shortcut-overlay';
 import './split-sash';
 import './captioning/suggestion-review';
+import './captioning/caption-run-status';
 // Defined before this element renders: `.dataset` on an undefined <dataset-report> is HTMLElement's read-only one.
 import './dataset-report';
 import { LOCAL_KEYS, actionForKey, eventKey } from '../keymap';
@@ -207,7 +208,7 @@ export class LoraTaggerApp extends LitElement {
               @sash-end=${(e: CustomEvent<{ value: number }>) => this.setThumbSize(e.detail.value, true)}></split-sash>
             <film-strip .store=${s} .viewState=${this.viewState} .thumbSize=${this.thumbSize()}></film-strip></nav>`
       }
-      <footer><progress-status .store=${s}></progress-status></footer>
+      <footer><caption-run-status .store=${s}></caption-run-status><progress-status .store=${s}></progress-status></footer>
       <shortcut-overlay></shortcut-overlay>`;
   }
 

@@ -21,6 +21,8 @@ export interface ToolbarItem {
   checked?: boolean;
   /** A dataset command: a labelled secondary button while there is room. */
   command?: boolean;
+  /** Always in the `…` menu, never a toolbar button. */
+  menuOnly?: boolean;
 }
 
 /** The `…` menu's popup. */

@@ -13,6 +13,7 @@ import { baseStyles } from './styles';
 import { StoreController } from './storeController';
 import './overflow-menu';
 import type { OverflowMenu, ToolbarItem } from './overflow-menu';
+import { captionMenuItems } from './captioning/captionMenu';
 import type { TaggerStore } from '../state/store';
 
 /**
@@ -110,7 +111,7 @@ export class PanelToolbar extends LitElement {
 
   constructor() {
     super();
-    new StoreController(this, ['dataset', 'current', 'flags', 'caption', 'view']);
+    new StoreController(this, ['dataset', 'current', 'flags', 'caption', 'view', 'selection', 'filter']);
   }
 
   override connectedCallback(): void {
@@ -223,6 +224,7 @@ export class PanelToolbar extends LitElement {
       ),
       ...commands,
       help,
+      ...captionMenuItems(s),
     ];
   }
 
@@ -232,8 +234,8 @@ export class PanelToolbar extends LitElement {
     const moved = (id: string) =>
       steps.has(id) || Object.entries(GROUPS).some(([g, ids]) => steps.has(g) && ids.includes(id));
     const all = this.items();
-    const overflow = all.filter((it): it is ToolbarItem => !!it && !!moved(it.id));
-    const shown = all.filter((it) => !it || !moved(it.id));
+    const overflow = all.filter((it): it is ToolbarItem => !!it && (!!it.menuOnly || !!moved(it.id)));
+    const shown = all.filter((it) => !it || (!it.menuOnly && !moved(it.id)));
     const ids = shown.filter((x): x is ToolbarItem => !!x).map((x) => x.id);
     if (overflow.length) ids.push('more');
     if (!ids.includes(this.focusId)) this.focusId = ids[0] ?? '';

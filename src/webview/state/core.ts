@@ -19,7 +19,8 @@ export type Aspect =
   | 'filter'
   | 'thumbs'
   | 'selection'
-  | 'review';
+  | 'review'
+  | 'captioning';
 
 /** The `change` event's detail. */
 export type ChangeDetail = ReadonlySet<Aspect>;

@@ -13,6 +13,7 @@ import { ImageFlags, type ImageFlag } from './imageFlags';
 import { Navigator } from './navigation';
 import { ReportCache } from './reportCache';
 import { Review } from './review';
+import { CaptionRunState } from './captionRun';
 import { Selection } from './selection';
 import { SelectionEdits } from './selectionEdits';
 import { TagLists } from './tagLists';
@@ -41,6 +42,8 @@ export class TaggerStore extends StoreCore {
   readonly review = new Review(this, (i) => this.nav.go(i));
   /** Edits of all selected images at once (several selected: the caption edits below go here). */
   readonly selectionEdits = new SelectionEdits(this, this.selection);
+  /** The captioning run's per-image states and progress. */
+  readonly captionRun = new CaptionRunState(this);
 
   // ------------------------------------------------------------------ state the concerns own
 

@@ -120,6 +120,21 @@ describe('suggestion review through the panel (real extension host)', function (
     );
     assert.deepEqual(lastState()!.unreviewed, []);
     assert.deepEqual([1, 2, 3].map(caption), ['ohwx', 'ohwx, mine, green', 'ohwx'], 'suggest writes no caption');
+    // The filmstrip's per-image states: once more when the run has ended, each image marked as suggested.
+    const ended = () =>
+      posted.find(
+        (m): m is Extract<ToWebview, { type: 'captioning/run' }> => m.type === 'captioning/run' && !m.run.active,
+      );
+    await waitFor(ended, { what: 'captioning/run for the ended run' });
+    assert.deepEqual(
+      ended()!.run.items.map((i) => [i.file, i.state]),
+      [
+        ['rev_0001.png', 'suggested'],
+        ['rev_0002.png', 'suggested'],
+        ['rev_0003.png', 'suggested'],
+      ],
+    );
+    assert.deepEqual([ended()!.run.done, ended()!.run.total], [3, 3]);
     const before = posted.length;
     panel.reload();
     await waitFor(() => posted.slice(before).some((m) => m.type === 'review/state'), { what: 'review/state' });

@@ -34,9 +34,17 @@ const dataset: ReportInput = {
 };
 
 describe('dataset report', () => {
+  it('counts the machine-written captions nobody has reviewed, leaving skipped images out', () => {
+    const images = dataset.images.map((i, k) => ({ ...i, machine: k === 0 || k === 2 || k === 5 }));
+    const r = buildReport({ ...dataset, images });
+    assert.equal(r.counts.unreviewed, 2);
+    assert.match(reportToMarkdown(r), /1 skipped, 2 machine-written caption\(s\) not reviewed yet\./);
+    assert.doesNotMatch(reportToMarkdown(buildReport(dataset)), /not reviewed/);
+  });
+
   it('counts images by status, and leaves skipped images out of the statistics', () => {
     const r = buildReport(dataset);
-    assert.deepEqual(r.counts, { images: 6, tagged: 4, untagged: 1, skipped: 1 });
+    assert.deepEqual(r.counts, { images: 6, tagged: 4, untagged: 1, skipped: 1, unreviewed: 0 });
     assert.equal(r.exported, 5);
     assert.ok(!r.tags.usedOnce.includes('skipped tag'));
   });
@@ -158,7 +166,7 @@ describe('dataset report', () => {
 
   it('reports an empty dataset without failing', () => {
     const r = buildReport({ images: [], triggerWord: '', captionStyle: 'natural' });
-    assert.deepEqual(r.counts, { images: 0, tagged: 0, untagged: 0, skipped: 0 });
+    assert.deepEqual(r.counts, { images: 0, tagged: 0, untagged: 0, skipped: 0, unreviewed: 0 });
     assert.equal(r.captions.medianWords, 0);
     assert.match(reportToMarkdown(r), /0 images/);
   });

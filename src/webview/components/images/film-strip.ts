@@ -9,6 +9,7 @@ import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import './image-query';
 import { baseStyles } from '../styles';
 import { StoreController } from '../storeController';
+import { runMarkOf } from '../captioning/run-mark';
 import type { TaggerStore } from '../../state/store';
 import type { ViewStateStore } from '../../vscodeApi';
 import { isMac } from '../../keymap';
@@ -82,7 +83,7 @@ export class FilmStrip extends LitElement {
 
   constructor() {
     super();
-    new StoreController(this, ['dataset', 'current', 'flags', 'filter', 'thumbs', 'selection']);
+    new StoreController(this, ['dataset', 'current', 'flags', 'filter', 'thumbs', 'selection', 'captioning']);
   }
 
   override disconnectedCallback(): void {
@@ -155,14 +156,15 @@ export class FilmStrip extends LitElement {
     const cur = i === s.index;
     const state = im.status === 'untagged' ? ', untagged' : im.status === 'skipped' ? ', skipped' : '';
     const sel = s.selection.size > 1 && s.selection.has(i);
+    const run = runMarkOf(s, im.file);
     return html`<div role="listitem">
       <button
         class="thumb ${im.status} ${sel ? 'selected' : ''}"
         data-i=${i}
         tabindex=${cur ? 0 : -1}
         aria-current=${cur ? 'true' : 'false'}
-        aria-label="${i + 1}: ${im.file}${state}${im.favourite ? ', favourite' : ''}${im.nsfw ? ', NSFW' : ''}${im.crop ? ', cropped' : ''}${sel ? ', selected' : ''}"
-        title="${i + 1}: ${im.file} (Shift+click: range, ${isMac() ? '⌘' : 'Ctrl'}+click: add or remove)"
+        aria-label="${i + 1}: ${im.file}${state}${im.favourite ? ', favourite' : ''}${im.nsfw ? ', NSFW' : ''}${im.crop ? ', cropped' : ''}${run.label}${sel ? ', selected' : ''}"
+        title="${i + 1}: ${im.file}${run.title} (Shift+click: range, ${isMac() ? '⌘' : 'Ctrl'}+click: add or remove)"
         @click=${(e: MouseEvent) => this.onThumbClick(e, i)}
       >
         ${sel ? html`<vscode-icon class="sel" name="pass-filled" size="12" aria-hidden="true"></vscode-icon>` : nothing}
@@ -178,6 +180,7 @@ export class FilmStrip extends LitElement {
           }${im.crop ? html`<vscode-icon class="cropped" name="screen-cut" size="12"></vscode-icon>` : nothing}</span
         >
         <span class="num" aria-hidden="true">${i + 1}</span>
+        ${run.mark}
       </button>
     </div>`;
   }
