@@ -191,7 +191,7 @@ export class TaggingPanel extends Disposable {
       this.pendingReveal = undefined;
       this.startThumbnails();
     },
-    'caption/update': (msg) => this.saveCaption(msg.file, msg.text, msg.base, msg.seq),
+    'caption/update': (msg) => this.saveCaption(msg.file, msg.text, msg.base, msg.seq, msg.typing),
     'image/select': async (msg) => {
       this.requireImage(msg.file);
       this.dataset.select(msg.file);
@@ -273,11 +273,17 @@ export class TaggingPanel extends Disposable {
     });
   }
 
-  private async saveCaption(file: string, text: string, base: number, seq: number): Promise<CaptionUpdateResult> {
+  private async saveCaption(
+    file: string,
+    text: string,
+    base: number,
+    seq: number,
+    typing?: boolean,
+  ): Promise<CaptionUpdateResult> {
     this.requireImage(file);
     let saved: PanelSave;
     try {
-      saved = await this.sync.savePanelCaption(file, toFileText(text), base, seq);
+      saved = await this.sync.savePanelCaption(file, toFileText(text), base, seq, typing);
     } catch (err) {
       const message = `Could not save the caption of ${file}: ${errorMessage(err)}. Your text is still in the panel; free some space or fix the folder's permissions, then press Ctrl+S.`;
       log().error(message);

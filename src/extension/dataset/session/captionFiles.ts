@@ -16,8 +16,8 @@ export interface CaptionCache {
   problems: Map<string, CaptionProblem>;
   /** Takes a caption's new text in (status, known tags, the session save). */
   apply(file: string, text: string): void;
-  /** Adds a caption's new tags to tags.txt. */
-  recordTags(text: string): Promise<void>;
+  /** Adds a caption's new tags to tags.txt (with `typing`, not yet a tag being typed at its end). */
+  recordTags(file: string, text: string, typing?: boolean): Promise<void>;
 }
 
 /** Writes and reads back the caption files of one dataset. */
@@ -67,7 +67,7 @@ export class CaptionFiles {
     cache.problems.delete(file);
     cache.apply(file, text);
     if (opts.base === undefined) revs.fire({ file, text, rev });
-    await cache.recordTags(text);
+    await cache.recordTags(file, text, opts.typing);
     return { rev };
   }
 
@@ -91,7 +91,7 @@ export class CaptionFiles {
     const forwarded = !r.problem && revs.isForwarded(file, r.text);
     cache.apply(file, r.text);
     if (!forwarded) revs.fire({ file, text: r.text, rev: revs.bump(file, true) });
-    if (!r.problem) await cache.recordTags(r.text);
+    if (!r.problem) await cache.recordTags(file, r.text);
     return r.text;
   }
 }
