@@ -20,6 +20,7 @@ import type { ThumbnailReady } from '../dataset/images/pipeline';
 import { Disposable } from '../disposable';
 import { errorMessage, log } from '../log';
 import { readSettings } from '../settings';
+import { captionSaveError } from './captionSaveError';
 import { CaptionSync } from './captionSync';
 import type { PanelSave } from '../dataset/session/panelSaves';
 import { panelHtml } from './html';
@@ -285,7 +286,7 @@ export class TaggingPanel extends Disposable {
     try {
       saved = await this.sync.savePanelCaption(file, toFileText(text), base, seq, typing);
     } catch (err) {
-      const message = `Could not save the caption of ${file}: ${errorMessage(err)}. Your text is still in the panel; free some space or fix the folder's permissions, then press Ctrl+S.`;
+      const message = captionSaveError(file, err);
       log().error(message);
       this.status('error', message);
       throw new Error(message);

@@ -5,7 +5,7 @@
  */
 import { writeFileAtomic } from '../io/atomicWrite';
 import { adviceFor, describeError, type FsLike } from '../io/fsLike';
-import { readCaptionFile, type CaptionProblem } from '../io/readCaption';
+import { CaptionRefusedError, readCaptionFile, type CaptionProblem } from '../io/readCaption';
 import { CaptionConflictError, CaptionQueues, CaptionRevisions, sameStamp, stampOf } from './captionRevisions';
 import type { SetCaptionOptions } from './captionRevisions';
 
@@ -52,7 +52,7 @@ export class CaptionFiles {
     // The file as we last read or wrote it, or changed by someone else, whose edit wins over a text made before it.
     await this.readBack(file, true);
     const problem = cache.problems.get(file);
-    if (problem && problem.kind !== 'symlink') throw new Error(`${problem.message} Nothing was saved.`);
+    if (problem && problem.kind !== 'symlink') throw new CaptionRefusedError(problem);
     if (revs.isStale(file, base)) throw new CaptionConflictError(file, revs.rev(file), cache.text(file), path);
     try {
       await (opts.write ? opts.write(path, text) : writeFileAtomic(path, text, this.fs));

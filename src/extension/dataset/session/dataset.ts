@@ -10,7 +10,7 @@ import { captionHash, type CaptionQueue, type MachineCaption, type Suggestion } 
 import { adviceFor, describeError, nodeFs, type FsLike } from '../io/fsLike';
 import { captionName } from '../staging/naming';
 import { openSession, type OpenedSession } from './openDataset';
-import type { CaptionProblem } from '../io/readCaption';
+import { CaptionRefusedError, type CaptionProblem } from '../io/readCaption';
 import { saveSession } from './sessionFile';
 import { CaptionConflictError, type CaptionChanged, type SetCaptionOptions } from './captionRevisions';
 import { CaptionFiles } from './captionFiles';
@@ -163,7 +163,7 @@ export class Dataset {
     this.record(file);
     const problem = this.captionProblems.get(file);
     // Bytes the user owns are never replaced by an edit of their lossy decode; a link is replaced, never followed.
-    if (problem && problem.kind !== 'symlink') throw new Error(`${problem.message} Nothing was saved.`);
+    if (problem && problem.kind !== 'symlink') throw new CaptionRefusedError(problem);
     return this.files.write(file, toFileText(text), opts.base ?? this.captionRev(file), opts);
   }
 
