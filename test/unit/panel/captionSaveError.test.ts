@@ -52,8 +52,9 @@ describe("the panel's message for a caption it could not save", () => {
 
   it('a full disk: the write failure with its own advice (free some space), and Ctrl+S to save again', async () => {
     const out = await staged();
+    let full = true;
     const t = trapFs((m, a) =>
-      m === 'handle.writeFile' && String(a[0]).includes('e_0001.txt')
+      full && m === 'handle.writeFile' && String(a[0]).includes('e_0001.txt')
         ? sysError('ENOSPC', 'write', String(a[0]))
         : undefined,
     );
@@ -62,6 +63,8 @@ describe("the panel's message for a caption it could not save", () => {
     assert.match(m, /disk is full: free some space/);
     assert.match(m, /press Ctrl\+S to save it again\.$/);
     assert.doesNotMatch(m, /\.\./);
+    full = false;
+    await dataset.setCaption('e_0001.png', 'ohwx, saved now');
     await dataset.close();
   });
 });
