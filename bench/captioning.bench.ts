@@ -62,6 +62,8 @@ async function stageImages(dir: string, n: number, size: number, kind: 'solid' |
               width: size,
               height: Math.round(size * 0.75),
               channels: 3,
+              // Required by sharp's types; the noise replaces it.
+              background: { r: 0, g: 0, b: 0 },
               noise: { type: 'gaussian', mean: 128, sigma: 40 },
             },
           });

@@ -160,7 +160,8 @@ export const ToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   /**
    * Save a caption exactly as given (the host strips nothing but line breaks). `base`: the revision the edit was made
-   * from; `seq`: counts the panel's saves (any caption), so a save that arrives after a newer one is dropped.
+   * from; `seq`: counts the panel's saves (any caption), so a save that arrives after a newer one is dropped;
+   * `typing`: sent at a pause in typing, so a tag at its end may be half-typed and is not added to tags.txt yet.
    */
   z.object({
     type: z.literal('caption/update'),
@@ -168,6 +169,7 @@ export const ToHost = z.discriminatedUnion('type', [
     text: z.string().max(100_000),
     base: Revision,
     seq: z.number().int().positive(),
+    typing: z.boolean().optional(),
   }),
   /** The user moved to another image. */
   z.object({ type: z.literal('image/select'), file: StagedName }),

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     let result: unknown;
     if (body.type === 'ready') post({ type: 'dataset/load', dataset: view() });
     else if (body.type === 'caption/update') {
-      const r = await saves.save(body.file, body.text, body.base, body.seq);
+      const r = await saves.save(body.file, body.text, body.base, body.seq, undefined, body.typing);
       result = r.saved ? { ...r, savedAt: 'now' } : { saved: false, rev: r.rev, text: r.text };
       // A late watcher event for what was just written.
       const file = body.file;

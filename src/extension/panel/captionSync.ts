@@ -71,8 +71,8 @@ export class CaptionSync extends Disposable {
    * A save made before an outside change is refused and the outside change kept (the panel shows it, with the
    * user's text one undo step back); the refused text is also written to the log.
    */
-  async savePanelCaption(file: string, text: string, base: number, seq: number): Promise<PanelSave> {
-    const r = await this.saves.save(file, text, base, seq, (p, t) => this.writeFile(file, p, t));
+  async savePanelCaption(file: string, text: string, base: number, seq: number, typing?: boolean): Promise<PanelSave> {
+    const r = await this.saves.save(file, text, base, seq, (p, t) => this.writeFile(file, p, t), typing);
     if (!r.saved) log().warn(`${r.message} The panel's text, not saved: ${JSON.stringify(text)}`);
     this.postKnownTags();
     this.onProgress();

@@ -20,6 +20,7 @@ import { Disposable } from '../disposable';
 import { errorMessage, log } from '../log';
 import { readSettings } from '../settings';
 import { CaptionReview, reviewHandlers } from './captionReview';
+import { captionSaveError } from './captionSaveError';
 import { CaptionSync } from './captionSync';
 import type { PanelSave } from '../dataset/session/panelSaves';
 import { panelHtml } from './html';
@@ -210,7 +211,7 @@ export class TaggingPanel extends Disposable {
       this.pendingReveal = undefined;
       this.startThumbnails();
     },
-    'caption/update': (msg) => this.saveCaption(msg.file, msg.text, msg.base, msg.seq),
+    'caption/update': (msg) => this.saveCaption(msg.file, msg.text, msg.base, msg.seq, msg.typing),
     ...cropHandlers(() => this.dataset),
     'image/select': async (msg) => {
       this.requireImage(msg.file);
@@ -299,13 +300,19 @@ export class TaggingPanel extends Disposable {
     });
   }
 
-  private async saveCaption(file: string, text: string, base: number, seq: number): Promise<CaptionUpdateResult> {
+  private async saveCaption(
+    file: string,
+    text: string,
+    base: number,
+    seq: number,
+    typing?: boolean,
+  ): Promise<CaptionUpdateResult> {
     this.requireImage(file);
     let saved: PanelSave;
     try {
-      saved = await this.sync.savePanelCaption(file, toFileText(text), base, seq);
+      saved = await this.sync.savePanelCaption(file, toFileText(text), base, seq, typing);
     } catch (err) {
-      const message = `Could not save the caption of ${file}: ${errorMessage(err)}. Your text is still in the panel; free some space or fix the folder's permissions, then press Ctrl+S.`;
+      const message = captionSaveError(file, err);
       log().error(message);
       this.status('error', message);
       throw new Error(message);

@@ -45,12 +45,12 @@ export class CaptionEditor {
     const countsChanged = core.model.setCaption(core.index, text);
     this.dirty = true;
     clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => this.flush(), SAVE_DEBOUNCE_MS);
+    this.saveTimer = setTimeout(() => this.flush(true), SAVE_DEBOUNCE_MS);
     core.emit('caption', ...(countsChanged ? (['counts', 'flags'] as const) : []));
   }
 
-  /** Sends the dirty caption now. */
-  flush(): void {
+  /** Sends the dirty caption now; `typing`: at a pause in typing, not a commit (a tag at its end is a draft). */
+  flush(typing = false): void {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     const im = this.core.current;
@@ -59,10 +59,12 @@ export class CaptionEditor {
     const { file, rev: base } = im;
     const text = toFileText(im.caption);
     // A failed save is reported by the host's status line; the text stays here until the next save.
-    this.core.host.request({ type: 'caption/update', file, text, base, seq: ++this.seq }).then(
-      (r) => this.settled(file, text, r),
-      () => undefined,
-    );
+    this.core.host
+      .request({ type: 'caption/update', file, text, base, seq: ++this.seq, ...(typing && { typing }) })
+      .then(
+        (r) => this.settled(file, text, r),
+        () => undefined,
+      );
   }
 
   /** Ctrl/Cmd+S: send what is dirty and ask the host to write now. */

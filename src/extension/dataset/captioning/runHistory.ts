@@ -9,7 +9,7 @@ import type { FsLike } from '../io/fsLike';
 import type { Dataset } from '../session/dataset';
 import type { CaptionWriter } from '../tags/tagOperations';
 import { undoLastTagOperation, type UndoOutcome } from '../tags/tagOperations';
-import { DamagedHistory, pushUndoEntry, readUndoHistory, writeUndoHistory } from '../tags/tagUndo';
+import { appendUndoEntry, DamagedHistory, readUndoHistory, withUndoLock, writeUndoHistory } from '../tags/tagUndo';
 import type { ProviderId } from './provider';
 
 /** A run's identity in the history: its start time and label. */
@@ -23,7 +23,7 @@ export function runLabel(provider: ProviderId, model: string): string {
   return `Caption with AI (${provider}: ${model})`;
 }
 
-/** Adds caption changes to the run's entry (creating it); a caption already in it keeps its first `before`. */
+/** Adds caption changes to the run's entry (creating it), under the history's lock; a caption already in it keeps its first `before`. */
 export async function recordRunChanges(
   outputFolder: string,
   run: RunId,
@@ -32,15 +32,24 @@ export async function recordRunChanges(
 ): Promise<string | undefined> {
   if (changes.length === 0) return undefined;
   const written = changes.map((c) => ({ ...c, after: toFileText(c.after) }));
+  return withUndoLock(outputFolder, () => recordLocked(outputFolder, run, written, fs), fs);
+}
+
+async function recordLocked(
+  outputFolder: string,
+  run: RunId,
+  written: { file: string; before: string; after: string }[],
+  fs?: FsLike,
+): Promise<string | undefined> {
   let history;
   try {
     history = await readUndoHistory(outputFolder, fs);
   } catch (err) {
     if (!(err instanceof DamagedHistory)) throw err;
-    return pushUndoEntry(outputFolder, { at: run.at, label: run.label, changes: written }, fs);
+    return appendUndoEntry(outputFolder, { at: run.at, label: run.label, changes: written }, fs);
   }
   const entry = history.find((e) => e.at === run.at && e.label === run.label);
-  if (!entry) return pushUndoEntry(outputFolder, { at: run.at, label: run.label, changes: written }, fs);
+  if (!entry) return appendUndoEntry(outputFolder, { at: run.at, label: run.label, changes: written }, fs);
   for (const c of written) {
     const had = entry.changes.find((x) => x.file === c.file);
     if (had) had.after = c.after;
@@ -65,8 +74,10 @@ export async function undoRun(
   write?: CaptionWriter,
   fs?: FsLike,
 ): Promise<UndoOutcome | undefined> {
+  // The check is made again under the history's lock: another process may have added an entry meanwhile.
   if (!(await isLastRun(ds.outputFolder, run, fs))) return undefined;
-  const outcome = await undoLastTagOperation(ds, { write, fs });
+  const outcome = await undoLastTagOperation(ds, { write, fs, onlyIf: (e) => e.at === run });
+  if (outcome.label === null) return undefined;
   const restored = new Set(outcome.restored);
   for (const r of ds.session.images) {
     if (r.suggestion?.run === run) ds.setSuggestion(r.file, undefined);

@@ -4,7 +4,8 @@
  */
 import type { Dataset } from '../session/dataset';
 import { WorkerDecoder, type Decoder } from '../images/decodePool';
-import { checkDataset, type FactsSource, type Finding, type PreflightInput } from './preflight';
+import type { FactsSource } from './checkRules';
+import { checkDataset, type Finding, type PreflightInput } from './preflight';
 import { defaultZipPath, exportZip, type ExportEntry, type ExportResult } from './zipExport';
 import { writtenCaption } from './targets';
 import { renderExportImage } from './cropExport';

@@ -17,7 +17,7 @@ import {
   type PreflightImage,
   type PreflightOptions,
   type PreflightRule,
-} from './preflight';
+} from './checkRules';
 
 /** Rules that read the files: missing, broken, animated, exact and near duplicates. */
 export async function checkFiles(

@@ -4,12 +4,16 @@
  * exported). VS Code-free: the command turns findings into Problems-view diagnostics on each image's `.txt`.
  */
 import { hasLineBreak, looksNatural, triggerState } from '../../../shared/caption';
-import type { AnalyseOutcome } from '../images/decodeJobs';
-import { type Decoder } from '../images/decodePool';
+import {
+  ACCEPTED_FORMATS,
+  PREFLIGHT_RULES,
+  type Add,
+  type PreflightImage,
+  type PreflightOptions,
+  type PreflightRule,
+  type Severity,
+} from './checkRules';
 import { checkFiles } from './fileChecks';
-
-/** How much a finding matters: `error` = CivitAI would reject the upload or the image. */
-export type Severity = 'error' | 'warning' | 'info';
 
 /** One problem found in the dataset. */
 export interface Finding {
@@ -22,33 +26,6 @@ export interface Finding {
   message: string;
 }
 
-/** Every rule id checkDataset can report, with its severity. */
-export const PREFLIGHT_RULES = {
-  'too-many-images': 'error',
-  'missing-image': 'error',
-  'linked-file': 'error',
-  'not-a-file': 'error',
-  'unsupported-format': 'error',
-  'does-not-decode': 'error',
-  'too-small': 'error',
-  'will-upscale': 'warning',
-  'will-downscale': 'info',
-  'empty-caption': 'warning',
-  'trigger-missing': 'warning',
-  'trigger-not-first': 'warning',
-  'trigger-repeated': 'warning',
-  'line-breaks': 'warning',
-  'flux-tag-captions': 'warning',
-  'flux-tag-caption': 'info',
-  duplicate: 'warning',
-  'near-duplicate': 'warning',
-  'exif-orientation': 'warning',
-  animated: 'warning',
-  'not-decoded': 'info',
-} as const satisfies Record<string, Severity>;
-/** A rule id. */
-export type PreflightRule = keyof typeof PREFLIGHT_RULES;
-
 /** CivitAI's trainer takes at most this many images. */
 export const MAX_IMAGES = 1000;
 /** CivitAI rejects images with a side under this many pixels. */
@@ -57,22 +34,6 @@ export const MIN_SIDE = 64;
 export const UPSCALE_BELOW = 256;
 /** Images with a side over this are downscaled by the trainer. */
 export const DOWNSCALE_ABOVE = 2048;
-/** The formats CivitAI's trainer accepts. */
-export const ACCEPTED_FORMATS = ['png', 'jpg', 'jpeg', 'webp'] as const;
-
-/** One image as the checks need it. */
-export interface PreflightImage {
-  file: string;
-  width: number;
-  height: number;
-  /** Lower-case format as image-size reports it ('png', 'jpg', 'webp', …). */
-  format: string;
-  orientation?: number;
-  status: 'untagged' | 'tagged' | 'skipped';
-  /** The exact text of the `.txt`. */
-  caption: string;
-}
-
 /** The dataset to check. */
 export interface PreflightInput {
   outputFolder: string;
@@ -81,24 +42,6 @@ export interface PreflightInput {
   captionStyle: 'tags' | 'natural';
   /** Training a Flux LoRA (CivitAI's default): tag-style captions get a warning. Default true. */
   flux?: boolean;
-}
-
-/** Options of checkDataset. */
-export interface PreflightOptions {
-  /** Decode the images (finds broken files, animations and near-duplicates; slower). Default true. */
-  decode?: boolean;
-  signal?: AbortSignal;
-  /** Called after each image is read: images done, of the total, and the current file. */
-  onProgress?(done: number, total: number, file: string): void;
-  /** Where images are decoded (default: on this thread). The front doors pass a WorkerDecoder. */
-  decoder?: Decoder;
-  /** Where each image's decode comes from instead: the open dataset's ImagePipeline, which caches them. */
-  facts?: FactsSource;
-}
-
-/** Each image's analysis by the image library (ImagePipeline implements it, with a cache). */
-export interface FactsSource {
-  facts(file: string): Promise<AnalyseOutcome>;
 }
 
 const ORIENTATION_NAMES: Record<number, string> = {
@@ -138,9 +81,6 @@ export async function checkDataset(input: PreflightInput, opts: PreflightOptions
     .sort((a, b) => (order.get(a.f.file) ?? -1) - (order.get(b.f.file) ?? -1) || a.i - b.i)
     .map(({ f }) => f);
 }
-
-/** Records one finding. */
-export type Add = (file: string, rule: PreflightRule, message: string) => void;
 
 /** The rules that need only the session record and the caption. */
 function checkRecord(img: PreflightImage, input: PreflightInput, add: Add): void {

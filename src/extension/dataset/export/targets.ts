@@ -11,7 +11,7 @@
  */
 import type { CaptionStyle } from '../../../shared/model';
 import { CLIP_TOKEN_LIMIT, estimateClipTokens, estimateT5Tokens, T5_TOKEN_LIMIT } from '../../../shared/report';
-import type { Severity } from './preflight';
+import type { Severity } from './checkRules';
 
 /** Every export target. */
 export const EXPORT_TARGETS = ['civitai', 'kohya', 'ai-toolkit', 'simpletuner', 'huggingface'] as const;

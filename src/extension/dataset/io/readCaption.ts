@@ -17,6 +17,13 @@ export interface CaptionProblem {
   message: string;
 }
 
+/** A save refused because the caption file cannot be written as it is (see CaptionProblem); nothing was written. */
+export class CaptionRefusedError extends Error {
+  constructor(readonly problem: CaptionProblem) {
+    super(`${problem.message} Nothing was saved.`);
+  }
+}
+
 /** One caption file as read: its text ('' when missing or unusable), whether it exists, and its problem if any. */
 export interface CaptionRead {
   text: string;

@@ -5,7 +5,7 @@
  */
 import { writeFileAtomic } from '../io/atomicWrite';
 import { adviceFor, describeError, type FsLike } from '../io/fsLike';
-import { readCaptionFile, type CaptionProblem } from '../io/readCaption';
+import { CaptionRefusedError, readCaptionFile, type CaptionProblem } from '../io/readCaption';
 import { CaptionConflictError, CaptionQueues, CaptionRevisions, sameStamp, stampOf } from './captionRevisions';
 import type { SetCaptionOptions } from './captionRevisions';
 
@@ -16,8 +16,8 @@ export interface CaptionCache {
   problems: Map<string, CaptionProblem>;
   /** Takes a caption's new text in (status, known tags, the session save). */
   apply(file: string, text: string): void;
-  /** Adds a caption's new tags to tags.txt. */
-  recordTags(text: string): Promise<void>;
+  /** Adds a caption's new tags to tags.txt (with `typing`, not yet a tag being typed at its end). */
+  recordTags(file: string, text: string, typing?: boolean): Promise<void>;
 }
 
 /** Writes and reads back the caption files of one dataset. */
@@ -52,7 +52,7 @@ export class CaptionFiles {
     // The file as we last read or wrote it, or changed by someone else, whose edit wins over a text made before it.
     await this.readBack(file, true);
     const problem = cache.problems.get(file);
-    if (problem && problem.kind !== 'symlink') throw new Error(`${problem.message} Nothing was saved.`);
+    if (problem && problem.kind !== 'symlink') throw new CaptionRefusedError(problem);
     if (revs.isStale(file, base)) throw new CaptionConflictError(file, revs.rev(file), cache.text(file), path);
     try {
       await (opts.write ? opts.write(path, text) : writeFileAtomic(path, text, this.fs));
@@ -67,7 +67,7 @@ export class CaptionFiles {
     cache.problems.delete(file);
     cache.apply(file, text);
     if (opts.base === undefined) revs.fire({ file, text, rev });
-    await cache.recordTags(text);
+    await cache.recordTags(file, text, opts.typing);
     return { rev };
   }
 
@@ -91,7 +91,7 @@ export class CaptionFiles {
     const forwarded = !r.problem && revs.isForwarded(file, r.text);
     cache.apply(file, r.text);
     if (!forwarded) revs.fire({ file, text: r.text, rev: revs.bump(file, true) });
-    if (!r.problem) await cache.recordTags(r.text);
+    if (!r.problem) await cache.recordTags(file, r.text);
     return r.text;
   }
 }

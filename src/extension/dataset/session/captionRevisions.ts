@@ -48,6 +48,8 @@ export interface SetCaptionOptions {
   base?: number;
   /** Writes the file instead of the atomic write (the panel's, through an open editor). */
   write?: CaptionFileWriter;
+  /** A save at a pause in typing: a tag still being typed at its end waits for the commit (draftTags.ts). */
+  typing?: boolean;
 }
 
 /** A caption that changed other than by the panel's own save: on disk, in an editor, or by the engine. */

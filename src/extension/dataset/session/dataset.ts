@@ -10,10 +10,11 @@ import { captionHash, type CaptionQueue, type MachineCaption, type Suggestion } 
 import { adviceFor, describeError, nodeFs, type FsLike } from '../io/fsLike';
 import { captionName } from '../staging/naming';
 import { openSession, type OpenedSession } from './openDataset';
-import type { CaptionProblem } from '../io/readCaption';
+import { CaptionRefusedError, type CaptionProblem } from '../io/readCaption';
 import { saveSession } from './sessionFile';
 import { CaptionConflictError, type CaptionChanged, type SetCaptionOptions } from './captionRevisions';
 import { CaptionFiles } from './captionFiles';
+import { completeTags } from '../tags/draftTags';
 import { appendTags, isListableTag, parseTagsFile, readTagsFile } from '../tags/tagsFile';
 import type { CropRect } from '../../../shared/crop';
 
@@ -41,6 +42,8 @@ export class Dataset {
   private readonly captionProblems: Map<string, CaptionProblem>;
   private readonly imageProblems: Map<string, CaptionProblem>;
   private tagsFileProblem: string | undefined;
+  /** Captions saved while typing whose last tag is not in tags.txt yet (draftTags.ts). */
+  private readonly drafts = new Set<string>();
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private saveChain: Promise<void> = Promise.resolve();
   private dirty = false;
@@ -72,7 +75,7 @@ export class Dataset {
         text: (file) => this.caption(file),
         problems: this.captionProblems,
         apply: (file, text) => this.applyCaption(file, text),
-        recordTags: (text) => this.recordNewTags(text),
+        recordTags: (file, text, typing) => this.recordNewTags(file, text, typing),
       },
       fs,
     );
@@ -161,7 +164,7 @@ export class Dataset {
     this.record(file);
     const problem = this.captionProblems.get(file);
     // Bytes the user owns are never replaced by an edit of their lossy decode; a link is replaced, never followed.
-    if (problem && problem.kind !== 'symlink') throw new Error(`${problem.message} Nothing was saved.`);
+    if (problem && problem.kind !== 'symlink') throw new CaptionRefusedError(problem);
     return this.files.write(file, toFileText(text), opts.base ?? this.captionRev(file), opts);
   }
 
@@ -211,6 +214,8 @@ export class Dataset {
   /** Records the image the user is on (reopened there on Resume). */
   select(file: string): void {
     this.record(file);
+    // Leaving a caption commits the tag that was being typed at its end.
+    void this.commitDrafts().catch((e: Error) => this.saveErrorListeners.forEach((l) => l(e)));
     if (this.s.currentFile === file) return;
     this.s.currentFile = file;
     this.changed();
@@ -295,6 +300,7 @@ export class Dataset {
   async flush(): Promise<void> {
     const captionWrites = this.files.tails();
     const results = await Promise.allSettled(captionWrites);
+    await this.commitDrafts();
     await this.saveNow();
     if (this.lastSaveError) throw this.lastSaveError;
     // A refused save (an outside change won) was answered where it was asked; nothing is pending for it.
@@ -331,9 +337,12 @@ export class Dataset {
     this.changed();
   }
 
-  /** Appends a caption's tags that tags.txt lacks (re-reading it, so hand edits are kept). */
-  private async recordNewTags(text: string): Promise<void> {
-    const missing = captionTags(text, this.s.captionStyle).filter((t) => !this.fileTagSet.has(t) && isListableTag(t));
+  /** Appends a caption's complete tags that tags.txt lacks (re-reading it, so hand edits are kept). */
+  private async recordNewTags(file: string, text: string, typing = false): Promise<void> {
+    const { tags, draft } = completeTags(text, this.s.captionStyle, typing);
+    if (draft === undefined) this.drafts.delete(file);
+    else this.drafts.add(file);
+    const missing = tags.filter((t) => !this.fileTagSet.has(t) && isListableTag(t));
     // A tags.txt that is a folder or a link was reported on open; the captions still hold every tag.
     if (missing.length === 0 || this.tagsFileProblem) return;
     try {
@@ -345,6 +354,10 @@ export class Dataset {
     }
     this.fileTagSet = new Set(this.fileTags);
     this.knownCache = undefined;
+  }
+
+  private async commitDrafts(): Promise<void> {
+    for (const file of [...this.drafts]) await this.recordNewTags(file, this.caption(file));
   }
 
   /** Follows the images another writer added to or removed from the session (merged in on save). */

@@ -22,13 +22,20 @@ export class PanelSaves {
     this.lastSeq.clear();
   }
 
-  /** Saves a caption the panel sent (through `write` when given, else atomically). */
-  async save(file: string, text: string, base: number, seq: number, write?: CaptionFileWriter): Promise<PanelSave> {
+  /** Saves a caption the panel sent (through `write` when given, else atomically); `typing`: at a pause in typing. */
+  async save(
+    file: string,
+    text: string,
+    base: number,
+    seq: number,
+    write?: CaptionFileWriter,
+    typing?: boolean,
+  ): Promise<PanelSave> {
     // Checked when the save arrives, before any wait, so the order of arrival is the order of this check.
     if (seq <= (this.lastSeq.get(file) ?? 0)) return { saved: true, rev: this.dataset.captionRev(file) };
     this.lastSeq.set(file, seq);
     try {
-      return { saved: true, ...(await this.dataset.setCaption(file, text, { base, write })) };
+      return { saved: true, ...(await this.dataset.setCaption(file, text, { base, write, typing })) };
     } catch (err) {
       if (!(err instanceof CaptionConflictError)) throw err;
       return { saved: false, rev: err.rev, text: err.text, message: err.message };

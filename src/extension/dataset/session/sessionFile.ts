@@ -141,7 +141,8 @@ export async function loadSession(
   const file = join(outputFolder, SESSION_FILE);
   const notices: string[] = [];
   // A writer killed while it held a lock leaves it; nobody holds it now (the next writer would take it over too).
-  for (const shared of [file, join(outputFolder, 'tags.txt')]) await removeLeftoverLock(shared, fs);
+  for (const shared of [file, join(outputFolder, 'tags.txt'), join(outputFolder, 'tag-undo.json')])
+    await removeLeftoverLock(shared, fs);
   const main = await readSessionText(file, fs);
   if (main.text !== undefined) refuseNewer(main.text, file);
   if (main.exists) {

@@ -9,7 +9,7 @@ import { addTags, cleanTag, hasTag, removeTag, renameTag, toFileText } from '../
 import type { CaptionStyle } from '../../../shared/model';
 import type { FsLike } from '../io/fsLike';
 import type { Dataset } from '../session/dataset';
-import { pushUndoEntry, readUndoHistory, writeUndoHistory } from './tagUndo';
+import { appendUndoEntry, readUndoHistory, type UndoEntry, withUndoLock, writeUndoHistory } from './tagUndo';
 
 /** One dataset-wide operation. */
 export type TagOperation =
@@ -175,7 +175,8 @@ export function planForDataset(ds: Dataset, op: TagOperation): CaptionChange[] {
 
 /**
  * Writes the planned changes of an operation and records them in the undo history. The record is written first, so
- * that a run cut short (a full disk, a kill) can still be undone for the captions it did change.
+ * that a run cut short (a full disk, a kill) can still be undone for the captions it did change; the history stays
+ * locked until the last caption is written, so an undo in another process waits for the whole operation.
  */
 export async function applyTagOperation(
   ds: Dataset,
@@ -197,23 +198,40 @@ export async function applyCaptionChanges(
   // Recorded as the file will hold it (a line break becomes a space), so undo recognises an untouched caption.
   const written = changes.map((c) => ({ file: c.file, before: c.before, after: toFileText(c.after) }));
   const entry = { label, at: new Date().toISOString(), changes: written };
-  const notice = await pushUndoEntry(ds.outputFolder, entry, opts.fs);
-  await writeAll(
-    ds,
-    written,
-    'after',
-    opts,
-    (n, err) =>
-      `${label} stopped after ${n} of ${written.length} captions: ${errorText(err)} Undo takes back the ${n} already changed.`,
+  return withUndoLock(
+    ds.outputFolder,
+    async () => {
+      const notice = await appendUndoEntry(ds.outputFolder, entry, opts.fs);
+      await writeAll(
+        ds,
+        written,
+        'after',
+        opts,
+        (n, err) =>
+          `${label} stopped after ${n} of ${written.length} captions: ${errorText(err)} Undo takes back the ${n} already changed.`,
+      );
+      return { label, changes: written, notices: notice ? [notice] : [] };
+    },
+    opts.fs,
   );
-  return { label, changes: written, notices: notice ? [notice] : [] };
 }
 
-/** Takes back the newest recorded operation, restoring only captions nobody has edited since; then forgets it. */
-export async function undoLastTagOperation(ds: Dataset, opts: ApplyOptions = {}): Promise<UndoOutcome> {
+/**
+ * Takes back the newest recorded operation, restoring only captions nobody has edited since; then forgets it. The
+ * history is locked from its read to its write, so two undos (a window and the command line) take back two steps.
+ * With `onlyIf`, the newest entry is undone only when it passes (else nothing is done, and the label is null).
+ */
+export async function undoLastTagOperation(
+  ds: Dataset,
+  opts: ApplyOptions & { onlyIf?: (entry: UndoEntry) => boolean } = {},
+): Promise<UndoOutcome> {
+  return withUndoLock(ds.outputFolder, () => undoLocked(ds, opts), opts.fs);
+}
+
+async function undoLocked(ds: Dataset, opts: ApplyOptions & { onlyIf?: (entry: UndoEntry) => boolean }) {
   const history = await readUndoHistory(ds.outputFolder, opts.fs);
   const last = history.at(-1);
-  if (!last) return { label: null, restored: [], skipped: [] };
+  if (!last || (opts.onlyIf && !opts.onlyIf(last))) return { label: null, restored: [], skipped: [] };
   const present = new Set(ds.session.images.map((i) => i.file));
   const restore: { file: string; before: string; after: string }[] = [];
   const skipped: string[] = [];

@@ -2,12 +2,14 @@
  * The undo history of dataset-wide tag operations, kept in `tag-undo.json` in the output folder so that an undo
  * works from another process (the command line's `tags undo`, a reloaded VS Code window) as well as from this one.
  * Written atomically; read as untrusted input (validated with zod, size-capped), and a damaged file is moved aside,
- * never overwritten.
+ * never overwritten. Two processes take turns through the short file lock (withUndoLock): each read-change-write of
+ * the history, and an undo from its read to its write, so a step is never lost or undone twice.
  */
 import { join } from 'node:path';
 import { z } from 'zod';
 import { StagedName } from '../../../shared/model';
 import { writeFileAtomic } from '../io/atomicWrite';
+import { withFileLock } from '../io/fileLock';
 import { adviceFor, describeError, errorCode, exists, nodeFs, type FsLike } from '../io/fsLike';
 import { fileTimeStamp } from '../staging/naming';
 
@@ -30,6 +32,15 @@ export const UndoEntry = z.object({ label: z.string(), at: z.string(), changes: 
 export type UndoEntry = z.infer<typeof UndoEntry>;
 
 const UndoFile = z.object({ version: z.literal(1), entries: z.array(UndoEntry) });
+
+/**
+ * Runs `fn` holding the lock of the undo history, so another process (a second window, the command line) cannot
+ * change it between what `fn` reads and writes. Not re-entrant: the functions below take no lock themselves, except
+ * pushUndoEntry.
+ */
+export function withUndoLock<T>(outputFolder: string, fn: () => Promise<T>, fs: FsLike = nodeFs): Promise<T> {
+  return withFileLock(join(outputFolder, UNDO_FILE), fn, fs);
+}
 
 /** Reads the undo history, oldest first ([] when there is none); throws an Error naming the file when it is damaged. */
 export async function readUndoHistory(outputFolder: string, fs: FsLike = nodeFs): Promise<UndoEntry[]> {
@@ -79,10 +90,19 @@ export async function writeUndoHistory(
 }
 
 /**
- * Appends an entry. A damaged history is moved aside as `tag-undo.corrupt-<time>.json` and a new one started, so
- * an operation is never blocked by it; the returned notice says so (undefined when nothing was moved).
+ * Appends an entry under the lock. A damaged history is moved aside as `tag-undo.corrupt-<time>.json` and a new one
+ * started, so an operation is never blocked by it; the returned notice says so (undefined when nothing was moved).
  */
-export async function pushUndoEntry(
+export function pushUndoEntry(
+  outputFolder: string,
+  entry: UndoEntry,
+  fs: FsLike = nodeFs,
+): Promise<string | undefined> {
+  return withUndoLock(outputFolder, () => appendUndoEntry(outputFolder, entry, fs), fs);
+}
+
+/** pushUndoEntry for a caller that already holds the lock (withUndoLock). */
+export async function appendUndoEntry(
   outputFolder: string,
   entry: UndoEntry,
   fs: FsLike = nodeFs,

@@ -3,7 +3,8 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { imageSize } from 'image-size';
-import { checkDataset, type Finding, type PreflightImage } from '../../../../src/extension/dataset/export/preflight';
+import type { PreflightImage } from '../../../../src/extension/dataset/export/checkRules';
+import { checkDataset, type Finding } from '../../../../src/extension/dataset/export/preflight';
 import { jpegBuffer, pngBuffer } from '../../../../scripts/lib/makeImages.mjs';
 import { needRealImages, REAL_IMAGES } from '../../fixtures';
 import { tempDir, cleanup } from './helpers';

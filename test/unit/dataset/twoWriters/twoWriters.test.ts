@@ -18,6 +18,8 @@ const ROOT = join(__dirname, '..', '..', '..', '..');
 
 const running = new Set<ChildProcessWithoutNullStreams>();
 
+type Reply = { ok: boolean; error?: string; errors?: string[]; undone?: (string | null)[] };
+
 /** A window process on the dataset: `send` runs one command and resolves with its reply. */
 function openWindow(outputFolder: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', WINDOW, outputFolder], { cwd: ROOT });
@@ -25,12 +27,12 @@ function openWindow(outputFolder: string) {
   child.on('exit', () => running.delete(child));
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  const waiting: ((r: { ok: boolean; error?: string; errors?: string[] }) => void)[] = [];
+  const waiting: ((r: Reply) => void)[] = [];
   createInterface({ input: child.stdout }).on('line', (l) => waiting.shift()?.(JSON.parse(l)));
   const exited = new Promise<void>((res) => child.on('exit', () => res()));
   return {
     async send(...command: unknown[]) {
-      const r = await new Promise<{ ok: boolean; error?: string; errors?: string[] }>((res, rej) => {
+      const r = await new Promise<Reply>((res, rej) => {
         waiting.push(res);
         child.stdin.write(JSON.stringify(command) + '\n');
         void exited.then(() => rej(new Error(`the window process ended: ${stderr}`)));
@@ -156,5 +158,25 @@ describe('two writers on one dataset (issue 9, case 3)', function () {
       range('c', 400).filter((t) => !tagsOf(out).has(t)),
       [],
     );
+  });
+
+  it('two processes recording and undoing tag operations at once: each step undone exactly once, none lost', async () => {
+    const { out } = await staged(2);
+    const [a, b] = [openWindow(out), openWindow(out)];
+    // Each pushes a step and undoes the newest, 80 times: the history never holds more than two, so every step
+    // recorded must be taken back by exactly one of the undos, whichever process made it.
+    const [ra, rb] = await Promise.all([a.send('undoPairs', 'a', 80), b.send('undoPairs', 'b', 80)]);
+    await Promise.all([a.close(), b.close()]);
+    const undone = [...ra.undone!, ...rb.undone!];
+    const twice = undone.filter((l, i) => undone.indexOf(l) !== i);
+    const steps = [...range('a', 80), ...range('b', 80)];
+    assert.deepEqual(twice, [], 'steps undone twice (or undos that found nothing)');
+    assert.deepEqual(
+      steps.filter((l) => !undone.includes(l)),
+      [],
+      'steps lost',
+    );
+    assert.match(readFileSync(join(out, 'tag-undo.json'), 'utf8'), /"entries": \[\]/);
+    assert.deepEqual(leftovers(out), []);
   });
 });

@@ -2,9 +2,12 @@
 // `node --import tsx window.ts <outputFolder>`; each line on stdin is a JSON command, answered by one JSON line.
 import { createInterface } from 'node:readline';
 import { Dataset } from '../../../../src/extension/dataset/session/dataset';
+import { undoLastTagOperation } from '../../../../src/extension/dataset/tags/tagOperations';
+import { pushUndoEntry } from '../../../../src/extension/dataset/tags/tagUndo';
 
 type Command =
   | ['burst', prefix: string, n: number, files: string[]]
+  | ['undoPairs', prefix: string, n: number]
   | ['caption', file: string, text: string]
   | ['favourite' | 'select', file: string]
   | ['pin', tag: string]
@@ -26,6 +29,21 @@ async function main(): Promise<void> {
         }
         await dataset.flush().catch((e: Error) => errors.push(e.message));
         reply({ ok: true, errors });
+        continue;
+      }
+      if (c[0] === 'undoPairs') {
+        // A step recorded then undone, n times as fast as it goes: what each undo took back, in order.
+        const [, prefix, n] = c;
+        const undone: (string | null)[] = [];
+        for (let i = 0; i < n; i++) {
+          await pushUndoEntry(dataset.outputFolder, {
+            label: `${prefix}${i}`,
+            at: new Date().toISOString(),
+            changes: [],
+          });
+          undone.push((await undoLastTagOperation(dataset)).label);
+        }
+        reply({ ok: true, undone });
         continue;
       }
       if (c[0] === 'caption') await dataset.setCaption(c[1], c[2]);
