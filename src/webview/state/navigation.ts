@@ -1,5 +1,5 @@
 /** Moving between images: to an index, next or previous within the filter, the next untagged, one the host names. */
-import type { CaptionEditor } from './captionEditor';
+import type { CaptionEditor } from './captions/captionEditor';
 import type { StoreCore } from './core';
 import type { ImageFilter } from './imageFilter';
 

@@ -5,20 +5,20 @@
  */
 import type { DatasetView, PanelAction } from '../../shared/protocol';
 import type { ImageStatus, TagCategory, VocabSuggestion } from '../../shared/model';
-import { CaptionEditor } from './captionEditor';
+import { CaptionEditor } from './captions/captionEditor';
 import { StoreCore, type PanelView } from './core';
 import type { ImageFilterKind } from './datasetModel';
 import { ImageFilter } from './imageFilter';
 import { ImageFlags, type ImageFlag } from './imageFlags';
 import { Navigator } from './navigation';
 import { ReportCache } from './reportCache';
-import { Review } from './review';
-import { CaptionRunState } from './captionRun';
-import { Selection } from './selection';
-import { SelectionEdits } from './selectionEdits';
+import { Review } from './captioning/review';
+import { CaptionRunState } from './captioning/captionRun';
+import { Selection } from './selection/selection';
+import { SelectionEdits } from './selection/selectionEdits';
 import { TagLists } from './tagLists';
-import { queryVocabulary } from './vocabulary';
-import { VocabCategories } from './vocabCategories';
+import { queryVocabulary } from './vocabulary/vocabulary';
+import { VocabCategories } from './vocabulary/vocabCategories';
 
 /** Panel actions that need a component to move focus or open something. */
 export type UiAction = 'focusAddTag' | 'focusFilter' | 'showShortcuts' | 'goTo';

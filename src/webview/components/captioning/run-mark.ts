@@ -5,7 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import type { RunItemState } from '../../../shared/protocol';
-import { RUN_STATE_LABELS } from '../../state/captionRun';
+import { RUN_STATE_LABELS } from '../../state/captioning/captionRun';
 import type { TaggerStore } from '../../state/store';
 
 const ICONS: Record<RunItemState, string> = {

@@ -4,9 +4,9 @@
  * request: the host plans it from the files and records it as one step of the dataset-wide undo, and the new
  * captions come back as `caption/changed` with their revisions, like any change made outside the panel.
  */
-import { cleanTag } from '../../shared/caption';
-import type { SelectionEdit } from '../../shared/protocol';
-import type { StoreCore } from './core';
+import { cleanTag } from '../../../shared/caption';
+import type { SelectionEdit } from '../../../shared/protocol';
+import type { StoreCore } from '../core';
 import type { Selection } from './selection';
 
 /** One tag of the selection: how many of the selected images have it. */

@@ -3,7 +3,7 @@
  * not put in a category of their own under the vocabulary's, so character, artist and copyright tags stand apart
  * from general ones. Asked of the host once per tag, as tags join the dataset; best effort, like autocomplete.
  */
-import type { StoreCore } from './core';
+import type { StoreCore } from '../core';
 
 /** How long the palette waits for the host's answer before it goes on without vocabulary groups. */
 const TIMEOUT_MS = 10_000;

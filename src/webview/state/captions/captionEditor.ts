@@ -8,11 +8,11 @@
  * change that meets an edit of the user's (typed and not yet sent, or refused by the host because it was made
  * before the change) is shown, and the user's text is kept one undo step back, with a status line saying so.
  */
-import { addTags, cleanTag, hasTag, moveTag, removeTag, toFileText, toggleTag } from '../../shared/caption';
-import type { ToHostResult } from '../../shared/protocol';
+import { addTags, cleanTag, hasTag, moveTag, removeTag, toFileText, toggleTag } from '../../../shared/caption';
+import type { ToHostResult } from '../../../shared/protocol';
 import { CaptionHistory } from './captionHistory';
-import type { StoreCore } from './core';
-import type { TagLists } from './tagLists';
+import type { StoreCore } from '../core';
+import type { TagLists } from '../tagLists';
 
 /** Debounce of caption saves while typing (issue 4: at most 300 ms after typing stops). */
 export const SAVE_DEBOUNCE_MS = 250;

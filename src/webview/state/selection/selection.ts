@@ -2,7 +2,7 @@
  * Which images are selected (issue 13): by image index, shared by the filmstrip and the review grid. The current
  * image is always part of a selection of one; a selection of several is what multi-image edits apply to.
  */
-import type { StoreCore } from './core';
+import type { StoreCore } from '../core';
 
 /** How a click or key changes the selection. */
 export type SelectMode = 'only' | 'toggle' | 'range';

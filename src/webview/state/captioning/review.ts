@@ -3,8 +3,8 @@
  * and not reviewed yet, moving through the images that have a suggestion, and answering one (accept, merge,
  * reject) through the host, which writes the caption and records it as reviewed.
  */
-import type { SuggestionAnswer, SuggestionView } from '../../shared/protocol';
-import type { StoreCore } from './core';
+import type { SuggestionAnswer, SuggestionView } from '../../../shared/protocol';
+import type { StoreCore } from '../core';
 
 /** What the status line says after each answer. */
 const DONE: Record<SuggestionAnswer, string> = {

@@ -1,6 +1,6 @@
 /** The captioning run on this dataset as the panel shows it (issue 12): per-image states and the progress line. */
-import type { CaptionRunView, RunItemState } from '../../shared/protocol';
-import type { StoreCore } from './core';
+import type { CaptionRunView, RunItemState } from '../../../shared/protocol';
+import type { StoreCore } from '../core';
 
 /** What the filmstrip and the progress line say each state is. */
 export const RUN_STATE_LABELS: Record<RunItemState, string> = {

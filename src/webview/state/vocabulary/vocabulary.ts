@@ -1,6 +1,6 @@
 /** Autocomplete from the host's vocabulary files (the dataset's own tags are matched in the webview). */
-import type { VocabSuggestion } from '../../shared/model';
-import type { HostLink } from './core';
+import type { VocabSuggestion } from '../../../shared/model';
+import type { HostLink } from '../core';
 
 /** How long autocomplete waits for the host before it goes on with the dataset's own tags. */
 const VOCAB_TIMEOUT_MS = 3000;
