@@ -14,7 +14,7 @@ export function cropHandlers(
       const rec = ds.session.images.find((i) => i.file === msg.file);
       if (!rec)
         throw new Error(`${msg.file} is not an image of the dataset in ${ds.outputFolder}; nothing was cropped.`);
-      if (msg.crop === null) return ds.setCrop(msg.file, undefined);
+      if (msg.crop === null) return ds.setImageExtra('crop', msg.file, undefined);
       const up = uprightSize(rec.width, rec.height, rec.orientation);
       // The webview is untrusted: the rectangle must lie inside the image (cut to it, never past it).
       const crop = clampCrop(msg.crop, up.width, up.height);
@@ -23,7 +23,7 @@ export function cropHandlers(
           `The crop of ${msg.file} does not lie inside its ${up.width}x${up.height} image; nothing was changed. ` +
             'Draw it again on the preview.',
         );
-      ds.setCrop(msg.file, crop);
+      ds.setImageExtra('crop', msg.file, crop);
     },
   };
 }

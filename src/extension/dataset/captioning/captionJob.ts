@@ -284,13 +284,18 @@ export class CaptionJob {
     if (d.action === 'write') {
       await (this.opts.write ?? ((f: string, t: string) => this.ds.setCaption(f, t)))(item.file, d.text);
       const written = this.ds.caption(item.file);
-      this.ds.setMachineCaption(item.file, { ...source, hash: captionHash(written), run: this.run });
-      this.ds.setSuggestion(item.file, undefined);
+      this.ds.setImageExtra('machine', item.file, { ...source, hash: captionHash(written), run: this.run });
+      this.ds.setImageExtra('suggestion', item.file, undefined);
       this.result.captioned++;
       this.finish(item, 'done', { text: written });
     } else if (d.action === 'suggest') {
       const tags = composed.kind === 'tags' ? composed.tags : undefined;
-      this.ds.setSuggestion(item.file, { ...source, text: d.text, run: this.run, ...(tags ? { tags } : {}) });
+      this.ds.setImageExtra('suggestion', item.file, {
+        ...source,
+        text: d.text,
+        run: this.run,
+        ...(tags ? { tags } : {}),
+      });
       this.result.suggested++;
       this.finish(item, 'suggested', { text: d.text });
     } else {

@@ -80,8 +80,8 @@ export async function undoRun(
   if (outcome.label === null) return undefined;
   const restored = new Set(outcome.restored);
   for (const r of ds.session.images) {
-    if (r.suggestion?.run === run) ds.setSuggestion(r.file, undefined);
-    if (r.machine?.run === run && restored.has(r.file)) ds.setMachineCaption(r.file, undefined);
+    if (r.suggestion?.run === run) ds.setImageExtra('suggestion', r.file, undefined);
+    if (r.machine?.run === run && restored.has(r.file)) ds.setImageExtra('machine', r.file, undefined);
   }
   await ds.flush();
   return outcome;

@@ -36,7 +36,7 @@ export async function resolveSuggestion(
   if (!rec || !s)
     throw new Error(`${file} has no machine suggestion to ${answer} (it may have been answered already).`);
   if (answer === 'reject') {
-    ds.setSuggestion(file, undefined);
+    ds.setImageExtra('suggestion', file, undefined);
     return ds.caption(file);
   }
   const current = ds.caption(file);
@@ -49,7 +49,7 @@ export async function resolveSuggestion(
     await (write ?? ((f: string, t: string) => ds.setCaption(f, t)))(file, text);
   }
   const written = ds.caption(file);
-  ds.setMachineCaption(file, {
+  ds.setImageExtra('machine', file, {
     provider: s.provider,
     model: s.model,
     preset: s.preset,
@@ -58,7 +58,7 @@ export async function resolveSuggestion(
     run: s.run,
     reviewed: 'accepted',
   });
-  ds.setSuggestion(file, undefined);
+  ds.setImageExtra('suggestion', file, undefined);
   return written;
 }
 
@@ -66,7 +66,7 @@ export async function resolveSuggestion(
 export function markReviewed(ds: Dataset, file: string): void {
   const rec = ds.session.images.find((i) => i.file === file);
   if (!rec?.machine || rec.machine.reviewed) return;
-  ds.setMachineCaption(file, { ...rec.machine, reviewed: 'accepted' });
+  ds.setImageExtra('machine', file, { ...rec.machine, reviewed: 'accepted' });
 }
 
 /** The images whose caption the machine wrote and nobody has reviewed yet (the panel's filter, the report, export). */

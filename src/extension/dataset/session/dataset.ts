@@ -6,7 +6,7 @@ import { dirname, join, resolve as resolvePath } from 'node:path';
 import { captionTags, cleanTag, isTagged, toFileText } from '../../../shared/caption';
 import { RECENT_TAGS_MAX, TagCategory } from '../../../shared/model';
 import { SESSION_FILE, type ImageRecord, type Session } from './schema';
-import { captionHash, type CaptionQueue, type MachineCaption, type Suggestion } from '../captioning/provenance';
+import { captionHash, type CaptionQueue } from '../captioning/provenance';
 import { adviceFor, describeError, nodeFs, type FsLike } from '../io/fsLike';
 import { captionName } from '../staging/naming';
 import { openSession, type OpenedSession } from './openDataset';
@@ -16,7 +16,6 @@ import { CaptionConflictError, type CaptionChanged, type SetCaptionOptions } fro
 import { CaptionFiles } from './captionFiles';
 import { completeTags } from '../tags/draftTags';
 import { appendTags, isListableTag, parseTagsFile, readTagsFile } from '../tags/tagsFile';
-import type { CropRect } from '../../../shared/crop';
 
 /** Options of Dataset.open. */
 export interface DatasetOpenOptions {
@@ -247,34 +246,10 @@ export class Dataset {
     this.changed();
   }
 
-  /** Records (or clears) that a captioning run wrote this image's caption. */
-  setMachineCaption(file: string, machine: MachineCaption | undefined): void {
-    const r = this.record(file);
-    if (machine) r.machine = machine;
-    else delete r.machine;
-    this.changed();
-  }
-
-  /** Sets (or clears) the captioning result waiting for the user's review on this image. */
-  setSuggestion(file: string, suggestion: Suggestion | undefined): void {
-    const r = this.record(file);
-    if (suggestion) r.suggestion = suggestion;
-    else delete r.suggestion;
-    this.changed();
-  }
-
   /** Records (or clears) the unfinished part of a captioning run. */
   setCaptionQueue(queue: CaptionQueue | undefined): void {
     if (queue) this.s.captioning = queue;
     else delete this.s.captioning;
-    this.changed();
-  }
-
-  /** Sets (or clears) the crop applied to this image at export, in pixels of the upright image. */
-  setCrop(file: string, crop: CropRect | undefined): void {
-    const r = this.record(file);
-    if (crop) r.crop = crop;
-    else delete r.crop;
     this.changed();
   }
 
@@ -315,6 +290,17 @@ export class Dataset {
     this.listeners.clear();
     this.saveErrorListeners.clear();
     this.files.revs.listeners.clear();
+  }
+
+  /**
+   * Sets (or clears, given undefined) one image's optional record: `machine` (a captioning run wrote its caption),
+   * `suggestion` (a result waiting for review) or `crop` (applied at export, in pixels of the upright image).
+   */
+  setImageExtra<K extends 'machine' | 'suggestion' | 'crop'>(key: K, file: string, value: ImageRecord[K]): void {
+    const r = this.record(file);
+    if (value) r[key] = value;
+    else delete r[key];
+    this.changed();
   }
 
   private record(file: string): ImageRecord {

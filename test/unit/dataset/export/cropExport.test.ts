@@ -74,7 +74,7 @@ describe('crops at export, on a real photo with EXIF orientation 6', function ()
     const ref = await upright(join(PHOTOS, 'Landscape_1.jpg')); // the same photo, stored upright
     assert.deepEqual([ref.width, ref.height], [1800, 1200]);
     const crop = { x: 700, y: 150, width: 900, height: 900 };
-    dataset.setCrop('c_0001.jpg', crop);
+    dataset.setImageExtra('crop', 'c_0001.jpg', crop);
     const zipPath = join(dir, 'c_civitai.zip');
     await writeForTarget(dataset, 'civitai', { path: zipPath });
     const entry = (await readZip(zipPath)).find((e) => e.name === 'c_0001.jpg')!;
@@ -97,7 +97,7 @@ describe('crops at export, on a real photo with EXIF orientation 6', function ()
   it('kohya: the crop scaled to the size kohya resizes it to for its bucket; an uncropped image is copied as is', async () => {
     const ref = await upright(join(PHOTOS, 'Landscape_1.jpg'));
     const crop = { x: 120, y: 60, width: 1500, height: 1000 };
-    dataset.setCrop('c_0001.jpg', crop);
+    dataset.setImageExtra('crop', 'c_0001.jpg', crop);
     const dest = join(dir, 'c_kohya');
     await writeForTarget(dataset, 'kohya', { path: dest });
     const rel = imageDir('kohya', {
@@ -114,13 +114,13 @@ describe('crops at export, on a real photo with EXIF orientation 6', function ()
     assert.ok(want[0] < 1500, 'scaled down');
     const right = meanDiff(out, ref, crop.x, crop.y, 1500 / want[0]);
     assert.ok(right < 10, `the crop's pixels, scaled: mean difference ${right.toFixed(2)}`);
-    dataset.setCrop('c_0001.jpg', undefined);
+    dataset.setImageExtra('crop', 'c_0001.jpg', undefined);
     await writeForTarget(dataset, 'kohya', { path: dest });
     assert.equal(sha(join(dest, rel, 'c_0001.jpg')), sha(staged), 'without a crop, the file itself');
   });
 
   it('a crop is kept in session.json; one read back that reaches outside is cut to fit, a broken one dropped', async () => {
-    dataset.setCrop('c_0001.jpg', { x: 10, y: 20, width: 300, height: 200 });
+    dataset.setImageExtra('crop', 'c_0001.jpg', { x: 10, y: 20, width: 300, height: 200 });
     await dataset.flush();
     const out = dataset.outputFolder;
     const file = join(out, 'session.json');
