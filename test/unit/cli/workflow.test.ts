@@ -141,7 +141,7 @@ describe('lora-tagger: stage, check, export, report (built CLI, real images)', f
     assert.equal(r.code, 0, r.stderr);
     type Report = { counts: Record<string, number>; exported: number; tags: { top: { tag: string; count: number }[] } };
     const report = json<Report>(r);
-    assert.deepEqual(report.counts, { images: 5, tagged: 1, untagged: 4, skipped: 0 });
+    assert.deepEqual(report.counts, { images: 5, tagged: 1, untagged: 4, skipped: 0, unreviewed: 0 });
     assert.equal(report.exported, 5);
     assert.deepEqual(report.tags.top.map((t) => t.tag).sort(), ['a man', 'hat']);
   });
