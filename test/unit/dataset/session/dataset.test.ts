@@ -65,7 +65,11 @@ describe('Dataset', () => {
     dataset.setFlags('d_0002.png', { favourite: true });
     dataset.setFlags('d_0003.png', { nsfw: true, skipped: true });
     assert.equal(read(join(out, 'session.json')), before, 'not saved synchronously');
-    await new Promise((r) => setTimeout(r, 200));
+    // Wait for the debounced save to land (polling what is on disk, not a fixed pause).
+    for (const deadline = Date.now() + 10_000; read(join(out, 'session.json')) === before; ) {
+      assert.ok(Date.now() < deadline, 'the debounced save never reached session.json');
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const s = onDisk(out);
     assert.deepEqual([s.images[1]!.favourite, s.images[2]!.nsfw, s.images[2]!.status], [true, true, 'skipped']);
     assert.equal(read(join(out, 'session.json.bak')), before);
