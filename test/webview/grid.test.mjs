@@ -21,15 +21,20 @@ const focused = (p) =>
     return a?.getAttribute('aria-label') ?? a?.tagName;
   });
 /** How many cells the first row holds (the column count at this width). */
-const columns = (p) =>
-  p.locator(GRID).evaluate((g) => {
+// The grid marks its list with data-columns once it has measured its width; count the cells after that.
+const columns = async (p) => {
+  await p.locator(`${GRID} .canvas[data-columns]`).waitFor();
+  return p.locator(GRID).evaluate((g) => {
     const tops = [...g.shadowRoot.querySelectorAll('.cell')].map((c) => c.getBoundingClientRect().top);
     return tops.filter((t) => t === tops[0]).length;
   });
+};
 
 async function openGrid(p) {
   await p.keyboard.press('Alt+g');
   await p.getByRole('list', { name: 'Review grid' }).waitFor();
+  // What a person waits for: the cells drawn in their columns.
+  await p.locator(`${GRID} .canvas[data-columns]`).waitFor();
 }
 
 describe('review grid', function () {

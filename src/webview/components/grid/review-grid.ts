@@ -51,7 +51,16 @@ export class ReviewGrid extends LitElement {
 
   override firstUpdated(): void {
     const vp = this.viewport;
-    if (vp) this.resize.observe(vp);
+    if (!vp) return;
+    // Measure now rather than on the observer's first report, so the first cells drawn are already in their
+    // columns (no one-column flash); the observer follows later changes of size.
+    const r = vp.getBoundingClientRect();
+    if (r.width > 0) {
+      this.viewW = r.width;
+      this.viewH = r.height;
+      this.requestUpdate();
+    }
+    this.resize.observe(vp);
   }
 
   /** Focuses the current image's cell (scrolled into view). */
@@ -93,7 +102,8 @@ export class ReviewGrid extends LitElement {
     const total = list ? list.length : s.model.images.length;
     const { first, end } = gridWindow(this.top, this.viewH, this.columns, total);
     const shown: number[] = [];
-    for (let p = first; p < end; p++) shown.push(list ? list[p]! : p);
+    // Until the viewport has a width, the number of columns is unknown: no cells rather than one column.
+    if (this.viewW > 0) for (let p = first; p < end; p++) shown.push(list ? list[p]! : p);
     const n = s.selection.size;
     return html`<div class="head">
         <h2 id="grid-title">Review grid</h2>
@@ -102,7 +112,7 @@ export class ReviewGrid extends LitElement {
         >
       </div>
       <div class="viewport" @scroll=${this.onScroll} @keydown=${this.onKey}>
-        <div class="canvas" role="list" aria-labelledby="grid-title">
+        <div class="canvas" role="list" aria-labelledby="grid-title" data-columns=${this.viewW > 0 ? this.columns : nothing}>
           ${repeat(
             shown,
             (i) => i,
