@@ -210,6 +210,8 @@ export const ToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('suggestion/answer'), file: StagedName, answer: SuggestionAnswer }),
   /** Caption these images with AI: runs "Caption Images with AI…", which asks for the provider and the write mode. */
   z.object({ type: z.literal('captioning/start'), files: z.array(StagedName).min(1).max(10_000) }),
+  /** Pause, resume or cancel the captioning run on this dataset (the progress line's buttons). */
+  z.object({ type: z.literal('captioning/control'), action: z.enum(['pause', 'resume', 'cancel']) }),
 ]);
 export type ToHost = z.infer<typeof ToHost>;
 
