@@ -28,6 +28,7 @@ import { datasetView } from './datasetView';
 import { selectionHandlers } from './selectionHandlers';
 import { vocabularyHandlers } from './vocabHandlers';
 import { cropHandlers } from './cropHandlers';
+import { findReplaceHandlers } from './findReplaceHandlers';
 
 type CaptionUpdateResult = ToHostResult<'caption/update'>;
 
@@ -262,6 +263,7 @@ export class TaggingPanel extends Disposable {
       status: (k, m) => this.status(k, m),
     })),
     ...reviewHandlers(this),
+    ...findReplaceHandlers(this, log),
   };
 
   /** Thumbnails in the background from the image pipeline, current image first; each batch is posted when made. */
