@@ -29,6 +29,7 @@ import { selectionHandlers } from './selectionHandlers';
 import { vocabularyHandlers } from './vocabHandlers';
 import { cropHandlers } from './cropHandlers';
 import { runControlHandlers } from './captionRunControls';
+import { findReplaceHandlers } from './findReplaceHandlers';
 
 type CaptionUpdateResult = ToHostResult<'caption/update'>;
 
@@ -264,6 +265,7 @@ export class TaggingPanel extends Disposable {
     })),
     ...reviewHandlers(this),
     ...runControlHandlers(() => this.dataset.outputFolder),
+    ...findReplaceHandlers(this, log),
   };
 
   /** Thumbnails in the background from the image pipeline, current image first; each batch is posted when made. */
