@@ -302,6 +302,14 @@ export const ToWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('dataset/load'), dataset: DatasetView }),
   /** A caption changed outside the panel (text editor, another program, a tag operation), at revision `rev`. */
   z.object({ type: z.literal('caption/changed'), file: StagedName, text: z.string(), rev: Revision }),
+  /**
+   * Many captions changed outside the panel, each at its revision (a dataset-wide operation, find and replace, a
+   * captioning run, a burst on disk): the host sends these in batches, and the panel takes each batch in one render.
+   */
+  z.object({
+    type: z.literal('captions/changed'),
+    changes: z.array(z.object({ file: StagedName, text: z.string(), rev: Revision })),
+  }),
   /** `tags.txt` changed on disk, or a tag was added to it. */
   z.object({ type: z.literal('tags/known'), tags: z.array(z.string()) }),
   /** Session-level lists changed. */
