@@ -114,6 +114,46 @@ export async function replaceMerging(
   }
 }
 
+/**
+ * Writes `data` atomically over `path` only if the file still holds `expected` (undefined: only if there is none),
+ * with no window between the check and the write: the file is kept under a second name, compared, replaced, and
+ * compared once more; an outside write found on that last look is put back over ours. False when the file was
+ * changed outside (it then holds the outside change, never ours).
+ */
+export async function replaceIfSame(
+  path: string,
+  data: Uint8Array,
+  expected: Buffer | undefined,
+  fs: FsLike = nodeFs,
+): Promise<boolean> {
+  const tmp = tempPathFor(path);
+  try {
+    await writeNew(tmp, Buffer.from(data), fs, true);
+    if (expected === undefined) return await linkNoReplace(tmp, path, fs);
+    const aside = tempPathFor(path, ASIDE_SUFFIX);
+    const how = await keep(path, aside, fs);
+    if (how === 'gone') return false;
+    try {
+      const moved = await fs.readFile(aside);
+      if (!moved.equals(expected)) {
+        // Where the file was renamed aside (no links), it goes back.
+        if (how === 'moved') await linkNoReplace(aside, path, fs);
+        return false;
+      }
+      await fs.rename(tmp, path);
+      const late = await fs.readFile(aside);
+      if (late.equals(expected)) return true;
+      // Written into the old file in the instant of the replace: that edit wins, ours stays in the caller's hands.
+      await fs.rename(aside, path);
+      return false;
+    } finally {
+      await fs.unlink(aside).catch(() => undefined);
+    }
+  } finally {
+    await fs.unlink(tmp).catch(() => undefined);
+  }
+}
+
 /** True when a replace of `path` kept files that the next one (or a final one, on close) is to read again. */
 export function hasKept(path: string): boolean {
   return (kept.get(path)?.length ?? 0) > 0;
