@@ -34,9 +34,9 @@ export interface SwapSources {
   late: { was: Buffer; now: Buffer }[];
 }
 
-type Held = { path: string; bytes: Buffer };
+type Held = { path: string; bytes: Buffer; age?: number };
 
-/** The files the last replace of each path kept, with what they held: read again by the next (see above). */
+/** The files the last two replaces of each path kept, with what they held: read again by the next (see above). */
 const kept = new Map<string, Held[]>();
 
 /**
@@ -59,28 +59,37 @@ export async function replaceMerging(
     if (bytes) held.push({ path: p, bytes });
     else await fs.unlink(p).catch(() => undefined);
   }
+  // Kept by the last two replaces: read again now, and once more at the end, for what they gained meanwhile.
   const previous = kept.get(path) ?? [];
   kept.delete(path);
-  const late: { was: Buffer; now: Buffer }[] = [];
-  for (const h of previous) {
-    const now = await fs.readFile(h.path).catch(() => h.bytes);
-    if (!now.equals(h.bytes)) late.push({ was: h.bytes, now });
-  }
-  const done = async (data: Buffer | undefined) => {
-    await removeAll(previous, fs);
+  const late = previous.map((h) => ({ path: h.path, age: h.age ?? 0, was: h.bytes, now: h.bytes }));
+  const lookLate = async () => {
+    let same = true;
+    for (const l of late) {
+      const now = await fs.readFile(l.path).catch(() => l.now);
+      if (!now.equals(l.now)) [l.now, same] = [now, false];
+    }
+    return same;
+  };
+  await lookLate();
+  const done = async () => {
+    if (!(await lookLate())) return false;
+    const older = late.filter((l) => opts.final || l.age >= 1);
+    await removeAll(older, fs);
+    const carried = late.filter((l) => !older.includes(l)).map((l) => ({ path: l.path, bytes: l.now, age: l.age + 1 }));
     if (opts.final) await removeAll(held, fs);
-    else kept.set(path, held.splice(0));
-    return data;
+    else kept.set(path, [...held.splice(0), ...carried]);
+    return true;
   };
   const attempts = opts.attempts ?? 20;
   try {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const current = await read();
-      const data = build({ aside: held.map((h) => h.bytes), current, late });
+      const data = build({ aside: held.map((h) => h.bytes), current, late: late.filter((l) => !l.now.equals(l.was)) });
       if (data === undefined) {
-        if (held.length === 0) return await done(undefined);
         // Everything aside is in the file already (a leftover of a killed run, say): nothing to write.
-        if (current !== undefined && (await allUnchanged(held, fs))) return await done(undefined);
+        if ((held.length === 0 || (current !== undefined && (await allUnchanged(held, fs)))) && (await done()))
+          return undefined;
         continue;
       }
       const tmp = tempPathFor(path);
@@ -101,7 +110,7 @@ export async function replaceMerging(
         await fs.unlink(tmp).catch(() => undefined);
       }
       if (!(await allUnchanged(held, fs))) continue; // a late write reached a file moved aside: merge it too
-      return await done(data);
+      if (await done()) return data;
     }
     throw new Error(
       `${path} kept changing while it was being updated (another program writes it over and over), so it was ` +
@@ -110,7 +119,11 @@ export async function replaceMerging(
   } finally {
     // Left by an error: when the path is empty, what was moved aside goes back; else it stays for the next run.
     if (held.length) await putBack(path, held, fs);
-    if (previous.length && !kept.has(path)) kept.set(path, previous.splice(0));
+    if (late.length && !kept.has(path))
+      kept.set(
+        path,
+        late.map((l) => ({ path: l.path, bytes: l.was, age: l.age })),
+      );
   }
 }
 
@@ -225,7 +238,7 @@ async function allUnchanged(held: Held[], fs: FsLike): Promise<boolean> {
   return same;
 }
 
-async function removeAll(held: Held[], fs: FsLike): Promise<void> {
+async function removeAll(held: { path: string }[], fs: FsLike): Promise<void> {
   for (const h of held.splice(0)) await fs.unlink(h.path).catch(() => undefined);
 }
 

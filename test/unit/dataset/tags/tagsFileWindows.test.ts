@@ -170,6 +170,32 @@ describe('tags.txt: an outside write in any window of a save is kept (issue 9, c
     }
   });
 
+  it('held up longer: a write into the file an earlier save kept, landing during the next save, is merged', async () => {
+    const d = tempDir('win');
+    const path = text(d, 'tags.txt', 'first\n');
+    let editor: FileHandle | undefined;
+    await appendTags(
+      d,
+      ['new'],
+      outsideAt('before-replace', path, async () => {
+        editor = await open(path, 'a');
+      }),
+    );
+    // The second save has read the kept file again by the time it replaces tags.txt: the write lands then.
+    await appendTags(
+      d,
+      ['newer'],
+      outsideAt('before-replace', path, async () => {
+        await editor!.write('held up\n');
+        await editor!.close();
+      }),
+    );
+    await appendTags(d, ['newest']);
+    await settleTagsFile(d);
+    assert.deepEqual(new Set(parseTagsFile(read(path))), new Set(['first', 'new', 'newer', 'held up', 'newest']));
+    assert.deepEqual(leftovers(d), []);
+  });
+
   it('two outside appends, one just before the replace and one just after it: both lines stay', async () => {
     const d = tempDir('win');
     const path = text(d, 'tags.txt', 'first\n');
