@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { cleanTag } from '../../../shared/caption';
 import { withFileLock } from '../io/fileLock';
 import { nodeFs, type FsLike } from '../io/fsLike';
-import { replaceMerging, type SwapSources } from '../io/swapReplace';
+import { hasKept, replaceMerging, type SwapSources } from '../io/swapReplace';
 import { readCaptionFile } from '../io/readCaption';
 
 /** The name of the master tag list inside the output folder. */
@@ -104,7 +104,7 @@ export async function appendTags(
   outputFolder: string,
   tags: readonly string[],
   fs: FsLike = nodeFs,
-  opts: { fsync?: boolean; create?: boolean; leftovers?: readonly string[] } = {},
+  opts: { fsync?: boolean; create?: boolean; leftovers?: readonly string[]; final?: boolean } = {},
 ): Promise<string[]> {
   const path = join(outputFolder, TAGS_FILE);
   return withFileLock(
@@ -116,10 +116,12 @@ export async function appendTags(
         if (file.unusable) throw new Error(file.problem);
         return file.exists ? (file.bytes ?? Buffer.alloc(0)) : undefined;
       };
-      const build = ({ aside, current }: SwapSources) => {
-        // The oldest version first, so the file keeps its order; then each line any other version adds.
-        const [first, ...rest] = current === undefined ? aside : [...aside, current];
-        const base = rest.reduce(mergeLines, first ?? Buffer.alloc(0));
+      const build = ({ aside, current, late }: SwapSources) => {
+        // The file as it is first, so it keeps its order; then each line another version has, and each line a
+        // late write added to a file kept by the last save.
+        const [first, ...rest] = current === undefined ? aside : [current, ...aside];
+        let base = rest.reduce(mergeLines, first ?? Buffer.alloc(0));
+        for (const l of late) base = mergeLines(base, addedLines(l.was, l.now));
         const text = base.toString('utf8');
         have = parseTagsFile(text);
         const add = missingTags(have, tags);
@@ -132,10 +134,32 @@ export async function appendTags(
       await replaceMerging(path, read, build, fs, {
         ...(opts.fsync === undefined ? {} : { fsync: opts.fsync }),
         ...(opts.leftovers ? { leftovers: opts.leftovers } : {}),
+        ...(opts.final ? { final: true } : {}),
       });
       return have;
     },
     fs,
+  );
+}
+
+/**
+ * Reads once more the files the last save of tags.txt kept (see io/swapReplace.ts), merges any line written into
+ * them since, and removes them: for when the dataset closes.
+ */
+export async function settleTagsFile(outputFolder: string, fs: FsLike = nodeFs): Promise<void> {
+  if (hasKept(join(outputFolder, TAGS_FILE))) await appendTags(outputFolder, [], fs, { final: true });
+}
+
+/** The lines of `now` that `was` does not have (as bytes), one per line. */
+function addedLines(was: Buffer, now: Buffer): Buffer {
+  const lines = (b: Buffer) => b.toString('latin1').split(/\r\n|\r|\n/);
+  const had = new Set(lines(was));
+  return Buffer.from(
+    lines(now)
+      .filter((l) => l.trim() !== '' && !had.has(l))
+      .map((l) => `${l}\n`)
+      .join(''),
+    'latin1',
   );
 }
 

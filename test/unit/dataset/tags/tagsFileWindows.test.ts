@@ -10,7 +10,7 @@ import { nodeFs, type FsLike } from '../../../../src/extension/dataset/io/fsLike
 import { ASIDE_SUFFIX } from '../../../../src/extension/dataset/io/swapReplace';
 import { Dataset } from '../../../../src/extension/dataset/session/dataset';
 import { stageDataset } from '../../../../src/extension/dataset/staging/stage';
-import { appendTags, parseTagsFile } from '../../../../src/extension/dataset/tags/tagsFile';
+import { appendTags, parseTagsFile, settleTagsFile } from '../../../../src/extension/dataset/tags/tagsFile';
 import { img, opts, read, tempDir, text } from '../helpers';
 
 type Phase = 'before-replace' | 'after-replace';
@@ -90,6 +90,7 @@ describe('tags.txt: an outside write in any window of a save is kept (issue 9, c
           1,
           'the line once',
         );
+        await settleTagsFile(d);
         assert.deepEqual(leftovers(d), []);
         // What it returns is what the file lists, for the panel's known tags.
         assert.deepEqual(new Set(result), new Set(tags.filter((t) => t !== 'by hand' || phase === 'before-replace')));
@@ -126,7 +127,8 @@ describe('tags.txt: an outside write in any window of a save is kept (issue 9, c
       seen.filter((there) => !there),
       [],
     );
-    assert.deepEqual(parseTagsFile(read(path)), ['first', 'meanwhile', 'new', 'newer']);
+    assert.deepEqual(parseTagsFile(read(path)), ['first', 'new', 'newer', 'meanwhile']);
+    await settleTagsFile(d);
     assert.deepEqual(leftovers(d), []);
   });
 
@@ -143,7 +145,54 @@ describe('tags.txt: an outside write in any window of a save is kept (issue 9, c
       await editor!.close();
     });
     await appendTags(d, ['new'], both(path, fs, late));
-    assert.deepEqual(parseTagsFile(read(path)), ['first', 'late line', 'new']);
+    assert.deepEqual(parseTagsFile(read(path)), ['first', 'new', 'late line']);
+    await settleTagsFile(d);
+    assert.deepEqual(leftovers(d), []);
+  });
+
+  it('later still: a line written through a handle opened before a save, after it returned, is merged by the next save and by close', async () => {
+    for (const settle of ['next save', 'close'] as const) {
+      const d = tempDir('win');
+      const path = text(d, 'tags.txt', 'first\n');
+      let editor: FileHandle | undefined;
+      const fs = outsideAt('before-replace', path, async () => {
+        editor = await open(path, 'a');
+      });
+      await appendTags(d, ['new'], fs);
+      // The other program, held up between its open and its write, writes into the file it opened.
+      await editor!.write('held up\n');
+      await editor!.close();
+      if (settle === 'next save') await appendTags(d, ['newer']);
+      await settleTagsFile(d);
+      const want = settle === 'next save' ? ['first', 'new', 'held up', 'newer'] : ['first', 'new', 'held up'];
+      assert.deepEqual(new Set(parseTagsFile(read(path))), new Set(want), settle);
+      assert.deepEqual(leftovers(d), [], settle);
+    }
+  });
+
+  it('held up longer: a write into the file an earlier save kept, landing during the next save, is merged', async () => {
+    const d = tempDir('win');
+    const path = text(d, 'tags.txt', 'first\n');
+    let editor: FileHandle | undefined;
+    await appendTags(
+      d,
+      ['new'],
+      outsideAt('before-replace', path, async () => {
+        editor = await open(path, 'a');
+      }),
+    );
+    // The second save has read the kept file again by the time it replaces tags.txt: the write lands then.
+    await appendTags(
+      d,
+      ['newer'],
+      outsideAt('before-replace', path, async () => {
+        await editor!.write('held up\n');
+        await editor!.close();
+      }),
+    );
+    await appendTags(d, ['newest']);
+    await settleTagsFile(d);
+    assert.deepEqual(new Set(parseTagsFile(read(path))), new Set(['first', 'new', 'newer', 'held up', 'newest']));
     assert.deepEqual(leftovers(d), []);
   });
 
@@ -159,6 +208,7 @@ describe('tags.txt: an outside write in any window of a save is kept (issue 9, c
       [],
       read(path),
     );
+    await settleTagsFile(d);
     assert.deepEqual(leftovers(d), []);
   });
 
