@@ -28,7 +28,7 @@ import { datasetView } from './datasetView';
 import { selectionHandlers } from './selectionHandlers';
 import { vocabularyHandlers } from './vocabHandlers';
 import { cropHandlers } from './cropHandlers';
-import { runControlHandlers } from './captionRunControls';
+import { captioningHandlers } from './captioningHandlers';
 
 type CaptionUpdateResult = ToHostResult<'caption/update'>;
 
@@ -263,7 +263,7 @@ export class TaggingPanel extends Disposable {
       status: (k, m) => this.status(k, m),
     })),
     ...reviewHandlers(this),
-    ...runControlHandlers(() => this.dataset.outputFolder),
+    ...captioningHandlers(() => this.dataset),
   };
 
   /** Thumbnails in the background from the image pipeline, current image first; each batch is posted when made. */
