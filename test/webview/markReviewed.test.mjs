@@ -5,8 +5,9 @@
 // review/markReviewed as TaggingPanel does (the count, then the review state without those images); the real
 // engine's markReviewed runs in the real extension host in test/integration/suite/captionRunControls.test.ts.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { checkAndClose, open } from './context.mjs';
-import { clearPosted, send, waitPosted } from './harness.mjs';
+import { clearPosted, repoRoot, send, waitPosted } from './harness.mjs';
 
 const store = (p, fn) => p.evaluate(fn);
 
@@ -110,6 +111,16 @@ describe('mark reviewed and the review keys in text fields', function () {
     await store(p, () => window.loraTagger.store.setView('report'));
     assert.equal((await p.locator('dt:has-text("AI, not reviewed") + dd').innerText()).trim(), '0');
   });
+
+  for (const theme of ['light', 'dark']) {
+    it(`Mark reviewed at 360 px in the ${theme} theme (screenshot)`, async () => {
+      ({ p } = await openMachine({ theme, viewport: { width: 360, height: 640 } }));
+      const mark = p.getByRole('button', { name: 'Mark reviewed', exact: true });
+      const box = await mark.boundingBox();
+      assert.ok(box && box.x >= 0 && box.x + box.width <= 360, JSON.stringify(box));
+      await p.screenshot({ path: join(repoRoot, '.test-artifacts', 'screenshots', `mark-reviewed-360-${theme}.png`) });
+    });
+  }
 
   it('lists Alt+Shift+V in the shortcut list', async () => {
     ({ p } = await openMachine());
