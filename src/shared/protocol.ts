@@ -236,6 +236,8 @@ export const ToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('captioning/start'), files: z.array(StagedName).min(1).max(10_000) }),
   /** Pause, resume or cancel the captioning run on this dataset (the progress line's buttons). */
   z.object({ type: z.literal('captioning/control'), action: z.enum(['pause', 'resume', 'cancel']) }),
+  /** Mark the machine captions of these images reviewed without editing them (those not machine-written: none). */
+  z.object({ type: z.literal('review/markReviewed'), files: z.array(StagedName).min(1).max(100_000) }),
   /** What a find and replace would change, before anything is written. */
   z.object({ type: z.literal('findReplace/preview'), query: FindReplaceQuery }),
   /** Writes the previewed find and replace as one dataset-wide undo step; refused if a previewed caption changed since. */
@@ -265,6 +267,8 @@ export const ToHostResults = {
   }),
   /** The caption on disk after the answer. */
   'suggestion/answer': z.object({ caption: z.string() }),
+  /** How many machine captions were marked reviewed (the others were not machine-written or reviewed already). */
+  'review/markReviewed': z.object({ marked: z.number().int().nonnegative() }),
   /** Tag -> category name (`character`, `artist`, …) for the tags the vocabulary knows and names a category of. */
   'vocab/categories': z.record(z.string(), z.string()),
   /**

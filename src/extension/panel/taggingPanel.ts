@@ -29,7 +29,7 @@ import { datasetView } from './datasetView';
 import { selectionHandlers } from './selectionHandlers';
 import { vocabularyHandlers } from './vocabHandlers';
 import { cropHandlers } from './cropHandlers';
-import { runControlHandlers } from './captionRunControls';
+import { captioningHandlers } from './captioningHandlers';
 import { findReplaceHandlers } from './findReplaceHandlers';
 
 type CaptionUpdateResult = ToHostResult<'caption/update'>;
@@ -269,7 +269,7 @@ export class TaggingPanel extends Disposable {
       status: (k, m) => this.status(k, m),
     })),
     ...reviewHandlers(this),
-    ...runControlHandlers(() => this.dataset.outputFolder),
+    ...captioningHandlers(() => this.dataset),
     ...findReplaceHandlers(this, log),
   };
 

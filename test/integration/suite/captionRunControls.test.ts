@@ -26,9 +26,10 @@ const COLOURS: [string, number[]][] = [
   ['blue', [20, 20, 230]],
 ];
 
-/** A chat completions server that names the colour of each image, answering only when the test releases it. */
+/** A chat completions server that names the colour of each image, answering when the test releases it (or at once). */
 async function heldServer() {
   const held: { colour: string; res: ServerResponse }[] = [];
+  let holding = true;
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
@@ -41,6 +42,7 @@ async function heldServer() {
       );
       const colour = COLOURS.find(([, rgb]) => rgb.every((v, i) => Math.abs(v - mean[i]!) < 40))?.[0] ?? 'grey';
       held.push({ colour, res });
+      if (!holding) release(held.length - 1);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -49,7 +51,11 @@ async function heldServer() {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: `A ${colour} picture.` } }] }));
   };
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, server, held, release };
+  /** From now on, answers every request at once. */
+  const answerAll = () => {
+    holding = false;
+  };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, server, held, release, answerAll };
 }
 
 let seq = 0;
@@ -65,6 +71,17 @@ describe('pause, resume and cancel a captioning run from the panel (real extensi
   const caption = (n: number) => fs.readFileSync(path.join(out, `ctl_000${n}.txt`), 'utf8');
   const reports = () => posted.filter((m): m is RunReport => m.type === 'captioning/run');
   const stateOf = (r: RunReport, file: string) => r.run.items.find((i) => i.file === file)?.state;
+  /** The images' "machine-written, not reviewed" flags in the next dataset/load (the report and filter read them). */
+  const machineFlags = async () => {
+    const before = posted.length;
+    panel.reload();
+    const load = await waitFor(
+      () =>
+        posted.slice(before).find((m): m is Extract<ToWebview, { type: 'dataset/load' }> => m.type === 'dataset/load'),
+      { what: 'dataset/load' },
+    );
+    return load!.dataset.images.map((i) => i.machine);
+  };
   /** Sends a message as the webview would and returns the reply to it. */
   const ask = async (body: unknown): Promise<ReplyBody> => {
     const id = `ctl${++seq}`;
@@ -137,6 +154,51 @@ describe('pause, resume and cancel a captioning run from the panel (real extensi
     await waitFor(() => reports().some((x) => !x.run.active), { what: 'captioning/run for the ended run' });
     assert.equal(chat.held.length, 2, 'the third image was never sent');
     assert.deepEqual([1, 2, 3].map(caption), ['ohwx, A red picture.', 'ohwx', 'ohwx']);
+  });
+
+  it('marks machine captions reviewed without changing them: a selection, then one; the review state drops them', async () => {
+    chat.answerAll();
+    const run = Promise.resolve(
+      vscode.commands.executeCommand<{ captioned: number }>('loraTagger.autoCaption', vscode.Uri.file(out), {
+        provider: 'openai',
+        baseUrl: chat.url,
+        model: 'llava',
+        scope: 'all',
+        mode: 'fill-empty',
+        concurrency: 1,
+      }),
+    );
+    assert.equal((await run).captioned, 2);
+    const lastState = () =>
+      posted.filter((m): m is Extract<ToWebview, { type: 'review/state' }> => m.type === 'review/state').at(-1);
+    await waitFor(() => lastState()?.unreviewed.length === 3, { what: 'review/state with three unreviewed captions' });
+    const texts = [1, 2, 3].map(caption);
+    assert.deepEqual(texts, ['ohwx, A red picture.', 'ohwx, A green picture.', 'ohwx, A blue picture.']);
+
+    assert.deepEqual(await machineFlags(), [true, true, true]);
+    const two = await ask({ type: 'review/markReviewed', files: ['ctl_0002.png', 'ctl_0003.png'] });
+    assert.deepEqual(two, { type: 'reply', ok: true, result: { marked: 2 } });
+    await waitFor(() => lastState()?.unreviewed.join() === 'ctl_0001.png', { what: 'review/state: image 1 left' });
+    const one = await ask({ type: 'review/markReviewed', files: ['ctl_0001.png', 'ctl_0001.png', 'ctl_0002.png'] });
+    assert.deepEqual(one, { type: 'reply', ok: true, result: { marked: 1 } });
+    await waitFor(() => lastState()?.unreviewed.length === 0, { what: 'review/state with none unreviewed' });
+    assert.deepEqual([1, 2, 3].map(caption), texts, 'no caption changed');
+    // Recorded in the session: still the machine's captions, now reviewed, and the next dataset/load says so.
+    await panel.flushAll();
+    const session = JSON.parse(fs.readFileSync(path.join(out, 'session.json'), 'utf8')) as {
+      images: { machine?: { model: string; reviewed?: string } }[];
+    };
+    assert.deepEqual(
+      session.images.map((i) => [i.machine?.model, i.machine?.reviewed]),
+      [
+        ['llava', 'accepted'],
+        ['llava', 'accepted'],
+        ['llava', 'accepted'],
+      ],
+    );
+    assert.deepEqual(await machineFlags(), [false, false, false]);
+    const bad = await ask({ type: 'review/markReviewed', files: ['../session.json'] });
+    assert.match(bad.ok ? '' : bad.error, /^Invalid message: body/);
   });
 
   it('says why when there is no run on the dataset, and refuses an unknown action', async () => {
