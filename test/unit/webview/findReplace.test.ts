@@ -18,14 +18,14 @@ const image = (n: number, caption: string) => ({
 
 function loaded(captions: string[]): { store: TaggerStore; sent: ToHost[] } {
   const sent: ToHost[] = [];
-  const store = new TaggerStore({
+  const store: TaggerStore = new TaggerStore({
     notify: (b) => void sent.push(b),
-    request: async (b) => {
+    request: async (b): Promise<never> => {
       sent.push(b);
       if (b.type === 'findReplace/apply')
         return { ok: false, error: '1 caption(s) changed since the preview' } as never;
       if (b.type !== 'findReplace/preview') return undefined as never;
-      const files = b.query.files ?? store.model.images.map((i) => i.file);
+      const files: string[] = b.query.files ?? store.model.images.map((i) => i.file);
       return {
         ok: true,
         label: 'Replace',
