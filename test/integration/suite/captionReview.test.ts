@@ -15,7 +15,7 @@ import type { TaggerApi } from '../../../src/extension/extension';
 import type { TaggingPanel } from '../../../src/extension/panel/taggingPanel';
 import type { ReplyBody, ToWebview } from '../../../src/shared/protocol';
 import { colourChatServer } from '../chatServer.mjs';
-import { activateExtension, cleanupTempDirs, makeTempDir, waitFor } from './helpers';
+import { activateExtension, captionChanges, cleanupTempDirs, makeTempDir, waitFor } from './helpers';
 
 type ReviewState = Extract<ToWebview, { type: 'review/state' }>;
 
@@ -148,9 +148,8 @@ describe('suggestion review through the panel (real extension host)', function (
     await vscode.commands.executeCommand('loraTagger.undoTagOperation', vscode.Uri.file(out));
     assert.deepEqual([1, 2, 3].map(caption), ['ohwx', 'ohwx, mine, green', 'ohwx']);
     await waitFor(
-      () =>
-        posted.some((m) => m.type === 'caption/changed' && m.file === 'rev_0002.png' && m.text === 'ohwx, mine, green'),
-      { what: "caption/changed with image 2's caption back" },
+      () => captionChanges(posted).some((c) => c.file === 'rev_0002.png' && c.text === 'ohwx, mine, green'),
+      { what: "captions/changed with image 2's caption back" },
     );
   });
 });
