@@ -234,6 +234,10 @@ export const ToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('suggestion/answer'), file: StagedName, answer: SuggestionAnswer }),
   /** Caption these images with AI: runs "Caption Images with AI…", which asks for the provider and the write mode. */
   z.object({ type: z.literal('captioning/start'), files: z.array(StagedName).min(1).max(10_000) }),
+  /** Pause, resume or cancel the captioning run on this dataset (the progress line's buttons). */
+  z.object({ type: z.literal('captioning/control'), action: z.enum(['pause', 'resume', 'cancel']) }),
+  /** Mark the machine captions of these images reviewed without editing them (those not machine-written: none). */
+  z.object({ type: z.literal('review/markReviewed'), files: z.array(StagedName).min(1).max(100_000) }),
   /** What a find and replace would change, before anything is written. */
   z.object({ type: z.literal('findReplace/preview'), query: FindReplaceQuery }),
   /** Writes the previewed find and replace as one dataset-wide undo step; refused if a previewed caption changed since. */
@@ -263,6 +267,8 @@ export const ToHostResults = {
   }),
   /** The caption on disk after the answer. */
   'suggestion/answer': z.object({ caption: z.string() }),
+  /** How many machine captions were marked reviewed (the others were not machine-written or reviewed already). */
+  'review/markReviewed': z.object({ marked: z.number().int().nonnegative() }),
   /** Tag -> category name (`character`, `artist`, …) for the tags the vocabulary knows and names a category of. */
   'vocab/categories': z.record(z.string(), z.string()),
   /**
@@ -300,6 +306,14 @@ export const ToWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('dataset/load'), dataset: DatasetView }),
   /** A caption changed outside the panel (text editor, another program, a tag operation), at revision `rev`. */
   z.object({ type: z.literal('caption/changed'), file: StagedName, text: z.string(), rev: Revision }),
+  /**
+   * Many captions changed outside the panel, each at its revision (a dataset-wide operation, find and replace, a
+   * captioning run, a burst on disk): the host sends these in batches, and the panel takes each batch in one render.
+   */
+  z.object({
+    type: z.literal('captions/changed'),
+    changes: z.array(z.object({ file: StagedName, text: z.string(), rev: Revision })),
+  }),
   /** `tags.txt` changed on disk, or a tag was added to it. */
   z.object({ type: z.literal('tags/known'), tags: z.array(z.string()) }),
   /** Session-level lists changed. */

@@ -125,6 +125,11 @@ export class TaggerStore extends StoreCore {
     this.captions.applyOutside(file, text, rev);
   }
 
+  /** Many captions changed outside the panel (a dataset-wide operation), each at its revision: one render. */
+  applyOutsideCaptions(changes: ReadonlyArray<{ file: string; text: string; rev: number }>): void {
+    this.captions.applyOutsideMany(changes);
+  }
+
   /** Thumbnails the host made (or found in its cache): the filmstrip and a far jump's first frame use them. */
   setThumbs(thumbs: ReadonlyArray<{ file: string; uri: string }>): void {
     let changed = false;
