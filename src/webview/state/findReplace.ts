@@ -66,7 +66,8 @@ export class FindReplace {
   busy = false;
   /** Counts caption changes (the dialog bumps it on the store's caption events): a preview is of one count. */
   captions = 0;
-  private seq = 0;
+  private previewing = false;
+  private again = false;
 
   constructor(
     private readonly store: TaggerStore,
@@ -123,8 +124,15 @@ export class FindReplace {
     this.onChange();
   }
 
-  /** Asks the host what the form would change; an older answer that comes late is dropped. */
+  /**
+   * Asks the host what the form would change. One preview at a time: a change made while one is being made asks
+   * again when it is answered (the host plans over every caption, which takes a while in a big dataset).
+   */
   async runPreview(): Promise<void> {
+    if (this.previewing) {
+      this.again = true;
+      return;
+    }
     const query = this.query();
     if (!query) {
       this.preview = undefined;
@@ -133,7 +141,7 @@ export class FindReplace {
     }
     const key = JSON.stringify(query);
     const captions = this.captions;
-    const seq = ++this.seq;
+    this.previewing = true;
     // Typing not yet sent is part of what the host should look at.
     this.store.flush();
     let r: ToHostResult<'findReplace/preview'>;
@@ -141,13 +149,18 @@ export class FindReplace {
       r = await this.store.host.request({ type: 'findReplace/preview', query }, 30_000);
     } catch (err) {
       r = { ok: false, error: `The preview failed: ${err instanceof Error ? err.message : String(err)}` };
+    } finally {
+      this.previewing = false;
     }
-    if (seq !== this.seq) return;
     if (r.ok) {
       this.preview = { plan: r, query, key, captions };
       this.error = undefined;
     } else this.error = r.error;
     this.onChange();
+    if (this.again) {
+      this.again = false;
+      if (!this.isCurrent()) await this.runPreview();
+    }
   }
 
   /** Writes the current preview as one dataset-wide undo step; true when it was written. */

@@ -113,4 +113,21 @@ describe('find and replace dialog state', () => {
       revs: [{ file: 't_0003.png', rev: 3 }],
     });
   });
+
+  it('asks for one preview at a time, and once more for what changed meanwhile', async () => {
+    const { store, sent } = loaded(['ohwx, red hair', 'ohwx']);
+    const st = new FindReplace(store, () => {});
+    st.set({ find: 'red' });
+    const first = st.runPreview();
+    st.set({ find: 'red h' });
+    void st.runPreview();
+    st.set({ find: 'red hair' });
+    void st.runPreview();
+    await first;
+    const asked = sent
+      .filter((b) => b.type === 'findReplace/preview')
+      .map((b) => (b as { query: { find: string } }).query.find);
+    assert.deepEqual(asked, ['red', 'red hair']);
+    assert.equal(st.isCurrent(), true);
+  });
 });
