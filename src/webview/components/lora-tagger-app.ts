@@ -333,8 +333,15 @@ export class LoraTaggerApp extends LitElement {
     if (!done) return;
     e.preventDefault();
     // The panel's own undo and redo: VS Code would answer them late with a native undo of its own.
-    // Ctrl/Cmd+H too: VS Code would open its replace widget in an editor.
-    if (has(LOCAL_KEYS.undo, key) || has(LOCAL_KEYS.redo, key) || has(LOCAL_KEYS.findReplace, key)) e.stopPropagation();
+    // Ctrl/Cmd+H too: VS Code would open its replace widget in an editor. Alt+G: VS Code would open its Go menu (the
+    // menu bar's mnemonic) and take the focus out of the panel.
+    if (
+      has(LOCAL_KEYS.undo, key) ||
+      has(LOCAL_KEYS.redo, key) ||
+      has(LOCAL_KEYS.findReplace, key) ||
+      has(LOCAL_KEYS.toggleGrid, key)
+    )
+      e.stopPropagation();
   }
 
   /** The review grid and back: the single view opens on the image focused in the grid. */

@@ -49,16 +49,14 @@ describe('workbench: the review grid', function () {
     assert.deepEqual(all(), Array(COUNT).fill('ohwx'));
 
     // A click on the first thumbnail puts the focus in the panel; from there on, only keys.
-    // The toolbar's Review grid switch, then Tab into the grid: its focusable cell is the image shown. Not Alt+G, the
-    // grid's key: the panel toggles the grid on it, but VS Code gets the key too and opens its Go menu (the menu
-    // bar's mnemonic), which takes the focus out of the panel.
+    // Alt+G, the grid's key. The panel keeps it from VS Code, which would otherwise open its Go menu (the menu bar's
+    // mnemonic) and take the focus out of the panel; the grid focuses the cell of the image shown.
     await frame.getByRole('button', { name: /^1: grid_0001\.jpg/ }).click();
     const gridSwitch = frame.getByRole('switch', { name: 'Review grid' });
-    await gridSwitch.click();
+    await wb.pressKey('Alt+g');
     await waitFor(async () => (await gridSwitch.getAttribute('aria-checked')) === 'true', {
       what: 'the grid switch on',
     });
-    await wb.pressKey('Tab');
     const grid = frame.locator('review-grid');
     const columns = Number(
       await waitFor(() => grid.locator('.canvas[data-columns]').getAttribute('data-columns'), {
@@ -121,11 +119,9 @@ describe('workbench: the review grid', function () {
     await waitFor(thumbs, { timeout: 90_000, what: `the ${COUNT} thumbnails in the grid` });
     await wb.screenshot('grid-workbench-dark');
 
-    // Back to the single view (Shift+Tab to the toolbar, whose switch has kept its focus; Space turns it off), and
-    // Add tag (Alt+Shift+A) adds to both selected.
-    await wb.pressKey('Shift+Tab');
-    await waitFor(() => gridSwitch.evaluate((el) => el.matches(':focus')), { what: 'the focus on the grid switch' });
-    await wb.pressKey('Space');
+    // Back to the single view with Alt+G (the focus is on a grid cell, in the panel), and Add tag (Alt+Shift+A) adds to
+    // both selected.
+    await wb.pressKey('Alt+g');
     await waitFor(async () => (await gridSwitch.getAttribute('aria-checked')) === 'false', {
       what: 'the grid switch off',
     });
