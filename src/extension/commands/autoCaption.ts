@@ -6,6 +6,7 @@
  * resolves with `{ captioned, suggested, skipped, failed: [{ file, error }] }` when the run ends.
  */
 import * as vscode from 'vscode';
+import { isTagged } from '../../shared/caption';
 import { apiKey, defaultProvider, settingsOptions } from '../captioning/captioningSettings';
 import type { CaptionRuns } from '../captioning/captionRuns';
 import { imageModels, languageModelProvider, languageModelsAvailable } from '../captioning/vscodeLm';
@@ -56,8 +57,8 @@ export async function autoCaption(
     const given = batch && typeof extra === 'object' && extra !== null ? (extra as Record<string, unknown>) : {};
     const o = batch ? parseRunOptions(withSettings(given)) : await ask(extra);
     if (!o) return undefined;
-    const files = await filesFor(deps, folder, o);
-    if (!batch && !(await confirm(deps, o, files.length))) return undefined;
+    const { files, sending } = await filesFor(deps, folder, o);
+    if (!batch && !(await confirm(deps, o, sending))) return undefined;
     const provider =
       o.provider === 'vscode-lm'
         ? await languageModelProvider(
@@ -119,12 +120,22 @@ function workerScript(context: vscode.ExtensionContext): string {
   return vscode.Uri.joinPath(context.extensionUri, 'dist', 'wdWorker.js').fsPath;
 }
 
-async function filesFor(deps: AutoCaptionDeps, folder: string, o: RunOptions): Promise<string[]> {
+/** The run's images, and how many of them will be sent (fill-empty skips a captioned one without sending it). */
+async function filesFor(
+  deps: AutoCaptionDeps,
+  folder: string,
+  o: RunOptions,
+): Promise<{ files: string[]; sending: number }> {
+  const count = (ds: Dataset) => {
+    const files = selectImages(ds, o.scope);
+    const empty = (f: string) => !isTagged(ds.caption(f), ds.session.triggerWord);
+    return { files, sending: o.mode === 'fill-empty' ? files.filter(empty).length : files.length };
+  };
   const panel = deps.panels.get(folder);
-  if (panel) return selectImages(panel.dataset, o.scope);
+  if (panel) return count(panel.dataset);
   const { dataset } = await Dataset.open(folder);
   try {
-    return selectImages(dataset, o.scope);
+    return count(dataset);
   } finally {
     await dataset.close();
   }

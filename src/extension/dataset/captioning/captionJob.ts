@@ -7,64 +7,14 @@
 import { readFile } from 'node:fs/promises';
 import { captionTags } from '../../../shared/caption';
 import type { Dataset } from '../session/dataset';
-import type { CaptionWriter } from '../tags/tagOperations';
+import type { ItemState, JobEvent, JobOptions, JobResult } from './jobTypes';
 import { fillPrompt } from './prompts';
-import { captionHash, type CaptionQueue, type RecordedOptions, type WriteMode } from './provenance';
-import { isAbort, ProviderError, type CaptionProvider, type ProviderInput } from './provider';
+import { captionHash, type CaptionQueue } from './provenance';
+import { isAbort, ProviderError, type ProviderInput } from './provider';
 import { recordRunChanges, runLabel } from './runHistory';
-import { compose, decide, type Composed } from './writePolicy';
-import type { TagLookup } from './wd/wdTags';
-import type { z } from 'zod';
+import { compose, decide, skipsUnasked, type Composed } from './writePolicy';
 
-/** The state of one image in a run, as the filmstrip shows it. */
-export type ItemState = 'queued' | 'running' | 'done' | 'suggested' | 'skipped' | 'failed';
-
-/** What a run reports as it goes. */
-export type JobEvent =
-  | { type: 'item'; file: string; state: ItemState; error?: string; text?: string }
-  | { type: 'progress'; done: number; total: number; etaMs?: number; paused: boolean };
-
-/** Options of a run. */
-export interface JobOptions {
-  provider: CaptionProvider;
-  /** The images, in order (ignored when resuming a recorded queue). */
-  files: readonly string[];
-  mode: WriteMode;
-  /** Preset id, or 'custom'. */
-  preset: string;
-  /** The prompt template (placeholders filled per image) and the system prompt. */
-  prompt: string;
-  system?: string;
-  output: 'caption' | 'tags';
-  filters?: readonly string[];
-  vocabulary?: TagLookup;
-  /** Requests in flight at once (default 4). */
-  concurrency?: number;
-  /** Tries after the first for a retryable failure (default 4). */
-  retries?: number;
-  /** First backoff in ms, doubled each try (default 1000); Retry-After wins when the server sends it. */
-  retryBaseMs?: number;
-  /** Longest single wait between tries (default 60000). */
-  maxRetryWaitMs?: number;
-  /** Writes one caption; Dataset.setCaption by default (the extension passes the panel's writer). */
-  write?: CaptionWriter;
-  /** Options recorded with the queue so a reloaded window can resume the run (never a key). */
-  recorded?: z.infer<typeof RecordedOptions>;
-  /** The recorded queue to continue instead of `files`. */
-  resume?: CaptionQueue;
-  onEvent?(e: JobEvent): void;
-}
-
-/** What a finished run did. */
-export interface JobResult {
-  run: string;
-  captioned: number;
-  suggested: number;
-  skipped: number;
-  failed: { file: string; error: string }[];
-  /** True when the run was cancelled or interrupted before the end. */
-  stopped: boolean;
-}
+export type { ItemState, JobEvent, JobOptions, JobResult } from './jobTypes';
 
 interface Item {
   file: string;
@@ -202,11 +152,18 @@ export class CaptionJob {
 
   /** The next image of the run, its input on the way; undefined when none is left. */
   private take(): Ahead | undefined {
-    const item = this.items[this.next++];
-    if (!item) return undefined;
-    const input = this.prepare(item.file);
-    input.catch(() => undefined); // awaited when its turn comes: until then a failure is not unhandled
-    return { item, input };
+    for (let item = this.items[this.next++]; item; item = this.items[this.next++]) {
+      // The write would skip it (fill-empty, captioned when queued and still): it is not read, nor sent anywhere.
+      if (skipsUnasked(this.opts.mode, this.ds.caption(item.file), item.hash, this.ds.session.triggerWord)) {
+        this.result.skipped++;
+        this.finish(item, 'skipped');
+        continue;
+      }
+      const input = this.prepare(item.file);
+      input.catch(() => undefined); // awaited when its turn comes: until then a failure is not unhandled
+      return { item, input };
+    }
+    return undefined;
   }
 
   private failed(item: Item, err: unknown): void {

@@ -66,6 +66,14 @@ export type Decision =
   | { action: 'suggest'; text: string; why: 'mode' | 'edited' }
   | { action: 'skip'; why: 'has-caption' | 'unchanged' };
 
+/**
+ * True when `decide` would skip this image whatever the model answered: fill-empty, and the caption is the one it
+ * had when queued and has text. Such an image need not be read or sent to a provider at all.
+ */
+export function skipsUnasked(mode: WriteMode, current: string, queuedHash: string, trigger: string): boolean {
+  return mode === 'fill-empty' && captionHash(current) === queuedHash && isTagged(current, trigger);
+}
+
 /** Decides for one image, given its caption now and the hash of its caption when it was queued. */
 export function decide(
   mode: WriteMode,

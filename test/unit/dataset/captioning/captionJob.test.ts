@@ -84,6 +84,7 @@ describe('Captioning job queue (OpenAI-compatible provider against a local serve
       assert.equal(caption(out, i), i === 1 ? 'ohwx, a person wrote this' : `ohwx, A ${c} picture.`);
     }
     assert.equal(server.maxInFlight, 3, 'three requests in flight at once');
+    assert.equal(server.requests, 5, 'the image with a caption was skipped without being sent to the server');
     const s = onDisk(out);
     assert.equal(s.captioning, undefined, 'the finished queue is not kept');
     const rec = s.images[0]!;
