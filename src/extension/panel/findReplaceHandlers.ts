@@ -110,8 +110,15 @@ export function findReplaceHandlers(panel: FindReplaceHost, log: () => FindRepla
       revs: { file: string; rev: number }[];
     }): Promise<ToHostResult<'findReplace/apply'>> => {
       const ds = panel.dataset;
-      // Writes the panel already sent land first, so the plan sees them (and their revisions).
-      await ds.flush();
+      try {
+        // Writes the panel already sent land first, so the plan sees them (and their revisions).
+        await ds.flush();
+      } catch (err) {
+        return {
+          ok: false,
+          error: `Nothing was replaced: the pending saves of ${ds.outputFolder} failed first (${errorMessage(err)}). Fix that (see the status line) and replace again.`,
+        };
+      }
       const p = plan(ds, msg.query);
       if ('error' in p) return { ok: false, error: p.error };
       const moved = changedSincePreview(p, msg.revs, ds.captionRev);
