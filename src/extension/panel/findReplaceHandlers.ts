@@ -3,7 +3,8 @@
  * (tags/findReplace.ts) over the captions as the dataset holds them and answers with every caption that would change
  * and its revision; `findReplace/apply` plans it again and writes it as one step of the dataset-wide undo only when
  * exactly the previewed captions, at the previewed revisions, would change, so what is written is what was shown.
- * Captions are written through the panel's caption sync, so each change reaches the webview as `caption/changed`.
+ * Captions are written through the panel's caption sync, so each change reaches the webview with its revision (in
+ * `captions/changed` batches, captionBatch.ts).
  */
 import {
   FIND_REPLACE_PREVIEW_MAX,
