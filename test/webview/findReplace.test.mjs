@@ -3,8 +3,8 @@
 // invalid pattern says where and why and the previous preview stays; the scope counts follow the filter and the
 // selection; Replace all sends exactly the previewed request and is enabled only while the preview is current;
 // Undo replace asks for the dataset-wide undo; Escape closes and focus returns. The page's host answers as
-// findReplaceHandlers.ts does: a plan per preview (plain text over the captions it was sent), a reply to apply, then
-// caption/changed per caption.
+// findReplaceHandlers.ts does: a plan per preview (plain text over the captions it was sent); for apply, the changed
+// captions in a captions/changed batch, then the reply.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,18 +64,20 @@ async function fakeHost(p) {
   });
 }
 
-/** Answers the apply the page sent: each changed caption at a new revision, then the reply. */
+/** Answers the apply the page sent: the changed captions in one batch, each at a new revision, then the reply. */
 async function answerApply(p, captions) {
   const msg = await waitPosted(p, 'findReplace/apply');
+  // Read before the captions change (which asks for a new preview a moment later).
+  const previews = (await posted(p, 'findReplace/preview')).length;
   const id = await p.evaluate(() => window.__posted.find((x) => x.body.type === 'findReplace/apply').id);
   let rev = 50;
-  for (const [file, text] of Object.entries(captions))
-    await send(p, { type: 'caption/changed', file, text, rev: ++rev });
+  const changes = Object.entries(captions).map(([file, text]) => ({ file, text, rev: ++rev }));
+  await send(p, { type: 'captions/changed', changes });
   await p.evaluate(
     ([r, i]) => window.__send({ type: 'reply', ok: true, result: r }, i),
     [{ ok: true, label: 'Replace "red hair" with "auburn hair" in tags', changed: Object.keys(captions).length }, id],
   );
-  return msg;
+  return { msg, previews };
 }
 
 async function openDialog(p) {
@@ -130,12 +132,11 @@ describe('find and replace in captions', function () {
     assert.equal(await dialog(p).getByRole('radio', { name: 'All (5)' }).isChecked(), true);
     await clearPosted(p);
     await p.keyboard.press(`${mod}+Alt+Enter`);
-    const msg = await answerApply(p, {
+    const { msg, previews } = await answerApply(p, {
       'test_0001.png': 'ohwx, auburn hair, smile',
       'test_0003.png': 'ohwx, auburn hair',
       'test_0004.png': 'ohwx, auburn hair, hat',
     });
-    const preview = (await posted(p, 'findReplace/preview')).at(-1);
     assert.deepEqual(msg, {
       type: 'findReplace/apply',
       query: {
@@ -149,7 +150,7 @@ describe('find and replace in captions', function () {
       },
       revs: ['test_0001.png', 'test_0003.png', 'test_0004.png'].map((file) => ({ file, rev: 7 })),
     });
-    assert.equal(preview, undefined, 'no preview was asked for between the shown one and the apply');
+    assert.equal(previews, 0, 'no preview was asked for between the shown one and the apply');
     await dialog(p)
       .getByText(/: 3 caption\(s\) changed, one undo step\.$/)
       .waitFor();

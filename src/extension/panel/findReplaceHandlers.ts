@@ -3,7 +3,8 @@
  * (tags/findReplace.ts) over the captions as the dataset holds them and answers with every caption that would change
  * and its revision; `findReplace/apply` plans it again and writes it as one step of the dataset-wide undo only when
  * exactly the previewed captions, at the previewed revisions, would change, so what is written is what was shown.
- * Captions are written through the panel's caption sync, so each change reaches the webview as `caption/changed`.
+ * Captions are written through the panel's caption sync, so each change reaches the webview with its revision (in
+ * `captions/changed` batches, captionBatch.ts).
  */
 import {
   FIND_REPLACE_PREVIEW_MAX,
@@ -110,8 +111,15 @@ export function findReplaceHandlers(panel: FindReplaceHost, log: () => FindRepla
       revs: { file: string; rev: number }[];
     }): Promise<ToHostResult<'findReplace/apply'>> => {
       const ds = panel.dataset;
-      // Writes the panel already sent land first, so the plan sees them (and their revisions).
-      await ds.flush();
+      try {
+        // Writes the panel already sent land first, so the plan sees them (and their revisions).
+        await ds.flush();
+      } catch (err) {
+        return {
+          ok: false,
+          error: `Nothing was replaced: the pending saves of ${ds.outputFolder} failed first (${errorMessage(err)}). Fix that (see the status line) and replace again.`,
+        };
+      }
       const p = plan(ds, msg.query);
       if ('error' in p) return { ok: false, error: p.error };
       const moved = changedSincePreview(p, msg.revs, ds.captionRev);

@@ -1,7 +1,8 @@
 /**
  * Find and replace from the panel on the host (issue 13, item 4), in a real VS Code on a dataset staged from the real
  * photos: `findReplace/preview` answers with the engine's plan and writes nothing; `findReplace/apply` writes exactly
- * the previewed captions as one dataset-wide undo step, each change reaching the webview as `caption/changed`, and
+ * the previewed captions as one dataset-wide undo step, each change reaching the webview (in `captions/changed`
+ * batches) before the reply, and
  * refuses, writing nothing, when a previewed caption changed since; `selection/undo` takes it back.
  */
 import { strict as assert } from 'node:assert';
@@ -11,7 +12,14 @@ import * as vscode from 'vscode';
 import type { TaggerApi } from '../../../src/extension/extension';
 import type { TaggingPanel } from '../../../src/extension/panel/taggingPanel';
 import type { FindReplaceQuery, ReplyBody, ToHostResult, ToWebview } from '../../../src/shared/protocol';
-import { activateExtension, cleanupTempDirs, copyRealImages, skipWithoutRealImages, waitFor } from './helpers';
+import {
+  activateExtension,
+  captionChanges,
+  cleanupTempDirs,
+  copyRealImages,
+  skipWithoutRealImages,
+  waitFor,
+} from './helpers';
 
 type Preview = ToHostResult<'findReplace/preview'>;
 
@@ -91,9 +99,8 @@ describe('find and replace from the panel (host side, real VS Code)', () => {
       'ohwx, auburn hair, hat',
       'ohwx, auburn hair, smile',
     ]);
-    const changed = posted.filter(
-      (m): m is Extract<ToWebview, { type: 'caption/changed' }> => m.type === 'caption/changed',
-    );
+    // In captions/changed batches, all of them before the reply.
+    const changed = captionChanges(posted);
     assert.deepEqual(changed.map((m) => m.file).sort(), [...files].sort());
     for (const m of changed) assert.equal(m.rev, panel.dataset.captionRev(m.file), `${m.file} posted at its revision`);
     const u = result<{ label: string; restored: number }>(await send({ type: 'selection/undo' }));
