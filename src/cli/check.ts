@@ -1,8 +1,9 @@
 /** `lora-tagger check <outputFolder> [--target T]`: the preflight and the target's rules, as Check Dataset runs them. */
 import { summarizeFindings, withWorkerDecoder } from '../extension/dataset/export/datasetExport';
-import { checkForTarget, type AnyFinding } from '../extension/dataset/export/targetExport';
+import type { AnyFinding } from '../extension/dataset/export/targetExport';
 import { EXPORT_TARGETS, type ExportTarget } from '../extension/dataset/export/targets';
 import type { CommandSpec } from './args';
+import { checkWithCache, cliCacheDir } from './checkCache';
 import { decodeWorkerScript, EXIT, outputFolderArg, stringFlag, withDataset, type Command } from './command';
 import type { Output } from './output';
 
@@ -12,6 +13,8 @@ const spec: CommandSpec = {
   details: [
     'Prints one line per finding (severity, image, rule, what to do). Exits with 1 when any finding is an error',
     '(something CivitAI would reject), so a CI job can stop before a training run; warnings and notes exit 0.',
+    "What each image holds is cached (in $LORA_TAGGER_CACHE, else the user's cache folder), so checking the same",
+    'dataset again decodes only the images that changed.',
   ],
   positionals: [{ name: 'outputFolder', help: 'the output folder of a tagging session (it holds session.json)' }],
   flags: [
@@ -30,7 +33,7 @@ export const checkCommand: Command = {
       const target = given ?? dataset.session.exportTarget ?? 'civitai';
       const onProgress = ctx.out.progress('Checking');
       return withWorkerDecoder(script, (decoder) =>
-        checkForTarget(dataset, target, { decoder, signal: ctx.signal, onProgress }),
+        checkWithCache(dataset, target, cliCacheDir(), decoder, { signal: ctx.signal, onProgress }),
       );
     });
     ctx.out.document(findings);

@@ -29,6 +29,8 @@ import { datasetView } from './datasetView';
 import { selectionHandlers } from './selectionHandlers';
 import { vocabularyHandlers } from './vocabHandlers';
 import { cropHandlers } from './cropHandlers';
+import { captioningHandlers } from './captioningHandlers';
+import { findReplaceHandlers } from './findReplaceHandlers';
 
 type CaptionUpdateResult = ToHostResult<'caption/update'>;
 
@@ -267,6 +269,8 @@ export class TaggingPanel extends Disposable {
       status: (k, m) => this.status(k, m),
     })),
     ...reviewHandlers(this),
+    ...captioningHandlers(() => this.dataset),
+    ...findReplaceHandlers(this, log),
   };
 
   /** Thumbnails in the background from the image pipeline, current image first; each batch is posted when made. */

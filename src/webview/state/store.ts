@@ -21,7 +21,7 @@ import { queryVocabulary } from './vocabulary/vocabulary';
 import { VocabCategories } from './vocabulary/vocabCategories';
 
 /** Panel actions that need a component to move focus or open something. */
-export type UiAction = 'focusAddTag' | 'focusFilter' | 'showShortcuts' | 'goTo';
+export type UiAction = 'focusAddTag' | 'focusFilter' | 'showShortcuts' | 'goTo' | 'findReplace';
 
 /** The panel actions that change no image (the report page runs only these). */
 const UI_ACTIONS: ReadonlySet<PanelAction> = new Set<PanelAction>(['focusAddTag', 'focusFilter', 'showShortcuts']);

@@ -69,11 +69,16 @@ export interface CliRun {
   stderr: string;
 }
 
+let cliCache: string | undefined;
+
 /** Runs the bundled CLI with `args` in `cwd` (pipes, so neither stream is a terminal). */
 export async function runCli(args: readonly string[], cwd: string): Promise<CliRun> {
   const cli = await buildCli();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The check's facts cache goes to a temp folder of the run, never the user's cache folder.
+    cliCache ??= tempDir('cache');
+    const env = { ...process.env, LORA_TAGGER_CACHE: cliCache };
+    const child = spawn(process.execPath, [cli, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));

@@ -90,6 +90,8 @@ export interface Trap {
   state: { fired: number; dead: boolean };
   /** Resolves when the trap fires in kill mode: from then on every call hangs, as if the process had died. */
   killed: Promise<void>;
+  /** Resolves once no real call is in flight (after a kill: the calls already in the kernel have landed). */
+  idle(): Promise<void>;
 }
 
 /**
@@ -112,13 +114,24 @@ export function trapFs(when: (method: Method, args: unknown[]) => Error | 'kill'
     onKill();
     return new Promise(() => undefined);
   };
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
+  const track = async <T>(call: () => Promise<T>): Promise<T> => {
+    inFlight++;
+    try {
+      return await call();
+    } finally {
+      if (--inFlight === 0) for (const w of waiting.splice(0)) w();
+    }
+  };
+  const idle = () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((r) => waiting.push(r)));
   // Only the asynchronous methods: an injected fs takes the engine's asynchronous paths.
   for (const m of (Object.keys(nodeFs) as (keyof FsLike)[]).filter((k) => !k.endsWith('Sync'))) {
     const real = nodeFs[m] as (...a: unknown[]) => Promise<unknown>;
     wrapped[m] = async (...args: unknown[]) => {
       const t = trap(m, args);
       if (t) return t;
-      const result = await real(...args);
+      const result = await track(() => real(...args));
       if (m !== 'open') return result;
       const handle = result as Record<string, unknown>;
       return new Proxy(handle, {
@@ -126,12 +139,13 @@ export function trapFs(when: (method: Method, args: unknown[]) => Error | 'kill'
           const v = Reflect.get(target, prop, receiver);
           if (typeof v !== 'function' || typeof prop !== 'string') return v;
           return (...a: unknown[]) =>
-            trap(`handle.${prop}`, [args[0], ...a]) ?? (v as (...x: unknown[]) => unknown).apply(target, a);
+            trap(`handle.${prop}`, [args[0], ...a]) ??
+            track(async () => (v as (...x: unknown[]) => unknown).apply(target, a));
         },
       });
     };
   }
-  return { fs: wrapped as unknown as FsLike, state, killed };
+  return { fs: wrapped as unknown as FsLike, state, killed, idle };
 }
 
 /** A minimal valid session as stored on disk. */

@@ -11,6 +11,7 @@ export interface FsLike {
   readFile: typeof fsp.readFile;
   writeFile: typeof fsp.writeFile;
   rename: typeof fsp.rename;
+  link: typeof fsp.link;
   unlink: typeof fsp.unlink;
   copyFile: typeof fsp.copyFile;
   stat: typeof fsp.stat;
@@ -47,6 +48,7 @@ export const nodeFs: FsLike = {
   readFile: fsp.readFile,
   writeFile: fsp.writeFile,
   rename: fsp.rename,
+  link: fsp.link,
   unlink: fsp.unlink,
   copyFile: fsp.copyFile,
   stat: fsp.stat,

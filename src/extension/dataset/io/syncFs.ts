@@ -45,6 +45,7 @@ export const syncFs: FsLike = {
   readFile: wrap(fsSync.readFileSync) as unknown as FsLike['readFile'],
   writeFile: wrap(fsSync.writeFileSync) as unknown as FsLike['writeFile'],
   rename: wrap(fsSync.renameSync),
+  link: wrap(fsSync.linkSync),
   unlink: wrap(fsSync.unlinkSync),
   copyFile: (async (src: fsSync.PathLike, dest: fsSync.PathLike, mode?: number) => {
     if (fsSync.statSync(src).size >= SYNC_COPY_MAX) return fsp.copyFile(src, dest, mode);

@@ -6,6 +6,7 @@
 import { writeFileAtomic } from '../io/atomicWrite';
 import { adviceFor, describeError, type FsLike } from '../io/fsLike';
 import { CaptionRefusedError, readCaptionFileQuick, type CaptionProblem } from '../io/readCaption';
+import { replaceIfSame } from '../io/swapReplace';
 import { CaptionConflictError, CaptionQueues, CaptionRevisions, sameStamp, stampNow } from './captionRevisions';
 import type { SetCaptionOptions } from './captionRevisions';
 
@@ -55,8 +56,16 @@ export class CaptionFiles {
     if (problem && problem.kind !== 'symlink') throw new CaptionRefusedError(problem);
     if (revs.isStale(file, base)) throw new CaptionConflictError(file, revs.rev(file), cache.text(file), path);
     try {
-      await (opts.write ? opts.write(path, text) : writeFileAtomic(path, text, this.fs));
+      if (opts.write) await opts.write(path, text);
+      // A link is replaced by a file of its own (never written through), as before.
+      else if (problem?.kind === 'symlink') await writeFileAtomic(path, text, this.fs);
+      else if (!(await replaceIfSame(path, Buffer.from(text), this.expected(file), this.fs))) {
+        // Changed outside between the look above and the write: the outside edit stays, and wins as above.
+        await this.readBack(file);
+        throw new CaptionConflictError(file, revs.rev(file), cache.text(file), path);
+      }
     } catch (err) {
+      if (err instanceof CaptionConflictError) throw err;
       throw new Error(
         `Could not save the caption ${path}: ${describeError(err)}. ${adviceFor(err)} The file on disk still holds ` +
           'the previous caption; your text is kept in the panel, so save again once this is fixed.',
@@ -69,6 +78,11 @@ export class CaptionFiles {
     if (opts.base === undefined) revs.fire({ file, text, rev });
     await cache.recordTags(file, text, opts.typing);
     return { rev };
+  }
+
+  /** The bytes the file holds as the dataset last read or wrote it (undefined: there was no file). */
+  private expected(file: string): Buffer | undefined {
+    return this.revs.stamp(file) ? Buffer.from(this.cache.text(file)) : undefined;
   }
 
   /**

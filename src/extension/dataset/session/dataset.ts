@@ -16,7 +16,7 @@ import { CaptionConflictError, type CaptionChanged, type SetCaptionOptions } fro
 import { CaptionFiles } from './captionFiles';
 import { KnownTags } from './knownTags';
 import { completeTags } from '../tags/draftTags';
-import { appendTags, isListableTag, parseTagsFile, readTagsFile } from '../tags/tagsFile';
+import { appendTags, isListableTag, parseTagsFile, readTagsFile, settleTagsFile } from '../tags/tagsFile';
 
 /** Options of Dataset.open. */
 export interface DatasetOpenOptions {
@@ -283,6 +283,8 @@ export class Dataset {
   async close(): Promise<void> {
     this.closed = true;
     await this.flush();
+    // A stuck write to tags.txt's old file is merged now; should that fail, the next open merges it.
+    await settleTagsFile(this.outputFolder, this.fs).catch(() => undefined);
     this.listeners.clear();
     this.saveErrorListeners.clear();
     this.files.revs.listeners.clear();

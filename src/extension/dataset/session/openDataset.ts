@@ -13,6 +13,7 @@ import { recordsFromDisk } from './rebuild';
 import { loadSession, saveSession } from './sessionFile';
 import { finishedNotice, removeLeftoverTemps, runPlan } from '../staging/run';
 import { captionInfo } from '../../../shared/caption';
+import { leftoverAsides } from '../io/swapReplace';
 import { appendTags, isListableTag, parseTagsFile, readTagsFile, TAGS_FILE } from '../tags/tagsFile';
 
 /** Everything Dataset needs, read from disk. */
@@ -127,6 +128,18 @@ export async function openSession(
 
   // The .txt files are the truth: statuses follow them (skipped stays skipped); every tag in use is a known tag,
   // except those of a caption that could not be read as it is (their text is not the caption's).
+  // A writer killed while it replaced tags.txt left the file it moved aside: its lines go back in first.
+  const asides = leftoverAsides(
+    join(outputFolder, TAGS_FILE),
+    entries.map((e) => e.name),
+  );
+  if (asides.length)
+    await appendTags(outputFolder, [], fs, { leftovers: asides }).catch((err) =>
+      notices.push(
+        `${join(outputFolder, TAGS_FILE)} could not take back the lines that a stopped write set aside in ` +
+          `${asides.join(', ')}: ${describeError(err)}. ${adviceFor(err)} They stay there until the next open.`,
+      ),
+    );
   const tagsRead = await readTagsFile(outputFolder, fs);
   if (tagsRead.problem) notices.push(tagsRead.problem);
   let fileTags = parseTagsFile(tagsRead.text);

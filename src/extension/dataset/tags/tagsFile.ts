@@ -4,10 +4,9 @@
  */
 import { join } from 'node:path';
 import { cleanTag } from '../../../shared/caption';
-import { tempPathFor } from '../io/atomicWrite';
 import { withFileLock } from '../io/fileLock';
-import { sameStamp, stampOf, type FileStamp } from '../session/captionRevisions';
 import { nodeFs, type FsLike } from '../io/fsLike';
+import { hasKept, replaceMerging, type SwapSources } from '../io/swapReplace';
 import { readCaptionFile } from '../io/readCaption';
 
 /** The name of the master tag list inside the output folder. */
@@ -97,55 +96,84 @@ export async function readTagsText(outputFolder: string, fs: FsLike = nodeFs): P
  * written atomically, the file's own bytes kept as they are. Returns the tags of the file afterwards.
  *
  * Two writers (two windows, the panel and the CLI) take turns through a short lock and each merges into what the
- * other wrote. An editor takes no lock: the file is written only if it is still as it was read (its stamp), else
- * read again; and an edit that lands in the old file in the instant of the rename is found through the file still
- * open, and merged in.
+ * other wrote. Editors and scripts take no lock: the file is replaced through io/swapReplace.ts, which moves the
+ * old file aside before the new one goes in and merges every line written meanwhile, however it was written.
+ * `leftovers`: files a killed run moved aside (see leftoverAsides), whose lines are merged back.
  */
 export async function appendTags(
   outputFolder: string,
   tags: readonly string[],
   fs: FsLike = nodeFs,
-  opts: { fsync?: boolean; create?: boolean } = {},
+  opts: { fsync?: boolean; create?: boolean; leftovers?: readonly string[]; final?: boolean } = {},
 ): Promise<string[]> {
   const path = join(outputFolder, TAGS_FILE);
   return withFileLock(
     path,
     async () => {
-      let theirs: Buffer | undefined;
-      for (let attempt = 1; ; attempt++) {
-        const before = await stampOf(path, fs);
-        const file = theirs
-          ? { text: theirs.toString('utf8'), bytes: theirs, exists: true }
-          : await readTagsFile(outputFolder, fs);
-        if ('unusable' in file && file.unusable) throw new Error(file.problem);
-        const have = parseTagsFile(file.text);
+      let have: string[] = [];
+      const read = async () => {
+        const file = await readTagsFile(outputFolder, fs);
+        if (file.unusable) throw new Error(file.problem);
+        return file.exists ? (file.bytes ?? Buffer.alloc(0)) : undefined;
+      };
+      const build = ({ aside, current, late }: SwapSources) => {
+        // The file as it is first, so it keeps its order; then each line another version has, and each line a
+        // late write added to a file kept by the last save.
+        const [first, ...rest] = current === undefined ? aside : [current, ...aside];
+        let base = rest.reduce(mergeLines, first ?? Buffer.alloc(0));
+        for (const l of late) base = mergeLines(base, addedLines(l.was, l.now));
+        const text = base.toString('utf8');
+        have = parseTagsFile(text);
         const add = missingTags(have, tags);
-        if (add.length === 0 && !(opts.create && !file.exists) && !theirs) return have;
-        const held = before ? await fs.open(path, 'r').catch(() => undefined) : undefined;
-        try {
-          const seen = held ? await held.stat() : undefined;
-          if (held && !sameStamp(before, toStamp(seen!))) continue;
-          const data = withTags(file.bytes ?? Buffer.alloc(0), file.text, add);
-          if (await replaceIfUnchanged(path, data, before, fs, opts)) {
-            // Written into the old file (an editor saving in place) while ours went in: merge that edit too.
-            // (By its data only: the rename itself changes the old file's ctime, as it unlinks it.)
-            const after = held ? await held.stat() : undefined;
-            if (!held || (after!.size === seen!.size && after!.mtimeMs === seen!.mtimeMs)) return [...have, ...add];
-            theirs = await held.readFile();
-          }
-        } finally {
-          await held?.close();
-        }
-        if (attempt >= 20) {
-          throw new Error(
-            `${path} kept changing while new tags were added to it (another program writes it over and over); ` +
-              'the tags were not added this time. They are added on the next save; close the other program first.',
-          );
-        }
-      }
+        const unchanged = current !== undefined && base.equals(current);
+        if (add.length === 0 && unchanged) return undefined;
+        if (add.length === 0 && current === undefined && aside.length === 0 && !opts.create) return undefined;
+        have = [...have, ...add];
+        return withTags(base, text, add);
+      };
+      await replaceMerging(path, read, build, fs, {
+        ...(opts.fsync === undefined ? {} : { fsync: opts.fsync }),
+        ...(opts.leftovers ? { leftovers: opts.leftovers } : {}),
+        ...(opts.final ? { final: true } : {}),
+      });
+      return have;
     },
     fs,
   );
+}
+
+/**
+ * Reads once more the files the last save of tags.txt kept (see io/swapReplace.ts), merges any line written into
+ * them since, and removes them: for when the dataset closes.
+ */
+export async function settleTagsFile(outputFolder: string, fs: FsLike = nodeFs): Promise<void> {
+  if (hasKept(join(outputFolder, TAGS_FILE))) await appendTags(outputFolder, [], fs, { final: true });
+}
+
+/** The lines of `now` that `was` does not have (as bytes), one per line. */
+function addedLines(was: Buffer, now: Buffer): Buffer {
+  const lines = (b: Buffer) => b.toString('latin1').split(/\r\n|\r|\n/);
+  const had = new Set(lines(was));
+  return Buffer.from(
+    lines(now)
+      .filter((l) => l.trim() !== '' && !had.has(l))
+      .map((l) => `${l}\n`)
+      .join(''),
+    'latin1',
+  );
+}
+
+/** `base` with each line of `other` that it lacks appended (compared as bytes, so text that is not UTF-8 is kept). */
+function mergeLines(base: Buffer, other: Buffer): Buffer {
+  if (other.equals(base)) return base;
+  const lines = (b: Buffer) => b.toString('latin1').split(/\r\n|\r|\n/);
+  const known = new Set(lines(base));
+  const add = lines(other).filter((l) => l.trim() !== '' && !known.has(l) && (known.add(l), true));
+  if (add.length === 0) return base;
+  const text = base.toString('latin1');
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const sep = text.length === 0 || /[\r\n]$/.test(text) ? '' : eol;
+  return Buffer.concat([base, Buffer.from(sep + add.map((l) => l + eol).join(''), 'latin1')]);
 }
 
 function missingTags(have: readonly string[], tags: readonly string[]): string[] {
@@ -166,35 +194,4 @@ function withTags(bytes: Buffer, text: string, add: readonly string[]): Buffer {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const sep = bytes.length === 0 || /[\r\n]$/.test(text) ? '' : eol;
   return Buffer.concat([bytes, Buffer.from(sep + add.map((t) => t + eol).join(''), 'utf8')]);
-}
-
-/** Writes `data` atomically over `path` only if the file is still the one stamped `before`; false when it changed. */
-async function replaceIfUnchanged(
-  path: string,
-  data: Buffer,
-  before: FileStamp | undefined,
-  fs: FsLike,
-  opts: { fsync?: boolean },
-): Promise<boolean> {
-  const tmp = tempPathFor(path);
-  let renamed = false;
-  try {
-    const handle = await fs.open(tmp, 'wx');
-    try {
-      await handle.writeFile(data);
-      if (opts.fsync !== false) await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    if (!sameStamp(before, await stampOf(path, fs))) return false;
-    await fs.rename(tmp, path);
-    renamed = true;
-    return true;
-  } finally {
-    if (!renamed) await fs.unlink(tmp).catch(() => undefined);
-  }
-}
-
-function toStamp(st: { ino: number; size: number; mtimeMs: number; ctimeMs: number }): FileStamp {
-  return { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
 }

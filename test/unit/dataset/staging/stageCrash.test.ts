@@ -219,7 +219,7 @@ describe('staging in move mode', () => {
     });
     void stageDataset(src, opts({ prefix: 'p', triggerWord: 'ohwx', mode: 'move' }), { fs: t.fs });
     await t.killed;
-    await new Promise((r) => setTimeout(r, 200)); // let the calls already in the kernel land
+    await t.idle(); // the calls already in the kernel have landed
     const left = ls(src).filter((n) => /^pic \d+\.(png|jpg)$/.test(n)).length;
     assert.ok(left > 0 && left < 12, `killed half-way (${left} sources left)`);
     const t2 = trapFs((m, a) => (exdev(m, a) ? sysError('EXDEV', 'rename', String(a[0])) : undefined));

@@ -57,7 +57,7 @@ async function staged(n = 10): Promise<{ out: string; files: string[] }> {
 
 const tagsOf = (out: string) => new Set(parseTagsFile(readFileSync(join(out, 'tags.txt'), 'utf8')));
 const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
-const leftovers = (out: string) => readdirSync(out).filter((n) => /\.lora-(tmp|lock)$/.test(n));
+const leftovers = (out: string) => readdirSync(out).filter((n) => /\.lora-(tmp|lock|aside)$/.test(n));
 
 describe('two writers on one dataset (issue 9, case 3)', function () {
   this.timeout(180_000);
