@@ -5,9 +5,9 @@
  */
 import { writeFileAtomic } from '../io/atomicWrite';
 import { adviceFor, describeError, type FsLike } from '../io/fsLike';
-import { CaptionRefusedError, readCaptionFile, type CaptionProblem } from '../io/readCaption';
+import { CaptionRefusedError, readCaptionFileQuick, type CaptionProblem } from '../io/readCaption';
 import { replaceIfSame } from '../io/swapReplace';
-import { CaptionConflictError, CaptionQueues, CaptionRevisions, sameStamp, stampOf } from './captionRevisions';
+import { CaptionConflictError, CaptionQueues, CaptionRevisions, sameStamp, stampNow } from './captionRevisions';
 import type { SetCaptionOptions } from './captionRevisions';
 
 /** What the caption files need of the open dataset: its in-memory captions and what follows a change of one. */
@@ -71,7 +71,7 @@ export class CaptionFiles {
           'the previous caption; your text is kept in the panel, so save again once this is fixed.',
       );
     }
-    revs.setStamp(file, await stampOf(path, this.fs).catch(() => undefined));
+    revs.setStamp(file, await stampNow(path, this.fs).catch(() => undefined));
     const rev = revs.bump(file, opts.base === undefined);
     cache.problems.delete(file);
     cache.apply(file, text);
@@ -92,10 +92,10 @@ export class CaptionFiles {
   private async readBack(file: string, quick = false): Promise<string | undefined> {
     const { cache, revs } = this;
     const path = cache.path(file);
-    const stamp = await stampOf(path, this.fs).catch(() => undefined);
+    const stamp = await stampNow(path, this.fs).catch(() => undefined);
     const known = revs.stamp(file);
     if (quick && known && sameStamp(known, stamp)) return undefined;
-    const r = await readCaptionFile(path, this.fs);
+    const r = await readCaptionFileQuick(path, this.fs);
     revs.setStamp(file, stamp);
     const had = cache.problems.get(file)?.kind;
     if (r.problem) cache.problems.set(file, r.problem);

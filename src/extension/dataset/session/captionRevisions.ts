@@ -6,8 +6,8 @@
  * write: a watcher event or a save finds the file as we left it (our own echo) or changed by someone else, by
  * its content, never by how long ago we wrote it.
  */
-import type { Stats } from 'node:fs';
-import { errorCode, type FsLike } from '../io/fsLike';
+import { lstatSync, type Stats } from 'node:fs';
+import { errorCode, nodeFs, type FsLike } from '../io/fsLike';
 
 /** What identifies one version of a file on disk without reading it. */
 export interface FileStamp {
@@ -27,6 +27,18 @@ export async function stampOf(path: string, fs: FsLike): Promise<FileStamp | und
     throw err;
   }
   return { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
+}
+
+/** stampOf, at once with the real file system (one lstat call of microseconds instead of a turn on a thread). */
+export async function stampNow(path: string, fs: FsLike): Promise<FileStamp | undefined> {
+  if (fs !== nodeFs) return stampOf(path, fs);
+  try {
+    const st = lstatSync(path);
+    return { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT' || errorCode(err) === 'ENOTDIR') return undefined;
+    throw err;
+  }
 }
 
 /** True when both stamps name the same version of the file (both missing counts as the same). */

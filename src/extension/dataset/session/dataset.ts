@@ -3,7 +3,7 @@
  * the files, which stay the truth), with serialized atomic caption writes and a debounced session save.
  */
 import { dirname, join, resolve as resolvePath } from 'node:path';
-import { captionTags, cleanTag, isTagged, toFileText } from '../../../shared/caption';
+import { cleanTag, isTagged, toFileText } from '../../../shared/caption';
 import { RECENT_TAGS_MAX, TagCategory } from '../../../shared/model';
 import { SESSION_FILE, type ImageRecord, type Session } from './schema';
 import { captionHash, type CaptionQueue } from '../captioning/provenance';
@@ -14,6 +14,7 @@ import { CaptionRefusedError, type CaptionProblem } from '../io/readCaption';
 import { saveSession } from './sessionFile';
 import { CaptionConflictError, type CaptionChanged, type SetCaptionOptions } from './captionRevisions';
 import { CaptionFiles } from './captionFiles';
+import { KnownTags } from './knownTags';
 import { completeTags } from '../tags/draftTags';
 import { appendTags, isListableTag, parseTagsFile, readTagsFile, settleTagsFile } from '../tags/tagsFile';
 
@@ -34,7 +35,7 @@ export class Dataset {
   private readonly listeners = new Set<() => void>();
   private readonly saveErrorListeners = new Set<(err: Error) => void>();
   private readonly files: CaptionFiles;
-  private knownCache: string[] | undefined;
+  private readonly known: KnownTags;
   private fileTags: string[];
   private fileTagSet: Set<string>;
   private readonly captions: Map<string, string>;
@@ -44,6 +45,8 @@ export class Dataset {
   /** Captions saved while typing whose last tag is not in tags.txt yet (draftTags.ts). */
   private readonly drafts = new Set<string>();
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The append to tags.txt under way, and its tags (see recordNewTags). */
+  private appending: { tags: Set<string>; done: Promise<void> } | undefined;
   private saveChain: Promise<void> = Promise.resolve();
   private dirty = false;
   private lastSaveError: Error | undefined;
@@ -67,7 +70,14 @@ export class Dataset {
     this.tagsFileProblem = o.tagsFileProblem;
     this.fileTags = o.fileTags;
     this.fileTagSet = new Set(o.fileTags);
-    this.knownCache = o.knownTags;
+    this.known = new KnownTags(
+      {
+        fileTags: () => ({ list: this.fileTags, set: this.fileTagSet }),
+        captions: () => this.s.images.filter((r) => !this.captionProblems.has(r.file)).map((r) => this.caption(r.file)),
+        style: () => this.s.captionStyle,
+      },
+      o.knownTags,
+    );
     this.files = new CaptionFiles(
       {
         path: (file) => this.captionPath(file),
@@ -120,21 +130,7 @@ export class Dataset {
 
   /** `tags.txt` merged with every tag in use, in first-use order; hand-added lines kept, unused tags never dropped. */
   knownTags(): string[] {
-    if (!this.knownCache) {
-      const out = [...this.fileTags];
-      const seen = new Set(out);
-      for (const r of this.s.images) {
-        if (this.captionProblems.has(r.file)) continue;
-        for (const t of captionTags(this.caption(r.file), this.s.captionStyle)) {
-          if (!seen.has(t) && isListableTag(t)) {
-            seen.add(t);
-            out.push(t);
-          }
-        }
-      }
-      this.knownCache = out;
-    }
-    return [...this.knownCache];
+    return this.known.get();
   }
 
   /** Absolute path of a file inside the output folder; throws for any name that could escape it. */
@@ -195,7 +191,7 @@ export class Dataset {
     this.tagsFileProblem = r.unusable ? r.problem : undefined;
     this.fileTags = parseTagsFile(r.text);
     this.fileTagSet = new Set(this.fileTags);
-    this.knownCache = undefined;
+    this.known.invalidate();
     const after = this.knownTags();
     return before.length !== after.length || before.some((t, i) => t !== after[i]);
   }
@@ -317,11 +313,12 @@ export class Dataset {
 
   private applyCaption(file: string, text: string): void {
     const r = this.record(file);
+    if (this.captionProblems.has(file)) this.known.invalidate();
+    else this.known.captionChanged(this.caption(file), text);
     this.captions.set(file, text);
     if (r.status !== 'skipped') r.status = this.statusOf(text);
     // A machine caption changed by anyone but its run counts as reviewed (the run records its own text after this).
     if (r.machine && !r.machine.reviewed && captionHash(text) !== r.machine.hash) r.machine.reviewed = 'edited';
-    this.knownCache = undefined;
     this.changed();
   }
 
@@ -333,6 +330,17 @@ export class Dataset {
     const missing = tags.filter((t) => !this.fileTagSet.has(t) && isListableTag(t));
     // A tags.txt that is a folder or a link was reported on open; the captions still hold every tag.
     if (missing.length === 0 || this.tagsFileProblem) return;
+    // A tag added to 5,000 captions at once is appended once; the captions written meanwhile wait for that append.
+    const inFlight = this.appending;
+    if (inFlight && missing.every((t) => inFlight.tags.has(t))) return inFlight.done;
+    const done: Promise<void> = this.appendNewTags(missing).finally(() => {
+      if (this.appending?.done === done) this.appending = undefined;
+    });
+    this.appending = { tags: new Set(missing), done };
+    return done;
+  }
+
+  private async appendNewTags(missing: string[]): Promise<void> {
     try {
       this.fileTags = await appendTags(this.outputFolder, missing, this.fs);
     } catch (err) {
@@ -341,7 +349,7 @@ export class Dataset {
       );
     }
     this.fileTagSet = new Set(this.fileTags);
-    this.knownCache = undefined;
+    this.known.invalidate();
   }
 
   private async commitDrafts(): Promise<void> {
@@ -353,7 +361,7 @@ export class Dataset {
     this.byFile.clear();
     for (const r of this.s.images) this.byFile.set(r.file, r);
     for (const f of added) await this.reloadCaption(f).catch(() => undefined);
-    this.knownCache = undefined;
+    this.known.invalidate();
     for (const l of [...this.listeners]) l();
   }
 
