@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { clearApiKey, setApiKey } from './captioning/captioningSettings';
 import { CaptionRuns, runFolderArg } from './captioning/captionRuns';
-import { watchRunStates } from './panel/captionRunState';
+import { watchRunStates } from './panel/handlers/captionRunState';
 import { autoCaption, resumeRecorded } from './commands/autoCaption';
 import { checkDatasetCommand } from './commands/checkDataset';
 import { exportForCivitaiCommand } from './commands/exportForCivitai';
@@ -16,7 +16,7 @@ import { TagOperations } from './commands/tagOperations';
 import { ImageService } from './dataset/images/imageService';
 import { disposeLog } from './log';
 import { PanelManager } from './panel/panelManager';
-import { disposeVocabularyWorker } from './panel/vocabHandlers';
+import { disposeVocabularyWorker } from './panel/handlers/vocabHandlers';
 
 let panels: PanelManager | undefined;
 let images: ImageService | undefined;

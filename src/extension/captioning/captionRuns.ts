@@ -13,7 +13,7 @@ import { defaultConcurrency, promptOf, recordedOptions, type RunOptions } from '
 import { Dataset } from '../dataset/session/dataset';
 import { errorMessage, log } from '../log';
 import type { PanelManager } from '../panel/panelManager';
-import { getVocabulary } from '../panel/vocabularyCache';
+import { getVocabulary } from '../panel/handlers/vocabularyCache';
 import { readSettings } from '../settings';
 
 /** A run in progress. */

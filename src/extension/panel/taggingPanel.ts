@@ -19,18 +19,18 @@ import type { ThumbnailReady } from '../dataset/images/pipeline';
 import { Disposable } from '../disposable';
 import { errorMessage, log } from '../log';
 import { readSettings } from '../settings';
-import { CaptionReview, reviewHandlers } from './captionReview';
+import { CaptionReview, reviewHandlers } from './handlers/captionReview';
 import { captionSaveError } from './captionSaveError';
 import { CaptionBatch } from './captionBatch';
 import { CaptionSync } from './captionSync';
 import type { PanelSave } from '../dataset/session/panelSaves';
 import { panelHtml } from './html';
 import { datasetView } from './datasetView';
-import { selectionHandlers } from './selectionHandlers';
-import { vocabularyHandlers } from './vocabHandlers';
-import { cropHandlers } from './cropHandlers';
-import { captioningHandlers } from './captioningHandlers';
-import { findReplaceHandlers } from './findReplaceHandlers';
+import { selectionHandlers } from './handlers/selectionHandlers';
+import { vocabularyHandlers } from './handlers/vocabHandlers';
+import { cropHandlers } from './handlers/cropHandlers';
+import { captioningHandlers } from './handlers/captioningHandlers';
+import { findReplaceHandlers } from './handlers/findReplaceHandlers';
 
 type CaptionUpdateResult = ToHostResult<'caption/update'>;
 

@@ -5,7 +5,7 @@ import { FindReplaceQuery, type ToWebview } from '../../../src/shared/protocol';
 import { Dataset } from '../../../src/extension/dataset/session/dataset';
 import { stageDataset } from '../../../src/extension/dataset/staging/stage';
 import { undoLastTagOperation } from '../../../src/extension/dataset/tags/tagOperations';
-import { findReplaceHandlers } from '../../../src/extension/panel/findReplaceHandlers';
+import { findReplaceHandlers } from '../../../src/extension/panel/handlers/findReplaceHandlers';
 import { img, opts, read, tempDir } from '../dataset/helpers';
 
 const query = (more: Partial<FindReplaceQuery> = {}): FindReplaceQuery => ({

@@ -1,6 +1,6 @@
 /** Loads the `loraTagger.vocabularyFiles` once and keeps them while the list and the files are unchanged. */
 import { stat } from 'node:fs/promises';
-import { loadVocabulary, type Vocabulary } from '../dataset/vocabulary/vocabulary';
+import { loadVocabulary, type Vocabulary } from '../../dataset/vocabulary/vocabulary';
 
 let cached: { key: string; vocab: Promise<Vocabulary> } | undefined;
 

@@ -4,8 +4,8 @@
  * `captioning/run`, coalesced while a run goes and once more when it ends.
  */
 import type * as vscode from 'vscode';
-import type { CaptionRunView, RunItemState, ToWebview } from '../../shared/protocol';
-import type { CaptionRuns, RunChange } from '../captioning/captionRuns';
+import type { CaptionRunView, RunItemState, ToWebview } from '../../../shared/protocol';
+import type { CaptionRuns, RunChange } from '../../captioning/captionRuns';
 
 /** The panel a run's state goes to. */
 export interface RunStatePanel {

@@ -11,14 +11,14 @@ import {
   type FindReplaceQuery,
   type ToHostResult,
   type ToWebview,
-} from '../../shared/protocol';
-import type { Dataset } from '../dataset/session/dataset';
+} from '../../../shared/protocol';
+import type { Dataset } from '../../dataset/session/dataset';
 import {
   applyFindReplace,
   type FindReplaceOptions,
   planFindReplaceForDataset,
   type ReplacePlan,
-} from '../dataset/tags/findReplace';
+} from '../../dataset/tags/findReplace';
 
 /** What the handlers need from their panel (TaggingPanel). */
 export interface FindReplaceHost {

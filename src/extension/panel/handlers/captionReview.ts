@@ -4,11 +4,11 @@
  * answers the webview's accept, merge and reject through the dataset engine (the run's undo takes an answer back).
  */
 import * as vscode from 'vscode';
-import type { SuggestionView, ToHost, ToHostResults, ToWebview } from '../../shared/protocol';
-import type { RequestHandlers } from '../../shared/rpc';
-import { resolveSuggestion, unreviewedImages } from '../dataset/captioning/suggestions';
-import type { Dataset } from '../dataset/session/dataset';
-import { errorMessage, log } from '../log';
+import type { SuggestionView, ToHost, ToHostResults, ToWebview } from '../../../shared/protocol';
+import type { RequestHandlers } from '../../../shared/rpc';
+import { resolveSuggestion, unreviewedImages } from '../../dataset/captioning/suggestions';
+import type { Dataset } from '../../dataset/session/dataset';
+import { errorMessage, log } from '../../log';
 
 /** What the review needs from its panel. */
 export interface ReviewPanel {

@@ -6,11 +6,11 @@
  * `captions/changed` batches (captionBatch.ts) that all arrive before the reply, and a caption open in an editor
  * changes through a saved WorkspaceEdit.
  */
-import type { ToHostResult } from '../../shared/protocol';
-import type { Dataset } from '../dataset/session/dataset';
-import { applySelectionEdit } from '../dataset/tags/selectionEdits';
-import { undoLastTagOperation } from '../dataset/tags/tagOperations';
-import { errorMessage, log } from '../log';
+import type { ToHostResult } from '../../../shared/protocol';
+import type { Dataset } from '../../dataset/session/dataset';
+import { applySelectionEdit } from '../../dataset/tags/selectionEdits';
+import { undoLastTagOperation } from '../../dataset/tags/tagOperations';
+import { errorMessage, log } from '../../log';
 
 /** What the handlers need from their panel. */
 export interface SelectionHost {

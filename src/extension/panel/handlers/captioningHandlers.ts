@@ -5,11 +5,11 @@
  * editing them, through the engine's markReviewed, so the `machine` filter, the report and export count them no more.
  */
 import * as vscode from 'vscode';
-import type { ToHost, ToHostResults } from '../../shared/protocol';
-import type { RequestHandlers } from '../../shared/rpc';
-import { markReviewed, unreviewedImages } from '../dataset/captioning/suggestions';
-import type { Dataset } from '../dataset/session/dataset';
-import { log } from '../log';
+import type { ToHost, ToHostResults } from '../../../shared/protocol';
+import type { RequestHandlers } from '../../../shared/rpc';
+import { markReviewed, unreviewedImages } from '../../dataset/captioning/suggestions';
+import type { Dataset } from '../../dataset/session/dataset';
+import { log } from '../../log';
 
 type Control = Extract<ToHost, { type: 'captioning/control' }>['action'];
 

@@ -1,8 +1,8 @@
 /** The panel's crop messages: the crop tool sets or removes an image's export crop (kept in session.json). */
-import { clampCrop, uprightSize } from '../../shared/crop';
-import type { ToHost, ToHostResults } from '../../shared/protocol';
-import type { RequestHandlers } from '../../shared/rpc';
-import type { Dataset } from '../dataset/session/dataset';
+import { clampCrop, uprightSize } from '../../../shared/crop';
+import type { ToHost, ToHostResults } from '../../../shared/protocol';
+import type { RequestHandlers } from '../../../shared/rpc';
+import type { Dataset } from '../../dataset/session/dataset';
 
 /** The handlers of `image/crop`, for TaggingPanel's table; `dataset` gives the panel's open dataset. */
 export function cropHandlers(

@@ -1,10 +1,10 @@
 /** The panel's vocabulary messages: autocomplete and tag categories, answered by the vocabulary worker. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ToHost, ToHostResults } from '../../shared/protocol';
-import type { RequestHandlers } from '../../shared/rpc';
-import { VocabularyWorker } from '../dataset/vocabulary/vocabWorkerClient';
-import { log } from '../log';
+import type { ToHost, ToHostResults } from '../../../shared/protocol';
+import type { RequestHandlers } from '../../../shared/rpc';
+import { VocabularyWorker } from '../../dataset/vocabulary/vocabWorkerClient';
+import { log } from '../../log';
 
 type VocabMessages = Extract<ToHost, { type: 'vocab/query' | 'vocab/categories' }>;
 
