@@ -196,6 +196,20 @@ describe('tags.txt: an outside write in any window of a save is kept (issue 9, c
     assert.deepEqual(leftovers(d), []);
   });
 
+  it('a run of saves keeps at most the old files of the last two, and close removes them', async () => {
+    const d = tempDir('win');
+    const path = text(d, 'tags.txt', 'first\n');
+    const counts: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      await appendTags(d, [`tag ${i}`]);
+      counts.push(leftovers(d).length);
+    }
+    assert.ok(Math.max(...counts) <= 2, String(counts));
+    await settleTagsFile(d);
+    assert.deepEqual(leftovers(d), []);
+    assert.equal(parseTagsFile(read(path)).length, 13);
+  });
+
   it('two outside appends, one just before the replace and one just after it: both lines stay', async () => {
     const d = tempDir('win');
     const path = text(d, 'tags.txt', 'first\n');
