@@ -114,6 +114,8 @@ export function workbenchUrl(port, { folder, extensionDevelopmentPath, extension
  * Returns { url, port, pid, tmp, extensionsDir, userSettingsPath, urlFor(opts), writeSettings(obj), logTail(), exited,
  * stop() }.
  * `settings` are merged over quiet defaults into User/settings.json (e.g. { 'workbench.colorTheme': 'Default Light Modern' }).
+ * `machineSettings` go into Machine/settings.json, the remote settings: the only place a window of this web
+ * workbench (a remote one) reads `machine`-scoped settings from.
  * `port` defaults to a free one; `verbose` echoes the server's own output.
  * `installExtensions` lists .vsix files installed (`--install-extension`) into the fresh extensions dir before the
  * server starts; pass `extensionDevelopmentPath: null` with it so that the installed build is the one that runs.
@@ -137,6 +139,7 @@ async function startServerOnce({
   installExtensions = [],
   env = {},
   settings = {},
+  machineSettings,
   port: wantedPort,
   verbose = false,
   readyTimeoutMs = 60000,
@@ -158,6 +161,10 @@ async function startServerOnce({
     writeFileSync(userSettingsPath, JSON.stringify(current, null, 2));
   };
   writeSettings({});
+  if (machineSettings) {
+    mkdirSync(join(udd, 'Machine'), { recursive: true });
+    writeFileSync(join(udd, 'Machine', 'settings.json'), JSON.stringify(machineSettings, null, 2));
+  }
   const port = wantedPort || (await freePort());
   writeFileSync(join(cfg, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const args = [

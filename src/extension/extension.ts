@@ -1,7 +1,7 @@
 /** activate(): wiring only. Commands are thin; the engine lives in dataset/, the panel in panel/. */
 import * as vscode from 'vscode';
 import { clearApiKey, setApiKey } from './captioning/captioningSettings';
-import { CaptionRuns } from './captioning/captionRuns';
+import { CaptionRuns, runFolderArg } from './captioning/captionRuns';
 import { watchRunStates } from './panel/captionRunState';
 import { autoCaption, resumeRecorded } from './commands/autoCaption';
 import { checkDatasetCommand } from './commands/checkDataset';
@@ -68,9 +68,9 @@ export function activate(context: vscode.ExtensionContext): TaggerApi | undefine
     ),
     vscode.commands.registerCommand('loraTagger.setCaptioningApiKey', () => setApiKey(context.secrets)),
     vscode.commands.registerCommand('loraTagger.clearCaptioningApiKey', () => clearApiKey(context.secrets)),
-    vscode.commands.registerCommand('loraTagger.pauseCaptioning', () => r.pause()),
-    vscode.commands.registerCommand('loraTagger.resumeCaptioning', () => r.resume()),
-    vscode.commands.registerCommand('loraTagger.cancelCaptioning', () => r.cancel()),
+    vscode.commands.registerCommand('loraTagger.pauseCaptioning', (f?: unknown) => r.pause(runFolderArg(f))),
+    vscode.commands.registerCommand('loraTagger.resumeCaptioning', (f?: unknown) => r.resume(runFolderArg(f))),
+    vscode.commands.registerCommand('loraTagger.cancelCaptioning', (f?: unknown) => r.cancel(runFolderArg(f))),
     // A run a window reload cut short goes on when its dataset's panel comes back.
     p.onDidOpen((panel) => void resumeRecorded(captioning, panel.dataset.outputFolder, panel.dataset)),
   );

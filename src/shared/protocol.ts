@@ -154,6 +154,30 @@ export const SelectionEdit = z.discriminatedUnion('kind', [
 ]);
 export type SelectionEdit = z.infer<typeof SelectionEdit>;
 
+/** A find and replace across captions as the panel asks for it (issue 13, item 4; the engine's findReplace.ts). */
+export const FindReplaceQuery = z.object({
+  find: z.string().min(1).max(10_000),
+  replace: z.string().max(10_000),
+  /** `find` is a JavaScript regular expression; `replace` may use $1, $<name>, $&. */
+  regex: z.boolean(),
+  /** Only whole tags match (natural captions: the tag tail); false: anywhere in the caption text. */
+  wholeTags: z.boolean(),
+  caseSensitive: z.boolean(),
+  /** The trigger word is never matched (true unless the user says otherwise). */
+  protectTrigger: z.boolean(),
+  scope: z.enum(['all', 'filtered', 'selection']),
+  /** The images of the filter or the selection, as the webview resolved them (absent for 'all'). */
+  files: z.array(StagedName).max(100_000).optional(),
+});
+export type FindReplaceQuery = z.infer<typeof FindReplaceQuery>;
+
+/** A caption's revision when a find and replace was previewed: apply refuses if any moved on since. */
+export const FileRev = z.object({ file: StagedName, rev: Revision });
+
+const Marks = z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]));
+/** How many changed captions a preview carries the texts of (the count and the revisions cover all of them). */
+export const FIND_REPLACE_PREVIEW_MAX = 200;
+
 /** Every message the webview sends the host (untrusted input there: the host safeParses each one). */
 export const ToHost = z.discriminatedUnion('type', [
   /** The webview is listening; the host sends nothing before it. */
@@ -210,6 +234,14 @@ export const ToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('suggestion/answer'), file: StagedName, answer: SuggestionAnswer }),
   /** Caption these images with AI: runs "Caption Images with AI…", which asks for the provider and the write mode. */
   z.object({ type: z.literal('captioning/start'), files: z.array(StagedName).min(1).max(10_000) }),
+  /** Pause, resume or cancel the captioning run on this dataset (the progress line's buttons). */
+  z.object({ type: z.literal('captioning/control'), action: z.enum(['pause', 'resume', 'cancel']) }),
+  /** Mark the machine captions of these images reviewed without editing them (those not machine-written: none). */
+  z.object({ type: z.literal('review/markReviewed'), files: z.array(StagedName).min(1).max(100_000) }),
+  /** What a find and replace would change, before anything is written. */
+  z.object({ type: z.literal('findReplace/preview'), query: FindReplaceQuery }),
+  /** Writes the previewed find and replace as one dataset-wide undo step; refused if a previewed caption changed since. */
+  z.object({ type: z.literal('findReplace/apply'), query: FindReplaceQuery, revs: z.array(FileRev).max(100_000) }),
 ]);
 export type ToHost = z.infer<typeof ToHost>;
 
@@ -235,8 +267,35 @@ export const ToHostResults = {
   }),
   /** The caption on disk after the answer. */
   'suggestion/answer': z.object({ caption: z.string() }),
+  /** How many machine captions were marked reviewed (the others were not machine-written or reviewed already). */
+  'review/markReviewed': z.object({ marked: z.number().int().nonnegative() }),
   /** Tag -> category name (`character`, `artist`, …) for the tags the vocabulary knows and names a category of. */
   'vocab/categories': z.record(z.string(), z.string()),
+  /**
+   * The plan: every caption that would change (texts and changed ranges of the first FIND_REPLACE_PREVIEW_MAX),
+   * the counts, and each changed caption's revision; or why it cannot run (the pattern, and where).
+   */
+  'findReplace/preview': z.discriminatedUnion('ok', [
+    z.object({
+      ok: z.literal(true),
+      label: z.string(),
+      /** Captions in the scope. */
+      scanned: z.number().int().nonnegative(),
+      replacements: z.number().int().nonnegative(),
+      changes: z
+        .array(
+          z.object({ file: StagedName, before: z.string(), after: z.string(), beforeMarks: Marks, afterMarks: Marks }),
+        )
+        .max(FIND_REPLACE_PREVIEW_MAX),
+      revs: z.array(FileRev),
+    }),
+    z.object({ ok: z.literal(false), error: z.string() }),
+  ]),
+  /** Written (`changed` captions, one undo step), or refused without writing anything, saying why. */
+  'findReplace/apply': z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), label: z.string(), changed: z.number().int().nonnegative() }),
+    z.object({ ok: z.literal(false), error: z.string() }),
+  ]),
 } satisfies ResultSchemas<ToHost>;
 
 // ---------------------------------------------------------------- host -> webview
@@ -247,6 +306,14 @@ export const ToWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('dataset/load'), dataset: DatasetView }),
   /** A caption changed outside the panel (text editor, another program, a tag operation), at revision `rev`. */
   z.object({ type: z.literal('caption/changed'), file: StagedName, text: z.string(), rev: Revision }),
+  /**
+   * Many captions changed outside the panel, each at its revision (a dataset-wide operation, find and replace, a
+   * captioning run, a burst on disk): the host sends these in batches, and the panel takes each batch in one render.
+   */
+  z.object({
+    type: z.literal('captions/changed'),
+    changes: z.array(z.object({ file: StagedName, text: z.string(), rev: Revision })),
+  }),
   /** `tags.txt` changed on disk, or a tag was added to it. */
   z.object({ type: z.literal('tags/known'), tags: z.array(z.string()) }),
   /** Session-level lists changed. */

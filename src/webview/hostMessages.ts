@@ -9,6 +9,8 @@ export function applyHostMessage(store: TaggerStore, msg: ToWebview): void {
       return store.load(msg.dataset);
     case 'caption/changed':
       return store.applyOutsideCaption(msg.file, msg.text, msg.rev);
+    case 'captions/changed':
+      return store.applyOutsideCaptions(msg.changes);
     case 'tags/known':
       return store.addKnownTags(msg.tags);
     case 'session/lists':

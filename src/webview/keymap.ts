@@ -47,6 +47,10 @@ export const LOCAL_KEYS = {
   pinTag: ['p'],
   /** Outside text fields: open the crop tool on the current image. */
   crop: ['c'],
+  /** Outside text fields: find and replace across captions (⌘H hides the app on macOS: ⌥⌘F, VS Code's key there). */
+  findReplace: ['ctrlcmd+h', 'ctrlcmd+alt+f'],
+  /** In the find and replace dialog: VS Code's own key for it in the editor's find widget. */
+  replaceAll: ['ctrlcmd+alt+enter'],
 } as const;
 
 /** Human text for a key, for tooltips and the shortcut overlay ("Alt+Right", "Ctrl+S" / "⌘S"). */

@@ -1,4 +1,5 @@
 /** The one `acquireVsCodeApi()` handle of the page, and the view state the webview keeps in it. */
+import { z } from 'zod';
 
 /** What VS Code gives the webview: posting to the host and a small per-panel state slot. */
 export interface VsCodeApi {
@@ -46,17 +47,38 @@ export const DEFAULT_VIEW_STATE: ViewState = {
   thumbSize: 0,
 };
 
+const D = DEFAULT_VIEW_STATE;
+const size = (fallback: number) => z.number().finite().min(0).max(100_000).catch(fallback);
+// Each field falls back to its default on its own: a state saved by an older build, or damaged, never keeps the
+// panel from opening, and a good field beside a bad one is kept.
+const ViewStateSchema = z.object({
+  view: z.enum(['tagging', 'report', 'grid']).catch(D.view),
+  paletteFilter: z.string().max(1000).catch(D.paletteFilter),
+  paletteSort: z.enum(['count', 'name', 'recent']).catch(D.paletteSort),
+  groupByCategory: z.boolean().catch(D.groupByCategory),
+  imageFilterKind: z.enum(['all', 'untagged', 'favourite', 'nsfw', 'tag', 'text', 'query']).catch(D.imageFilterKind),
+  imageFilterValue: z.string().max(10_000).catch(D.imageFilterValue),
+  filmstripScroll: size(D.filmstripScroll),
+  paletteScroll: size(D.paletteScroll),
+  zoom: z.union([z.literal('fit'), z.number().finite().min(0.05).max(16)]).catch(D.zoom),
+  sideWidth: size(D.sideWidth),
+  previewHeight: size(D.previewHeight),
+  thumbSize: size(D.thumbSize),
+});
+
+/** The saved view state checked field by field: what is missing or not of its type is the default. */
+export function readViewState(saved: unknown): ViewState {
+  const obj = typeof saved === 'object' && saved !== null && !Array.isArray(saved) ? saved : {};
+  return ViewStateSchema.parse(obj);
+}
+
 /** Reads and writes the view state, merging partial updates and writing at most once per frame. */
 export class ViewStateStore {
   private state: ViewState;
   private pending = false;
 
   constructor(private readonly api: VsCodeApi) {
-    const saved = api.getState();
-    this.state = {
-      ...DEFAULT_VIEW_STATE,
-      ...(typeof saved === 'object' && saved !== null ? (saved as Partial<ViewState>) : {}),
-    };
+    this.state = readViewState(api.getState());
   }
 
   /** The current view state. */

@@ -119,10 +119,12 @@ const VIEWS = {
   grid: async (p) => {
     await p.keyboard.press('Alt+g');
     await p.getByRole('list', { name: 'Review grid' }).waitFor();
+    await p.locator('review-grid .canvas[data-columns]').waitFor();
     await p.keyboard.press('Shift+ArrowRight');
   },
   gridEditing: async (p) => {
     await p.keyboard.press('Alt+g');
+    await p.locator('review-grid .canvas[data-columns]').waitFor();
     await p.keyboard.press('Enter');
     await p.getByRole('textbox', { name: 'Caption of t_2.png' }).waitFor();
   },

@@ -64,6 +64,7 @@ window.__send = (body, inReplyTo) => {
   if (body.type === 'dataset/load') for (const im of body.dataset.images) window.__hostRevs[im.file] = im.rev ?? 0;
   const revs = window.__hostRevs;
   if (body.type === 'caption/changed') revs[body.file] = Math.max(revs[body.file] ?? 0, body.rev);
+  if (body.type === 'captions/changed') for (const c of body.changes) revs[c.file] = Math.max(revs[c.file] ?? 0, c.rev);
   window.postMessage({ id: 'h' + (++seq), ...(inReplyTo ? { inReplyTo } : {}), body }, '*');
 };
 // The host's caption revisions, as CaptionSync keeps them: each save is answered with the caption's next revision,

@@ -232,8 +232,21 @@ describe('suggestion review', function () {
         run: { active: true, paused: false, done: 3, total: 4, etaMs: 4000, items },
       });
       await p.getByRole('status', { name: 'AI captioning' }).waitFor();
+      // The host's thumbnails, so the filmstrip shows images under the run's marks, as in VS Code.
+      const files = SUGGESTIONS.map((x) => x.file).concat(['test_0002.png', 'test_0005.png']);
+      await send(p, {
+        type: 'thumbs/ready',
+        thumbs: files.map((file) => ({ file, uri: `/img/img_${Number(file.slice(5, 9))}.png?thumb` })),
+      });
+      await p.waitForFunction(() => {
+        const strip = document.querySelector('lora-tagger-app').shadowRoot.querySelector('film-strip');
+        const imgs = [...strip.shadowRoot.querySelectorAll('img')];
+        return imgs.length === 5 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+      });
       const path = join(repoRoot, '.test-artifacts', 'screenshots', `review-${theme}.png`);
       await p.screenshot({ path });
+      // The README's screenshots, retaken every run so they show the panel as it is.
+      await p.screenshot({ path: join(repoRoot, 'docs', 'screenshots', `review-${theme}.png`) });
       // A button in every theme: visible, named, and enabled.
       assert.ok(await region.getByRole('button', { name: 'Merge' }).isEnabled());
     });

@@ -1,7 +1,7 @@
 // Several images at once (issue 13): click, Shift+click, Ctrl/Cmd+click and Shift+arrows in the filmstrip, Ctrl/Cmd+A
 // over what the filter shows, Escape back to one; the selection's tags with "n of m"; adding, removing, renaming and
 // the palette's toggle sent to the host as one selection edit; Ctrl/Cmd+Z as the dataset-wide undo; copy and paste.
-// This page's host answers the edit the way selectionHandlers.ts does: a reply, then caption/changed per caption.
+// This page's host answers the edit the way the panel does: the changed captions in one captions/changed, then the reply.
 import assert from 'node:assert/strict';
 import { open, checkAndClose } from './context.mjs';
 import { clearPosted, send, waitPosted } from './harness.mjs';
@@ -19,7 +19,7 @@ const chips = (p) =>
 const statusText = (p) => p.locator('progress-status').evaluate((e) => e.shadowRoot.textContent.replace(/\s+/g, ' '));
 let rev = 100;
 
-/** Answers the selection/edit the page sent, as the host does: the reply, then each changed caption at a new revision. */
+/** Answers the selection/edit the page sent, as the host does: the changed captions at new revisions, then the reply. */
 async function answer(p, pred, captions, label = 'edit') {
   const msg = await waitPosted(p, 'selection/edit', pred);
   const id = await p.evaluate(
@@ -27,8 +27,8 @@ async function answer(p, pred, captions, label = 'edit') {
       window.__posted.find((x) => x.body.type === 'selection/edit' && JSON.stringify(x.body) === JSON.stringify(m)).id,
     msg,
   );
-  for (const [file, text] of Object.entries(captions))
-    await send(p, { type: 'caption/changed', file, text, rev: ++rev });
+  const changes = Object.entries(captions).map(([file, text]) => ({ file, text, rev: ++rev }));
+  if (changes.length) await send(p, { type: 'captions/changed', changes });
   await p.evaluate(
     ([r, i]) => window.__send({ type: 'reply', ok: true, result: r }, i),
     [{ label, changed: Object.keys(captions).length }, id],

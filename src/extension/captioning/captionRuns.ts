@@ -116,21 +116,27 @@ export class CaptionRuns implements vscode.Disposable {
     return run;
   }
 
-  /** Pauses every run (or one). */
-  pause(folder?: string): void {
-    for (const r of this.pick(folder)) r.job.pause();
+  /** Pauses every run (or one); returns how many runs it reached. */
+  pause(folder?: string): number {
+    const runs = this.pick(folder);
+    for (const r of runs) r.job.pause();
     this.showStatus();
+    return runs.length;
   }
 
-  /** Resumes every paused run (or one). */
-  resume(folder?: string): void {
-    for (const r of this.pick(folder)) r.job.resume();
+  /** Resumes every paused run (or one); returns how many runs it reached. */
+  resume(folder?: string): number {
+    const runs = this.pick(folder);
+    for (const r of runs) r.job.resume();
     this.showStatus();
+    return runs.length;
   }
 
-  /** Cancels every run (or one); what was written stays, and the run's undo takes it back. */
-  cancel(folder?: string): void {
-    for (const r of this.pick(folder)) r.job.cancel();
+  /** Cancels every run (or one); what was written stays, and the run's undo takes it back. Returns how many. */
+  cancel(folder?: string): number {
+    const runs = this.pick(folder);
+    for (const r of runs) r.job.cancel();
+    return runs.length;
   }
 
   /** Stops every run keeping its unfinished part recorded (deactivation: the next window resumes it). */
@@ -195,6 +201,11 @@ export class CaptionRuns implements vscode.Disposable {
     this.status.show();
     void vscode.commands.executeCommand('setContext', 'loraTagger.captioningRunning', true);
   }
+}
+
+/** The output folder a pause/resume/cancel command names (the panel passes its dataset's Uri); undefined: every run. */
+export function runFolderArg(arg: unknown): string | undefined {
+  return arg instanceof vscode.Uri && arg.scheme === 'file' ? arg.fsPath : undefined;
 }
 
 /** "3 min", "40 s", "1 h 5 min". */

@@ -2,8 +2,9 @@
  * The panel's handlers for multi-image edits (issue 13): `selection/edit` writes an add, remove, rename, paste or
  * "apply this caption" to the selected images through the engine as one dataset-wide undo step, and
  * `selection/undo` takes back the newest step, as *Undo Last Dataset-Wide Tag Operation* does. Captions are
- * written through the panel's caption sync, so each change reaches the webview as `caption/changed` with its
- * revision, and a caption open in an editor changes through a saved WorkspaceEdit.
+ * written through the panel's caption sync, so each change reaches the webview with its revision, in
+ * `captions/changed` batches (captionBatch.ts) that all arrive before the reply, and a caption open in an editor
+ * changes through a saved WorkspaceEdit.
  */
 import type { ToHostResult } from '../../shared/protocol';
 import type { Dataset } from '../dataset/session/dataset';

@@ -21,6 +21,7 @@ import { errorMessage, log } from '../log';
 import { readSettings } from '../settings';
 import { CaptionReview, reviewHandlers } from './captionReview';
 import { captionSaveError } from './captionSaveError';
+import { CaptionBatch } from './captionBatch';
 import { CaptionSync } from './captionSync';
 import type { PanelSave } from '../dataset/session/panelSaves';
 import { panelHtml } from './html';
@@ -28,6 +29,8 @@ import { datasetView } from './datasetView';
 import { selectionHandlers } from './selectionHandlers';
 import { vocabularyHandlers } from './vocabHandlers';
 import { cropHandlers } from './cropHandlers';
+import { captioningHandlers } from './captioningHandlers';
+import { findReplaceHandlers } from './findReplaceHandlers';
 
 type CaptionUpdateResult = ToHostResult<'caption/update'>;
 
@@ -52,6 +55,8 @@ export function panelTitle(dataset: Dataset): string {
 /** One open tagging panel. Owns its Dataset and closes it when disposed. */
 export class TaggingPanel extends Disposable {
   private readonly rpc: RpcEndpoint<ToWebview, ToHost>;
+  /** Caption changes go to the webview in batches (captionBatch.ts). */
+  private readonly captionBatch = new CaptionBatch((msg) => this.post(msg));
   private readonly sync: CaptionSync;
   private ready = false;
   private pendingReveal: string | undefined;
@@ -192,6 +197,8 @@ export class TaggingPanel extends Disposable {
 
   private post(msg: ToWebview): void {
     if (this.isDisposed) return;
+    if (msg.type === 'caption/changed') return this.captionBatch.add(msg);
+    if (msg.type !== 'captions/changed') this.captionBatch.flush();
     this.rpc.notify(msg);
     this.posted.fire(msg);
   }
@@ -262,6 +269,8 @@ export class TaggingPanel extends Disposable {
       status: (k, m) => this.status(k, m),
     })),
     ...reviewHandlers(this),
+    ...captioningHandlers(() => this.dataset),
+    ...findReplaceHandlers(this, log),
   };
 
   /** Thumbnails in the background from the image pipeline, current image first; each batch is posted when made. */
@@ -350,6 +359,8 @@ export class TaggingPanel extends Disposable {
   }
 
   private postEnvelope(env: Envelope<ToWebview | ReplyBody>): void {
+    // A reply comes after the caption changes made before it (a selection edit's reply after its captions).
+    if (env.inReplyTo !== undefined) this.captionBatch.flush();
     void this.panel.webview.postMessage(env);
     if (env.inReplyTo !== undefined) this.replied.fire(env as Envelope<ReplyBody>);
   }
@@ -358,6 +369,7 @@ export class TaggingPanel extends Disposable {
   override async dispose(): Promise<void> {
     if (this.isDisposed) return;
     void this.thumbs?.then((t) => t?.release());
+    this.captionBatch.dispose();
     this.rpc.dispose();
     super.dispose();
     this.panel.dispose();

@@ -26,6 +26,7 @@ import './captioning/suggestion-review';
 import './captioning/caption-run-status';
 // Defined before this element renders: `.dataset` on an undefined <dataset-report> is HTMLElement's read-only one.
 import './dataset-report';
+import './find-replace/find-replace-dialog';
 import { LOCAL_KEYS, actionForKey, eventKey } from '../keymap';
 import { handleReviewKey } from './captioning/reviewKeys';
 import { editKeyOf, handleEditKey, isTextField } from '../editKeys';
@@ -209,7 +210,7 @@ export class LoraTaggerApp extends LitElement {
             <film-strip .store=${s} .viewState=${this.viewState} .thumbSize=${this.thumbSize()}></film-strip></nav>`
       }
       <footer><caption-run-status .store=${s}></caption-run-status><progress-status .store=${s}></progress-status></footer>
-      <shortcut-overlay></shortcut-overlay>`;
+      <shortcut-overlay></shortcut-overlay><find-replace-dialog .store=${s}></find-replace-dialog>`;
   }
 
   override updated(): void {
@@ -282,12 +283,14 @@ export class LoraTaggerApp extends LitElement {
 
   private ui(action: UiAction): void {
     const q = <T extends Element>(sel: string) => this.renderRoot.querySelector<T>(sel);
-    if (this.store?.view !== 'tagging' && action !== 'showShortcuts') this.store?.setView('tagging');
+    if (this.store?.view !== 'tagging' && action !== 'showShortcuts' && action !== 'findReplace')
+      this.store?.setView('tagging');
     void this.updateComplete.then(() => {
       if (action === 'focusAddTag') q<HTMLElement>('add-tag-input')?.focus();
       else if (action === 'focusFilter') q<HTMLElement & { focusFilter(): void }>('tag-palette')?.focusFilter();
       else if (action === 'goTo') q<HTMLElement & { focusGoTo(): void }>('panel-toolbar')?.focusGoTo();
       else if (action === 'showShortcuts') q<HTMLElement & { open(): void }>('shortcut-overlay')?.open();
+      else if (action === 'findReplace') void q<HTMLElement & { open(): Promise<void> }>('find-replace-dialog')?.open();
     });
   }
 
@@ -313,6 +316,7 @@ export class LoraTaggerApp extends LitElement {
     else if (has(LOCAL_KEYS.redo, key) && !inText) s.redo();
     else if (has(LOCAL_KEYS.goTo, key)) this.ui('goTo');
     else if (has(LOCAL_KEYS.toggleGrid, key)) this.toggleGrid();
+    else if (has(LOCAL_KEYS.findReplace, key) && !inText) this.ui('findReplace');
     else if (handleReviewKey(s, key)) {
       // The review's keys (accept, merge, reject, next/previous suggestion): captioning/reviewKeys.ts.
     } else if (!inText && !report && handleSelectionKey(e, key, s)) done = true;
@@ -329,7 +333,15 @@ export class LoraTaggerApp extends LitElement {
     if (!done) return;
     e.preventDefault();
     // The panel's own undo and redo: VS Code would answer them late with a native undo of its own.
-    if (has(LOCAL_KEYS.undo, key) || has(LOCAL_KEYS.redo, key)) e.stopPropagation();
+    // Ctrl/Cmd+H too: VS Code would open its replace widget in an editor. Alt+G: VS Code would open its Go menu (the
+    // menu bar's mnemonic) and take the focus out of the panel.
+    if (
+      has(LOCAL_KEYS.undo, key) ||
+      has(LOCAL_KEYS.redo, key) ||
+      has(LOCAL_KEYS.findReplace, key) ||
+      has(LOCAL_KEYS.toggleGrid, key)
+    )
+      e.stopPropagation();
   }
 
   /** The review grid and back: the single view opens on the image focused in the grid. */

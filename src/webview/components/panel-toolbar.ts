@@ -14,6 +14,7 @@ import { StoreController } from './storeController';
 import './overflow-menu';
 import type { OverflowMenu, ToolbarItem } from './overflow-menu';
 import { captionMenuItems } from './captioning/captionMenu';
+import { findReplaceMenuItems } from './find-replace/findReplaceMenu';
 import type { TaggerStore } from '../state/store';
 
 /**
@@ -173,7 +174,7 @@ export class PanelToolbar extends LitElement {
       withKey('Keyboard shortcuts (?)', k.showShortcuts[0]),
       () => s?.runAction('showShortcuts'),
     );
-    if (s?.view === 'report') return [...commands, help];
+    if (s?.view === 'report') return [...commands, help, ...findReplaceMenuItems(s)];
     const key = (title: string, keys: readonly string[]) => withKey(title, keys[0]);
     return [
       item('previous', 'arrow-left', 'Previous image', key('Previous image', k.previousImage), () =>
@@ -225,6 +226,7 @@ export class PanelToolbar extends LitElement {
       ...commands,
       help,
       ...captionMenuItems(s),
+      ...findReplaceMenuItems(s),
     ];
   }
 

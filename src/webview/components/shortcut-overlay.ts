@@ -48,6 +48,10 @@ const LOCAL_TITLES: Array<[string, readonly string[]]> = [
     'Crop for export (outside text fields; then drag, arrows move, Ctrl+arrows resize, Shift bigger, Enter, Escape)',
     LOCAL_KEYS.crop,
   ],
+  [
+    `Find and replace in captions (outside text fields; in it: Enter previews, ${keyLabel(LOCAL_KEYS.replaceAll[0])} replaces all)`,
+    LOCAL_KEYS.findReplace,
+  ],
 ];
 
 /** A modal list of shortcuts; Escape closes it and focus returns where it was. */

@@ -21,7 +21,7 @@ import { queryVocabulary } from './vocabulary/vocabulary';
 import { VocabCategories } from './vocabulary/vocabCategories';
 
 /** Panel actions that need a component to move focus or open something. */
-export type UiAction = 'focusAddTag' | 'focusFilter' | 'showShortcuts' | 'goTo';
+export type UiAction = 'focusAddTag' | 'focusFilter' | 'showShortcuts' | 'goTo' | 'findReplace';
 
 /** The panel actions that change no image (the report page runs only these). */
 const UI_ACTIONS: ReadonlySet<PanelAction> = new Set<PanelAction>(['focusAddTag', 'focusFilter', 'showShortcuts']);
@@ -123,6 +123,11 @@ export class TaggerStore extends StoreCore {
   /** A caption changed outside the panel (text editor, another program, a tag operation), at revision `rev`. */
   applyOutsideCaption(file: string, text: string, rev: number): void {
     this.captions.applyOutside(file, text, rev);
+  }
+
+  /** Many captions changed outside the panel (a dataset-wide operation), each at its revision: one render. */
+  applyOutsideCaptions(changes: ReadonlyArray<{ file: string; text: string; rev: number }>): void {
+    this.captions.applyOutsideMany(changes);
   }
 
   /** Thumbnails the host made (or found in its cache): the filmstrip and a far jump's first frame use them. */

@@ -7,12 +7,10 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { colourChatServer } from '../chatServer.mjs';
 import { meanTaggerModel } from '../../unit/dataset/captioning/wd/onnxModel';
 import { activateExtension, cleanupTempDirs, makeTempDir } from './helpers';
 
@@ -60,31 +58,7 @@ const run = (out: string, options: object) =>
   Promise.resolve(vscode.commands.executeCommand<Result>('loraTagger.autoCaption', vscode.Uri.file(out), options));
 
 /** A chat completions server that names the colour of the JPEG it is sent. */
-async function chatServer(): Promise<{ url: string; server: Server; seen: string[] }> {
-  const seen: string[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      const msg = JSON.parse(body) as { messages: { content: { type: string; image_url?: { url: string } }[] }[] };
-      const url = msg.messages.at(-1)!.content.find((p) => p.type === 'image_url')!.image_url!.url;
-      const img = jpeg.decode(Buffer.from(url.replace(/^data:image\/jpeg;base64,/, ''), 'base64'));
-      const mean = [0, 1, 2].map(
-        (c) => img.data.filter((_, i) => i % 4 === c).reduce((a, b) => a + b, 0) / (img.width * img.height),
-      );
-      const colour = COLOURS.find(([, rgb]) => rgb.every((v, i) => Math.abs(v - mean[i]!) < 40))?.[0] ?? 'grey';
-      seen.push(colour);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          choices: [{ message: { role: 'assistant', content: `The image shows a ${colour} picture.` } }],
-        }),
-      );
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, server, seen };
-}
+const chatServer = () => colourChatServer({ colours: COLOURS, answer: (c) => `The image shows a ${c} picture.` });
 
 describe('Caption Images with AI (real extension host)', function () {
   this.timeout(120000);

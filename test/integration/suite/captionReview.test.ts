@@ -7,16 +7,15 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import type { TaggerApi } from '../../../src/extension/extension';
 import type { TaggingPanel } from '../../../src/extension/panel/taggingPanel';
 import type { ReplyBody, ToWebview } from '../../../src/shared/protocol';
-import { activateExtension, cleanupTempDirs, makeTempDir, waitFor } from './helpers';
+import { colourChatServer } from '../chatServer.mjs';
+import { activateExtension, captionChanges, cleanupTempDirs, makeTempDir, waitFor } from './helpers';
 
 type ReviewState = Extract<ToWebview, { type: 'review/state' }>;
 
@@ -27,25 +26,7 @@ const COLOURS: [string, number[]][] = [
 ];
 
 /** A chat completions server that answers booru-style tags naming the colour of the image it is sent. */
-async function tagServer(): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      const msg = JSON.parse(body) as { messages: { content: { type: string; image_url?: { url: string } }[] }[] };
-      const url = msg.messages.at(-1)!.content.find((p) => p.type === 'image_url')!.image_url!.url;
-      const img = jpeg.decode(Buffer.from(url.replace(/^data:image\/jpeg;base64,/, ''), 'base64'));
-      const mean = [0, 1, 2].map(
-        (c) => img.data.filter((_, i) => i % 4 === c).reduce((a, b) => a + b, 0) / (img.width * img.height),
-      );
-      const colour = COLOURS.find(([, rgb]) => rgb.every((v, i) => Math.abs(v - mean[i]!) < 40))?.[0] ?? 'grey';
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: `${colour}, solid colour` } }] }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, server };
-}
+const tagServer = () => colourChatServer({ colours: COLOURS, answer: (c) => `${c}, solid colour` });
 
 let seq = 0;
 
@@ -167,9 +148,8 @@ describe('suggestion review through the panel (real extension host)', function (
     await vscode.commands.executeCommand('loraTagger.undoTagOperation', vscode.Uri.file(out));
     assert.deepEqual([1, 2, 3].map(caption), ['ohwx', 'ohwx, mine, green', 'ohwx']);
     await waitFor(
-      () =>
-        posted.some((m) => m.type === 'caption/changed' && m.file === 'rev_0002.png' && m.text === 'ohwx, mine, green'),
-      { what: "caption/changed with image 2's caption back" },
+      () => captionChanges(posted).some((c) => c.file === 'rev_0002.png' && c.text === 'ohwx, mine, green'),
+      { what: "captions/changed with image 2's caption back" },
     );
   });
 });

@@ -13,11 +13,13 @@
  *   writeGeneratedImages(dir, n, opts) writes n distinct generated PNG/JPEG images; returns their paths
  *   waitFor(fn, { timeout, interval, what })  polls until fn() is truthy; throws saying what never happened
  *   cleanupTempDirs()                  removes every folder makeTempDir made (call in `after`)
+ *   captionChanges(posted)             the caption changes a panel posted, out of their `captions/changed` batches
  */
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { ToWebview } from '../../../src/shared/protocol';
 import { writeImage } from '../../../scripts/lib/makeImages.mjs';
 import { realImagesDir as sharedRealImagesDir, skipWithoutRealImages as skipWithout } from '../../fixtures.mjs';
 
@@ -103,4 +105,9 @@ export async function waitFor<T>(
 /** Removes every folder makeTempDir created. */
 export function cleanupTempDirs(): void {
   for (const d of temps.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+
+/** Every caption change the panel posted, taken out of its `captions/changed` batches, in the order sent. */
+export function captionChanges(posted: readonly ToWebview[]): { file: string; text: string; rev: number }[] {
+  return posted.flatMap((m) => (m.type === 'captions/changed' ? m.changes : []));
 }

@@ -9,7 +9,14 @@ import * as vscode from 'vscode';
 import type { TaggerApi } from '../../../src/extension/extension';
 import type { TaggingPanel } from '../../../src/extension/panel/taggingPanel';
 import type { ReplyBody, ToWebview } from '../../../src/shared/protocol';
-import { activateExtension, cleanupTempDirs, makeTempDir, waitFor, writeGeneratedImages } from './helpers';
+import {
+  activateExtension,
+  captionChanges,
+  cleanupTempDirs,
+  makeTempDir,
+  waitFor,
+  writeGeneratedImages,
+} from './helpers';
 
 let seq = 0;
 /** Sends a message as the webview would; resolves with the envelope id it carried. */
@@ -158,10 +165,10 @@ describe('tagging panel (host side, real VS Code)', () => {
     await editor.edit((b) =>
       b.insert(editor.document.positionAt(editor.document.getText().length), ', typed in the editor'),
     );
-    const msg = await waitFor(() => posted.find((m) => m.type === 'caption/changed' && m.file === 'pan_0004.jpg'), {
-      what: 'caption/changed from an editor edit',
+    const msg = await waitFor(() => captionChanges(posted).find((c) => c.file === 'pan_0004.jpg'), {
+      what: 'captions/changed from an editor edit',
     });
-    assert.equal(msg?.type === 'caption/changed' && msg.text, 'ohwx, typed in the editor');
+    assert.equal(msg?.text, 'ohwx, typed in the editor');
     await waitFor(() => fs.readFileSync(path.join(out, 'pan_0004.txt'), 'utf8') === 'ohwx, typed in the editor', {
       what: 'the editor to autosave the caption',
     });
@@ -173,10 +180,10 @@ describe('tagging panel (host side, real VS Code)', () => {
   it('shows captions and tags.txt changed by another program', async () => {
     posted.length = 0;
     fs.writeFileSync(path.join(out, 'pan_0005.png'.replace('.png', '.txt')), 'ohwx, written by a script');
-    const msg = await waitFor(() => posted.find((m) => m.type === 'caption/changed' && m.file === 'pan_0005.png'), {
-      what: 'caption/changed from a disk write',
+    const msg = await waitFor(() => captionChanges(posted).find((c) => c.file === 'pan_0005.png'), {
+      what: 'captions/changed from a disk write',
     });
-    assert.equal(msg?.type === 'caption/changed' && msg.text, 'ohwx, written by a script');
+    assert.equal(msg?.text, 'ohwx, written by a script');
     fs.appendFileSync(path.join(out, 'tags.txt'), '\nhand added tag\n');
     const known = await waitFor(
       () => posted.find((m) => m.type === 'tags/known' && m.tags.includes('hand added tag')),
@@ -202,8 +209,9 @@ describe('tagging panel (host side, real VS Code)', () => {
     const rev = panel.dataset.captionRev('pan_0003.png');
     assert.deepEqual(reply.result, { saved: false, rev, text: 'ohwx, changed by a script' });
     assert.equal(fs.readFileSync(file, 'utf8'), 'ohwx, changed by a script');
-    const shown = posted.find((m) => m.type === 'caption/changed' && m.file === 'pan_0003.png');
-    assert.ok(shown?.type === 'caption/changed' && shown.text === 'ohwx, changed by a script', 'the panel sees it');
+    // Posted before the reply: the reply flushes the caption changes made before it.
+    const shown = captionChanges(posted).find((c) => c.file === 'pan_0003.png');
+    assert.equal(shown?.text, 'ohwx, changed by a script', 'the panel sees it');
     // Made from the change (its revision), the save goes through; the late watcher event is our own write, no change.
     const again = await save(panel, 'pan_0003.png', 'ohwx, typed in the panel');
     assert.equal((replies.get(again) as { result?: { saved?: boolean } }).result?.saved, true);

@@ -11,7 +11,14 @@ import * as vscode from 'vscode';
 import type { TaggerApi } from '../../../src/extension/extension';
 import type { TaggingPanel } from '../../../src/extension/panel/taggingPanel';
 import type { ReplyBody, ToWebview } from '../../../src/shared/protocol';
-import { activateExtension, cleanupTempDirs, makeTempDir, waitFor, writeGeneratedImages } from './helpers';
+import {
+  activateExtension,
+  captionChanges,
+  cleanupTempDirs,
+  makeTempDir,
+  waitFor,
+  writeGeneratedImages,
+} from './helpers';
 
 describe('selection edits (host side, real VS Code)', () => {
   let panel: TaggingPanel;
@@ -62,8 +69,13 @@ describe('selection edits (host side, real VS Code)', () => {
       [read(1), read(2), read(3), read(4)],
       ['ohwx, red hair', 'ohwx, red hair', 'ohwx', 'ohwx, red hair'],
     );
-    // The captions are written several at a time, so their messages arrive in the order the writes finish.
-    const changed = posted.filter((m) => m.type === 'caption/changed');
+    // The captions are written several at a time, so they arrive in the order the writes finish, in batches, and
+    // all of them before the reply (which flushes the batch).
+    const changed = captionChanges(posted);
+    assert.ok(
+      posted.every((m) => m.type !== 'caption/changed'),
+      'one caption/changed per caption no more',
+    );
     assert.deepEqual(changed.map((m) => [m.file, m.text]).sort(), files.map((f) => [f, 'ohwx, red hair']).sort());
     for (const m of changed) assert.equal(m.rev, panel.dataset.captionRev(m.file), `${m.file} posted at its revision`);
     // A human edit after the step, through the panel's own save.

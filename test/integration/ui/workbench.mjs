@@ -22,9 +22,11 @@
 //   });
 //
 // Exports:
-//   openWorkbench({ folder, theme?, settings?, viewport?, readyTimeoutMs?, vsix? }) -> Promise<Workbench>
+//   openWorkbench({ folder, theme?, settings?, machineSettings?, viewport?, readyTimeoutMs?, vsix? }) -> Promise<Workbench>
 //       starts code-server with this repo as extensionDevelopmentPath, opens `folder` in Chromium, waits until ready.
 //       `theme` ('Default Light Modern' | 'Default Dark Modern') goes into User/settings.json before the first paint.
+//       `machineSettings` go into the server's Machine/settings.json (remote settings: where a web workbench reads
+//       `machine`-scoped settings such as loraTagger.captioning.openai.baseUrls; User settings hold them in vain).
 //       `vsix`: a packaged .vsix installed into the server's fresh extensions dir (wb.server.extensionsDir) and run
 //       instead of the development build (no extensionDevelopmentPath).
 //   Workbench:
@@ -350,13 +352,14 @@ export class Workbench {
 /**
  * Starts code-server with this repo as the extension in development mode, opens `folder` in headless Chromium
  * and waits until the workbench is ready. `theme` sets workbench.colorTheme before the first paint; `settings`
- * are more User settings; `vsix` installs that package and runs it instead of the development build.
+ * are more User settings, `machineSettings` remote (Machine) ones; `vsix` installs that package and runs it instead of the development build.
  * Close it with wb.close().
  */
 export async function openWorkbench({
   folder,
   theme,
   settings = {},
+  machineSettings,
   viewport = { width: 1280, height: 800 },
   readyTimeoutMs = 60000,
   vsix,
@@ -369,6 +372,7 @@ export async function openWorkbench({
     extensionDevelopmentPath: vsix ? null : REPO_ROOT,
     installExtensions: vsix ? [vsix] : [],
     settings: theme ? { ...settings, 'workbench.colorTheme': theme } : settings,
+    machineSettings,
     verbose: !!process.env.LORA_VERBOSE,
   });
   let browser;

@@ -10,7 +10,7 @@ import type { Dataset } from '../session/dataset';
 import type { CaptionWriter } from '../tags/tagOperations';
 import { fillPrompt } from './prompts';
 import { captionHash, type CaptionQueue, type RecordedOptions, type WriteMode } from './provenance';
-import { isAbort, ProviderError, type CaptionProvider } from './provider';
+import { isAbort, ProviderError, type CaptionProvider, type ProviderInput } from './provider';
 import { recordRunChanges, runLabel } from './runHistory';
 import { compose, decide, type Composed } from './writePolicy';
 import type { TagLookup } from './wd/wdTags';
@@ -71,6 +71,8 @@ interface Item {
   hash: string;
 }
 
+type Ahead = { item: Item; input: Promise<ProviderInput> }; // an image a slot took, its input on the way
+
 /** One run; call start() once. */
 export class CaptionJob {
   readonly run: string;
@@ -89,6 +91,7 @@ export class CaptionJob {
   private readonly backlog: { item: Item; composed: Composed; resolve(): void; reject(err: unknown): void }[] = [];
   private committing = false;
   private readonly startedAt = Date.now();
+  private slots = 1; // requests in flight at once
 
   constructor(
     private readonly ds: Dataset,
@@ -149,8 +152,8 @@ export class CaptionJob {
     await this.ds.flush();
     for (const i of this.items) this.emit({ type: 'item', file: i.file, state: 'queued' });
     this.progress();
-    const workers = Math.max(1, Math.min(this.opts.concurrency ?? 4, this.items.length || 1));
-    await Promise.all(Array.from({ length: workers }, () => this.worker()));
+    this.slots = Math.max(1, Math.min(this.opts.concurrency ?? 4, this.items.length || 1));
+    await Promise.all(Array.from({ length: this.slots }, () => this.worker()));
     await this.commitChain;
     const stopped = this.abort.signal.aborted;
     if (this.fatal) {
@@ -165,31 +168,60 @@ export class CaptionJob {
   }
 
   private async worker(): Promise<void> {
-    while (!this.abort.signal.aborted) {
-      if (this.pausedFlag) await new Promise<void>((r) => this.resumeWaiters.push(r));
-      if (this.abort.signal.aborted) return;
-      const item = this.items[this.next++];
-      if (!item) return;
-      this.emit({ type: 'item', file: item.file, state: 'running' });
-      try {
-        const composed = await this.caption(item.file);
-        await this.commit(item, composed);
-      } catch (err) {
-        if (this.abort.signal.aborted && isAbort(err)) return;
-        const error = err instanceof Error ? err.message : String(err);
-        if (err instanceof ProviderError && err.fatal && !this.fatal) {
-          this.fatal = error;
-          this.abort.abort();
+    // The slot's last result, being written while its next request goes out: a slot never waits on the file
+    // writes, and at most one result per slot waits for the committer (the backlog stays bounded).
+    let writing: Promise<void> = Promise.resolve();
+    // The slot's next image, read (and prepared by the provider) while a request is in flight.
+    let ahead: Ahead | undefined;
+    try {
+      while (!this.abort.signal.aborted) {
+        if (this.pausedFlag) await new Promise<void>((r) => this.resumeWaiters.push(r));
+        if (this.abort.signal.aborted) return;
+        const cur = ahead ?? this.take();
+        ahead = undefined;
+        if (!cur) return;
+        this.emit({ type: 'item', file: cur.item.file, state: 'running' });
+        let composed: Composed;
+        try {
+          const input = await cur.input;
+          // Only while every slot still has an image to take: at the end, a slot holding two would finish late.
+          if (this.items.length - this.next > this.slots) ahead = this.take();
+          composed = await this.ask(input);
+        } catch (err) {
+          if (this.abort.signal.aborted && isAbort(err)) return;
+          this.failed(cur.item, err);
+          continue;
         }
-        this.result.failed.push({ file: item.file, error });
-        this.finish(item, 'failed', { error });
-        this.record();
+        await writing;
+        writing = this.commit(cur.item, composed).catch((err: unknown) => this.failed(cur.item, err));
       }
+    } finally {
+      await writing;
     }
   }
 
-  /** Asks the provider, retrying what may succeed later. */
-  private async caption(file: string): Promise<Composed> {
+  /** The next image of the run, its input on the way; undefined when none is left. */
+  private take(): Ahead | undefined {
+    const item = this.items[this.next++];
+    if (!item) return undefined;
+    const input = this.prepare(item.file);
+    input.catch(() => undefined); // awaited when its turn comes: until then a failure is not unhandled
+    return { item, input };
+  }
+
+  private failed(item: Item, err: unknown): void {
+    const error = err instanceof Error ? err.message : String(err);
+    if (err instanceof ProviderError && err.fatal && !this.fatal) {
+      this.fatal = error;
+      this.abort.abort();
+    }
+    this.result.failed.push({ file: item.file, error });
+    this.finish(item, 'failed', { error });
+    this.record();
+  }
+
+  /** Reads one image and fills its prompt; the provider may start its own preparation (an upload's re-encode). */
+  private async prepare(file: string): Promise<ProviderInput> {
     const s = this.ds.session;
     let image: Uint8Array;
     try {
@@ -205,6 +237,13 @@ export class CaptionJob {
       tags: captionTags(current, s.captionStyle),
     });
     const input = { file, image, prompt, system: this.opts.system ?? '' };
+    this.opts.provider.prepare?.(input);
+    return input;
+  }
+
+  /** Asks the provider, retrying what may succeed later. */
+  private async ask(input: ProviderInput): Promise<Composed> {
+    const s = this.ds.session;
     const retries = this.opts.retries ?? 4;
     for (let attempt = 0; ; attempt++) {
       try {

@@ -35,6 +35,11 @@ export interface CaptionProvider {
   readonly id: ProviderId;
   /** The model's name as recorded in the provenance (a model id, or the WD model folder's name). */
   readonly model: string;
+  /**
+   * Starts, without waiting, the work that run() does before its request (the chat provider's downscale and
+   * re-encode), so the job queue can overlap it with another image's request. Optional; run() works without it.
+   */
+  prepare?(input: ProviderInput): void;
   /** Captions or tags one image; rejects with a ProviderError (or an AbortError once `signal` aborts). */
   run(input: ProviderInput, signal: AbortSignal): Promise<ProviderResult>;
   /** Frees the model, workers and connections. */

@@ -76,13 +76,9 @@ export async function undoRun(
 ): Promise<UndoOutcome | undefined> {
   // The check is made again under the history's lock: another process may have added an entry meanwhile.
   if (!(await isLastRun(ds.outputFolder, run, fs))) return undefined;
+  // The undo drops the run's pending suggestions and the provenance it restored (the same for every undo path).
   const outcome = await undoLastTagOperation(ds, { write, fs, onlyIf: (e) => e.at === run });
   if (outcome.label === null) return undefined;
-  const restored = new Set(outcome.restored);
-  for (const r of ds.session.images) {
-    if (r.suggestion?.run === run) ds.setImageExtra('suggestion', r.file, undefined);
-    if (r.machine?.run === run && restored.has(r.file)) ds.setImageExtra('machine', r.file, undefined);
-  }
   await ds.flush();
   return outcome;
 }

@@ -74,10 +74,11 @@ export async function analyseImage(buf: Uint8Array, opts: { thumbnail?: boolean 
   // The truncation rule first, as at staging: a cut file is reported as cut, whatever the decoder would say.
   const cut = truncationInBuffer(sniffFormat(buf), buf);
   if (cut) return { ok: false, reason: cut };
+  let meta: Metadata | undefined;
   try {
     const input = await openImage(sharp, buf);
     if ('reason' in input) return { ok: false, reason: input.reason };
-    const { meta } = input;
+    meta = input.meta;
     const format = formatOf(meta);
     const width = meta.width ?? 0;
     const height = meta.height ?? 0;
@@ -110,7 +111,7 @@ export async function analyseImage(buf: Uint8Array, opts: { thumbnail?: boolean 
     const thumb = await sharp(data, { raw }).webp({ quality: 80, alphaQuality: 80 }).toBuffer();
     return { ok: true, facts, thumb: new Uint8Array(thumb.buffer, thumb.byteOffset, thumb.byteLength) };
   } catch (err) {
-    const reason = libraryReason(err);
+    const reason = libraryReason(err, meta);
     return { ok: false, reason, ...(/megapixels/.test(reason) ? { tooLarge: true } : {}) };
   }
 }
@@ -134,7 +135,7 @@ export async function convertImage(buf: Uint8Array, to: ConvertTarget): Promise<
             .toBuffer();
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   } catch (err) {
-    throw new Error(libraryReason(err));
+    throw new Error(libraryReason(err, input.meta));
   }
 }
 
@@ -175,7 +176,7 @@ export async function renderCrop(
           : await img.flatten({ background: '#ffffff' }).jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer();
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   } catch (err) {
-    throw new Error(libraryReason(err));
+    throw new Error(libraryReason(err, input.meta));
   }
 }
 
@@ -226,11 +227,16 @@ function formatOf(meta: Metadata): string {
   return f;
 }
 
-/** The library's error in words for the user: what it means, with libvips' own words where they help. */
-export function libraryReason(err: unknown): string {
+/**
+ * The library's error in words for the user: what it means, with libvips' own words where they help. `meta`, when
+ * the header was read, decides what the error text cannot always tell.
+ */
+export function libraryReason(err: unknown, meta?: Metadata): string {
   const full = err instanceof Error ? err.message : String(err);
   const msg = full.split('\n')[0]!.trim().replace(/:$/, '');
-  if (/HEVC|libde265/i.test(full))
+  // libvips keeps its error text per thread: under load the decoder's "no HEVC" can be lost and only the writer's
+  // "unable to write to target" reach us. The header says HEVC either way.
+  if (/HEVC|libde265/i.test(full) || (meta?.format === 'heif' && meta.compression === 'hevc'))
     return 'it is HEVC-coded HEIC, which the image library cannot decode (it has no HEVC decoder)';
   if (/unsupported image format/i.test(full)) return 'the image library does not read this format';
   if (/pixel limit/i.test(full)) return `it is larger than ${Math.round(MAX_PIXELS / 1e6)} megapixels`;

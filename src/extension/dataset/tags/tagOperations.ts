@@ -250,7 +250,17 @@ async function undoLocked(ds: Dataset, opts: ApplyOptions & { onlyIf?: (entry: U
       `Undo of ${last.label} stopped after ${n} of ${restore.length} captions: ${errorText(err)} Run undo again to finish it.`,
   );
   await writeUndoHistory(ds.outputFolder, history.slice(0, -1), opts.fs);
+  forgetRun(ds, last.at, new Set(restore.map((c) => c.file)));
   return { label: last.label, restored: restore.map((c) => c.file), skipped };
+}
+
+// An AI captioning run's entry has the run's id as its time: however it is undone (the palette, the panel, the
+// command line), its pending suggestions go with it, and so does the provenance of the captions it restored.
+function forgetRun(ds: Dataset, run: string, restored: ReadonlySet<string>): void {
+  for (const r of ds.session.images) {
+    if (r.suggestion?.run === run) ds.setImageExtra('suggestion', r.file, undefined);
+    if (r.machine?.run === run && restored.has(r.file)) ds.setImageExtra('machine', r.file, undefined);
+  }
 }
 
 async function writeAll(

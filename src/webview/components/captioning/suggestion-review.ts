@@ -1,7 +1,8 @@
 /**
  * `<suggestion-review>`: the machine suggestion of the current image beside its caption (issue 12), with Accept,
  * Merge and Reject and the keys that move through the images with suggestions; when the current image has none, a
- * line saying how many wait elsewhere; when its caption is machine-written and not reviewed yet, a note saying so.
+ * line saying how many wait elsewhere; when its caption is machine-written and not reviewed yet, a note saying so
+ * with Mark reviewed (several selected: for those of them that are).
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { withKey, keyLabel } from '../../keymap';
@@ -9,7 +10,7 @@ import type { SuggestionAnswer, SuggestionView } from '../../../shared/protocol'
 import type { TaggerStore } from '../../state/store';
 import { baseStyles, chipStyles } from '../styles';
 import { StoreController } from '../storeController';
-import { REVIEW_KEYS } from './reviewKeys';
+import { REVIEW_KEYS, markTargets } from './reviewKeys';
 
 /** The review of the current image's machine suggestion. */
 export class SuggestionReview extends LitElement {
@@ -37,13 +38,14 @@ export class SuggestionReview extends LitElement {
       .note { font-size: 12px; display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
       .badge { font-size: 11px; padding: 0 6px; border-radius: 8px; color: var(--vscode-badge-foreground);
         background: var(--vscode-badge-background); border: 1px solid var(--vscode-contrastBorder, transparent); }
+      .note .btn { min-height: 22px; padding: 0 8px; font-size: 12px; }
     `,
   ];
   declare store?: TaggerStore;
 
   constructor() {
     super();
-    new StoreController(this, ['dataset', 'current', 'review', 'caption', 'flags']);
+    new StoreController(this, ['dataset', 'current', 'review', 'caption', 'flags', 'selection']);
   }
 
   override render() {
@@ -53,10 +55,18 @@ export class SuggestionReview extends LitElement {
     const sug = s.review.current;
     if (sug) return this.renderSuggestion(s, sug);
     const waiting = s.review.count;
-    const machine = im.machine
-      ? html`<span class="badge" role="note">Machine caption, not reviewed yet</span>
-          <span class="muted">Editing it marks it reviewed.</span>`
-      : nothing;
+    const targets = markTargets(s);
+    const unreviewed = s.review.unreviewedOf(targets).length;
+    const several = targets.length > 1;
+    const mark = html`<button class="btn secondary" aria-keyshortcuts=${keyLabel(REVIEW_KEYS.markReviewed[0], false)}
+      title=${withKey(several ? 'Mark the selected machine captions reviewed, unchanged' : 'Mark this machine caption reviewed, unchanged', REVIEW_KEYS.markReviewed[0])}
+      @click=${() => void s.review.markReviewed(targets)}>${several ? `Mark ${unreviewed} reviewed` : 'Mark reviewed'}</button>`;
+    const machine = !unreviewed
+      ? nothing
+      : several
+        ? html`<span class="badge" role="note">${unreviewed} of the ${targets.length} selected: machine captions, not reviewed yet</span>${mark}`
+        : html`<span class="badge" role="note">Machine caption, not reviewed yet</span>
+          <span class="muted">Editing it marks it reviewed.</span>${mark}`;
     const others = waiting
       ? html`<span class="muted">${waiting} machine suggestion${waiting === 1 ? '' : 's'} waiting</span>
           <button class="plain" @click=${() => s.review.move(1)} title=${withKey('Next suggestion', REVIEW_KEYS.nextSuggestion[0])}>

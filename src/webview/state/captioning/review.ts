@@ -1,7 +1,8 @@
 /**
  * Reviewing machine captions (issue 12) in the panel: the suggestions waiting, which captions are machine-written
  * and not reviewed yet, moving through the images that have a suggestion, and answering one (accept, merge,
- * reject) through the host, which writes the caption and records it as reviewed.
+ * reject) through the host, which writes the caption and records it as reviewed; marking machine captions reviewed
+ * without editing them.
  */
 import type { SuggestionAnswer, SuggestionView } from '../../../shared/protocol';
 import type { StoreCore } from '../core';
@@ -72,6 +73,36 @@ export class Review {
       return this.go(i);
     }
     this.core.setStatus('info', this.byFile.size ? 'This is the only suggestion waiting.' : 'No suggestions waiting.');
+  }
+
+  /** The images among `indices` whose caption is machine-written and not reviewed yet. */
+  unreviewedOf(indices: readonly number[]): number[] {
+    const ims = this.core.model.images;
+    return indices.filter((i) => ims[i]?.machine);
+  }
+
+  /** Marks the machine captions of these images reviewed without editing them (the current image or a selection). */
+  async markReviewed(indices: readonly number[]): Promise<void> {
+    const { core } = this;
+    const ims = core.model.images;
+    const picked = this.unreviewedOf(indices);
+    if (picked.length === 0) {
+      const several = indices.length > 1;
+      return core.setStatus(
+        'info',
+        `${several ? 'None of the selected images has' : 'This image has no'} machine caption waiting for review.`,
+      );
+    }
+    const files = picked.map((i) => ims[i]!.file);
+    try {
+      const { marked } = await core.host.request({ type: 'review/markReviewed', files });
+      for (const i of picked) ims[i]!.machine = false;
+      core.emit('review', 'flags');
+      const which = files.length === 1 ? files[0] : `${marked} images`;
+      core.setStatus('info', `Marked the machine caption${marked === 1 ? '' : 's'} of ${which} reviewed.`);
+    } catch (err) {
+      core.setStatus('error', err instanceof Error ? err.message : String(err));
+    }
   }
 
   /** Answers the current image's suggestion, then goes on to the next one. */

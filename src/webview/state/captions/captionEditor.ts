@@ -127,6 +127,16 @@ export class CaptionEditor {
     if (i !== -1) this.takeOutside(i, text, rev, false);
   }
 
+  /** A batch of outside changes: the same rules per caption; the store's change event fires once for all. */
+  applyOutsideMany(changes: ReadonlyArray<{ file: string; text: string; rev: number }>): void {
+    // One pass over the images per batch, not one search per caption (a batch can hold thousands).
+    const at = changes.length > 4 ? new Map(this.core.model.images.map((im, i) => [im.file, i])) : undefined;
+    for (const c of changes) {
+      const i = at ? (at.get(c.file) ?? -1) : this.core.model.indexOfFile(c.file);
+      if (i !== -1) this.takeOutside(i, c.text, c.rev, false);
+    }
+  }
+
   /** The host's answer to a save: its revision, or the outside change that made the host refuse it. */
   private settled(file: string, sent: string, r: ToHostResult<'caption/update'>): void {
     const i = this.core.model.indexOfFile(file);

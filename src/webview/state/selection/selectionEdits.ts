@@ -2,7 +2,7 @@
  * Edits of several selected images at once (issue 13): their tags with "n of m" counts, and add, remove, rename,
  * toggle, paste and "apply the previous image's caption" for the whole selection. Each is one `selection/edit`
  * request: the host plans it from the files and records it as one step of the dataset-wide undo, and the new
- * captions come back as `caption/changed` with their revisions, like any change made outside the panel.
+ * captions come back in `captions/changed` batches with their revisions, like any change made outside the panel.
  */
 import { cleanTag } from '../../../shared/caption';
 import type { SelectionEdit } from '../../../shared/protocol';

@@ -204,6 +204,27 @@ describe('Captioning job queue (OpenAI-compatible provider against a local serve
     assert.equal((await run).captioned, 6);
   });
 
+  it('sends the next request while the last caption is still being written, never more in flight than asked', async () => {
+    await open();
+    // The first caption's write waits until the server has the second request: a slot that waited on its write
+    // before asking again would never get there (the run would hang and the test time out).
+    let release!: () => void;
+    const secondAsked = new Promise<void>((r) => (release = r));
+    server.script = (n) => {
+      if (n === 2) release();
+      return undefined;
+    };
+    let writes = 0;
+    const write = async (f: string, t: string) => {
+      if (++writes === 1) await secondAsked;
+      await ds.setCaption(f, t);
+    };
+    const r = await job({ concurrency: 1, write }).start();
+    assert.equal(r.captioned, 6);
+    for (const [i, c] of NAMES.entries()) assert.equal(caption(out, i), `ohwx, A ${c} picture.`);
+    assert.equal(server.maxInFlight, 1, 'the next image is read ahead, but its request waits for its turn');
+  });
+
   it('keeps the unfinished part in session.json when interrupted, and a reopened dataset resumes only that', async () => {
     await open();
     const events: JobEvent[] = [];

@@ -14,6 +14,7 @@ import {
   unreviewedImages,
 } from '../../../../src/extension/dataset/captioning/suggestions';
 import { Dataset } from '../../../../src/extension/dataset/session/dataset';
+import { undoLastTagOperation } from '../../../../src/extension/dataset/tags/tagOperations';
 import { stageDataset } from '../../../../src/extension/dataset/staging/stage';
 import { opts, read, tempDir } from '../helpers';
 import { startChatServer, type ChatServer } from './openai/chatServer';
@@ -76,6 +77,26 @@ describe('Machine suggestions: accept, merge, reject, and the run undo', functio
     assert.deepEqual(u?.restored.sort(), ['s_0001.png', 's_0002.png']);
     assert.deepEqual([txt(1), txt(2)], ['ohwx', 'ohwx, my own words.']);
     assert.deepEqual(suggestedImages(ds), [], "the run's last suggestion went with it");
+  });
+
+  it('the plain dataset-wide undo (palette, panel, command line) undoes a run as undoRun does', async () => {
+    await suggest();
+    await resolveSuggestion(ds, 's_0001.png', 'accept');
+    await resolveSuggestion(ds, 's_0002.png', 'merge');
+    assert.equal(ds.session.images[1]!.machine?.reviewed, 'accepted');
+    const u = await undoLastTagOperation(ds);
+    assert.deepEqual(u.restored.sort(), ['s_0001.png', 's_0002.png']);
+    assert.deepEqual([txt(1), txt(2)], ['ohwx', 'ohwx, my own words.']);
+    assert.deepEqual(
+      ds.session.images.map((i) => [i.machine, i.suggestion]),
+      [
+        [undefined, undefined],
+        [undefined, undefined],
+        [undefined, undefined],
+        [undefined, undefined],
+      ],
+      'no provenance left on the restored captions, and no suggestion of the undone run',
+    );
   });
 
   it('counts machine captions nobody reviewed until a person edits or marks them', async () => {

@@ -68,15 +68,30 @@ export function openAiProvider(opts: OpenAiOptions): CaptionProvider {
     throw new Error('No model is set for the OpenAI-compatible provider (e.g. qwen2.5vl:7b for Ollama).');
   const urls = opts.baseUrls.map(completionsUrl);
   let next = 0;
+  // Uploads started by prepare(), by image: run() takes its own (or starts it), and a retry reuses it.
+  const uploads = new WeakMap<Uint8Array, Promise<string>>();
+  const upload = (image: Uint8Array): Promise<string> => {
+    let p = uploads.get(image);
+    if (!p) {
+      p = uploadImage(image, opts.longSide ?? UPLOAD_LONG_SIDE).then((u) => u.dataUrl);
+      // Awaited by run(); a failure of an upload nobody ran yet must not count as unhandled.
+      p.catch(() => undefined);
+      uploads.set(image, p);
+    }
+    return p;
+  };
   return {
     id: 'openai',
     model: opts.model,
+    prepare(input: ProviderInput): void {
+      void upload(input.image);
+    },
     async run(input: ProviderInput, signal: AbortSignal): Promise<ProviderResult> {
       if (signal.aborted) throw abortError(signal);
       const url = urls[next++ % urls.length]!;
       let dataUrl: string;
       try {
-        dataUrl = (await uploadImage(input.image, opts.longSide ?? UPLOAD_LONG_SIDE)).dataUrl;
+        dataUrl = await upload(input.image);
       } catch (err) {
         throw new ProviderError(`the image could not be read (${(err as Error).message})`);
       }
