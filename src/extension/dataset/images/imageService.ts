@@ -5,6 +5,7 @@
  * is closed, its cache written, when the last holder lets go.
  */
 import { resolve } from 'node:path';
+import { pruneImageCache } from './cachePrune';
 import { WorkerDecoder, type WorkerDecoderOptions } from './decodePool';
 import { ImagePipeline, type PipelineImage, type ThumbnailReady } from './pipeline';
 
@@ -34,7 +35,10 @@ export class ImageService {
     private readonly workerScript: string,
     readonly cacheDir: string,
     private readonly poolOptions: WorkerDecoderOptions = {},
-  ) {}
+  ) {
+    // Once a start, in the background: a cache that could not be pruned is only a cache.
+    void pruneImageCache(cacheDir).catch(() => undefined);
+  }
 
   /** The decode pool, started on first use. */
   get decoder(): WorkerDecoder {

@@ -75,8 +75,8 @@ export async function replaceMerging(
   const done = async () => {
     if (!(await lookLate())) return false;
     const older = late.filter((l) => opts.final || l.age >= 1);
-    await removeAll(older, fs);
     const carried = late.filter((l) => !older.includes(l)).map((l) => ({ path: l.path, bytes: l.now, age: l.age + 1 }));
+    await removeAll(older, fs);
     if (opts.final) await removeAll(held, fs);
     else kept.set(path, [...held.splice(0), ...carried]);
     return true;

@@ -196,6 +196,31 @@ describe('tags.txt: an outside write in any window of a save is kept (issue 9, c
     assert.deepEqual(leftovers(d), []);
   });
 
+  it('a run of saves keeps at most the old files of the last two, and close removes them', async () => {
+    const d = tempDir('win');
+    const path = text(d, 'tags.txt', 'first\n');
+    const counts: number[] = [];
+    const reads: number[] = [];
+    let n = 0;
+    const fs: FsLike = {
+      ...nodeFs,
+      readBytesSync: undefined,
+      readFile: ((...a: Parameters<FsLike['readFile']>) => (n++, nodeFs.readFile(...a))) as FsLike['readFile'],
+    };
+    for (let i = 0; i < 12; i++) {
+      n = 0;
+      await appendTags(d, [`tag ${i}`], fs);
+      counts.push(leftovers(d).length);
+      reads.push(n);
+    }
+    assert.ok(Math.max(...counts) <= 2, String(counts));
+    // tags.txt itself, the file just kept (twice), and the two kept before (twice each): no more, however many saves.
+    assert.ok(Math.max(...reads) <= 7, `reads per save: ${reads}`);
+    await settleTagsFile(d);
+    assert.deepEqual(leftovers(d), []);
+    assert.equal(parseTagsFile(read(path)).length, 13);
+  });
+
   it('two outside appends, one just before the replace and one just after it: both lines stay', async () => {
     const d = tempDir('win');
     const path = text(d, 'tags.txt', 'first\n');
