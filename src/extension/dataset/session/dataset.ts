@@ -37,13 +37,12 @@ export class Dataset {
   private readonly files: CaptionFiles;
   private readonly known: KnownTags;
   private fileTags: string[];
-  private fileTagSet: Set<string>;
+  private fileTagSet: Set<string>; // tags.txt's lines, in order and as a set
   private readonly captions: Map<string, string>;
   private readonly captionProblems: Map<string, CaptionProblem>;
   private readonly imageProblems: Map<string, CaptionProblem>;
   private tagsFileProblem: string | undefined;
-  /** Captions saved while typing whose last tag is not in tags.txt yet (draftTags.ts). */
-  private readonly drafts = new Set<string>();
+  private readonly drafts = new Set<string>(); // saved while typing, last tag not in tags.txt yet (draftTags.ts)
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   /** The append to tags.txt under way, and its tags (see recordNewTags). */
   private appending: { tags: Set<string>; done: Promise<void> } | undefined;
@@ -51,7 +50,6 @@ export class Dataset {
   private dirty = false;
   private lastSaveError: Error | undefined;
   private closed = false;
-
   private readonly s: Session;
 
   private constructor(
