@@ -6,6 +6,7 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { migrateSession, SESSION_FILE, SESSION_SCHEMA_VERSION, type Session } from './schema';
 import { tempPathFor, writeFileAtomic } from '../io/atomicWrite';
+import { replaceIfSame } from '../io/swapReplace';
 import { adviceFor, describeError, errorCode, exists, nodeFs, type FsLike } from '../io/fsLike';
 import { defaultPrefix, fileTimeStamp } from '../staging/naming';
 import { prefixPathProblem, stagedFileProblem } from './pathRules';
@@ -48,20 +49,21 @@ export async function saveSession(
     return await withFileLock(
       file,
       async () => {
-        const merged = await mergeFromDisk(file, session, fs);
-        const bak = join(outputFolder, BACKUP_FILE);
-        const tmp = tempPathFor(bak);
-        try {
-          await fs.copyFile(file, tmp);
-          await fs.rename(tmp, bak);
-        } catch (err) {
-          await fs.unlink(tmp).catch(() => undefined);
-          if (errorCode(err) !== 'ENOENT') throw err;
+        // An editor or a script takes no lock: the write goes only over the very file the merge read (replaceIfSame
+        // keeps it under a second name, compares, replaces, looks again), so a hand edit landing between the read and
+        // the write is merged in by the next round instead of written over.
+        let merged: SessionMerge | undefined;
+        for (let round = 1; round <= 20; round++) {
+          const disk = await readSessionBytes(file, fs);
+          merged = mergeFromText(disk?.toString('utf8'), session) ?? merged;
+          await keepBackup(file, join(outputFolder, BACKUP_FILE), fs);
+          const text = serializeSession(session);
+          if (disk === null) await writeFileAtomic(file, text, fs);
+          else if (!(await replaceIfSame(file, Buffer.from(text, 'utf8'), disk, fs))) continue;
+          lastSeen.set(session, text);
+          return merged;
         }
-        const text = serializeSession(session);
-        await writeFileAtomic(file, text, fs);
-        lastSeen.set(session, text);
-        return merged;
+        throw new Error('another program kept changing it while it was being saved');
       },
       fs,
     );
@@ -73,20 +75,41 @@ export async function saveSession(
   }
 }
 
-/** Merges into `session` what another writer saved since this process last read or wrote the file. */
-async function mergeFromDisk(file: string, session: Session, fs: FsLike): Promise<SessionMerge | undefined> {
+/** Merges into `session` what another writer saved (`disk`) since this process last read or wrote the file. */
+function mergeFromText(disk: string | undefined, session: Session): SessionMerge | undefined {
   const seen = lastSeen.get(session);
-  if (seen === undefined) return undefined;
-  const disk = await readSessionText(file, fs).catch(() => undefined);
-  if (disk?.text === undefined || disk.text === seen) return undefined;
+  if (seen === undefined || disk === undefined || disk === seen) return undefined;
   let theirs: Session;
   try {
-    theirs = parseSession(disk.text);
+    theirs = parseSession(disk);
   } catch {
     // Not a session (a hand edit gone wrong): the load path sets such a file aside; here ours is written.
     return undefined;
   }
   return mergeSession(parseSession(seen), session, theirs);
+}
+
+/** The session file's bytes; undefined when there is none; null when it is not a regular file (written over). */
+async function readSessionBytes(path: string, fs: FsLike): Promise<Buffer | undefined | null> {
+  try {
+    if (!(await fs.lstat(path)).isFile()) return null;
+    return await fs.readFile(path);
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** Copies the file to `.bak` (atomically) before it is replaced; nothing to keep when there is no file. */
+async function keepBackup(file: string, bak: string, fs: FsLike): Promise<void> {
+  const tmp = tempPathFor(bak);
+  try {
+    await fs.copyFile(file, tmp);
+    await fs.rename(tmp, bak);
+  } catch (err) {
+    await fs.unlink(tmp).catch(() => undefined);
+    if (errorCode(err) !== 'ENOENT') throw err;
+  }
 }
 
 /** Parses and migrates a session file's text (repairs said in `notices`); throws with the reason. */
