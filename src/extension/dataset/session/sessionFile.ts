@@ -56,7 +56,8 @@ export async function saveSession(
         for (let round = 1; round <= 20; round++) {
           const disk = await readSessionBytes(file, fs);
           merged = mergeFromText(disk?.toString('utf8'), session) ?? merged;
-          await keepBackup(file, join(outputFolder, BACKUP_FILE), fs);
+          // Only a regular file is copied to .bak: a link put in its place is never followed.
+          if (disk) await keepBackup(file, join(outputFolder, BACKUP_FILE), fs);
           const text = serializeSession(session);
           if (disk === null) await writeFileAtomic(file, text, fs);
           else if (!(await replaceIfSame(file, Buffer.from(text, 'utf8'), disk, fs))) continue;
