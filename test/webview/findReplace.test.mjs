@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import { open, checkAndClose } from './context.mjs';
 import { clearPosted, posted, repoRoot, send, waitPosted } from './harness.mjs';
 import { THEME_LABELS } from './themes.mjs';
+import { FIND_REPLACE_CAPTIONS, findReplaceQuery } from '../fixtures.mjs';
 
 const mod = process.platform === 'darwin' ? 'Meta' : 'Control';
-const CAPTIONS = ['ohwx, red hair, smile', 'ohwx, blue eyes', 'ohwx, red hair', 'ohwx, red hair, hat', 'ohwx'];
+const CAPTIONS = FIND_REPLACE_CAPTIONS;
 const dialog = (p) => p.getByRole('dialog', { name: 'Find and replace in captions' });
 const summary = (p) => dialog(p).locator('.summary').innerText();
 const replaceAll = (p) => dialog(p).getByRole('button', { name: 'Replace all' });
@@ -139,15 +140,7 @@ describe('find and replace in captions', function () {
     });
     assert.deepEqual(msg, {
       type: 'findReplace/apply',
-      query: {
-        find: 'red hair',
-        replace: 'auburn hair',
-        regex: false,
-        wholeTags: true,
-        caseSensitive: false,
-        protectTrigger: true,
-        scope: 'all',
-      },
+      query: findReplaceQuery(),
       revs: ['test_0001.png', 'test_0003.png', 'test_0004.png'].map((file) => ({ file, rev: 7 })),
     });
     assert.equal(previews, 0, 'no preview was asked for between the shown one and the apply');
