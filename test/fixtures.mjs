@@ -24,3 +24,28 @@ export function skipWithoutRealImages(ctx, repoRoot) {
   }
   return dir;
 }
+
+// The find-and-replace tests' dataset (the webview and integration layers caption their images with it) and the
+// query they start from: "red hair" to "auburn hair", whole tags, the trigger word kept, over all images.
+/** Five captions: three hold the tag "red hair", one other tags only, one the trigger word alone. */
+export const FIND_REPLACE_CAPTIONS = Object.freeze([
+  'ohwx, red hair, smile',
+  'ohwx, blue eyes',
+  'ohwx, red hair',
+  'ohwx, red hair, hat',
+  'ohwx',
+]);
+
+/** A findReplace/preview or apply query: "red hair" to "auburn hair" in whole tags of all images, with `more` over it. */
+export function findReplaceQuery(more = {}) {
+  return {
+    find: 'red hair',
+    replace: 'auburn hair',
+    regex: false,
+    wholeTags: true,
+    caseSensitive: false,
+    protectTrigger: true,
+    scope: 'all',
+    ...more,
+  };
+}

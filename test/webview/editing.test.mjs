@@ -5,6 +5,10 @@ import { posted, waitPosted, clearPosted, send } from './harness.mjs';
 
 const position = (p) => p.evaluate(() => window.loraTagger.store.index);
 const captionValue = (p) => p.getByRole('textbox', { name: 'Caption text', exact: true }).inputValue();
+/** The keys VS Code's frame heard (harness.mjs, ?vscodeKeys). */
+const forwarded = (p) => p.evaluate(() => window.__forwarded);
+/** The caption as the text area shows it and as the store holds it. */
+const shown = async (p) => [await captionValue(p), await p.evaluate(() => window.loraTagger.store.current.caption)];
 let marks = 0;
 /** Waits until the page has handled every host message sent so far (in order: a status sent now shows after them). */
 async function handled(p) {
@@ -226,18 +230,26 @@ describe('caption text, saving and navigation', function () {
     await p.keyboard.press('Control+s');
     await waitPosted(p, 'save/flush');
     assert.equal((await posted(p, 'caption/update')).at(-1).text, 'ohwx, a, b');
-    await p.waitForTimeout(1100);
+    // The end of the ', b' typing step, as a second's pause would make it (the store's test hook, not a wait).
+    await p.evaluate(() => window.loraTagger.store.closeUndoGroup());
     await p.keyboard.type(', c');
     await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a, b, c');
     // Cleared so that the redo below must post "ohwx, a, b, c" again.
     await clearPosted(p);
+    // The keydown handlers have run when press() returns: the panel took one step back (the ', c' burst) and kept
+    // the key from VS Code, so no late native undo is on its way.
     await p.keyboard.press('Control+z');
-    await p.waitForTimeout(150);
-    // One step back (the ', c' burst), not two: the native undo VS Code triggers finds nothing left to undo.
     assert.equal(await captionValue(p), 'ohwx, a, b');
+    assert.ok(!(await forwarded(p)).includes('mod+z'), (await forwarded(p)).join(' '));
+    // Undo from VS Code's Edit menu reaches the page as execCommand('undo'), whose input events have run when it
+    // returns: nothing else changed, in the text area or in the store.
+    await p.evaluate(() => window.__vscodeExec('undo'));
+    assert.deepEqual(await shown(p), ['ohwx, a, b', 'ohwx, a, b']);
     await p.keyboard.press('Control+Shift+z');
-    await p.waitForTimeout(150);
     assert.equal(await captionValue(p), 'ohwx, a, b, c');
+    assert.ok(!(await forwarded(p)).includes('mod+shift+z'), (await forwarded(p)).join(' '));
+    await p.evaluate(() => window.__vscodeExec('redo'));
+    assert.deepEqual(await shown(p), ['ohwx, a, b, c', 'ohwx, a, b, c']);
     await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, a, b, c');
   });
 
@@ -266,7 +278,9 @@ describe('caption text, saving and navigation', function () {
     await p.keyboard.press('PageDown');
     await p.keyboard.press('Alt+Shift+f');
     await p.keyboard.press('Alt+1');
-    await p.waitForTimeout(100);
+    // The keys' handlers ran before press() returned; a host message handled and drawn after them covers anything
+    // they might have left to a microtask or a render.
+    await handled(p);
     assert.equal(await position(p), 0);
     // (thumbs/want is the filmstrip asking for thumbnails, vocab/categories the palette asking about its tags:
     // neither is a key's doing.)

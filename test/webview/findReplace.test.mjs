@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import { open, checkAndClose } from './context.mjs';
 import { clearPosted, posted, repoRoot, send, waitPosted } from './harness.mjs';
 import { THEME_LABELS } from './themes.mjs';
+import { FIND_REPLACE_CAPTIONS, findReplaceQuery } from '../fixtures.mjs';
 
 const mod = process.platform === 'darwin' ? 'Meta' : 'Control';
-const CAPTIONS = ['ohwx, red hair, smile', 'ohwx, blue eyes', 'ohwx, red hair', 'ohwx, red hair, hat', 'ohwx'];
+const CAPTIONS = FIND_REPLACE_CAPTIONS;
 const dialog = (p) => p.getByRole('dialog', { name: 'Find and replace in captions' });
 const summary = (p) => dialog(p).locator('.summary').innerText();
 const replaceAll = (p) => dialog(p).getByRole('button', { name: 'Replace all' });
@@ -80,6 +81,14 @@ async function answerApply(p, captions) {
   return { msg, previews };
 }
 
+/** The focused control's name: a button's text, a labelled input's label. */
+const focusedName = (p) =>
+  p.evaluate(() => {
+    let el = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    return el?.tagName === 'BUTTON' ? el.textContent.trim() : (el?.closest('label')?.textContent.trim() ?? el?.tagName);
+  });
+
 async function openDialog(p) {
   await p.getByRole('button', { name: 'Previous image', exact: true }).focus();
   await p.keyboard.press(`${mod}+h`);
@@ -139,15 +148,7 @@ describe('find and replace in captions', function () {
     });
     assert.deepEqual(msg, {
       type: 'findReplace/apply',
-      query: {
-        find: 'red hair',
-        replace: 'auburn hair',
-        regex: false,
-        wholeTags: true,
-        caseSensitive: false,
-        protectTrigger: true,
-        scope: 'all',
-      },
+      query: findReplaceQuery(),
       revs: ['test_0001.png', 'test_0003.png', 'test_0004.png'].map((file) => ({ file, rev: 7 })),
     });
     assert.equal(previews, 0, 'no preview was asked for between the shown one and the apply');
@@ -231,6 +232,13 @@ describe('find and replace in captions', function () {
     await dialog(p).getByRole('checkbox', { name: 'Regex' }).focus();
     await p.keyboard.press('Alt+ArrowRight');
     assert.equal(await p.evaluate(() => window.loraTagger.store.index), 0);
+    // Tab goes round the dialog's controls: from the first (Close) back to the last (the checked scope, Replace all
+    // being disabled with nothing to find) and on to the first again.
+    await dialog(p).getByRole('button', { name: 'Close (Esc)' }).focus();
+    await p.keyboard.press('Shift+Tab');
+    assert.equal(await focusedName(p), 'All (5)');
+    await p.keyboard.press('Tab');
+    assert.equal(await focusedName(p), 'Close (Esc)');
     await p.keyboard.press('Escape');
     await p.keyboard.press('?');
     const rows = await p.getByRole('dialog', { name: 'Keyboard shortcuts' }).locator('tr').allInnerTexts();

@@ -75,13 +75,21 @@ window.__hostRevs = {};
 // except copy, cut and paste, which a browser workbench leaves to the browser; it prevents the default of
 // undo/redo/save; and the workbench answers some keys with document.execCommand a round trip later: undo and redo
 // a moment later, select-all (Ctrl/Cmd+A, the workbench's editor.action.selectAll) right after the next character
-// typed lands, which is when it arrives in a real workbench (issue 9, case 2).
+// typed lands, which is when it arrives in a real workbench (issue 9, case 2). window.__vscodeRan lists each command
+// the workbench sent back, once the page has handled it (execCommand returns after the page's input events ran), so a
+// test can wait on it rather than for a while; window.__vscodeExec(command) sends one back at once, as the
+// workbench's Edit menu (Undo, Redo) does.
 window.__forwarded = [];
+window.__vscodeRan = [];
+window.__vscodeExec = (command) => {
+  document.execCommand(command);
+  window.__vscodeRan.push(command);
+};
 if (new URLSearchParams(location.search).has('vscodeKeys')) {
   const afterNextInput = (command) => {
     const fire = () => {
       document.removeEventListener('input', fire, true);
-      queueMicrotask(() => document.execCommand(command));
+      queueMicrotask(() => window.__vscodeExec(command));
     };
     document.addEventListener('input', fire, true);
   };
@@ -92,7 +100,7 @@ if (new URLSearchParams(location.search).has('vscodeKeys')) {
     if (!['control', 'meta', 'alt', 'shift'].includes(k)) window.__forwarded.push([mod ? 'mod+' : '', e.altKey ? 'alt+' : '', e.shiftKey ? 'shift+' : '', k].join(''));
     if (mod && (k === 'z' || k === 'y' || k === 's')) {
       e.preventDefault();
-      if (k !== 's') setTimeout(() => document.execCommand(k === 'y' || e.shiftKey ? 'redo' : 'undo'), 30);
+      if (k !== 's') setTimeout(() => window.__vscodeExec(k === 'y' || e.shiftKey ? 'redo' : 'undo'), 30);
     } else if (mod && k === 'a') afterNextInput('selectAll');
   });
 }

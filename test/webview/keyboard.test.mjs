@@ -76,6 +76,12 @@ describe('keyboard only', function () {
     const dialog = p.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await dialog.waitFor();
     assert.match(await dialog.innerText(), /Next image[\s\S]*Alt\+→/);
+    // Tab and Shift+Tab go round the dialog's controls (its Close button is the only one), never out of it.
+    assert.equal(await focused(p), 'Close (Esc)');
+    await p.keyboard.press('Tab');
+    assert.equal(await focused(p), 'Close (Esc)');
+    await p.keyboard.press('Shift+Tab');
+    assert.equal(await focused(p), 'Close (Esc)');
     await p.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     assert.equal(await focused(p), 'Next image');

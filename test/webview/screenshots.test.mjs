@@ -65,16 +65,7 @@ describe('screenshots', function () {
               .shadowRoot.querySelector('film-strip')
               .shadowRoot.querySelectorAll('img').length > 10,
         );
-        await p.evaluate(async () => {
-          await document.fonts.ready;
-          const app = document.querySelector('lora-tagger-app');
-          await app.shadowRoot.querySelector('image-preview').image.decode();
-          const strip = app.shadowRoot.querySelector('film-strip');
-          await Promise.all(
-            [...strip.shadowRoot.querySelectorAll('img')].map((i) => i.decode().catch(() => undefined)),
-          );
-        });
-        await p.waitForTimeout(200);
+        await settled(p);
         const file = join(repoRoot, '.test-artifacts', 'screenshots', `webview-${theme}.png`);
         await p.screenshot({ path: file });
         assert.ok(existsSync(file) && statSync(file).size > 10_000);

@@ -6,6 +6,7 @@ import { baseStyles } from './styles';
 import { SELECTION_TITLES } from '../selectionKeys';
 import { REVIEW_KEYS, REVIEW_KEY_LABELS } from './captioning/reviewKeys';
 import { FILTER_TERMS } from './images/image-query';
+import { ModalDialog, deepActive } from './modalDialog';
 
 const ACTION_TITLES: Record<PanelAction, string> = {
   previousImage: 'Previous image',
@@ -54,7 +55,7 @@ const LOCAL_TITLES: Array<[string, readonly string[]]> = [
   ],
 ];
 
-/** A modal list of shortcuts; Escape closes it and focus returns where it was. */
+/** A modal list of shortcuts (modalDialog.ts: Tab stays inside); Escape closes it and focus returns where it was. */
 export class ShortcutOverlay extends LitElement {
   static override styles = [
     baseStyles,
@@ -89,20 +90,16 @@ export class ShortcutOverlay extends LitElement {
       h2.sub { margin: 12px 0 4px; }
     `,
   ];
-  private returnFocus: HTMLElement | null = null;
+  private readonly modal = new ModalDialog(this);
 
-  /** Opens the dialog. */
+  /** Opens the dialog, on its Close button. */
   open(): void {
-    const d = this.renderRoot.querySelector('dialog');
-    if (!d || d.open) return;
-    this.returnFocus = deepActive();
-    d.showModal();
-    this.renderRoot.querySelector<HTMLElement>('button')?.focus();
+    if (this.modal.open()) this.renderRoot.querySelector<HTMLElement>('button')?.focus();
   }
 
   /** True while shown. */
   get isOpen(): boolean {
-    return !!this.renderRoot.querySelector('dialog')?.open;
+    return this.modal.isOpen;
   }
 
   override render() {
@@ -115,7 +112,7 @@ export class ShortcutOverlay extends LitElement {
       ...LOCAL_TITLES,
       ...SELECTION_TITLES,
     ];
-    return html`<dialog aria-label="Keyboard shortcuts" @close=${() => this.returnFocus?.focus()}>
+    return html`<dialog aria-label="Keyboard shortcuts">
       <div class="head"><h2>Keyboard shortcuts</h2><button class="plain" @click=${this.close}>Close (Esc)</button></div>
       <table>
         ${rows.map(([title, keys]) => html`<tr><td>${title}</td><td>${keys.map((k) => html`<kbd>${k === '…' ? '…' : keyLabel(k)}</kbd>`)}</td></tr>`)}
@@ -128,18 +125,13 @@ export class ShortcutOverlay extends LitElement {
     </dialog>`;
   }
 
-  /** Closes the dialog. */
+  /** Closes the dialog; focus returns where it was. */
   close(): void {
-    this.renderRoot.querySelector('dialog')?.close();
+    this.modal.close();
   }
 }
 
-/** The focused element, looking through shadow roots. */
-export function deepActive(): HTMLElement | null {
-  let el = document.activeElement as HTMLElement | null;
-  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement as HTMLElement;
-  return el;
-}
+export { deepActive };
 
 customElements.define('shortcut-overlay', ShortcutOverlay);
 

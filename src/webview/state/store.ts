@@ -204,6 +204,13 @@ export class TaggerStore extends StoreCore {
     }
     return this.captions.step('redo');
   }
+  /**
+   * Ends the typing step under way, as a second's pause in typing does: what is typed next is one undo step of its
+   * own. A test hook (window.loraTagger.store), so that a test marks the boundary instead of waiting the pause out.
+   */
+  closeUndoGroup(): void {
+    this.captions.closeUndoGroup();
+  }
   /** True when there is something to undo / redo on the current image. */
   canStep(dir: 'undo' | 'redo'): boolean {
     return this.captions.canStep(dir);

@@ -9,8 +9,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { PNG } from 'pngjs';
-import { colourChatServer } from '../chatServer.mjs';
+import { colourChatServer, PRIMARY_COLOURS, writeColourImages } from '../chatServer.mjs';
 import { meanTaggerModel } from '../../unit/dataset/captioning/wd/onnxModel';
 import { activateExtension, cleanupTempDirs, makeTempDir } from './helpers';
 
@@ -21,21 +20,9 @@ interface Result {
   failed: { file: string; error: string }[];
 }
 
-const COLOURS: [string, number[]][] = [
-  ['red', [230, 20, 20]],
-  ['green', [20, 230, 20]],
-  ['blue', [20, 20, 230]],
-];
-
-function solidPng(file: string, rgb: number[]): void {
-  const png = new PNG({ width: 40, height: 30 });
-  for (let i = 0; i < 40 * 30; i++) png.data.set([...rgb, 255], i * 4);
-  fs.writeFileSync(file, PNG.sync.write(png));
-}
-
 async function stage(style: 'tags' | 'natural'): Promise<string> {
   const src = makeTempDir('lora-cap-');
-  COLOURS.forEach(([, rgb], i) => solidPng(path.join(src, `${i + 1}.png`), rgb));
+  writeColourImages(src);
   const r = await vscode.commands.executeCommand<{ outputFolder: string }>(
     'loraTagger.startTagging',
     vscode.Uri.file(src),
@@ -58,7 +45,8 @@ const run = (out: string, options: object) =>
   Promise.resolve(vscode.commands.executeCommand<Result>('loraTagger.autoCaption', vscode.Uri.file(out), options));
 
 /** A chat completions server that names the colour of the JPEG it is sent. */
-const chatServer = () => colourChatServer({ colours: COLOURS, answer: (c) => `The image shows a ${c} picture.` });
+const chatServer = () =>
+  colourChatServer({ colours: PRIMARY_COLOURS, answer: (c) => `The image shows a ${c} picture.` });
 
 describe('Caption Images with AI (real extension host)', function () {
   this.timeout(120000);

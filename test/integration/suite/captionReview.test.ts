@@ -10,23 +10,16 @@ import * as fs from 'node:fs';
 import type { Server } from 'node:http';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { PNG } from 'pngjs';
 import type { TaggerApi } from '../../../src/extension/extension';
 import type { TaggingPanel } from '../../../src/extension/panel/taggingPanel';
 import type { ReplyBody, ToWebview } from '../../../src/shared/protocol';
-import { colourChatServer } from '../chatServer.mjs';
+import { colourChatServer, PRIMARY_COLOURS, writeColourImages } from '../chatServer.mjs';
 import { activateExtension, captionChanges, cleanupTempDirs, makeTempDir, waitFor } from './helpers';
 
 type ReviewState = Extract<ToWebview, { type: 'review/state' }>;
 
-const COLOURS: [string, number[]][] = [
-  ['red', [230, 20, 20]],
-  ['green', [20, 230, 20]],
-  ['blue', [20, 20, 230]],
-];
-
 /** A chat completions server that answers booru-style tags naming the colour of the image it is sent. */
-const tagServer = () => colourChatServer({ colours: COLOURS, answer: (c) => `${c}, solid colour` });
+const tagServer = () => colourChatServer({ colours: PRIMARY_COLOURS, answer: (c) => `${c}, solid colour` });
 
 let seq = 0;
 
@@ -51,11 +44,7 @@ describe('suggestion review through the panel (real extension host)', function (
   before(async () => {
     api = (await activateExtension()).exports as TaggerApi;
     const src = makeTempDir('lora-review-');
-    COLOURS.forEach(([, rgb], i) => {
-      const png = new PNG({ width: 40, height: 30 });
-      for (let k = 0; k < 40 * 30; k++) png.data.set([...rgb, 255], k * 4);
-      fs.writeFileSync(path.join(src, `${i + 1}.png`), PNG.sync.write(png));
-    });
+    writeColourImages(src);
     const r = await vscode.commands.executeCommand<{ outputFolder: string }>(
       'loraTagger.startTagging',
       vscode.Uri.file(src),

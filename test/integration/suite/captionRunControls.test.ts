@@ -7,56 +7,18 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
 import type { TaggerApi } from '../../../src/extension/extension';
 import type { TaggingPanel } from '../../../src/extension/panel/taggingPanel';
 import type { ReplyBody, ToWebview } from '../../../src/shared/protocol';
+import { colourChatServer, PRIMARY_COLOURS, writeColourImages } from '../chatServer.mjs';
 import { activateExtension, cleanupTempDirs, makeTempDir, waitFor } from './helpers';
 
 type RunReport = Extract<ToWebview, { type: 'captioning/run' }>;
 
-const COLOURS: [string, number[]][] = [
-  ['red', [230, 20, 20]],
-  ['green', [20, 230, 20]],
-  ['blue', [20, 20, 230]],
-];
-
-/** A chat completions server that names the colour of each image, answering when the test releases it (or at once). */
-async function heldServer() {
-  const held: { colour: string; res: ServerResponse }[] = [];
-  let holding = true;
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      const msg = JSON.parse(body) as { messages: { content: { type: string; image_url?: { url: string } }[] }[] };
-      const url = msg.messages.at(-1)!.content.find((p) => p.type === 'image_url')!.image_url!.url;
-      const img = jpeg.decode(Buffer.from(url.replace(/^data:image\/jpeg;base64,/, ''), 'base64'));
-      const mean = [0, 1, 2].map(
-        (c) => img.data.filter((_, i) => i % 4 === c).reduce((a, b) => a + b, 0) / (img.width * img.height),
-      );
-      const colour = COLOURS.find(([, rgb]) => rgb.every((v, i) => Math.abs(v - mean[i]!) < 40))?.[0] ?? 'grey';
-      held.push({ colour, res });
-      if (!holding) release(held.length - 1);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const release = (i: number) => {
-    const { colour, res } = held[i]!;
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: `A ${colour} picture.` } }] }));
-  };
-  /** From now on, answers every request at once. */
-  const answerAll = () => {
-    holding = false;
-  };
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, server, held, release, answerAll };
-}
+/** A chat completions server that names the colour of each image, answering when the test releases it. */
+const heldServer = () => colourChatServer({ colours: PRIMARY_COLOURS, answer: (c) => `A ${c} picture.`, hold: true });
 
 let seq = 0;
 
@@ -93,11 +55,7 @@ describe('pause, resume and cancel a captioning run from the panel (real extensi
   before(async () => {
     api = (await activateExtension()).exports as TaggerApi;
     const src = makeTempDir('lora-ctl-');
-    COLOURS.forEach(([, rgb], i) => {
-      const png = new PNG({ width: 40, height: 30 });
-      for (let k = 0; k < 40 * 30; k++) png.data.set([...rgb, 255], k * 4);
-      fs.writeFileSync(path.join(src, `${i + 1}.png`), PNG.sync.write(png));
-    });
+    writeColourImages(src);
     const r = await vscode.commands.executeCommand<{ outputFolder: string }>(
       'loraTagger.startTagging',
       vscode.Uri.file(src),

@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaggerApi } from '../../../src/extension/extension';
 import type { TaggingPanel } from '../../../src/extension/panel/taggingPanel';
-import type { FindReplaceQuery, ReplyBody, ToHostResult, ToWebview } from '../../../src/shared/protocol';
+import type { ReplyBody, ToHostResult, ToWebview } from '../../../src/shared/protocol';
+import { FIND_REPLACE_CAPTIONS, findReplaceQuery } from '../../fixtures.mjs';
 import {
   activateExtension,
   captionChanges,
@@ -41,16 +42,7 @@ describe('find and replace from the panel (host side, real VS Code)', () => {
     assert.ok(r.ok, `an ok reply (got ${JSON.stringify(r)})`);
     return r.result as T;
   };
-  const query = (more: Partial<FindReplaceQuery> = {}): FindReplaceQuery => ({
-    find: 'red hair',
-    replace: 'auburn hair',
-    regex: false,
-    wholeTags: true,
-    caseSensitive: false,
-    protectTrigger: true,
-    scope: 'all',
-    ...more,
-  });
+  const query = findReplaceQuery;
   let files: string[];
 
   before(async function () {
@@ -58,10 +50,9 @@ describe('find and replace from the panel (host side, real VS Code)', () => {
     const api = (await activateExtension()).exports as TaggerApi;
     const src = copyRealImages('photos');
     // Captions beside the source photos are carried over when they are staged.
-    fs.writeFileSync(path.join(src, 'Landscape_1.txt'), 'ohwx, red hair, smile');
-    fs.writeFileSync(path.join(src, 'Landscape_2.txt'), 'ohwx, blue eyes');
-    fs.writeFileSync(path.join(src, 'Landscape_3.txt'), 'ohwx, red hair');
-    fs.writeFileSync(path.join(src, 'Portrait_1.txt'), 'ohwx, red hair, hat');
+    ['Landscape_1', 'Landscape_2', 'Landscape_3', 'Portrait_1'].forEach((name, i) =>
+      fs.writeFileSync(path.join(src, `${name}.txt`), FIND_REPLACE_CAPTIONS[i]!),
+    );
     const r = await vscode.commands.executeCommand<{ outputFolder: string }>(
       'loraTagger.startTagging',
       vscode.Uri.file(src),

@@ -1,23 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FindReplaceQuery, type ToWebview } from '../../../src/shared/protocol';
 import { Dataset } from '../../../src/extension/dataset/session/dataset';
-import { stageDataset } from '../../../src/extension/dataset/staging/stage';
 import { undoLastTagOperation } from '../../../src/extension/dataset/tags/tagOperations';
 import { findReplaceHandlers } from '../../../src/extension/panel/handlers/findReplaceHandlers';
-import { img, opts, read, tempDir } from '../dataset/helpers';
+import { findReplaceQuery } from '../../fixtures.mjs';
+import { read } from '../dataset/helpers';
+import { stageFindReplaceDataset } from '../dataset/tags/findReplaceFixture';
 
-const query = (more: Partial<FindReplaceQuery> = {}): FindReplaceQuery => ({
-  find: 'red hair',
-  replace: 'auburn hair',
-  regex: false,
-  wholeTags: true,
-  caseSensitive: false,
-  protectTrigger: true,
-  scope: 'all',
-  ...more,
-});
+const query = findReplaceQuery;
 
 describe('panel find and replace handlers', () => {
   let out: string;
@@ -28,13 +19,7 @@ describe('panel find and replace handlers', () => {
   const txt = (n: number) => read(join(out, `f_000${n}.txt`));
 
   beforeEach(async () => {
-    const src = tempDir('frh');
-    for (let i = 1; i <= 3; i++) img(src, `i${i}.png`, i);
-    out = (await stageDataset(src, opts({ prefix: 'f', triggerWord: 'ohwx', captionStyle: 'tags' }))).outputFolder;
-    writeFileSync(join(out, 'f_0001.txt'), 'ohwx, red hair');
-    writeFileSync(join(out, 'f_0002.txt'), 'ohwx, red hair, smile');
-    writeFileSync(join(out, 'f_0003.txt'), 'ohwx, smile');
-    ({ dataset: ds } = await Dataset.open(out));
+    ({ out, dataset: ds } = await stageFindReplaceDataset('frh'));
     sent.length = 0;
     logged.length = 0;
     h = findReplaceHandlers(

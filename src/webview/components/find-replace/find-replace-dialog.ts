@@ -3,7 +3,8 @@
  * Ctrl/Cmd+H outside text fields or from the toolbar's `…` menu. Find, Replace, the Regex / Whole tags / Match case /
  * Protect trigger word toggles and the scope (all, what the filter shows, the selection) preview at once, a moment
  * after each change (Enter: now); *Replace all* writes exactly the preview shown, as one dataset-wide undo step, and is
- * enabled only while that preview is current. *Undo replace* then takes it back. Escape closes, and focus returns.
+ * enabled only while that preview is current. *Undo replace* then takes it back. Tab goes round the dialog's controls
+ * (modalDialog.ts); Escape closes, and focus returns.
  *
  * The dialog keeps keys to itself: behind a modal dialog nothing may change, and VS Code must not run its own
  * Ctrl+H (replace in an editor) or the panel's keybindings. Keys with Ctrl/Cmd that are not editing keys still
@@ -19,7 +20,7 @@ import { FindReplace, type FindReplaceForm } from '../../state/findReplace';
 import type { TaggerStore } from '../../state/store';
 import { baseStyles } from '../styles';
 import { StoreController } from '../storeController';
-import { deepActive } from '../shortcut-overlay';
+import { ModalDialog, deepActive } from '../modalDialog';
 import './replace-preview';
 
 /** How long after a change the preview is asked for (each keystroke would ask once otherwise). */
@@ -65,7 +66,7 @@ export class FindReplaceDialog extends LitElement {
   ];
   declare store?: TaggerStore;
   private state: FindReplace | undefined;
-  private returnFocus: HTMLElement | null = null;
+  private readonly modal = new ModalDialog(this);
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
@@ -80,17 +81,15 @@ export class FindReplaceDialog extends LitElement {
 
   /** True while shown. */
   get isOpen(): boolean {
-    return !!this.renderRoot.querySelector('dialog')?.open;
+    return this.modal.isOpen;
   }
 
   /** Opens the dialog on its Find field (with the last search, to run again or change). */
   async open(): Promise<void> {
     const s = this.store;
-    const d = this.renderRoot.querySelector('dialog');
-    if (!s || !d || d.open) return;
+    if (!s || this.modal.isOpen) return;
     if (!this.state) this.state = new FindReplace(s, () => this.requestUpdate());
-    this.returnFocus = deepActive();
-    d.showModal();
+    if (!this.modal.open()) return;
     this.requestUpdate();
     await this.updateComplete;
     const find = this.renderRoot.querySelector<VscodeTextfield>('.find');
@@ -99,9 +98,9 @@ export class FindReplaceDialog extends LitElement {
     if (this.state.form.find) void this.state.runPreview();
   }
 
-  /** Closes the dialog. */
+  /** Closes the dialog; focus returns where it was. */
   close(): void {
-    this.renderRoot.querySelector('dialog')?.close();
+    this.modal.close();
   }
 
   override disconnectedCallback(): void {
@@ -232,8 +231,6 @@ export class FindReplaceDialog extends LitElement {
 
   private onClose(): void {
     clearTimeout(this.timer);
-    this.returnFocus?.focus();
-    this.returnFocus = null;
   }
 }
 

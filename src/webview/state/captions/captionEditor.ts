@@ -115,6 +115,11 @@ export class CaptionEditor {
     return true;
   }
 
+  /** Ends the typing step under way: what is typed next is a step of its own (CaptionHistory.closeGroup). */
+  closeUndoGroup(): void {
+    this.history.closeGroup();
+  }
+
   /** True when there is something to undo / redo on the current image. */
   canStep(dir: 'undo' | 'redo'): boolean {
     const im = this.core.current;

@@ -37,6 +37,14 @@ export class CaptionHistory {
     return text;
   }
 
+  /**
+   * Ends the typing step under way (every image): the next keystroke starts a new undo step, as after a second's
+   * pause. The tests' boundary of a typing step (store.closeUndoGroup), so that they need not wait the second out.
+   */
+  closeGroup(): void {
+    for (const h of this.byFile.values()) h.typing = false;
+  }
+
   /** True when there is a step to take. */
   can(file: string, dir: 'undo' | 'redo'): boolean {
     return (this.byFile.get(file)?.[dir].length ?? 0) > 0;

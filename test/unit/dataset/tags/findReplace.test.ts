@@ -1,8 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Dataset } from '../../../../src/extension/dataset/session/dataset';
-import { stageDataset } from '../../../../src/extension/dataset/staging/stage';
 import {
   applyFindReplace,
   planFindReplace,
@@ -10,7 +8,8 @@ import {
   type FindReplaceOptions,
 } from '../../../../src/extension/dataset/tags/findReplace';
 import { undoLastTagOperation } from '../../../../src/extension/dataset/tags/tagOperations';
-import { img, opts, read, tempDir } from '../helpers';
+import { read } from '../helpers';
+import { stageFindReplaceDataset } from './findReplaceFixture';
 
 const input = (style: 'tags' | 'natural', texts: string[]) => ({
   style,
@@ -160,14 +159,9 @@ describe('find and replace across captions', () => {
   });
 
   it('writes the captions as one undo step, and undo never takes back a caption edited since', async () => {
-    const src = tempDir('fr');
-    for (let i = 1; i <= 3; i++) img(src, `i${i}.png`, i);
-    const out = (await stageDataset(src, opts({ prefix: 'f', triggerWord: 'ohwx', captionStyle: 'tags' })))
-      .outputFolder;
-    writeFileSync(join(out, 'f_0001.txt'), 'ohwx, red hair');
-    writeFileSync(join(out, 'f_0002.txt'), 'ohwx, red hair, smile');
-    writeFileSync(join(out, 'f_0003.txt'), 'ohwx, smile');
-    let { dataset } = await Dataset.open(out);
+    const staged = await stageFindReplaceDataset('fr');
+    const { out } = staged;
+    let { dataset } = staged;
     const plan = planFindReplaceForDataset(dataset, { find: 'red hair', replace: 'auburn hair', target: 'tags' });
     assert.equal(plan.changes.length, 2);
     await applyFindReplace(dataset, plan);
