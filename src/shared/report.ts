@@ -13,7 +13,7 @@
  *   Estimated as ceil(1.3 x words) + number groups + punctuation marks + 1 (end token). Flux dev reads 512 tokens.
  * Expect the estimate within about 15% of the real count for English prose and tag lists.
  */
-import { DEFAULT_RESOLUTION, bucketLabel } from './buckets';
+import { DEFAULT_RESOLUTION, bucketLabel } from './buckets/kohya';
 import { uprightSize } from './crop';
 import { cleanTag, countTags } from './caption';
 

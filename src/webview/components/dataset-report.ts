@@ -18,7 +18,7 @@ import {
   type Report,
 } from '../../shared/report';
 import { baseStyles } from './styles';
-import { DEFAULT_RESOLUTION } from '../../shared/buckets';
+import { DEFAULT_RESOLUTION } from '../../shared/buckets/kohya';
 
 /** A bar's length is drawn in these SVG user units (the SVG stretches to its cell). */
 const BAR_W = 100;

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { selectBucket } from '../../../src/shared/buckets';
+import { selectBucket } from '../../../src/shared/buckets/kohya';
 import {
   buildReport,
   reportToMarkdown,

@@ -7,7 +7,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { ASPECT_PRESETS, MIN_CROP_SIDE, clampCrop, fitAspect, uprightSize, type CropRect } from '../../../shared/crop';
-import { DEFAULT_RESOLUTION, bucketResolutions } from '../../../shared/buckets';
+import { DEFAULT_RESOLUTION, bucketResolutions } from '../../../shared/buckets/kohya';
 import type { ImageView } from '../../../shared/protocol';
 import { baseStyles } from '../styles';
 
