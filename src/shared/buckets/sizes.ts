@@ -7,8 +7,10 @@ import { aiToolkitResolutions, aiToolkitSelect } from './aiToolkit';
 import { bucketResolutions, CIVITAI_MAX_SIDE, DEFAULT_RESOLUTION, selectBucket, type Size } from './kohya';
 import { simpleTunerSelect } from './simpleTuner';
 
-/** The export targets (the same ids as the extension's EXPORT_TARGETS). */
-export type SizeTarget = 'civitai' | 'kohya' | 'ai-toolkit' | 'simpletuner' | 'huggingface';
+/** The export targets (the same ids, in the same order, as the extension's EXPORT_TARGETS). */
+export const SIZE_TARGETS = ['civitai', 'kohya', 'ai-toolkit', 'simpletuner', 'huggingface'] as const;
+/** One export target. */
+export type SizeTarget = (typeof SIZE_TARGETS)[number];
 
 /** The trainer whose buckets each target uses, as the report and the crop tool name it. */
 export const BUCKET_NAMES: Record<SizeTarget, string> = {
