@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Dataset } from '../extension/dataset/session/dataset';
 import type { Decoder } from '../extension/dataset/images/decodePool';
+import { pruneImageCache } from '../extension/dataset/images/cachePrune';
 import { ImagePipeline } from '../extension/dataset/images/pipeline';
 import { checkForTarget, type AnyFinding } from '../extension/dataset/export/targetExport';
 import type { ExportTarget } from '../extension/dataset/export/targets';
@@ -24,7 +25,11 @@ export function cliCacheDir(env: NodeJS.ProcessEnv = process.env, platform = pro
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'lora-dataset-tagger');
 }
 
-/** Checks `dataset` for `target` with its image facts from the cache in `cacheDir`, written back after. */
+/**
+ * Checks `dataset` for `target` with its image facts from the cache in `cacheDir`, written back after; then prunes
+ * that cache as the extension does at each start (cachePrune.ts: the facts of datasets whose folder is gone), so
+ * a CLI-only user's cache does not grow without bound either.
+ */
 export async function checkWithCache(
   dataset: Dataset,
   target: ExportTarget,
@@ -40,5 +45,7 @@ export async function checkWithCache(
     return await checkForTarget(dataset, target, { facts, ...opts });
   } finally {
     await facts.dispose();
+    // A cache that could not be pruned is only a cache: the check's findings stand.
+    await pruneImageCache(cacheDir).catch(() => undefined);
   }
 }

@@ -25,6 +25,7 @@ export const reportCommand: Command = {
         }),
         triggerWord: ds.session.triggerWord,
         captionStyle: ds.session.captionStyle,
+        exportTarget: ds.session.exportTarget,
       }),
     );
     ctx.out.document(report);

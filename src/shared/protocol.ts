@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import { CaptionStyle, ImageStatus, StagedName, TagCategory, VocabSuggestion } from './model';
 import { CropRect } from './crop';
+import { SIZE_TARGETS } from './buckets/sizes';
 
 /** One image as the panel sees it: everything it needs to show, filter and navigate. */
 export const ImageView = z.object({
@@ -77,6 +78,9 @@ export const DatasetView = z.object({
   prefix: z.string(),
   triggerWord: z.string(),
   captionStyle: CaptionStyle,
+  /** The session's export target (session.json `exportTarget`; CivitAI when absent): the report's buckets and the
+   * crop tool's presets are that trainer's. */
+  exportTarget: z.enum(SIZE_TARGETS).optional(),
   images: z.array(ImageView),
   /** Every tag of `tags.txt` in first-use order (counts are derived from the captions). */
   knownTags: z.array(z.string()),

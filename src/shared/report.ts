@@ -13,7 +13,8 @@
  *   Estimated as ceil(1.3 x words) + number groups + punctuation marks + 1 (end token). Flux dev reads 512 tokens.
  * Expect the estimate within about 15% of the real count for English prose and tag lists.
  */
-import { DEFAULT_RESOLUTION, bucketLabel } from './buckets';
+import { DEFAULT_RESOLUTION } from './buckets/kohya';
+import { BUCKET_NAMES, exportSize, targetBucket, type SizeTarget } from './buckets/sizes';
 import { uprightSize } from './crop';
 import { cleanTag, countTags } from './caption';
 
@@ -39,6 +40,8 @@ export interface ReportInput {
   }>;
   triggerWord: string;
   captionStyle: 'tags' | 'natural';
+  /** The session's export target, whose buckets the report shows (CivitAI when absent, as the check does). */
+  exportTarget?: SizeTarget;
 }
 
 /** One histogram bar. */
@@ -74,9 +77,13 @@ export interface Report {
   resolutions: Bucket[];
   /** By the nearest common ratio (width:height). */
   aspectRatios: Bucket[];
-  /** By kohya's bucket at DEFAULT_RESOLUTION (shared/buckets.ts), most images first. */
+  /** The export target whose buckets `buckets` counts. */
+  bucketTarget: SizeTarget;
+  /** By that target's bucket at DEFAULT_RESOLUTION (shared/buckets/sizes.ts), most images first; none for an
+   * imagefolder, which has no buckets. */
   buckets: Bucket[];
-  /** Each image's size as exported (upright, cropped) and the kohya bucket it lands in. */
+  /** Each image's size as exported (upright, cropped, scaled for the target) and the target's bucket for it
+   * (`''` for an imagefolder). */
   imageBuckets: Array<{ file: string; width: number; height: number; bucket: string; cropped: boolean }>;
   captions: {
     empty: number;
@@ -162,11 +169,18 @@ export function aspectLabel(width: number, height: number): string {
   return RATIOS[best]![1];
 }
 
+/** The report's heading of the buckets of `target`, e.g. "Buckets: ai-toolkit's, resolution 1024, after crops". */
+export function bucketHeading(target: SizeTarget): string {
+  if (target === 'huggingface') return 'Buckets: none for a Hugging Face imagefolder';
+  return `Buckets: ${BUCKET_NAMES[target]}, resolution ${DEFAULT_RESOLUTION}, after crops`;
+}
+
 /** Builds the report of a dataset. */
 export function buildReport(dataset: ReportInput): Report {
   const all = dataset.images;
   const images = all.filter((i) => i.status !== 'skipped');
   const trigger = cleanTag(dataset.triggerWord).toLowerCase();
+  const target = dataset.exportTarget ?? 'civitai';
 
   const counts = new Map<string, number>();
   for (const [tag, n] of countTags(
@@ -186,9 +200,12 @@ export function buildReport(dataset: ReportInput): Report {
   for (const img of images) {
     if (img.width > 0 && img.height > 0) {
       const up = img.crop ?? uprightSize(img.width, img.height, img.orientation);
-      const bucket = bucketLabel(up.width, up.height);
-      imageBuckets.push({ file: img.file, width: up.width, height: up.height, bucket, cropped: !!img.crop });
-      bucketCounts.set(bucket, (bucketCounts.get(bucket) ?? 0) + 1);
+      const b = targetBucket(target, up.width, up.height);
+      const bucket = b ? `${b[0]}x${b[1]}` : '';
+      // An uncropped image is exported byte for byte; a cropped one at the target's size (cropExport.ts).
+      const [width, height] = img.crop ? exportSize(target, up.width, up.height) : [up.width, up.height];
+      imageBuckets.push({ file: img.file, width, height, bucket, cropped: !!img.crop });
+      if (bucket) bucketCounts.set(bucket, (bucketCounts.get(bucket) ?? 0) + 1);
       resolutions[bucketOf(Math.max(img.width, img.height), RES_EDGES)]!.count++;
       aspectRatios.find((b) => b.label === aspectLabel(img.width, img.height))!.count++;
     }
@@ -225,6 +242,7 @@ export function buildReport(dataset: ReportInput): Report {
     },
     resolutions,
     aspectRatios,
+    bucketTarget: target,
     buckets: [...bucketCounts]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .map(([label, count]) => ({ label, count })),
@@ -288,12 +306,14 @@ export function reportToMarkdown(r: Report): string {
       r.aspectRatios.map((b) => [b.label, b.count]),
     ),
     '',
-    `## kohya buckets (resolution ${DEFAULT_RESOLUTION}, after crops)`,
+    `## ${bucketHeading(r.bucketTarget)}`,
     '',
-    ...table(
-      ['Bucket', 'Images'],
-      r.buckets.map((b) => [b.label, b.count]),
-    ),
+    ...(r.bucketTarget === 'huggingface'
+      ? ['The training script that loads the imagefolder decides the sizes.']
+      : table(
+          ['Bucket', 'Images'],
+          r.buckets.map((b) => [b.label, b.count]),
+        )),
     '',
     '## Caption lengths',
     '',

@@ -135,6 +135,41 @@ describe('crop tool', function () {
     });
   }
 
+  // 1600x1000 lands in kohya's 1280x768 bucket (exported 1280x800), ai-toolkit's 1344x768 (1344x840), SimpleTuner's
+  // 1280x832 (1331x832); an imagefolder has no buckets and keeps the crop's size (shared/buckets/).
+  const perTarget = [
+    ['kohya', true, "kohya's bucket 1280 × 768, exported 1280 × 800", ['1216x832 1', '1280x768 1']],
+    ['ai-toolkit', false, "ai-toolkit's bucket 1344 × 768, exported 1344 × 840", ['1216x832 1', '1344x768 1']],
+    ['simpletuner', false, "SimpleTuner's bucket 1280 × 832, exported 1331 × 832", ['1280x832 2']],
+    ['huggingface', false, 'exported 1600 × 1000', undefined],
+  ];
+  for (const [target, presets, says, chartRows] of perTarget) {
+    it(`export target ${target}: the crop tool's bucket presets and bucket, and the report's buckets, are its own`, async () => {
+      const { browser, server } = harness();
+      const ims = [photo({ crop: { x: 100, y: 100, width: 1600, height: 1000 } }), photo({ file: 'Landscape_6b.jpg' })];
+      p = await openPanel(browser, server, datasetView(ims, { exportTarget: target }));
+      await p.getByRole('button', { name: 'Crop for export', exact: true }).click();
+      await p.locator('crop-tool .bucket').getByText(says, { exact: true }).waitFor();
+      const options = await p.getByRole('combobox', { name: 'Crop aspect' }).locator('option').allInnerTexts();
+      assert.equal(options.includes('1216×832'), presets, `kohya's bucket presets offered: ${presets}`);
+      assert.ok(options.includes('16:9'), 'the aspect presets stay');
+      await p.getByRole('button', { name: 'Cancel', exact: true }).click();
+      await p.getByRole('button', { name: 'Report', exact: true }).click();
+      await p.getByText('Bucket of each image (2)').click();
+      const each = await p.getByRole('table', { name: 'Bucket of each image' }).innerText();
+      const [, ew, eh] = /exported (\d+) × (\d+)/.exec(says);
+      assert.match(each, new RegExp(`Landscape_6\\.jpg\\s+${ew} × ${eh} \\(cropped\\)`), 'the exported size');
+      if (chartRows) {
+        const name = `Images by ${target === 'simpletuner' ? 'SimpleTuner' : target} bucket`;
+        const rows = await p.getByRole('table', { name }).getByRole('row').allInnerTexts();
+        assert.deepEqual(rows.map((r) => r.replace(/\s+/g, ' ').trim()).sort(), chartRows);
+      } else {
+        await p.getByText(/A Hugging Face imagefolder has no buckets/).waitFor();
+        assert.ok(!/\d+x\d+/.test(each), `no bucket column: ${each}`);
+      }
+    });
+  }
+
   for (const theme of ['light', 'dark']) {
     it(`${theme}: the report shows the kohya bucket of each image, after its EXIF orientation and its crop`, async () => {
       const { browser, server } = harness();

@@ -143,7 +143,11 @@ async function filesFor(
 
 /** The interactive questions; undefined when the user pressed Esc. */
 async function ask(extra: unknown): Promise<RunOptions | undefined> {
-  const fromPanel = typeof extra === 'object' && extra !== null ? (extra as { scope?: unknown }).scope : undefined;
+  const given = typeof extra === 'object' && extra !== null ? (extra as { scope?: unknown }).scope : undefined;
+  // The panel's "Caption the N selected/filtered images" already chose the images: asked again, that is one question too many.
+  const chosen = Array.isArray(given) && given.length > 0 && given.every((f) => typeof f === 'string');
+  const fromPanel = chosen ? (given as string[]) : undefined;
+  const steps = fromPanel ? 2 : 3;
   const providers: { label: string; description: string; id: ProviderId }[] = [
     {
       label: 'OpenAI-compatible server',
@@ -160,7 +164,7 @@ async function ask(extra: unknown): Promise<RunOptions | undefined> {
     });
   const first = defaultProvider();
   providers.sort((a, b) => (a.id === first ? -1 : b.id === first ? 1 : 0));
-  const p = await vscode.window.showQuickPick(providers, { title: `${TITLE} (1/3): provider` });
+  const p = await vscode.window.showQuickPick(providers, { title: `${TITLE} (1/${steps}): provider` });
   if (!p) return undefined;
   const base = settingsOptions(p.id);
   if (p.id === 'wd-tagger' && !base.modelFolder) {
@@ -206,25 +210,27 @@ async function ask(extra: unknown): Promise<RunOptions | undefined> {
     if (!pr) return undefined;
     base.prompt = pr.id;
   }
-  const scopes: { label: string; scope: RunOptions['scope'] }[] = [
-    { label: 'Images without a caption', scope: 'untagged' },
-    { label: 'The current image', scope: 'current' },
-    { label: 'All images', scope: 'all' },
-  ];
-  if (Array.isArray(fromPanel) && fromPanel.every((f) => typeof f === 'string')) {
-    scopes.unshift({ label: `The ${fromPanel.length} image(s) chosen in the panel`, scope: fromPanel as string[] });
+  let scope: RunOptions['scope'];
+  if (fromPanel) scope = fromPanel;
+  else {
+    const scopes: { label: string; scope: RunOptions['scope'] }[] = [
+      { label: 'Images without a caption', scope: 'untagged' },
+      { label: 'The current image', scope: 'current' },
+      { label: 'All images', scope: 'all' },
+    ];
+    const sc = await vscode.window.showQuickPick(scopes, { title: `${TITLE} (2/3): which images` });
+    if (!sc) return undefined;
+    scope = sc.scope;
   }
-  const sc = await vscode.window.showQuickPick(scopes, { title: `${TITLE} (2/3): which images` });
-  if (!sc) return undefined;
   const modes = [
     { label: 'Fill empty captions only', mode: 'fill-empty' },
     { label: 'Suggest: review each result beside the caption', mode: 'suggest' },
     { label: 'Append to the captions', mode: 'append' },
     { label: 'Replace the captions', mode: 'replace' },
   ];
-  const md = await vscode.window.showQuickPick(modes, { title: `${TITLE} (3/3): write mode` });
+  const md = await vscode.window.showQuickPick(modes, { title: `${TITLE} (${steps}/${steps}): write mode` });
   if (!md) return undefined;
-  return parseRunOptions({ ...base, scope: sc.scope, mode: md.mode });
+  return parseRunOptions({ ...base, scope, mode: md.mode });
 }
 
 /** Replace asks first; a host that is not this machine asks once, naming it and the images about to leave. */

@@ -24,6 +24,7 @@ export function datasetView(
     prefix: s.prefix,
     triggerWord: s.triggerWord,
     captionStyle: s.captionStyle,
+    exportTarget: s.exportTarget ?? 'civitai',
     images: s.images.map((i) => {
       const caption = dataset.caption(i.file);
       return {

@@ -101,6 +101,7 @@ export class TaggingPanel extends Disposable {
       () => this.deps.onDidChangeProgress(this),
     );
     const review = new CaptionReview(dataset, (msg) => this.post(msg));
+    let target = dataset.session.exportTarget;
     for (const d of [
       review,
       // Every whole dataset the webview takes is followed by what is waiting for review in it.
@@ -116,6 +117,12 @@ export class TaggingPanel extends Disposable {
         if (!e.webviewPanel.visible) void this.dataset.flush();
       }),
       dataset.onDidChange(() => this.deps.onDidChangeProgress(this)),
+      // The report's buckets and the crop tool's presets are the export target's: send them again when it changes.
+      dataset.onDidChange(() => {
+        if (target === dataset.session.exportTarget) return;
+        target = dataset.session.exportTarget;
+        this.reload();
+      }),
     ]) {
       this._register(d);
     }

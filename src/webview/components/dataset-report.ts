@@ -18,12 +18,30 @@ import {
   type Report,
 } from '../../shared/report';
 import { baseStyles } from './styles';
-import { DEFAULT_RESOLUTION } from '../../shared/buckets';
+import { DEFAULT_RESOLUTION } from '../../shared/buckets/kohya';
+import { BUCKET_NAMES } from '../../shared/buckets/sizes';
 
 /** A bar's length is drawn in these SVG user units (the SVG stretches to its cell). */
 const BAR_W = 100;
 /** Tags listed as "used once" before "and N more". */
 const ONCE_SHOWN = 200;
+
+/** The trainer whose buckets the chart's accessible name says (CivitAI's default engine is kohya's). */
+const BUCKET_SHORT = {
+  civitai: 'kohya',
+  kohya: 'kohya',
+  'ai-toolkit': 'ai-toolkit',
+  simpletuner: 'SimpleTuner',
+  huggingface: '',
+};
+/** The export target as the chart's caption names it. */
+const TARGET_NAMES = {
+  civitai: "CivitAI's trainer",
+  kohya: 'kohya',
+  'ai-toolkit': 'ai-toolkit',
+  simpletuner: 'SimpleTuner',
+  huggingface: 'Hugging Face',
+};
 
 /** The dataset report page. */
 export class DatasetReport extends LitElement {
@@ -132,7 +150,15 @@ export class DatasetReport extends LitElement {
       ${this.chart('Images by nearest aspect ratio (width:height)', 'Images by nearest aspect ratio', r.aspectRatios)}
 
       <h3>Buckets</h3>
-      ${this.chart(`Images by the kohya bucket they land in (resolution ${DEFAULT_RESOLUTION}, after EXIF orientation and crops)`, 'Images by kohya bucket', r.buckets)}
+      ${
+        r.bucketTarget === 'huggingface'
+          ? html`<p class="muted">A Hugging Face imagefolder has no buckets: the training script that loads it decides the sizes.</p>`
+          : this.chart(
+              `Images by the bucket they land in for ${TARGET_NAMES[r.bucketTarget]}: ${BUCKET_NAMES[r.bucketTarget]} buckets at resolution ${DEFAULT_RESOLUTION}, after EXIF orientation and crops`,
+              `Images by ${BUCKET_SHORT[r.bucketTarget]} bucket`,
+              r.buckets,
+            )
+      }
       ${this.renderImageBuckets(r)}
 
       <h3>Caption lengths</h3>
@@ -168,12 +194,13 @@ export class DatasetReport extends LitElement {
 
   private renderImageBuckets(r: Report) {
     if (!r.imageBuckets.length) return nothing;
+    const noBucket = r.bucketTarget === 'huggingface';
     return html`<details>
       <summary>Bucket of each image (${r.imageBuckets.length})</summary>
       <table aria-label="Bucket of each image">
-        <thead><tr><th scope="col">Image</th><th scope="col" class="num">Exported size</th><th scope="col" class="num">Bucket</th></tr></thead>
+        <thead><tr><th scope="col">Image</th><th scope="col" class="num">Exported size</th>${noBucket ? nothing : html`<th scope="col" class="num">Bucket</th>`}</tr></thead>
         <tbody>
-          ${r.imageBuckets.map((b) => html`<tr><td>${b.file}</td><td class="num">${b.width} × ${b.height}${b.cropped ? ' (cropped)' : ''}</td><td class="num">${b.bucket}</td></tr>`)}
+          ${r.imageBuckets.map((b) => html`<tr><td>${b.file}</td><td class="num">${b.width} × ${b.height}${b.cropped ? ' (cropped)' : ''}</td>${noBucket ? nothing : html`<td class="num">${b.bucket}</td>`}</tr>`)}
         </tbody>
       </table>
     </details>`;

@@ -90,6 +90,7 @@ export class TaggerStore extends StoreCore {
     this.title = ds.title;
     this.style = ds.captionStyle;
     this.trigger = ds.triggerWord;
+    this.exportTarget = ds.exportTarget ?? 'civitai';
     this.lists.set(ds.recentTags, ds.pinnedTags, ds.categories);
     this.hostKeys = new Set(ds.hostKeys);
     this.index = Math.min(ds.currentIndex, Math.max(0, ds.images.length - 1));

@@ -113,10 +113,10 @@ describe('workbench: captioning images with AI and reviewing the suggestions', f
     // The panel's `…` menu: its entry runs the command on the selection, which asks the rest.
     await frame.getByRole('button', { name: 'More actions' }).click();
     await frame.getByRole('menuitem', { name: 'Caption the 3 selected images with AI…' }).click();
-    await choose('Caption Images with AI (1/3): provider', 'OpenAI-compatible server');
+    // The images are the three selected: the command asks provider, prompt and write mode, not which images again.
+    await choose('Caption Images with AI (1/2): provider', 'OpenAI-compatible server');
     await choose('Caption Images with AI: prompt', 'Booru tags');
-    await choose('Caption Images with AI (2/3): which images', 'The 3 image(s) chosen in the panel');
-    await choose('Caption Images with AI (3/3): write mode', 'Suggest: review each result beside the caption');
+    await choose('Caption Images with AI (2/2): write mode', 'Suggest: review each result beside the caption');
 
     const review = frame.locator('suggestion-review section');
     const position = async () => (await review.locator('.head .muted').textContent())?.trim();

@@ -2,7 +2,7 @@
 // check of the same dataset decodes nothing (the decodes are counted at the library's seam, the Decoder), finds
 // the same, and an image changed since is decoded again, alone.
 import { strict as assert } from 'node:assert';
-import { utimesSync } from 'node:fs';
+import { readdirSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkWithCache, cliCacheDir } from '../../../src/cli/checkCache';
 import { inlineDecoder, type Decoder } from '../../../src/extension/dataset/images/decodePool';
@@ -62,6 +62,31 @@ describe('lora-tagger check: the image facts cache', function () {
     const third = await run();
     assert.deepEqual(third.decoded, ['c_0003.jpg']);
     assert.deepEqual(third.findings, first.findings);
+  });
+
+  it("prunes its cache: a dataset folder that is gone loses its facts at the next check, the others' stay", async () => {
+    const cache = tempDir('facts');
+    const check = async (out: string) => {
+      const { dataset } = await Dataset.open(out);
+      try {
+        await checkWithCache(dataset, 'civitai', cache, inlineDecoder);
+      } finally {
+        await dataset.close();
+      }
+    };
+    const stage = async (prefix: string) =>
+      (await stageDataset(copyRealImages(SOURCES.slice(0, 1)), opts({ prefix }))).outputFolder;
+    const kept = await stage('k');
+    const gone = await stage('g');
+    await check(kept);
+    await check(gone);
+    const facts = () => readdirSync(join(cache, 'facts')).filter((n) => n.endsWith('.json'));
+    assert.equal(facts().length, 2, 'each dataset checked has its facts in the cache');
+    rmSync(gone, { recursive: true, force: true });
+    await check(kept);
+    assert.equal(facts().length, 1, "the removed dataset's facts are pruned");
+    await check(kept);
+    assert.equal(facts().length, 1, 'the dataset still there keeps its facts');
   });
 
   it('keeps its cache in $LORA_TAGGER_CACHE, else the platform cache folder', () => {

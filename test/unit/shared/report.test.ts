@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { selectBucket } from '../../../src/shared/buckets';
+import { selectBucket } from '../../../src/shared/buckets/kohya';
 import {
   buildReport,
   reportToMarkdown,
@@ -110,8 +110,49 @@ describe('dataset report', () => {
     ]);
     assert.match(
       reportToMarkdown(r),
-      new RegExp(`## kohya buckets \\(resolution 1024, after crops\\)[\\s\\S]*\\| ${landscape} \\| 2 \\|`),
+      new RegExp(
+        `## Buckets: kohya's \\(CivitAI's default engine\\), resolution 1024, after crops[\\s\\S]*\\| ${landscape} \\| 2 \\|`,
+      ),
     );
+  });
+
+  it("shows the session's export target's bucket and exported size for each image", () => {
+    const images = [
+      { file: 'a.jpg', width: 1800, height: 1200, status: 'tagged' as const, caption: 'ohwx' },
+      {
+        file: 'c.jpg',
+        width: 1800,
+        height: 1200,
+        status: 'tagged' as const,
+        caption: 'ohwx',
+        crop: { x: 0, y: 0, width: 1600, height: 1000 },
+      },
+    ];
+    // 1600x1000 is cut to 1280x768 by kohya, 1344x768 by ai-toolkit, 1280x832 by SimpleTuner (shared/buckets/).
+    const want = {
+      kohya: ['1216x832', '1280x768', [1280, 800], "Buckets: kohya's, resolution 1024"],
+      'ai-toolkit': ['1216x832', '1344x768', [1344, 840], "Buckets: ai-toolkit's, resolution 1024"],
+      simpletuner: ['1280x832', '1280x832', [1331, 832], "Buckets: SimpleTuner's, resolution 1024"],
+      huggingface: ['', '', [1600, 1000], 'Buckets: none for a Hugging Face imagefolder'],
+    } as const;
+    for (const [target, [a, c, size, heading]] of Object.entries(want)) {
+      const r = buildReport({ triggerWord: 'ohwx', captionStyle: 'tags', images, exportTarget: target as 'kohya' });
+      assert.equal(r.bucketTarget, target);
+      assert.deepEqual(
+        r.imageBuckets.map((b) => [b.bucket, b.width, b.height]),
+        [
+          [a, 1800, 1200],
+          [c, ...size],
+        ],
+        target,
+      );
+      assert.equal(
+        r.buckets.reduce((n, b) => n + b.count, 0),
+        target === 'huggingface' ? 0 : 2,
+        target,
+      );
+      assert.ok(reportToMarkdown(r).includes(`## ${heading}`), target);
+    }
   });
 
   it('measures captions in words, estimates CLIP and T5 tokens, and lists the captions CLIP will cut', () => {

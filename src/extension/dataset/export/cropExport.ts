@@ -1,12 +1,13 @@
 /**
  * Crops at export: an image with a crop in the session is exported as that rectangle of the upright image (EXIF
- * orientation baked in), scaled down to the target's size (shared/buckets.ts exportSize), in the staged file's
+ * orientation baked in), scaled down to the target's size (shared/buckets/sizes.ts exportSize), in the staged file's
  * own format. Images without a crop are exported byte for byte. The staged file is only read.
  */
 import { extname, join } from 'node:path';
-import { exportSize } from '../../../shared/buckets';
+import { exportSize } from '../../../shared/buckets/sizes';
 import { clampCrop, uprightSize, type CropRect } from '../../../shared/crop';
 import { renderCrop, type CropFormat } from '../images/library';
+import type { ExportTarget } from './targets';
 import { ExportError, openNoFollow } from './zipWriter';
 
 /** What the crop export needs of an image record. */
@@ -33,7 +34,7 @@ export function cropFormat(file: string): CropFormat | undefined {
 export async function renderExportImage(
   outputFolder: string,
   img: CropSource,
-  target: string,
+  target: ExportTarget,
   resolution?: number,
 ): Promise<Buffer | undefined> {
   if (!img.crop) return undefined;

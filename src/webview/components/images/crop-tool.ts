@@ -1,13 +1,16 @@
 /**
  * `<crop-tool>`: draws the export crop of the current image on its preview. Drag a rectangle on the picture, or
  * use the keys: arrows move it, Ctrl+arrows resize it (right and bottom edges), Shift makes the steps ten times
- * bigger; Enter applies, Escape cancels. An aspect preset (1:1 … 16:9, or one of kohya's buckets) keeps the shape.
+ * bigger; Enter applies, Escape cancels. An aspect preset (1:1 … 16:9, or one of the export target's buckets where
+ * its trainer has a fixed list: kohya's, which CivitAI's default engine uses too) keeps the shape; the bar says the
+ * bucket the crop lands in for that trainer and the size it is exported at (shared/buckets/sizes.ts).
  * Coordinates are pixels of the upright image (EXIF orientation applied), as the session stores them; the image
  * itself never changes (the crop is applied at export).
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { ASPECT_PRESETS, MIN_CROP_SIDE, clampCrop, fitAspect, uprightSize, type CropRect } from '../../../shared/crop';
-import { DEFAULT_RESOLUTION, bucketResolutions } from '../../../shared/buckets';
+import { DEFAULT_RESOLUTION } from '../../../shared/buckets/kohya';
+import { BUCKET_NAMES, bucketPresets, exportSize, targetBucket, type SizeTarget } from '../../../shared/buckets/sizes';
 import type { ImageView } from '../../../shared/protocol';
 import { baseStyles } from '../styles';
 
@@ -16,7 +19,7 @@ export type CropResult = { crop: CropRect | null } | { cancelled: true };
 
 /** The crop tool for one image. Fires `crop-done` (detail: CropResult). */
 export class CropTool extends LitElement {
-  static override properties = { image: { attribute: false } };
+  static override properties = { image: { attribute: false }, target: { attribute: false } };
   static override styles = [
     baseStyles,
     css`
@@ -40,6 +43,8 @@ export class CropTool extends LitElement {
     `,
   ];
   declare image?: ImageView;
+  /** The session's export target, whose buckets are offered and named. */
+  declare target?: SizeTarget;
   private rect: CropRect | undefined;
   private aspect = 'free';
   private drag: { x: number; y: number; id: number } | undefined;
@@ -82,6 +87,8 @@ export class CropTool extends LitElement {
     const im = this.image;
     if (!im) return nothing;
     const r = this.rect;
+    const target = this.target ?? 'civitai';
+    const presets = bucketPresets(target);
     const ratio = (w: number, h: number) =>
       html`<option value="${w}:${h}" ?selected=${this.aspect === `${w}:${h}`}>${w}:${h}</option>`;
     return html`<div class="bar">
@@ -89,12 +96,17 @@ export class CropTool extends LitElement {
           <select aria-label="Crop aspect" @change=${this.onAspect}>
             <option value="free" ?selected=${this.aspect === 'free'}>Free</option>
             ${ASPECT_PRESETS.map(([w, h]) => ratio(w, h))}
-            <optgroup label="kohya buckets at ${DEFAULT_RESOLUTION}">
-              ${bucketResolutions().map(([w, h]) => html`<option value="${w}:${h}" ?selected=${this.aspect === `${w}:${h}`}>${w}×${h}</option>`)}
-            </optgroup>
+            ${
+              presets.length
+                ? html`<optgroup label="${BUCKET_NAMES[target]} buckets at ${DEFAULT_RESOLUTION}">
+                    ${presets.map(([w, h]) => html`<option value="${w}:${h}" ?selected=${this.aspect === `${w}:${h}`}>${w}×${h}</option>`)}
+                  </optgroup>`
+                : nothing
+            }
           </select>
         </label>
         <span class="muted" aria-live="polite">${r ? `${r.width} × ${r.height} at ${r.x}, ${r.y}` : ''}</span>
+        <span class="muted bucket" aria-live="polite">${r ? this.trainsAt(target, r) : ''}</span>
         <span class="spacer"></span>
         <button class="primary" title="Apply the crop (Enter)" @click=${this.apply}>Apply crop</button>
         <button title="Leave the crop as it was (Escape)" @click=${this.cancel}>Cancel</button>
@@ -112,6 +124,14 @@ export class CropTool extends LitElement {
           <div class="rect"></div>
         </div>
       </div>`;
+  }
+
+  /** What the export target does with the crop `r`: its bucket and the size the export writes. */
+  private trainsAt(target: SizeTarget, r: CropRect): string {
+    const [ew, eh] = exportSize(target, r.width, r.height);
+    const b = targetBucket(target, r.width, r.height);
+    const out = `exported ${ew} × ${eh}`;
+    return b ? `${BUCKET_NAMES[target]} bucket ${b[0]} × ${b[1]}, ${out}` : out;
   }
 
   /** Image pixels per screen pixel is 1 / scale(). */

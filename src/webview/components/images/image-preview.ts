@@ -137,7 +137,7 @@ export class ImagePreview extends LitElement {
           @click=${() => this.toggleActual()}
         ></vscode-toolbar-button>
       </div>
-      ${this.cropping ? html`<crop-tool .image=${im} @crop-done=${this.onCropDone}></crop-tool>` : nothing}
+      ${this.cropping ? html`<crop-tool .image=${im} .target=${this.store?.exportTarget ?? 'civitai'} @crop-done=${this.onCropDone}></crop-tool>` : nothing}
       ${this.stageView(im)}`;
   }
 

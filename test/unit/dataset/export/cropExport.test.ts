@@ -12,7 +12,7 @@ import { Dataset } from '../../../../src/extension/dataset/session/dataset';
 import { stageDataset } from '../../../../src/extension/dataset/staging/stage';
 import { writeForTarget } from '../../../../src/extension/dataset/export/targetExport';
 import { imageDir } from '../../../../src/extension/dataset/export/folderExport';
-import { selectBucket } from '../../../../src/shared/buckets';
+import { selectBucket } from '../../../../src/shared/buckets/kohya';
 import { REAL_IMAGES, needRealImages } from '../../fixtures';
 import { opts } from '../helpers';
 import { cleanup, readZip, tempDir } from './helpers';
@@ -117,6 +117,41 @@ describe('crops at export, on a real photo with EXIF orientation 6', function ()
     dataset.setImageExtra('crop', 'c_0001.jpg', undefined);
     await writeForTarget(dataset, 'kohya', { path: dest });
     assert.equal(sha(join(dest, rel, 'c_0001.jpg')), sha(staged), 'without a crop, the file itself');
+  });
+
+  it("kohya, ai-toolkit, SimpleTuner, Hugging Face: each its own size for one crop, the crop's pixels in it", async () => {
+    const ref = await upright(join(PHOTOS, 'Landscape_1.jpg'));
+    const crop = { x: 120, y: 60, width: 1600, height: 1000 };
+    dataset.setImageExtra('crop', 'c_0001.jpg', crop);
+    const before = sha(staged);
+    // For a 1600x1000 image kohya resizes to 1280x800 for its 1280x768 bucket (train_util.py), ai-toolkit to
+    // 1344x840 for 1344x768 (toolkit/buckets.py, dataloader_mixins.py), SimpleTuner to 1331x832 for 1280x832
+    // (multiaspect/image.py); the imagefolder keeps the crop's own size unless a resolution is given.
+    const kohyaDir = imageDir('kohya', {
+      outputFolder: '',
+      prefix: 'c',
+      triggerWord: 'ohwx',
+      captionStyle: 'tags',
+      images: [],
+    });
+    const cases = [
+      ['kohya', kohyaDir, undefined, [1280, 800]],
+      ['ai-toolkit', 'images', undefined, [1344, 840]],
+      ['simpletuner', 'images', undefined, [1331, 832]],
+      ['huggingface', 'train', undefined, [1600, 1000]],
+      ['huggingface', 'train', 1024, [1024, 640]],
+    ] as const;
+    for (const [target, sub, resolution, want] of cases) {
+      const dest = join(dir, `c_${target}_${resolution ?? 0}`);
+      await writeForTarget(dataset, target, { path: dest, resolution });
+      const out = await upright(readFileSync(join(dest, sub, 'c_0001.jpg')));
+      assert.deepEqual([out.width, out.height], [...want], `${target} at ${resolution ?? 'no resolution'}`);
+      const right = meanDiff(out, ref, crop.x, crop.y, 1600 / want[0]);
+      const elsewhere = meanDiff(out, ref, 0, 0, 1600 / want[0]);
+      assert.ok(right < 10, `${target}: the crop's pixels, scaled: mean difference ${right.toFixed(2)}`);
+      assert.ok(elsewhere > right * 2, `${target}: another region differs more (${elsewhere.toFixed(2)})`);
+    }
+    assert.equal(sha(staged), before, 'the staged image is never changed');
   });
 
   it('a crop is kept in session.json; one read back that reaches outside is cut to fit, a broken one dropped', async () => {

@@ -77,18 +77,3 @@ export function bucketLabel(width: number, height: number, resolution = DEFAULT_
   const [w, h] = selectBucket(width, height, resolution).bucket;
   return `${w}x${h}`;
 }
-
-/**
- * The size a cropped image is exported at: for CivitAI, scaled down to fit CIVITAI_MAX_SIDE; for the folder
- * trainers, scaled down to the size kohya resizes it to for its bucket at `resolution` (no pixel the trainer would
- * use is lost). Never scaled up.
- */
-export function exportSize(target: string, width: number, height: number, resolution = DEFAULT_RESOLUTION): Size {
-  let scale: number;
-  if (target === 'civitai') scale = Math.min(1, CIVITAI_MAX_SIDE / width, CIVITAI_MAX_SIDE / height);
-  else {
-    const [rw, rh] = selectBucket(width, height, resolution).resized;
-    scale = Math.min(1, Math.max(rw / width, rh / height));
-  }
-  return [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
-}
