@@ -11,176 +11,25 @@
  * - The host validates everything the webview sends (untrusted input); the webview validates
  *   what the host sends so a version mismatch shows as an error, not a broken panel.
  * - Files cross the boundary as staged file names only (`prefix_0001.png`), never paths.
+ *
+ * This file holds the two directions' unions and each request's result schema, where a new message goes; the parts
+ * they are built of live in protocol/ by feature (views, captioning, edits, envelope) and are re-exported from here,
+ * so `shared/protocol` stays the one import path.
  */
 import { z } from 'zod';
-import { CaptionStyle, ImageStatus, StagedName, TagCategory, VocabSuggestion } from './model';
+import { ImageStatus, StagedName, TagCategory, VocabSuggestion } from './model';
 import { CropRect } from './crop';
-import { SIZE_TARGETS } from './buckets/sizes';
+import { CaptionRunView, SuggestionAnswer, SuggestionView } from './protocol/captioning';
+import { FIND_REPLACE_PREVIEW_MAX, FileRev, FindReplaceQuery, Marks, SelectionEdit } from './protocol/edits';
+import { ReplyBody, envelopeSchema, type ResultOf, type ResultSchemas } from './protocol/envelope';
+import { DatasetView, PanelAction, Revision, StatusKind } from './protocol/views';
 
-/** One image as the panel sees it: everything it needs to show, filter and navigate. */
-export const ImageView = z.object({
-  file: StagedName,
-  /** `asWebviewUri` of the staged image. */
-  uri: z.string(),
-  /** `asWebviewUri` of its 256 px thumbnail (made by the host, EXIF applied), once it is ready. */
-  thumb: z.string().optional(),
-  width: z.number().int().nonnegative(),
-  height: z.number().int().nonnegative(),
-  /** EXIF orientation 1-8 (1 = normal), when the header has one. */
-  orientation: z.number().int().min(1).max(8).optional(),
-  status: ImageStatus,
-  favourite: z.boolean(),
-  nsfw: z.boolean(),
-  /** The exact content of the `.txt`. */
-  caption: z.string(),
-  /** The caption's revision: it goes up with every change the host knows of (see Revision). */
-  rev: z.number().int().nonnegative().default(0),
-  /** The caption is machine-written and nobody has reviewed it yet (edited or accepted it). */
-  machine: z.boolean().default(false),
-  /** The crop applied at export, in pixels of the upright image (shared/crop.ts). */
-  crop: CropRect.optional(),
-});
-export type ImageView = z.infer<typeof ImageView>;
-
-/**
- * Panel actions VS Code can trigger through contributed (rebindable) keybindings. VS Code forwards every key
- * pressed in a webview to its keybinding service, so the webview must not also handle the keys of the actions
- * listed in `DatasetView.hostKeys`, or they would run twice.
- */
-export const PanelAction = z.enum([
-  'previousImage',
-  'nextImage',
-  'nextUntagged',
-  'toggleFavourite',
-  'toggleNsfw',
-  'toggleSkipped',
-  'focusAddTag',
-  'focusFilter',
-  'showShortcuts',
-  // Alt+1..9 toggle the first nine pinned tags. VS Code binds Alt+1..9 to "open editor at index" on Windows and
-  // Linux, so the panel must contribute them (scoped to the panel) or the editor tabs would switch as well.
-  'togglePinned1',
-  'togglePinned2',
-  'togglePinned3',
-  'togglePinned4',
-  'togglePinned5',
-  'togglePinned6',
-  'togglePinned7',
-  'togglePinned8',
-  'togglePinned9',
-]);
-export type PanelAction = z.infer<typeof PanelAction>;
-
-/** The whole dataset, sent once after `ready` and again after a rebuild. */
-export const DatasetView = z.object({
-  title: z.string(),
-  outputFolder: z.string(),
-  prefix: z.string(),
-  triggerWord: z.string(),
-  captionStyle: CaptionStyle,
-  /** The session's export target (session.json `exportTarget`; CivitAI when absent): the report's buckets and the
-   * crop tool's presets are that trainer's. */
-  exportTarget: z.enum(SIZE_TARGETS).optional(),
-  images: z.array(ImageView),
-  /** Every tag of `tags.txt` in first-use order (counts are derived from the captions). */
-  knownTags: z.array(z.string()),
-  recentTags: z.array(z.string()),
-  pinnedTags: z.array(z.string()),
-  categories: z.array(TagCategory),
-  currentIndex: z.number().int().nonnegative(),
-  /** Actions whose keys VS Code dispatches (see PanelAction); empty outside VS Code (component tests). */
-  hostKeys: z.array(PanelAction),
-});
-export type DatasetView = z.infer<typeof DatasetView>;
-
-/**
- * A caption revision (design.md: revisions, not clocks). The host numbers every change of a caption it knows of:
- * the panel's saves and every change made elsewhere (on disk, in an editor, by a tag operation). The panel sends
- * the revision its edit was made from, so the host refuses a save made before an outside change instead of
- * writing over it, and the panel takes a caption text only when its revision is newer than the one it has, so an
- * older text never replaces a newer one, however late or out of order the messages arrive.
- */
-export const Revision = z.number().int().nonnegative();
-
-/** A machine caption waiting for review (issue 12), as the panel shows it beside the current caption. */
-export const SuggestionView = z.object({
-  file: StagedName,
-  text: z.string().max(100_000),
-  /** The tagger's tags with their probabilities (absent for prose models). */
-  tags: z
-    .array(
-      z.object({
-        tag: z.string().max(500),
-        score: z.number().min(0).max(1).optional(),
-        unknown: z.boolean().optional(),
-      }),
-    )
-    .max(2000)
-    .optional(),
-  provider: z.string().max(100),
-  model: z.string().max(500),
-});
-export type SuggestionView = z.infer<typeof SuggestionView>;
-
-/** The state of one image in a captioning run, as the filmstrip marks it. */
-export const RunItemState = z.enum(['queued', 'running', 'done', 'suggested', 'skipped', 'failed']);
-export type RunItemState = z.infer<typeof RunItemState>;
-
-/** A captioning run on the panel's dataset: its progress and the state of each image it holds (issue 12). */
-export const CaptionRunView = z.object({
-  /** False once the run has ended (the states stay shown until the next run). */
-  active: z.boolean(),
-  paused: z.boolean(),
-  done: z.number().int().nonnegative(),
-  total: z.number().int().nonnegative(),
-  etaMs: z.number().nonnegative().optional(),
-  items: z.array(z.object({ file: StagedName, state: RunItemState, error: z.string().max(2000).optional() })),
-});
-export type CaptionRunView = z.infer<typeof CaptionRunView>;
-
-/** A person's answer to a suggestion. */
-export const SuggestionAnswer = z.enum(['accept', 'merge', 'reject']);
-export type SuggestionAnswer = z.infer<typeof SuggestionAnswer>;
-
-/** The kinds of status line the host can set. */
-export const StatusKind = z.enum(['saved', 'saving', 'error', 'info']);
+export * from './protocol/captioning';
+export * from './protocol/edits';
+export * from './protocol/envelope';
+export * from './protocol/views';
 
 // ---------------------------------------------------------------- webview -> host
-
-const TagName = z.string().min(1).max(500);
-/** What a selection edit does to each selected caption (the host plans it from the files, not from the panel). */
-export const SelectionEdit = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('add'), tag: TagName }),
-  z.object({ kind: z.literal('remove'), tag: TagName }),
-  z.object({ kind: z.literal('rename'), from: TagName, to: TagName }),
-  z.object({ kind: z.literal('addMany'), tags: z.array(TagName).min(1).max(1000) }),
-  z.object({ kind: z.literal('copyCaption'), from: StagedName }),
-]);
-export type SelectionEdit = z.infer<typeof SelectionEdit>;
-
-/** A find and replace across captions as the panel asks for it (issue 13, item 4; the engine's findReplace.ts). */
-export const FindReplaceQuery = z.object({
-  find: z.string().min(1).max(10_000),
-  replace: z.string().max(10_000),
-  /** `find` is a JavaScript regular expression; `replace` may use $1, $<name>, $&. */
-  regex: z.boolean(),
-  /** Only whole tags match (natural captions: the tag tail); false: anywhere in the caption text. */
-  wholeTags: z.boolean(),
-  caseSensitive: z.boolean(),
-  /** The trigger word is never matched (true unless the user says otherwise). */
-  protectTrigger: z.boolean(),
-  scope: z.enum(['all', 'filtered', 'selection']),
-  /** The images of the filter or the selection, as the webview resolved them (absent for 'all'). */
-  files: z.array(StagedName).max(100_000).optional(),
-});
-export type FindReplaceQuery = z.infer<typeof FindReplaceQuery>;
-
-/** A caption's revision when a find and replace was previewed: apply refuses if any moved on since. */
-export const FileRev = z.object({ file: StagedName, rev: Revision });
-
-const Marks = z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]));
-/** How many changed captions a preview carries the texts of (the count and the revisions cover all of them). */
-export const FIND_REPLACE_PREVIEW_MAX = 200;
 
 /** Every message the webview sends the host (untrusted input there: the host safeParses each one). */
 export const ToHost = z.discriminatedUnion('type', [
@@ -360,39 +209,12 @@ export type ToWebview = z.infer<typeof ToWebview>;
 
 // ---------------------------------------------------------------- replies (both ways)
 
-// The two reply shapes share the tag 'reply', which z.discriminatedUnion rejects ("Duplicate discriminator value"),
-// so replies are their own union beside each direction's messages.
-/**
- * The one reply to a request: its result, or why it failed. `result` is checked against the request's result
- * schema by the requester, which alone knows which request a reply answers.
- */
-export const ReplyBody = z.union([
-  z.object({ type: z.literal('reply'), ok: z.literal(true), result: z.unknown().optional() }),
-  z.object({ type: z.literal('reply'), ok: z.literal(false), error: z.string() }),
-]);
-export type ReplyBody = z.infer<typeof ReplyBody>;
-
-/** Result schemas by message type: what the reply to each request carries (a type not listed: no result). */
-export type ResultSchemas<M extends { type: string }> = { readonly [K in M['type']]?: z.ZodType };
-
-/** The result a message of type `K` is answered with under result schemas `S` (void: a bare acknowledgement). */
-export type ResultOf<S, K> = K extends keyof S ? (S[K] extends z.ZodType ? z.output<S[K]> : void) : void;
-
 /** The result the host answers a webview request of type `K` with. */
 export type ToHostResult<K extends ToHost['type']> = ResultOf<typeof ToHostResults, K>;
 
-/** The envelope every message travels in. */
-export function envelopeSchema<T extends z.ZodTypeAny>(body: T) {
-  return z.object({ id: z.string().min(1).max(64), inReplyTo: z.string().max(64).optional(), body });
-}
 /** What the webview accepts: a host message or a reply to one of its requests. */
 export const HostEnvelope = envelopeSchema(z.union([ToWebview, ReplyBody]));
 export type HostEnvelope = z.infer<typeof HostEnvelope>;
 /** What the host accepts: a webview message or a reply (the webview only ever acknowledges). */
 export const WebviewEnvelope = envelopeSchema(z.union([ToHost, ReplyBody]));
 export type WebviewEnvelope = z.infer<typeof WebviewEnvelope>;
-
-/** Exhaustiveness check for `switch (msg.type)`: a new message type that is not handled fails to compile. */
-export function assertNever(x: never): never {
-  throw new Error(`Unhandled message: ${JSON.stringify(x)}`);
-}

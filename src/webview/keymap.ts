@@ -5,7 +5,12 @@
  */
 import type { PanelAction } from '../shared/protocol';
 
-/** Default keys per panel action (first is shown in tooltips). Same on macOS: these keys type nothing there either. */
+/**
+ * Default keys per panel action (first is shown in tooltips). The same on macOS, where Option with a letter or digit
+ * types a character in a text field (⌥⇧F is Ï, ⌥⇧A Å, ⌥1 ¡): there the key still acts and its character is not
+ * typed (typesOptionCharacter), whether the panel runs the action or VS Code does (hostKeys), as VS Code's own ⌥⇧
+ * bindings do in its editor and as the tooltips and the `?` list promise.
+ */
 export const PANEL_KEYMAP: Readonly<Record<PanelAction, readonly string[]>> = {
   previousImage: ['alt+left', 'pageup'],
   nextImage: ['alt+right', 'pagedown'],
@@ -134,6 +139,14 @@ export function eventKey(e: KeyboardEvent, mac = isMac()): string {
   if (e.shiftKey && base !== '+') parts.push('shift');
   parts.push(base);
   return parts.join('+');
+}
+
+/**
+ * True when the key would type a character in a text field that is not what the user asked for: on macOS, Option
+ * with a letter or digit and neither ⌘ nor Ctrl (⌥⇧F is Ï, ⌥1 is ¡). Elsewhere Alt+letter types nothing.
+ */
+export function typesOptionCharacter(e: KeyboardEvent, mac = isMac()): boolean {
+  return mac && e.altKey && !e.metaKey && !e.ctrlKey && /^(Key[A-Z]|Digit[0-9])$/.test(e.code);
 }
 
 /** The panel action a key event triggers by default, if any. */

@@ -1,7 +1,7 @@
 // Caption text, saving, navigation, outside changes, undo/redo and host keys.
 import assert from 'node:assert/strict';
 import { open, checkAndClose } from './context.mjs';
-import { posted, waitPosted, clearPosted, send } from './harness.mjs';
+import { asMac, clearPosted, macKey, posted, send, waitPosted } from './harness.mjs';
 
 const position = (p) => p.evaluate(() => window.loraTagger.store.index);
 const captionValue = (p) => p.getByRole('textbox', { name: 'Caption text', exact: true }).inputValue();
@@ -297,6 +297,56 @@ describe('caption text, saving and navigation', function () {
     // Keys not in hostKeys still work locally.
     await p.keyboard.press('Alt+Shift+n');
     await waitPosted(p, 'image/flags', (m) => m.nsfw === true);
+  });
+
+  it("on macOS, ⌥⇧F/N/K/A/T and ⌥1 in a text field act and type no Option character (⌥⇧F is Ï), VS Code's or not", async () => {
+    // As in VS Code: it dispatches these keys (hostKeys) and hears every key of the page (vscodeKeys).
+    const keys = ['toggleFavourite', 'toggleNsfw', 'toggleSkipped', 'focusAddTag', 'focusFilter', 'togglePinned1'];
+    p = await open(['ohwx, a', 'ohwx, b'], { hostKeys: keys, pinnedTags: ['a'] }, { vscodeKeys: true });
+    const cdp = await asMac(p);
+    const caption = p.getByRole('textbox', { name: 'Caption text', exact: true });
+    const addTag = p.getByRole('textbox', { name: 'Add tag', exact: true });
+    // Each a Mac's event: the code of the key pressed, the key and text what Option makes of it.
+    const F = { key: 'Ï', code: 'KeyF', vk: 70 };
+    const N = { key: '˜', code: 'KeyN', vk: 78 };
+    const K = { key: '\uf8ff', code: 'KeyK', vk: 75 };
+    const A = { key: 'Å', code: 'KeyA', vk: 65 };
+    const T = { key: 'ˇ', code: 'KeyT', vk: 84 };
+    const one = { key: '¡', code: 'Digit1', vk: 49, shift: false };
+    // An Option letter that is no panel key types its character, as on a Mac: typed after the others, it is the
+    // marker that they have all been handled.
+    const Q = { key: 'Œ', code: 'KeyQ', vk: 81 };
+    await caption.click();
+    await p.keyboard.press('End');
+    await clearPosted(p);
+    for (const k of [F, N, K, A, T, one]) await macKey(cdp, k);
+    await caption.focus();
+    await macKey(cdp, Q);
+    await p.waitForFunction(() => window.loraTagger.store.current.caption.endsWith('Œ'));
+    assert.equal(await caption.inputValue(), 'ohwx, aŒ');
+    // VS Code heard each key (it runs the actions and sends them back); the panel ran none itself.
+    const heard = await p.evaluate(() => window.__forwarded);
+    for (const k of ['alt+shift+ï', 'alt+shift+˜', 'alt+shift+å', 'alt+shift+ˇ', 'alt+¡'])
+      assert.ok(heard.includes(k), `${k} in ${heard.join(' ')}`);
+    assert.deepEqual(await posted(p, 'image/flags'), []);
+    // In the tag input too.
+    await addTag.click();
+    await macKey(cdp, F);
+    await macKey(cdp, Q);
+    await p.waitForFunction((el) => el.value.endsWith('Œ'), await addTag.elementHandle());
+    assert.equal(await addTag.inputValue(), 'Œ');
+    await addTag.fill('');
+    // Where the panel runs them itself (not in hostKeys), they act from a text field, and type nothing either.
+    await p.evaluate(() => window.loraTagger.store.hostKeys.clear());
+    await caption.focus();
+    await macKey(cdp, F);
+    await waitPosted(p, 'image/flags', (m) => m.favourite === true);
+    await macKey(cdp, one);
+    await waitPosted(p, 'caption/update', (m) => m.text === 'ohwx, aŒ, a');
+    await macKey(cdp, A);
+    await p.waitForFunction((el) => el.matches(':focus'), await addTag.elementHandle());
+    assert.equal(await caption.inputValue(), 'ohwx, aŒ, a');
+    assert.equal(await addTag.inputValue(), '');
   });
 
   it('applies host messages: image/reveal, image/changed, tags/known, session/lists, status', async () => {

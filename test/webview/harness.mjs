@@ -315,6 +315,33 @@ export async function waitPosted(p, type, pred = () => true, timeout = 3000) {
   }
 }
 
+/**
+ * Makes the page a Mac's to the panel: navigator.platform reads MacIntel (Chromium on Linux stands in for Chrome on
+ * macOS), and returns a DevTools session for macKey.
+ */
+export async function asMac(p) {
+  await p.evaluate(() => Object.defineProperty(Navigator.prototype, 'platform', { get: () => 'MacIntel' }));
+  return p.context().newCDPSession(p);
+}
+
+/**
+ * An Option key as Chrome on macOS sends it (trusted, through the DevTools protocol): `code` the key pressed, `key`
+ * and the text typed what Option makes of it (⌥⇧F: KeyF, Ï), Shift held unless `shift` is false.
+ */
+export async function macKey(cdp, { key, code, vk, shift = true }) {
+  const modifiers = shift ? 1 | 8 : 1; // Alt (Option), Shift
+  await cdp.send('Input.dispatchKeyEvent', {
+    type: 'keyDown',
+    modifiers,
+    key,
+    code,
+    text: key,
+    unmodifiedText: key,
+    windowsVirtualKeyCode: vk,
+  });
+  await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', modifiers, key, code, windowsVirtualKeyCode: vk });
+}
+
 /** Forgets what was posted so far. */
 export async function clearPosted(p) {
   await p.evaluate(() => (window.__posted.length = 0));

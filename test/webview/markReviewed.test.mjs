@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { checkAndClose, open } from './context.mjs';
-import { clearPosted, repoRoot, send, waitPosted } from './harness.mjs';
+import { asMac, clearPosted, macKey, repoRoot, send, waitPosted } from './harness.mjs';
 
 const store = (p, fn) => p.evaluate(fn);
 
@@ -31,21 +31,6 @@ async function openMachine(opts = {}) {
   const note = p.getByRole('note').filter({ hasText: 'not reviewed yet' });
   await note.waitFor();
   return { p, note };
-}
-
-/** A key as Chrome on macOS sends it (trusted, through the DevTools protocol): `key` is what Option typed. */
-async function macKey(p, cdp, { key, code, vk }) {
-  const modifiers = 1 | 8; // Alt (Option) + Shift
-  await cdp.send('Input.dispatchKeyEvent', {
-    type: 'keyDown',
-    modifiers,
-    key,
-    code,
-    text: key,
-    unmodifiedText: key,
-    windowsVirtualKeyCode: vk,
-  });
-  await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', modifiers, key, code, windowsVirtualKeyCode: vk });
 }
 
 describe('mark reviewed and the review keys in text fields', function () {
@@ -135,28 +120,27 @@ describe('mark reviewed and the review keys in text fields', function () {
     ({ p } = await openMachine());
     // Chromium on Linux stands in for Chrome on macOS: the page reads the platform as a Mac's, and each key event
     // is the one macOS sends (code KeyY, key Á, and Á as the text it would type).
-    await p.evaluate(() => Object.defineProperty(Navigator.prototype, 'platform', { get: () => 'MacIntel' }));
-    const cdp = await p.context().newCDPSession(p);
+    const cdp = await asMac(p);
     const caption = p.getByRole('textbox', { name: 'Caption text', exact: true });
     await caption.click();
     await p.keyboard.press('End');
     // ⌥⇧V marks the caption reviewed; its Option character (◊) is not typed.
     await clearPosted(p);
-    await macKey(p, cdp, { key: '◊', code: 'KeyV', vk: 86 });
+    await macKey(cdp, { key: '◊', code: 'KeyV', vk: 86 });
     await waitPosted(p, 'review/markReviewed', (m) => m.files.join() === 'test_0001.png');
     assert.equal(await caption.inputValue(), 'ohwx, a');
     // The same event path types the character of a ⌥⇧ letter that is no panel key, as on a Mac.
-    await macKey(p, cdp, { key: 'Œ', code: 'KeyQ', vk: 81 });
+    await macKey(cdp, { key: 'Œ', code: 'KeyQ', vk: 81 });
     await p.waitForFunction(() => window.loraTagger.store.current.caption === 'ohwx, aŒ');
     assert.equal(await caption.inputValue(), 'ohwx, aŒ');
     // ⌥⇧J (Ô) goes to the image with a suggestion, ⌥⇧Y (Á) accepts it, from the tag input.
     const addTag = p.getByRole('textbox', { name: 'Add tag', exact: true });
     await addTag.click();
-    await macKey(p, cdp, { key: 'Ô', code: 'KeyJ', vk: 74 });
+    await macKey(cdp, { key: 'Ô', code: 'KeyJ', vk: 74 });
     await waitPosted(p, 'image/select', (m) => m.file === 'test_0005.png');
     await addTag.click();
     await clearPosted(p);
-    await macKey(p, cdp, { key: 'Á', code: 'KeyY', vk: 89 });
+    await macKey(cdp, { key: 'Á', code: 'KeyY', vk: 89 });
     await waitPosted(p, 'suggestion/answer', (m) => m.file === 'test_0005.png' && m.answer === 'accept');
     assert.equal(await addTag.inputValue(), '');
     assert.equal(await store(p, () => window.loraTagger.store.model.images[4].caption.includes('Á')), false);

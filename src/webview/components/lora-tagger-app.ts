@@ -27,7 +27,7 @@ import './captioning/caption-run-status';
 // Defined before this element renders: `.dataset` on an undefined <dataset-report> is HTMLElement's read-only one.
 import './dataset-report';
 import './find-replace/find-replace-dialog';
-import { LOCAL_KEYS, actionForKey, eventKey } from '../keymap';
+import { LOCAL_KEYS, actionForKey, eventKey, typesOptionCharacter } from '../keymap';
 import { handleReviewKey } from './captioning/reviewKeys';
 import { editKeyOf, handleEditKey, isTextField } from '../editKeys';
 import { handleSelectionKey } from '../selectionKeys';
@@ -324,7 +324,11 @@ export class LoraTaggerApp extends LitElement {
       const action = actionForKey(key);
       if (action) {
         // VS Code dispatches the keys of host actions itself and sends `action`: handling them here would run them twice.
-        if (s.hostKeys.has(action)) return;
+        // Only the Option character a Mac would type is kept out (VS Code's frame still hears the key: no stopPropagation).
+        if (s.hostKeys.has(action)) {
+          if (inText && typesOptionCharacter(e)) e.preventDefault();
+          return;
+        }
         s.runAction(action);
       } else if (!inText && !e.ctrlKey && !e.metaKey && !e.altKey) {
         done = this.plainKey(e.key);

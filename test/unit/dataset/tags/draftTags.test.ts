@@ -25,7 +25,10 @@ async function open(style: CaptionStyle) {
   return { dataset, save, tags };
 }
 
-describe('tags.txt and half-typed tags', () => {
+describe('tags.txt and half-typed tags', function () {
+  // Each test stages a dataset (sharp) and saves through the real engine: seconds on a loaded machine, more than
+  // mocha's default 2 s when the file runs without the unit config (--no-config).
+  this.timeout(20_000);
   it('tags style: a tag typed with pauses joins tags.txt once a comma follows it or the caption is saved', async () => {
     const { dataset, save, tags } = await open('tags');
     for (const t of ['ohwx, r', 'ohwx, red h', 'ohwx, red hai']) await save(t, true);
