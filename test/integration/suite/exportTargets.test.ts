@@ -53,6 +53,26 @@ describe('Export Dataset for a trainer (real extension host, batch form)', () =>
     );
     assert.ok(fs.existsSync(path.join(dest, 'ai-toolkit.yaml')));
 
+    const st = await vscode.commands.executeCommand<Summary>('loraTagger.exportDataset', out, {
+      target: 'simpletuner',
+    });
+    assert.equal(st.path, path.join(src, 'tg_simpletuner'));
+    assert.equal(st.images, 3);
+    const backends = JSON.parse(fs.readFileSync(path.join(st.path, 'multidatabackend.json'), 'utf8'));
+    assert.equal(backends[0].caption_strategy, 'textfile');
+    assert.equal(fs.readFileSync(path.join(st.path, 'images', first), 'utf8'), 'ohwx,red hair');
+
+    const hf = await vscode.commands.executeCommand<Summary>('loraTagger.exportDataset', out, {
+      target: 'huggingface',
+    });
+    assert.equal(hf.path, path.join(src, 'tg_huggingface'));
+    const meta = fs
+      .readFileSync(path.join(hf.path, 'train', 'metadata.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    assert.equal(meta.length, 3);
+    assert.ok(meta.map((l) => JSON.parse(l)).some((m) => m.file_name === first.replace('.txt', '.png')));
+
     const zip = await vscode.commands.executeCommand<Summary>('loraTagger.exportDataset', out, { target: 'civitai' });
     assert.equal(zip.path, path.join(src, 'tg_civitai.zip'));
     assert.equal(zip.bytes, fs.statSync(zip.path).size);

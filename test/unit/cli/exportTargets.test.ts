@@ -85,6 +85,10 @@ describe('lora-tagger export --target and check --target (built CLI)', function 
       assert.ok(!civitai.some((x) => x.includes(' ai-toolkit-')));
       // CivitAI gives an empty label the trigger word alone.
       assert.ok(civitai.includes('fx_0003.png civitai-trigger-prepended'), civitai.join('\n'));
+      const ai = await runCli(['export', out, '--target', 'ai-toolkit', '--json'], src);
+      assert.equal(ai.code, 0, ai.stderr);
+      assert.equal(json<Result>(ai).path, join(dirname(out), 'fx_ai-toolkit'));
+      assert.ok(existsSync(join(dirname(out), 'fx_ai-toolkit', 'ai-toolkit.yaml')));
     },
   );
 
@@ -98,5 +102,9 @@ describe('lora-tagger export --target and check --target (built CLI)', function 
     assert.equal(r.code, 0, r.stderr);
     assert.equal(json<Result>(r).target, 'simpletuner');
     assert.ok(existsSync(join(dirname(out), 'fx_simpletuner', 'multidatabackend.json')));
+    // The report's buckets are the session's target's too.
+    const report = await runCli(['report', out], src);
+    assert.equal(report.code, 0, report.stderr);
+    assert.match(report.stdout, /## Buckets: SimpleTuner's, resolution 1024, after crops/);
   });
 });

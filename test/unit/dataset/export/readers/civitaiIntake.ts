@@ -2,11 +2,14 @@
  * CivitAI's training upload, transcribed for the export tests, from civitai/civitai
  * ebed661630d3407a6d853981d89c97c31a2a4be0 `src/components/Training/Form/TrainingImages.tsx`: handleZip (every zip
  * entry not a folder, not `__MACOSX/`, with an image extension, paired with the entry `${baseFileName}.txt` read as a
- * string), the label-type guess (estimatedType), and handleNextAfterCheck's trigger-word step. CivitAI reads the zip
- * with jszip; this reads it with yauzl (test/unit/dataset/export/helpers.ts), entry by entry, decoded as UTF-8 as
- * jszip's `async('string')` does.
+ * string), the label-type guess (estimatedType), and handleNextAfterCheck's trigger-word step. The zip is read with
+ * jszip, as CivitAI reads it (`getJSZip()` in src/utils/lazy.ts is `new JSZip()`; CivitAI's package.json asks for
+ * jszip ^3.10.1, this is 3.10.2): its entries in `Object.entries(zData.files)` order, a label by
+ * `zipReader.file(name).async('string')`. The image's own bytes go to CivitAI's resizer (getResizedImgUrl), which
+ * names no caption, so they are not read here.
  */
-import { readZip } from '../helpers';
+import { readFile } from 'node:fs/promises';
+import JSZip from 'jszip';
 
 const imageExts: Record<string, string> = {
   png: 'image/png',
@@ -23,19 +26,19 @@ export interface IntakeImage {
 
 /** handleZip: the images of the zip and their labels. */
 export async function civitaiReadZip(path: string): Promise<IntakeImage[]> {
-  const entries = await readZip(path);
-  const files = new Map(entries.map((e) => [e.name, e]));
+  const zipReader = new JSZip();
+  const zData = await zipReader.loadAsync(await readFile(path));
   const out: IntakeImage[] = [];
-  for (const e of entries) {
-    const zname = e.name;
-    if (zname.endsWith('/')) continue;
+  for (const [zname, zf] of Object.entries(zData.files)) {
+    if (zf.dir) continue;
     if (zname.startsWith('__MACOSX/') || zname.endsWith('.DS_STORE')) continue;
     const fileSplit = zname.split('.');
     const fileExt = (fileSplit.pop() || '').toLowerCase();
     const baseFileName = fileSplit.join('.');
     if (fileExt in imageExts) {
-      const czFile = files.get(`${baseFileName}.txt`);
-      const labelStr = czFile ? new TextDecoder('utf-8').decode(czFile.data) : '';
+      const czFile = zipReader.file(`${baseFileName}.txt`);
+      let labelStr = '';
+      if (czFile) labelStr = await czFile.async('string');
       out.push({ name: zname, label: labelStr });
     }
   }
