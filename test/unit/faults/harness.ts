@@ -90,8 +90,11 @@ export function files(dir: string): string[] {
     .sort();
 }
 
-/** Temp files, partial exports and locks: none may stay once a run has finished. */
-export const isLeftover = (name: string) => /\.(lora-tmp|partial|lora-lock)$/.test(name);
+/**
+ * Temp files, partial exports, locks and the copies a replace kept aside (swapReplace.ts, `.lora-aside`: merged back
+ * by the next replace, removed when the dataset closes): none may stay once a run has finished.
+ */
+export const isLeftover = (name: string) => /\.(lora-tmp|partial|lora-lock|lora-aside)$/.test(name);
 
 /** Counts invariant checks; a failed one throws with what was found. */
 export class Invariants {

@@ -178,6 +178,38 @@ export function leftoverAsides(path: string, names: readonly string[]): string[]
   return names.filter((n) => n.startsWith(prefix) && isStaleTemp(n, ASIDE_SUFFIX)).map((n) => join(dirname(path), n));
 }
 
+/**
+ * Settles the second names that killed replaceIfSame runs (a caption's save, session.json's) left among `names` (the
+ * entries of `dir`): each stale `.<file>.<pid>_<hex>.lora-aside` whose `<file>` is gone goes back to it (the file was
+ * renamed aside, on a drive without links, and the run was killed before a file took its place); one whose `<file>`
+ * is there is removed (a second name of the file as it was before the save, which replaced it or never began to).
+ * `merged`: files whose asides the next replace merges back instead (tags.txt, see leftoverAsides). Returns the files
+ * put back.
+ */
+export async function settleLeftoverAsides(
+  dir: string,
+  names: readonly string[],
+  merged: readonly string[],
+  fs: FsLike = nodeFs,
+): Promise<string[]> {
+  const back: string[] = [];
+  const present = new Set(names);
+  for (const name of names) {
+    const file = /^\.(.+)\.\d+_[0-9a-f]+\.lora-aside$/.exec(name)?.[1];
+    if (!file || merged.includes(file) || !isStaleTemp(name, ASIDE_SUFFIX)) continue;
+    const aside = join(dir, name);
+    if (!present.has(file)) {
+      // Linked back (or renamed, where links are not supported); false: a file took the name meanwhile.
+      const put = await linkNoReplace(aside, join(dir, file), fs).catch(() => undefined);
+      if (put === undefined) continue; // it could not go back: it stays, for the next open
+      if (put) back.push(file);
+      present.add(file);
+    }
+    await fs.unlink(aside).catch(() => undefined);
+  }
+  return back;
+}
+
 async function writeNew(tmp: string, data: Buffer, fs: FsLike, fsync: boolean): Promise<void> {
   const handle = await fs.open(tmp, 'wx');
   try {

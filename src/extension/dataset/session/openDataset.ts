@@ -13,7 +13,7 @@ import { recordsFromDisk } from './rebuild';
 import { loadSession, saveSession } from './sessionFile';
 import { finishedNotice, removeLeftoverTemps, runPlan } from '../staging/run';
 import { captionInfo } from '../../../shared/caption';
-import { leftoverAsides } from '../io/swapReplace';
+import { ASIDE_SUFFIX, leftoverAsides, settleLeftoverAsides } from '../io/swapReplace';
 import { appendTags, isListableTag, parseTagsFile, readTagsFile, TAGS_FILE } from '../tags/tagsFile';
 
 /** Everything Dataset needs, read from disk. */
@@ -74,6 +74,17 @@ export async function openSession(
     )
       entries = await list();
   }
+  // A caption save killed half-way left the caption's second name: the caption goes back if it is gone, else it goes.
+  const back = await settleLeftoverAsides(
+    outputFolder,
+    entries.map((e) => e.name),
+    [TAGS_FILE],
+    fs,
+  );
+  if (back.length)
+    notices.push(`${back.join(', ')}: put back from the copy that a stopped save had set aside (nothing was lost).`);
+  if (entries.some((e) => e.name.endsWith(ASIDE_SUFFIX) && !e.name.startsWith(`.${TAGS_FILE}.`)))
+    entries = await list();
   const byName = new Map(entries.map((e) => [e.name, e]));
   const missing = session.images.filter((r) => !byName.has(r.file));
   if (missing.length) {
