@@ -167,4 +167,30 @@ describe('tokenCounts', () => {
     for (const t of texts)
       assert.deepEqual(tokenCounts(t), { clip: estimateClipTokens(t), t5: estimateT5Tokens(t) }, JSON.stringify(t));
   });
+
+  it('a caption changed between two queries is seen as it is now (what a query keeps is per caption revision)', () => {
+    const subjects = [im('c_1.png', 'ohwx, red hair, beach'), im('c_2.png', 'ohwx, blue hair')];
+    const tagsOf = subjects.map((x) => captionTags(x.caption, 'tags'));
+    const c = { tagsOf, duplicates: new Set<string>() };
+    const q = (text: string) => {
+      const p = parseFilter(text);
+      if (!p.ok || !p.node) throw new Error(text);
+      return runFilter(p.node, subjects, c).map((i) => i + 1);
+    };
+    assert.deepEqual(q('tag:"red hair"'), [1]);
+    assert.deepEqual(q('beach'), [1]);
+    assert.deepEqual(q('tokens:>8'), [1]);
+    // As the panel's model does: the caption changes and its tag list is a new array.
+    subjects[0]!.caption = 'ohwx, blue hair';
+    tagsOf[0] = captionTags(subjects[0]!.caption, 'tags');
+    subjects[1]!.caption = 'ohwx, red hair, at the beach, smiling, with a long flowing scarf';
+    tagsOf[1] = captionTags(subjects[1]!.caption, 'tags');
+    assert.deepEqual(q('tag:"red hair"'), [2]);
+    assert.deepEqual(q('beach'), [2]);
+    assert.deepEqual(q('tokens:>8'), [2]);
+    // A caption changed in place with the same tag list (a caller that keeps it) is not read from the old one.
+    subjects[0]!.caption = 'ohwx, blue hair, BEACH at dusk, one, two, three';
+    assert.deepEqual(q('beach'), [1, 2]);
+    assert.deepEqual(q('tokens:>8'), [1, 2]);
+  });
 });

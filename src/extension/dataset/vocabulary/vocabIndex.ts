@@ -1,25 +1,47 @@
 /**
- * The compact form of a1111 tag-autocomplete CSVs: no object per row. All the files' text is kept as one string
- * (`text`), with a lower-cased copy in which `_` reads as a space (`keys`, the same length, so one position serves
- * both); each name and alias is an entry, a [start, end) range of it; rows and entries are typed arrays; an
- * open-addressing hash over the entries' keys answers exact lookups. Danbooru's 140,000 rows take about 20 MB.
+ * The compact form of a1111 tag-autocomplete CSVs: no object and no string per row. Each name and alias is an
+ * entry; its key (lower case, a space as `_`) is a range of `keys`, one string of the keys' UTF-8 bytes, one
+ * character per byte (so it is a compact string, made by native calls: the files' bytes, lower-cased).
+ *
+ * A file sorted by count (tagcomplete's are) is its own part of the keys, in place: its entries are ranges of it,
+ * between the counts and commas. The rows that cannot stay in place (a tag listed twice and merged, a line read by
+ * RFC 4180 rules, a name whose lower case is not its bytes', every row of a file not sorted by count) are copied
+ * after the files, sorted by count. Each part is thus a `segment` in which the most used tags come first, so a scan
+ * can stop in it as soon as no later tag can rank (vocabulary.ts). An entry that was copied is dead in place.
+ * Rows and entries are typed arrays; an open-addressing hash over the keys answers exact lookups. Danbooru's
+ * 140,000 rows take about 15 MB.
  */
-import { categoryName, type CategoryScheme } from './categories';
+import { parseSources, utf8, type VocabSource } from './vocabCsv';
 
-const MAX_PROBLEMS_PER_FILE = 20;
+export type { VocabSource } from './vocabCsv';
 
-/** The built index (see the file comment). Entries are in position order; a row's name entry comes first. */
+/** The entryRow of an entry whose row was copied after the files. */
+export const DEAD = 0xffffffff;
+
+/** A part of the keys in which rows are in count order, most used first. */
+export interface Segment {
+  /** [from, to) in `keys`, and its first entry. */
+  from: number;
+  to: number;
+  firstEntry: number;
+}
+
+/** The built index (see the file comment). Entries are in key order. */
 export interface VocabIndex {
-  text: string;
+  /** The files' bytes (and the fields of lines read by RFC 4180 rules): a name as written is a UTF-8 range. */
+  bytes: Uint8Array;
+  srcStart: Uint32Array;
+  srcEnd: Uint32Array;
   keys: string;
-  entryStart: Uint32Array;
-  entryEnd: Uint32Array;
-  /** The canonical row of each entry (a tag listed again in a later file is merged into its first row). */
+  keyStart: Uint32Array;
+  keyEnd: Uint32Array;
+  segments: Segment[];
+  /** The canonical row of each entry (a tag listed again is merged into its first row), or DEAD. */
   entryRow: Uint32Array;
   /** For each entry: 1 when it is an alias. */
   entryAlias: Uint8Array;
   entries: number;
-  /** Per row: its name's entry, its count (the highest of the files), its category (index into `categories`). */
+  /** Per row: its name's entry, its count (the highest of its listings), its category (index into `categories`). */
   rowName: Uint32Array;
   rowCount: Float64Array;
   rowCat: Uint16Array;
@@ -32,337 +54,271 @@ export interface VocabIndex {
   hashMask: number;
 }
 
-/** One CSV file's text to index, with its scheme. */
-export interface VocabSource {
-  file: string;
-  text: string;
-  scheme: CategoryScheme;
-}
-
-class Growable {
-  start = new Uint32Array(1024);
-  end = new Uint32Array(1024);
-  row = new Uint32Array(1024);
-  alias = new Uint8Array(1024);
-  n = 0;
-  push(s: number, e: number, row: number, alias: number): void {
-    if (this.n === this.start.length) {
-      const grow = <T extends Uint32Array | Uint8Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.start = grow(this.start);
-      this.end = grow(this.end);
-      this.row = grow(this.row);
-      this.alias = grow(this.alias);
-    }
-    this.start[this.n] = s;
-    this.end[this.n] = e;
-    this.row[this.n] = row;
-    this.alias[this.n] = alias;
-    this.n++;
-  }
+/** A key as `keys` holds it (see keyText) for a name as written. */
+function keyOf(name: string): string {
+  return keyText(name.toLowerCase());
 }
 
 /** Builds the index of these files; bad lines are skipped, counted and reported as `file:line: why`. */
 export function buildIndex(sources: readonly VocabSource[], problems: string[]): VocabIndex {
-  let rowCap = 16;
-  for (const s of sources) rowCap += s.text.length / 16;
-  let rowName = new Uint32Array(rowCap);
-  let rowCount = new Float64Array(rowCap);
-  let rowCat = new Uint16Array(rowCap);
-  let rows = 0;
-  const categories = [''];
-  const catIds = new Map<string, number>();
-  const fast = new Growable();
-  const slow = new Growable();
-  const extras: string[] = [];
-  let extraLen = 0;
-  let base = 0;
+  const p = parseSources(sources, problems);
+  const { bytes, rows, filesEnd } = p;
+  const rowCount = p.rowCount.subarray(0, rows);
+  const rowEnd = (r: number) => (r + 1 < rows ? p.rowFirst[r + 1]! : p.entries);
+  const moved = new Uint8Array(rows);
 
-  // A category is one or two digits almost always: those are looked up by number, without a string.
-  const digitIds = new Map<number, number>();
-  const addRow = (count: number, scheme: CategoryScheme, t: string, cs: number, ce: number): number => {
-    if (rows === rowName.length) {
-      const n = rowName.length * 2;
-      const a = new Uint32Array(n);
-      a.set(rowName);
-      rowName = a;
-      const b = new Float64Array(n);
-      b.set(rowCount);
-      rowCount = b;
-      const c = new Uint16Array(n);
-      c.set(rowCat);
-      rowCat = c;
+  // The files' keys in place: their text lower-cased, spaces as `_` (two native passes; tagcomplete's files have
+  // no spaces). A key that is not so (a field read by RFC 4180 rules, or a name outside ASCII, whose bytes that
+  // lower-casing does not know) goes after them.
+  const lower = p.text.toLowerCase();
+  const fileKeys = lower.includes(' ') ? lower.replaceAll(' ', '_') : lower;
+  const pending: string[] = [];
+  let pendingAt = filesEnd;
+  const kStart = p.entryStart.slice(0, p.entries);
+  const kEnd = p.entryEnd.slice(0, p.entries);
+  const movedEntries: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    if (!p.rowWide[r]) continue;
+    for (let e = p.rowFirst[r]!; e < rowEnd(r); e++) {
+      const s = p.entryStart[e]!;
+      const k = keyOf(utf8(bytes, s, p.entryEnd[e]!));
+      if (s < filesEnd && fileKeys.startsWith(k, s) && k.length === p.entryEnd[e]! - s) continue;
+      moved[r] = 1;
+      kStart[e] = pendingAt;
+      kEnd[e] = pendingAt + k.length;
+      pending.push(k);
+      pendingAt += k.length + 1;
     }
-    let id = 0;
-    if (cs < ce) {
-      const d0 = t.charCodeAt(cs) - 48;
-      const d1 = ce - cs === 2 ? t.charCodeAt(cs + 1) - 48 : 0;
-      const digits = ce - cs <= 2 && d0 >= 0 && d0 <= 9 && d1 >= 0 && d1 <= 9;
-      const num = digits ? (ce - cs === 2 ? d0 * 10 + d1 : d0) + (scheme === 'e621' ? 100 : 0) : -1;
-      id = digits ? (digitIds.get(num) ?? 0) : (catIds.get(`${scheme}\0${t.slice(cs, ce)}`) ?? 0);
-      if (!id) {
-        const cat = t.slice(cs, ce);
-        id = categories.push(categoryName(scheme, cat)) - 1;
-        if (digits) digitIds.set(num, id);
-        else catIds.set(`${scheme}\0${cat}`, id);
-      }
-    }
-    rowCount[rows] = count;
-    rowCat[rows] = id;
-    return rows++;
-  };
+  }
+  const keys0 = pending.length ? `${fileKeys}${pending.join('\n')}\n` : fileKeys;
 
-  for (const src of sources) {
-    const t = src.text;
-    let bad = 0;
-    const fail = (lineNo: number, why: string) => {
-      if (++bad <= MAX_PROBLEMS_PER_FILE) problems.push(`${src.file}:${lineNo}: ${why}; the line was skipped.`);
-    };
-    let nextQuote = -2;
-    let lineNo = 0;
-    for (let ls = 0; ls < t.length; ) {
-      lineNo++;
-      let nl = t.indexOf('\n', ls);
-      if (nl === -1) nl = t.length;
-      let le = nl;
-      if (le > ls && t.charCodeAt(le - 1) === 13) le--;
-      const lineStart = ls;
-      ls = nl + 1;
-      if (nextQuote !== -1 && nextQuote < lineStart) nextQuote = t.indexOf('"', lineStart);
-      const quoted = nextQuote !== -1 && nextQuote < le;
-      const s0 = skipStart(t, lineStart, le);
-      const e0 = skipEnd(t, s0, le);
-      if (s0 === e0) continue;
-      if (lineNo === 1 && /^\s*(name|tag)\s*,\s*(category|type)\b/i.test(t.slice(s0, e0))) continue;
-      const c1 = comma(t, lineStart, le);
-      const c2 = comma(t, c1 + 1, le);
-      const c3 = comma(t, c2 + 1, le);
-      // The usual quoted field, the alias list (`"1girls,sole_female"`), is read in place too.
-      const qs = quoted ? skipStart(t, c3 + 1, le) : 0;
-      const qe = quoted ? skipEnd(t, qs, le) : 0;
-      const aliasList =
-        quoted && nextQuote === qs && qe - qs >= 2 && t.indexOf('"', qs + 1) === qe - 1 && t.charCodeAt(qe - 1) === 34;
-      if (!quoted || aliasList) {
-        const c4 = aliasList ? qe - 1 : comma(t, c3 + 1, le);
-        const ns = skipStart(t, lineStart, c1);
-        const ne = skipEnd(t, ns, c1);
-        if (ns === ne) {
-          fail(lineNo, 'the tag name (first field) is empty');
-          continue;
-        }
-        const count = parseCount(t, c2 + 1, Math.min(c3, le));
-        if (count < 0) {
-          fail(lineNo, `the count "${t.slice(c2 + 1, Math.min(c3, le)).trim()}" is not a number`);
-          continue;
-        }
-        const cs = skipStart(t, c1 + 1, Math.min(c2, le));
-        const row = addRow(count, src.scheme, t, cs, skipEnd(t, cs, Math.min(c2, le)));
-        rowName[row] = fast.n;
-        fast.push(base + ns, base + ne, row, 0);
-        for (let a = aliasList ? qs + 1 : c3 + 1; a < c4; ) {
-          const next = aliasList ? comma(t, a, c4) : c4;
-          const as = skipStart(t, a, next);
-          const ae = skipEnd(t, as, next);
-          if (as < ae) fast.push(base + as, base + ae, row, 1);
-          a = next + 1;
-        }
-        continue;
-      }
-      const fields = splitCsv(t.slice(lineStart, le));
-      if (fields === undefined) {
-        fail(lineNo, 'a quoted field is not closed');
-        continue;
-      }
-      const [name = '', cat = '', countText = '', aliases = ''] = fields.map((f) => f.trim());
-      if (!name) {
-        fail(lineNo, 'the tag name (first field) is empty');
-        continue;
-      }
-      if (/[\r\n]/.test(name)) {
-        fail(lineNo, 'the tag name has a line break');
-        continue;
-      }
-      const count = parseCount(countText, 0, countText.length);
-      if (count < 0) {
-        fail(lineNo, `the count "${countText}" is not a number`);
-        continue;
-      }
-      const row = addRow(count, src.scheme, cat, 0, cat.length);
-      const parts = [name, ...aliases.split(',').map((a) => a.trim())];
-      parts.forEach((p, i) => {
-        if (!p || /[\r\n]/.test(p)) return;
-        slow.push(extraLen, extraLen + p.length, row, i === 0 ? 0 : 1);
-        extras.push(p);
-        extraLen += p.length + 1;
-      });
+  // The hash (names first, so a name wins over another tag's alias); a name listed again is merged into its row.
+  let slots = 1024;
+  while (slots < p.entries * 2) slots *= 2;
+  const mask = slots - 1;
+  const hash = new Int32Array(slots);
+  const entryRow = p.entryRow.slice(0, p.entries);
+  // Rows merged into a row, as a chain: rowNext[r] is the next (-1 ends it), rowTail[r] the last of r's chain.
+  const rowNext = new Int32Array(rows).fill(-1);
+  const rowTail = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) rowTail[r] = r;
+  let size = rows;
+  for (const aliases of [0, 1]) {
+    for (let e = 0; e < p.entries; e++) {
+      if (p.entryAlias[e] !== aliases) continue;
+      const found = probe(hash, mask, keys0, kStart, kEnd, keys0, kStart[e]!, kEnd[e]!, e);
+      if (found < 0 || aliases) continue;
+      // The same tag again: one row, the highest count, every alias.
+      const keep = entryRow[found]!;
+      const drop = entryRow[e]!;
+      if (keep === drop) continue;
+      rowCount[keep] = Math.max(rowCount[keep]!, rowCount[drop]!);
+      for (let r = drop; r >= 0; r = rowNext[r]!) entryRow.fill(keep, p.rowFirst[r]!, rowEnd(r));
+      rowNext[rowTail[keep]!] = drop;
+      rowTail[keep] = rowTail[drop]!;
+      moved[keep] = 1;
+      moved[drop] = 1;
+      size--;
     }
-    if (bad > MAX_PROBLEMS_PER_FILE)
-      problems.push(`${src.file}: ${bad - MAX_PROBLEMS_PER_FILE} more bad lines were skipped.`);
-    base += t.length + 1;
   }
 
-  const text = `${sources.map((s) => s.text).join('\n')}\n${extras.join('\n')}`;
-  const entries = fast.n + slow.n;
-  const entryStart = new Uint32Array(entries);
-  const entryEnd = new Uint32Array(entries);
-  const entryRow = new Uint32Array(entries);
+  // Files not sorted by count move whole; then the moved rows are copied after the files, by count.
+  const sorted = p.files.map((file, f) => {
+    const last = f + 1 < p.files.length ? p.files[f + 1]!.firstRow : rows;
+    for (let r = file.firstRow + 1; r < last; r++) if (rowCount[r]! > rowCount[r - 1]!) return false;
+    return true;
+  });
+  p.files.forEach((file, f) => {
+    if (!sorted[f]) moved.fill(1, file.firstRow, f + 1 < p.files.length ? p.files[f + 1]!.firstRow : rows);
+  });
+  const copied: number[] = [];
+  for (let r = 0; r < rows; r++) if (moved[r] && entryRow[p.rowFirst[r]!] === r) copied.push(r);
+  const order = byCount(Uint32Array.from(copied), rowCount);
+  // Every entry read keeps its index (dead in place when its row is copied), then the copies.
+  const inPlace = p.entries;
+  let extra = 0;
+  for (const r of order) for (let m = r; m >= 0; m = rowNext[m]!) extra += rowEnd(m) - p.rowFirst[m]!;
+  const entries = inPlace + extra;
+  const keyStart = new Uint32Array(entries);
+  const keyEnd = new Uint32Array(entries);
+  const srcStart = new Uint32Array(entries);
+  const srcEnd = new Uint32Array(entries);
+  const finalRow = new Uint32Array(entries);
   const entryAlias = new Uint8Array(entries);
-  entryStart.set(fast.start.subarray(0, fast.n));
-  entryEnd.set(fast.end.subarray(0, fast.n));
-  entryRow.set(fast.row.subarray(0, fast.n));
-  entryAlias.set(fast.alias.subarray(0, fast.n));
-  for (let k = 0; k < slow.n; k++) {
-    const e = fast.n + k;
-    entryStart[e] = slow.start[k]! + base;
-    entryEnd[e] = slow.end[k]! + base;
-    entryRow[e] = slow.row[k]!;
-    entryAlias[e] = slow.alias[k]!;
-    if (!slow.alias[k]) rowName[slow.row[k]!] = e;
+  const rowName = new Uint32Array(rows);
+  // Where each copied entry went.
+  const to = new Map<number, number>();
+  keyStart.set(p.entryStart.subarray(0, inPlace));
+  keyEnd.set(p.entryEnd.subarray(0, inPlace));
+  srcStart.set(p.entryStart.subarray(0, inPlace));
+  srcEnd.set(p.entryEnd.subarray(0, inPlace));
+  finalRow.set(entryRow.subarray(0, inPlace));
+  entryAlias.set(p.entryAlias.subarray(0, inPlace));
+  rowName.set(p.rowFirst.subarray(0, rows));
+  for (let r = 0; r < rows; r++) {
+    if (!moved[r]) continue;
+    finalRow.fill(DEAD, p.rowFirst[r]!, rowEnd(r));
+    // A field read by RFC 4180 rules is not in the files' keys: in place it is empty, where its line was.
+    for (let e = p.rowFirst[r]!; e < rowEnd(r); e++) {
+      if (p.entryStart[e]! >= filesEnd) keyStart[e] = keyEnd[e] = e > 0 ? keyEnd[e - 1]! : 0;
+      movedEntries.push(e);
+    }
   }
-  const keys = lowerKeys(text);
-  const index: VocabIndex = {
-    text,
-    keys,
-    entryStart,
-    entryEnd,
-    entryRow,
+  const copies: string[] = [];
+  let k = inPlace;
+  let at = filesEnd;
+  for (const canon of order) {
+    for (let r = canon; r >= 0; r = rowNext[r]!) {
+      for (let e = p.rowFirst[r]!; e < rowEnd(r); e++) {
+        const key = keys0.slice(kStart[e], kEnd[e]);
+        copies.push(key);
+        keyStart[k] = at;
+        keyEnd[k] = at + key.length;
+        at += key.length + 1;
+        srcStart[k] = p.entryStart[e]!;
+        srcEnd[k] = p.entryEnd[e]!;
+        finalRow[k] = canon;
+        entryAlias[k] = p.entryAlias[e]!;
+        to.set(e, k++);
+      }
+    }
+  }
+  for (const e of movedEntries) {
+    if (probe(hash, mask, keys0, kStart, kEnd, keys0, kStart[e]!, kEnd[e]!, -1) === e) hash[lastSlot] = to.get(e)! + 1;
+  }
+  for (let r = 0; r < rows; r++) if (moved[r]) rowName[r] = to.get(p.rowFirst[r]!)!;
+  const segments: Segment[] = [];
+  p.files.forEach(({ start, end, firstRow }, f) => {
+    if (sorted[f])
+      segments.push({ from: start, to: end, firstEntry: firstRow < rows ? p.rowFirst[firstRow]! : inPlace });
+  });
+  if (copies.length) segments.push({ from: filesEnd, to: at, firstEntry: inPlace });
+  return {
+    bytes,
+    srcStart,
+    srcEnd,
+    keys: copies.length ? `${fileKeys}${copies.join('\n')}\n` : fileKeys,
+    keyStart,
+    keyEnd,
+    segments,
+    entryRow: finalRow,
     entryAlias,
     entries,
-    rowName: rowName.subarray(0, rows),
-    rowCount: rowCount.subarray(0, rows),
-    rowCat: rowCat.subarray(0, rows),
-    size: rows,
-    categories,
-    hash: new Int32Array(0),
-    hashMask: 0,
+    rowName,
+    rowCount,
+    rowCat: p.rowCat.subarray(0, rows),
+    size,
+    categories: p.categories,
+    hash,
+    hashMask: mask,
   };
-  hashEntries(index);
-  return index;
 }
 
-/** `text` lower-cased with `_` as a space, at the same positions (a character whose lower case is longer stays). */
-function lowerKeys(text: string): string {
-  let k = text.toLowerCase();
-  if (k.length !== text.length) {
-    k = text.replace(/[^\x00-\x40\x5b-\x7f]/gu, (ch) => {
-      const l = ch.toLowerCase();
-      return l.length === ch.length ? l : ch;
-    });
-  }
-  return k.replaceAll('_', ' ');
-}
-
-/** Fills the hash (names first, so a name wins over another tag's alias) and merges names listed twice. */
-function hashEntries(ix: VocabIndex): void {
-  let size = 1024;
-  while (size < ix.entries * 2) size *= 2;
-  ix.hash = new Int32Array(size);
-  ix.hashMask = size - 1;
-  for (const aliases of [0, 1]) {
-    for (let e = 0; e < ix.entries; e++) {
-      if (ix.entryAlias[e] !== aliases) continue;
-      const found = findEntry(ix, ix.keys, ix.entryStart[e]!, ix.entryEnd[e]!, e);
-      if (found >= 0) {
-        if (aliases) continue;
-        // The same tag again (another file): one row, the highest count, every alias.
-        const keep = ix.entryRow[found]!;
-        const drop = ix.entryRow[e]!;
-        if (keep === drop) continue;
-        ix.rowCount[keep] = Math.max(ix.rowCount[keep]!, ix.rowCount[drop]!);
-        for (let a = e; a < ix.entries && ix.entryRow[a] === drop; a++) ix.entryRow[a] = keep;
-        ix.size--;
-      }
+/**
+ * The rows in count order, most used first, rows of equal count in the order read: a merge of the runs already in
+ * order (a file sorted by count is one run), so linear when sorted and n log n otherwise.
+ */
+function byCount(rows: Uint32Array<ArrayBuffer>, count: Float64Array): Uint32Array {
+  let a = rows;
+  const n = a.length;
+  let runs: number[] = [0];
+  for (let i = 1; i < n; i++) if (count[a[i]!]! > count[a[i - 1]!]!) runs.push(i);
+  runs.push(n);
+  let b = new Uint32Array(n);
+  while (runs.length > 2) {
+    const next: number[] = [0];
+    for (let r = 0; r + 1 < runs.length; r += 2) {
+      const lo = runs[r]!;
+      const mid = runs[r + 1]!;
+      const hi = r + 2 < runs.length ? runs[r + 2]! : mid;
+      let i = lo;
+      let j = mid;
+      let o = lo;
+      while (i < mid && j < hi) b[o++] = count[a[j]!]! > count[a[i]!]! ? a[j++]! : a[i++]!;
+      while (i < mid) b[o++] = a[i++]!;
+      while (j < hi) b[o++] = a[j++]!;
+      next.push(hi);
     }
+    [a, b] = [b, a];
+    runs = next;
   }
+  return a;
 }
 
-/** The entry whose key equals `s[from, to)`, or -1; when not found, `insert` (an entry) takes the empty slot. */
-export function findEntry(ix: VocabIndex, s: string, from: number, to: number, insert = -1): number {
-  let h = 0x811c9dc5;
-  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+/**
+ * A hash of a key from its length and at most ten of its characters (the first four, the middle two, the last
+ * four): no loop over the whole key, and keys that share all of these are few.
+ */
+function hashOf(s: string, from: number, to: number): number {
+  const n = to - from;
+  let h = Math.imul(0x811c9dc5 ^ n, 0x01000193);
+  if (n <= 10) {
+    for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    return h;
+  }
+  const m = from + (n >> 1);
+  h = Math.imul(h ^ s.charCodeAt(from), 0x01000193);
+  h = Math.imul(h ^ s.charCodeAt(from + 1), 0x01000193);
+  h = Math.imul(h ^ s.charCodeAt(from + 2), 0x01000193);
+  h = Math.imul(h ^ s.charCodeAt(from + 3), 0x01000193);
+  h = Math.imul(h ^ s.charCodeAt(m - 1), 0x01000193);
+  h = Math.imul(h ^ s.charCodeAt(m), 0x01000193);
+  h = Math.imul(h ^ s.charCodeAt(to - 4), 0x01000193);
+  h = Math.imul(h ^ s.charCodeAt(to - 3), 0x01000193);
+  h = Math.imul(h ^ s.charCodeAt(to - 2), 0x01000193);
+  return Math.imul(h ^ s.charCodeAt(to - 1), 0x01000193);
+}
+
+/**
+ * The entry whose key (a range of `keys`) equals `s[from, to)`, or -1; when not found, `insert` (an entry) takes
+ * the empty slot.
+ */
+function probe(
+  hash: Int32Array,
+  mask: number,
+  keys: string,
+  start: Uint32Array,
+  end: Uint32Array,
+  s: string,
+  from: number,
+  to: number,
+  insert: number,
+): number {
   const len = to - from;
-  for (let slot = h & ix.hashMask; ; slot = (slot + 1) & ix.hashMask) {
-    const v = ix.hash[slot]!;
+  for (let slot = hashOf(s, from, to) & mask; ; slot = (slot + 1) & mask) {
+    const v = hash[slot]!;
+    lastSlot = slot;
     if (v === 0) {
-      if (insert >= 0) ix.hash[slot] = insert + 1;
+      if (insert >= 0) hash[slot] = insert + 1;
       return -1;
     }
-    const e = v - 1;
-    const st = ix.entryStart[e]!;
-    if (ix.entryEnd[e]! - st === len && sameRange(ix.keys, st, s, from, len)) return e;
+    const st = start[v - 1]!;
+    if (end[v - 1]! - st === len && sameRange(keys, st, s, from, len)) return v - 1;
   }
 }
+
+/** The slot probe looked at last: the found entry's, or the empty one. */
+let lastSlot = 0;
 
 function sameRange(a: string, at: number, b: string, bt: number, len: number): boolean {
   for (let i = 0; i < len; i++) if (a.charCodeAt(at + i) !== b.charCodeAt(bt + i)) return false;
   return true;
 }
 
-/** The next comma at or after `from`, or `end` when there is none before it. */
-function comma(t: string, from: number, end: number): number {
-  if (from >= end) return end;
-  const c = t.indexOf(',', from);
-  return c === -1 || c > end ? end : c;
+/** The entry whose key is `key` (a vocabKey), or -1. */
+export function findEntry(ix: VocabIndex, key: string): number {
+  const k = keyText(key);
+  return probe(ix.hash, ix.hashMask, ix.keys, ix.keyStart, ix.keyEnd, k, 0, k.length, -1);
 }
 
-/** The first position in [s, e) that is not a space or a tab (e when none). */
-function skipStart(t: string, s: number, e: number): number {
-  while (s < e && (t.charCodeAt(s) === 32 || t.charCodeAt(s) === 9)) s++;
-  return s;
+/** A lower-case key (a vocabKey) as the keys string holds it: spaces as `_`, its UTF-8 bytes one character each. */
+export function keyText(key: string): string {
+  const k = key.replaceAll(' ', '_');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII is its own UTF-8
+  return /^[\x00-\x7f]*$/.test(k) ? k : Buffer.from(k, 'utf8').toString('latin1');
 }
 
-/** The end of [s, e) without its trailing spaces and tabs. */
-function skipEnd(t: string, s: number, e: number): number {
-  while (e > s && (t.charCodeAt(e - 1) === 32 || t.charCodeAt(e - 1) === 9)) e--;
-  return e;
-}
-
-/** A count field as a number (empty is 0), or -1 when it is not one. */
-function parseCount(t: string, from: number, to: number): number {
-  const s = skipStart(t, from, to);
-  const e = skipEnd(t, s, to);
-  if (s >= e) return 0;
-  let n = 0;
-  for (let i = s; i < e; i++) {
-    const d = t.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) {
-      const v = Number(t.slice(s, e));
-      return Number.isFinite(v) && v >= 0 ? v : -1;
-    }
-    n = n * 10 + d;
-  }
-  return n;
-}
-
-/** Splits one CSV line (RFC 4180 quoting, `""` inside quotes); undefined when a quote is not closed. */
-function splitCsv(line: string): string[] | undefined {
-  const out: string[] = [];
-  let i = 0;
-  while (i <= line.length) {
-    let v = '';
-    let j = i;
-    if (line[i] === '"') {
-      j = i + 1;
-      for (;;) {
-        const q = line.indexOf('"', j);
-        if (q === -1) return undefined;
-        v += line.slice(j, q);
-        if (line[q + 1] === '"') {
-          v += '"';
-          j = q + 2;
-        } else {
-          j = q + 1;
-          break;
-        }
-      }
-    }
-    const c = line.indexOf(',', j);
-    out.push(v + line.slice(j, c === -1 ? line.length : c));
-    if (c === -1) break;
-    i = c + 1;
-  }
-  return out;
+/** The name of an entry as the file writes it. */
+export function entryText(ix: VocabIndex, e: number): string {
+  return utf8(ix.bytes, ix.srcStart[e]!, ix.srcEnd[e]!);
 }

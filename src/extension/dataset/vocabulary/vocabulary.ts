@@ -5,13 +5,14 @@
  *
  * A query is one `indexOf` scan of the keys string: each hit is a prefix match (at the start of a name or alias),
  * a word-start match (after a space, `-`, `(`, `/` or `:`) or a substring match, and each class keeps its best
- * few by count as it goes. The scan costs the length of the text plus the hits; one- and two-letter queries, which
- * hit everything, are answered once and then from a small cache.
+ * few by count as it goes. The keys are laid out most used tag first, so the scan stops as soon as every class is
+ * full and the next tag's count is below the last of each: a common query stops in the first few thousand tags,
+ * a rare one costs one native search through the keys. One- and two-letter queries are then kept in a small cache.
  */
 import { readFile } from 'node:fs/promises';
 import type { VocabSuggestion } from '../../../shared/model';
 import { displayTag, schemeOf } from './categories';
-import { buildIndex, findEntry, type VocabIndex, type VocabSource } from './vocabIndex';
+import { DEAD, buildIndex, entryText, findEntry, keyText, type VocabIndex, type VocabSource } from './vocabIndex';
 
 const MAX_LIMIT = 100;
 const CACHE_LIMIT = 2048;
@@ -96,13 +97,12 @@ export class Vocabulary {
 
   private rowOf(tag: string): number {
     const key = vocabKey(tag.trim()).replace(/ $/, '');
-    const e = key ? findEntry(this.ix, key, 0, key.length) : -1;
+    const e = key ? findEntry(this.ix, key) : -1;
     return e < 0 ? -1 : this.ix.entryRow[e]!;
   }
 
   private nameOf(row: number): string {
-    const e = this.ix.rowName[row]!;
-    return displayTag(this.ix.text.slice(this.ix.entryStart[e], this.ix.entryEnd[e]));
+    return displayTag(entryText(this.ix, this.ix.rowName[row]!));
   }
 
   private suggestion(h: Hit): VocabSuggestion {
@@ -110,28 +110,40 @@ export class Vocabulary {
     const s: VocabSuggestion = { name: this.nameOf(h.row), count: ix.rowCount[h.row]! };
     const cat = ix.categories[ix.rowCat[h.row]!];
     if (cat) s.category = cat;
-    if (ix.entryAlias[h.entry]) s.alias = displayTag(ix.text.slice(ix.entryStart[h.entry], ix.entryEnd[h.entry]));
+    if (ix.entryAlias[h.entry]) s.alias = displayTag(entryText(ix, h.entry));
     return s;
   }
 
   /**
-   * One pass over the keys: the best `n` of each class, one hit per row (its best class, a name before an alias).
-   * The entries that hold the query are kept (up to NARROW_LIMIT), so the next keystroke, whose query holds this
-   * one, looks only at them instead of the whole text.
+   * One pass over each segment of the keys, most used tag first: the best `n` of each class, one hit per row (its
+   * best class, a name before an alias), until every class is full and the next tag's count is below each class's
+   * last. A pass that reaches the end keeps the entries that hold the query (up to NARROW_LIMIT), so the next
+   * keystroke, whose query holds this one, looks only at them instead of the whole text.
    */
-  private scan(q: string, n: number): [Hit[], Hit[], Hit[]] {
+  private scan(query: string, n: number): [Hit[], Hit[], Hit[]] {
     const ix = this.ix;
     const keys = ix.keys;
+    const q = keyText(query);
     const lists: [Hit[], Hit[], Hit[]] = [[], [], []];
     const found: number[] = [];
     let record = true;
+    let stopped = false;
     let curRow = -1;
     let curClass = 3;
     let curEntry = -1;
-    const visit = (e: number, cls: number) => {
+    // A tag whose count is below this enters no list (-Infinity while one has room).
+    let floor = Number.NEGATIVE_INFINITY;
+    const flush = () => {
+      if (curRow >= 0 && this.offer(lists[curClass]!, curRow, curEntry, n)) floor = this.floor(lists, n);
+      curRow = -1;
+    };
+    /** Takes a hit; false when its tag, and so every later one in its segment, is below the floor. */
+    const visit = (e: number, cls: number): boolean => {
       const row = ix.entryRow[e]!;
+      if (row === DEAD) return true;
       if (row !== curRow) {
-        if (curRow >= 0) this.offer(lists[curClass]!, curRow, curEntry, n);
+        flush();
+        if (ix.rowCount[row]! < floor) return false;
         curRow = row;
         curClass = 3;
       }
@@ -143,51 +155,88 @@ export class Vocabulary {
         if (found.length < NARROW_LIMIT) found.push(e);
         else record = false;
       }
+      return true;
     };
     const narrow = this.last && q.includes(this.last.q) ? this.last.entries : undefined;
     if (narrow) {
       const c0 = q.charCodeAt(0);
+      let segEnd = -1;
       for (const e of narrow) {
-        const st = ix.entryStart[e]!;
-        const last = ix.entryEnd[e]! - q.length;
+        const st = ix.keyStart[e]!;
+        if (st < segEnd) continue;
+        const last = ix.keyEnd[e]! - q.length;
         for (let pos = st; pos <= last; pos++) {
           if (keys.charCodeAt(pos) !== c0 || !keys.startsWith(q, pos)) continue;
           const cls = pos === st ? 0 : isWordBreak(keys.charCodeAt(pos - 1)) ? 1 : 2;
-          visit(e, cls);
+          if (!visit(e, cls)) {
+            // The rest of this segment is below the floor.
+            stopped = true;
+            segEnd = ix.segments.find((g) => g.from <= st && st < g.to)?.to ?? Number.POSITIVE_INFINITY;
+            break;
+          }
           if (cls === 0) break;
         }
       }
     } else {
-      let e = 0;
-      for (let pos = keys.indexOf(q); pos !== -1; pos = keys.indexOf(q, pos + 1)) {
-        while (e < ix.entries && ix.entryEnd[e]! < pos + q.length) e++;
-        if (e >= ix.entries) break;
-        const st = ix.entryStart[e]!;
-        if (st > pos) continue; // between fields: a count, a comma, a quote
-        visit(e, pos === st ? 0 : isWordBreak(keys.charCodeAt(pos - 1)) ? 1 : 2);
+      for (const seg of ix.segments) {
+        // Hits between fields (a count, a comma, a quote) are in no entry; a segment's keys hold no line break.
+        let e = seg.firstEntry;
+        for (let pos = keys.indexOf(q, seg.from); pos !== -1 && pos < seg.to; pos = keys.indexOf(q, pos + 1)) {
+          while (e < ix.entries && ix.keyEnd[e]! < pos + q.length) e++;
+          if (e >= ix.entries) break;
+          const st = ix.keyStart[e]!;
+          // Between fields: search again from the next entry.
+          if (st > pos) {
+            pos = st - 1;
+            continue;
+          }
+          const row = ix.entryRow[e]!;
+          const cls = pos === st ? 0 : isWordBreak(keys.charCodeAt(pos - 1)) ? 1 : 2;
+          if (!visit(e, cls)) {
+            stopped = true;
+            break;
+          }
+          if (row === DEAD || (cls === 0 && !ix.entryAlias[e])) {
+            // Nothing later in this entry (dead), or in this row (a prefix of its name), can count for more. The
+            // row's other entries are kept for the next keystroke all the same (it looks again at each).
+            while (e + 1 < ix.entries && ix.entryRow[e + 1] === row) {
+              e++;
+              if (row === DEAD || !record) continue;
+              if (found.length < NARROW_LIMIT) found.push(e);
+              else record = false;
+            }
+            pos = ix.keyEnd[e]!;
+          } else if (cls === 0) pos = ix.keyEnd[e]!;
+        }
+        flush();
       }
     }
-    if (curRow >= 0) this.offer(lists[curClass]!, curRow, curEntry, n);
-    this.last = record ? { q, entries: Int32Array.from(found) } : undefined;
+    flush();
+    this.last = record && !stopped ? { q, entries: Int32Array.from(found) } : undefined;
     return lists;
   }
 
-  /** Puts a hit into a class's list if it is among the best `n`. */
-  private offer(list: Hit[], row: number, entry: number, n: number): void {
-    if (list.length === n && !this.better(row, entry, list[n - 1]!)) return;
-    let at = -1;
-    for (let i = 0; i < list.length; i++) if (list[i]!.row === row) at = i;
-    if (at !== -1) {
-      if (!this.better(row, entry, list[at]!)) return;
-      list.splice(at, 1);
+  /** The lowest count that can still enter a list: the least of the lists' last counts, -Infinity while one has room. */
+  private floor(lists: Hit[][], n: number): number {
+    let f = Number.POSITIVE_INFINITY;
+    for (const l of lists) {
+      if (l.length < n) return Number.NEGATIVE_INFINITY;
+      f = Math.min(f, this.ix.rowCount[l[n - 1]!.row]!);
     }
+    return f;
+  }
+
+  /** Puts a hit into a class's list if it is among the best `n` (a row comes once); true when it went in. */
+  private offer(list: Hit[], row: number, entry: number, n: number): boolean {
+    if (list.length === n && !this.better(row, entry, list[n - 1]!)) return false;
     let i = list.length;
     while (i > 0 && this.better(row, entry, list[i - 1]!)) i--;
     list.splice(i, 0, { row, entry });
     if (list.length > n) list.pop();
+    return true;
   }
 
-  /** The order within a class: by count, a name before an alias, the shorter first. */
+  /** The order within a class: by count, a name before an alias, the shorter first, then the order read. */
   private better(row: number, entry: number, b: Hit): boolean {
     const ix = this.ix;
     const ca = ix.rowCount[row]!;
@@ -196,13 +245,15 @@ export class Vocabulary {
     const aa = ix.entryAlias[entry]!;
     const ab = ix.entryAlias[b.entry]!;
     if (aa !== ab) return ab > aa;
-    return ix.entryEnd[entry]! - ix.entryStart[entry]! < ix.entryEnd[b.entry]! - ix.entryStart[b.entry]!;
+    const la = ix.keyEnd[entry]! - ix.keyStart[entry]!;
+    const lb = ix.keyEnd[b.entry]! - ix.keyStart[b.entry]!;
+    return la !== lb ? la < lb : row < b.row;
   }
 }
 
-/** A space, `-`, `(`, `/` or `:`: what starts a word inside a tag. */
+/** A space (`_` in the keys), `-`, `(`, `/` or `:`: what starts a word inside a tag. */
 function isWordBreak(c: number): boolean {
-  return c === 32 || c === 45 || c === 40 || c === 47 || c === 58;
+  return c === 95 || c === 45 || c === 40 || c === 47 || c === 58;
 }
 
 /** Indexes CSV texts already read (the worker and the tests); problems are added to `problems`. */
@@ -221,7 +272,7 @@ export async function loadVocabulary(files: readonly string[]): Promise<{ vocab:
   const sources: VocabSource[] = [];
   for (const file of files) {
     try {
-      sources.push({ file, text: await readFile(file, 'utf8'), scheme: schemeOf(file) });
+      sources.push({ file, text: await readFile(file), scheme: schemeOf(file) });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       unreadable.push(

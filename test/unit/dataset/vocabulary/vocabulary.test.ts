@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { indexVocabulary, loadVocabulary, vocabKey } from '../../../../src/extension/dataset/vocabulary/vocabulary';
 import { categoryName, displayTag, schemeOf } from '../../../../src/extension/dataset/vocabulary/categories';
 import { tempDir, cleanup } from '../export/helpers';
+import { oracle, type OracleRow } from './vocabOracle';
 
 const CSV = [
   'name,category,count,aliases',
@@ -249,5 +250,48 @@ describe('vocabulary', () => {
     assert.equal(vocabKey('Long__Hair  X'), 'long hair x');
     assert.equal(displayTag('long_hair'), 'long hair');
     assert.equal(displayTag('o_o'), 'o_o');
+  });
+});
+
+describe('vocabulary against a brute force', () => {
+  // Two files that share tags (merged: the highest count, every alias), one of them not sorted by count, with
+  // capitals, names outside ASCII, a line read by RFC 4180 rules and aliases of every class.
+  const words = ['long', 'hair', 'red', 'ribbon', 'hat', 'shirt', 'sitting', 'Smile', 'open', 'mouth', 'été', 'ÉCOLE'];
+  const rows: OracleRow[] = [];
+  const files: string[][] = [[], []];
+  for (let i = 0; i < 1500; i++) {
+    const f = i % 3 === 0 ? 1 : 0;
+    const name = `${words[i % 12]}_${words[(i * 7) % 12]}${i % 5 === 0 ? '' : `_${i % 400}`}`;
+    const count = f === 0 ? 100_000 - i * 13 : (i * 7919) % 5000;
+    const aliases = i % 4 === 0 ? [`${words[(i * 3) % 12]}${i % 50}`, `alt_${words[(i * 5) % 12]}`] : [];
+    const quoted = i % 97 === 0;
+    const line = quoted
+      ? `"${name}",${i % 6},${count},"${aliases.join(',')}"`
+      : `${name},${i % 6},${count}${aliases.length ? `,"${aliases.join(',')}"` : ''}`;
+    files[f]!.push(line);
+    rows.push({ name, category: String(i % 6), count, aliases, scheme: 'danbooru' });
+  }
+  // The oracle reads the rows in file order: all of the first file, then the second.
+  const ordered = [...rows.filter((_, i) => i % 3 !== 0), ...rows.filter((_, i) => i % 3 === 0)];
+  const expect = oracle(ordered);
+  const sources = files.map((lines, f) => ({
+    file: `tags${f}.csv`,
+    text: lines.join('\n'),
+    scheme: 'danbooru' as const,
+  }));
+
+  it('answers every query, fresh and typed on, as the brute force does', () => {
+    const typed = indexVocabulary(sources, []);
+    assert.equal(typed.size, new Set(rows.map((r) => r.name.toLowerCase())).size);
+    for (const word of ['long hair 1', 'hair', 'smile', 'été', 'école', 'alt ri', 'hat', 'at', 'e', 'r', '1', 'n 2']) {
+      for (let k = 1; k <= word.length; k++) {
+        const q = word.slice(0, k);
+        for (const n of [3, 20]) {
+          const want = expect(q, n);
+          assert.deepEqual(indexVocabulary(sources, []).query(q, n), want, `"${q}" (limit ${n})`);
+          assert.deepEqual(typed.query(q, n), want, `"${q}" (limit ${n}) typed after "${word.slice(0, k - 1)}"`);
+        }
+      }
+    }
   });
 });
