@@ -7,7 +7,7 @@
  * on a busy ext4 such a call can wait a millisecond or more for the journal, which the host's event loop must not.
  * An injected file system (the tests' seams, which land outside writes between two steps) is called as before.
  */
-import { readFileSync } from 'node:fs';
+import { constants, readFileSync } from 'node:fs';
 import { nodeFs, type FsLike } from './fsLike';
 
 /** What a replace does to files. */
@@ -25,7 +25,19 @@ export function swapFsFor(fs: FsLike): SwapFs {
   return fs === nodeFs ? direct : seamed(fs);
 }
 
-const direct: SwapFs = { ...seamed(nodeFs), readFile: async (path) => readFileSync(path) };
+// Without waiting for a writer and without following a link: a pipe or a link put at the path in the instant of
+// the replace reads as something else than what was expected (the replace then refuses), never as a hang.
+const QUICK_READ =
+  constants.O_NONBLOCK !== undefined && constants.O_NOFOLLOW !== undefined
+    ? constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW
+    : undefined;
+
+const direct: SwapFs = {
+  ...seamed(nodeFs),
+  readFile: async (path) =>
+    // A copy: readBytesSync's bytes are only good until its next call.
+    QUICK_READ === undefined ? readFileSync(path) : Buffer.from(nodeFs.readBytesSync!(path, QUICK_READ)),
+};
 
 function seamed(fs: FsLike): SwapFs {
   return {

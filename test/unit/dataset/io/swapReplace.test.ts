@@ -3,7 +3,8 @@
 // other writes in flight: 5,000 captions at 16 in flight spent most of their time in that queue).
 import { strict as assert } from 'node:assert';
 import { createHook } from 'node:async_hooks';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { lstatSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { replaceIfSame } from '../../../../src/extension/dataset/io/swapReplace';
 import { read, tempDir } from '../helpers';
@@ -54,5 +55,17 @@ describe('replaceIfSame on the real file system', () => {
     // were read through the queue, and the temp file, already renamed into place, was unlinked again.
     assert.ok(n <= 7, `${n} calls queued for the thread pool`);
     assert.equal(read(path), 'ohwx, after');
+  });
+});
+
+describe('replaceIfSame when something else than a file is put at the path', () => {
+  it("a named pipe put in the caption's place is refused, not waited on", async function () {
+    if (process.platform === 'win32') this.skip();
+    const dir = tempDir('swap');
+    const path = join(dir, 'c_0001.txt');
+    execFileSync('mkfifo', [path]);
+    assert.equal(await replaceIfSame(path, Buffer.from('ohwx, after'), Buffer.from('ohwx, before')), false);
+    assert.ok(lstatSync(path).isFIFO(), 'the pipe is left where it was');
+    assert.deepEqual(readdirSync(dir), ['c_0001.txt']);
   });
 });
