@@ -1,11 +1,27 @@
 /**
  * Find and replace bench: the panel's preview over 10,000 captions (the engine's plan, as findReplace/preview asks
  * for it after each pause in typing), and the webview checking the reply, beside the dataset-wide rename's plan.
+ * The panel plans in slices (planFindReplaceSliced): how long the host's event loop is held meanwhile (its delay,
+ * p99 and max, sampled every millisecond), beside the same plan in one piece as it ran before.
  */
-import { planFindReplace } from '../src/extension/dataset/tags/findReplace';
+import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { planFindReplace, planFindReplaceSliced } from '../src/extension/dataset/tags/findReplace';
 import { planOperation, type PlanInput } from '../src/extension/dataset/tags/tagOperations';
 import { FIND_REPLACE_PREVIEW_MAX, ToHostResults } from '../src/shared/protocol';
-import { median, printRows } from './harness';
+import { median, printRows, time } from './harness';
+
+/** Runs `fn` and returns its time and the event loop's delay meanwhile (p99 and max, ms). */
+async function held(fn: () => unknown): Promise<{ ms: number; p99: number; max: number }> {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  // The sampling timer must have run once before, and once after, what is measured.
+  await new Promise((r) => setTimeout(r, 5));
+  const ms = await time(fn);
+  await new Promise((r) => setTimeout(r, 5));
+  h.disable();
+  return { ms, p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
+}
 
 const N = 10_000;
 const WORDS = ['red', 'blue', 'long', 'short', 'hair', 'eyes', 'smile', 'beach', 'sky', 'dress', 'standing', 'sitting'];
@@ -38,6 +54,17 @@ async function main(): Promise<void> {
     rows.push({ name: `${name} (${n} captions)`, ms });
     rows.push({ name: '   as a ratio to the rename plan', ms, baselineMs: baseline, baselineName: 'rename plan' });
   }
+  // The panel's preview: the whole-tag case, in slices, against the same plan in one piece (as before).
+  const [, tagCase] = cases[0]!;
+  const whole = await held(() => planFindReplace(input, tagCase));
+  const sliced = await held(() => planFindReplaceSliced(input, tagCase));
+  rows.push(
+    { name: 'Preview in one piece (before): the event loop held, max', ms: whole.max },
+    { name: 'Preview in slices (the panel now): total', ms: sliced.ms },
+    { name: '   as a ratio to the plan in one piece', ms: sliced.ms, baselineMs: whole.ms, baselineName: 'one piece' },
+    { name: '   the event loop held meanwhile, p99', ms: sliced.p99, target: 50 },
+    { name: '   the event loop held meanwhile, max', ms: sliced.max, target: 50 },
+  );
   // What the webview checks: the reply with the first 200 captions' texts and every changed caption's revision.
   const plan = planFindReplace(input, cases[1]![1]);
   const reply = {
@@ -50,7 +77,7 @@ async function main(): Promise<void> {
   };
   const check = await median(9, () => ToHostResults['findReplace/preview'].parse(reply));
   rows.push({ name: `Webview: check the preview reply (${plan.changes.length} revisions)`, ms: check });
-  printRows('Find and replace', rows);
+  printRows(`Find and replace (load average ${loadavg()[0]!.toFixed(1)})`, rows);
 }
 
 void main();

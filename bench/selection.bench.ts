@@ -7,11 +7,16 @@
  *   this write rate); the longest main-thread task and frame interval from the tag added to the last caption shown
  *   (responsive: no task of 50 ms or more, the long-task threshold). Beside it, the same panel taking 500 captions
  *   one `caption/changed` each, as the host sent them before the batches.
+ * - Beside the write's time, figures the machine's load does not move: the file-system calls queued for libuv's four
+ *   threads per caption (each waits behind the fsyncs in flight), the add's against the bare writes'; and the host's
+ *   event-loop delay during the add (p99 and max, sampled every millisecond).
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- the page.evaluate bodies run in the browser on the panel's untyped test globals */
+import { createHook } from 'node:async_hooks';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { nanoid } from 'nanoid';
 import { pngBuffer } from '../scripts/lib/makeImages.mjs';
 import { writeFileAtomic } from '../src/extension/dataset/io/atomicWrite';
@@ -68,6 +73,23 @@ function makeDataset(out: string): void {
   writeFileSync(join(out, 'session.json'), serializeSession(session));
 }
 
+/** Counts the file-system requests queued for the thread pool while `fn` runs. */
+async function threadCalls(fn: () => Promise<unknown>): Promise<number> {
+  let n = 0;
+  const hook = createHook({
+    init(_id, type) {
+      if (type === 'FSREQPROMISE' || type === 'FSREQCALLBACK') n++;
+    },
+  });
+  hook.enable();
+  try {
+    await fn();
+  } finally {
+    hook.disable();
+  }
+  return n;
+}
+
 /** 5,000 bare atomic writes of the captions, 16 in flight: the floor the engine's writes are measured against. */
 async function bareWrites(out: string, text: (i: number) => string): Promise<number> {
   let next = 0;
@@ -88,14 +110,21 @@ async function engineRows(): Promise<BenchRow[]> {
   const out = join(dir, 'output');
   try {
     makeDataset(out);
-    const bare = await bareWrites(out, caption);
+    let bare = 0;
+    const bareCalls = await threadCalls(async () => (bare = await bareWrites(out, caption)));
     const { dataset } = await Dataset.open(out);
     const files = dataset.session.images.map((i) => i.file);
     let changed = 0;
-    const add = await time(async () => {
-      changed = (await applySelectionEdit(dataset, { kind: 'add', tag: 'bench tag' }, files, { concurrency: 16 }))
-        .changes.length;
+    let add = 0;
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    const addCalls = await threadCalls(async () => {
+      add = await time(async () => {
+        changed = (await applySelectionEdit(dataset, { kind: 'add', tag: 'bench tag' }, files, { concurrency: 16 }))
+          .changes.length;
+      });
     });
+    delay.disable();
     if (changed !== IMAGES || !readFileSync(join(out, 'sel_05000.txt'), 'utf8').endsWith(', bench tag'))
       throw new Error(`the tag reached ${changed} of ${IMAGES} captions`);
     const undo = await time(() => undoLastTagOperation(dataset, { concurrency: 16 }));
@@ -116,6 +145,10 @@ async function engineRows(): Promise<BenchRow[]> {
       { name: `${IMAGES} bare atomic writes, 16 in flight (the floor, same disk)`, ms: bare },
       { name: `add a tag to ${IMAGES} selected images (one undo step, on disk)`, ms: add, target: 2000 },
       { name: '… as a ratio to the bare writes', ms: add, ...vsBare },
+      { name: '… file calls queued for the threads per caption (a count, not ms)', ms: addCalls / IMAGES },
+      { name: '   the bare writes, the same count', ms: bareCalls / IMAGES },
+      { name: '… the host event loop held meanwhile, p99', ms: delay.percentile(99) / 1e6, target: 50 },
+      { name: '… the host event loop held meanwhile, max', ms: delay.max / 1e6 },
       { name: `undo it (${IMAGES} captions restored)`, ms: undo, target: 2000 },
       { name: '… as a ratio to the bare writes', ms: undo, ...vsBare },
       { name: '… the add as the panel writes it (known tags asked after each)', ms: panelAdd, ...vsBare },

@@ -34,7 +34,7 @@ describe('panel find and replace handlers', () => {
   afterEach(() => ds.close());
 
   it('previews each caption that would change with its revision, and applies exactly that as one undo step', async () => {
-    const p = h['findReplace/preview']({ query: query() });
+    const p = await h['findReplace/preview']({ query: query() });
     assert.ok(p.ok);
     assert.equal(p.scanned, 3);
     assert.equal(p.replacements, 2);
@@ -61,7 +61,7 @@ describe('panel find and replace handlers', () => {
   });
 
   it('refuses to apply, writing nothing, when a previewed caption changed since or a new one would change', async () => {
-    const p = h['findReplace/preview']({ query: query() });
+    const p = await h['findReplace/preview']({ query: query() });
     assert.ok(p.ok);
     await ds.setCaption('f_0002.png', 'ohwx, red hair, smile, hat');
     const a = await h['findReplace/apply']({ query: query(), revs: p.revs });
@@ -72,7 +72,7 @@ describe('panel find and replace handlers', () => {
     );
     assert.equal(txt(1), 'ohwx, red hair');
     // A caption outside the preview that now would change is refused as well.
-    const q = h['findReplace/preview']({ query: query() });
+    const q = await h['findReplace/preview']({ query: query() });
     assert.ok(q.ok);
     await ds.setCaption('f_0003.png', 'ohwx, red hair');
     const b = await h['findReplace/apply']({ query: query(), revs: q.revs });
@@ -80,36 +80,38 @@ describe('panel find and replace handlers', () => {
     assert.equal(txt(1), 'ohwx, red hair');
   });
 
-  it('limits the scope to the files sent, and says what is wrong with a pattern or a file list', () => {
-    const p = h['findReplace/preview']({ query: query({ scope: 'selection', files: ['f_0002.png', 'f_0003.png'] }) });
+  it('limits the scope to the files sent, and says what is wrong with a pattern or a file list', async () => {
+    const p = await h['findReplace/preview']({
+      query: query({ scope: 'selection', files: ['f_0002.png', 'f_0003.png'] }),
+    });
     assert.ok(p.ok);
     assert.equal(p.scanned, 2);
     assert.deepEqual(
       p.changes.map((c) => c.file),
       ['f_0002.png'],
     );
-    const bad = h['findReplace/preview']({ query: query({ find: 'red (hair', regex: true }) });
+    const bad = await h['findReplace/preview']({ query: query({ find: 'red (hair', regex: true }) });
     assert.equal(bad.ok, false);
     assert.match(
       bad.ok ? '' : bad.error,
       /the pattern red \(hair cannot be used: invalid regular expression: .*\(at character \d+\)/,
     );
-    const slow = h['findReplace/preview']({ query: query({ find: '(a+)+', regex: true, wholeTags: false }) });
+    const slow = await h['findReplace/preview']({ query: query({ find: '(a+)+', regex: true, wholeTags: false }) });
     assert.match(slow.ok ? '' : slow.error, /repeated group that itself repeats.*\(at character 1\)/);
-    const none = h['findReplace/preview']({ query: query({ scope: 'filtered' }) });
+    const none = await h['findReplace/preview']({ query: query({ scope: 'filtered' }) });
     assert.match(none.ok ? '' : none.error, /sent no file list/);
-    const alien = h['findReplace/preview']({ query: query({ scope: 'selection', files: ['f_0009.png'] }) });
+    const alien = await h['findReplace/preview']({ query: query({ scope: 'selection', files: ['f_0009.png'] }) });
     assert.match(alien.ok ? '' : alien.error, /f_0009\.png is not an image of this dataset/);
     // The protocol refuses a query with nothing to find, or a path for a file name.
     assert.equal(FindReplaceQuery.safeParse(query({ find: '' })).success, false);
     assert.equal(FindReplaceQuery.safeParse(query({ scope: 'selection', files: ['../x.png'] })).success, false);
   });
 
-  it('leaves the trigger word alone unless asked', () => {
-    const kept = h['findReplace/preview']({ query: query({ find: 'ohwx', replace: 'sks', wholeTags: false }) });
+  it('leaves the trigger word alone unless asked', async () => {
+    const kept = await h['findReplace/preview']({ query: query({ find: 'ohwx', replace: 'sks', wholeTags: false }) });
     assert.ok(kept.ok);
     assert.equal(kept.changes.length, 0);
-    const all = h['findReplace/preview']({
+    const all = await h['findReplace/preview']({
       query: query({ find: 'ohwx', replace: 'sks', wholeTags: false, protectTrigger: false }),
     });
     assert.ok(all.ok);

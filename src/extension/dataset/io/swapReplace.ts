@@ -14,12 +14,16 @@
  * the rename (appends and in-place saves are always seen). Where hard links are not supported (FAT drives, some
  * shares), the file is renamed aside instead, leaving the path empty for that instant.
  *
+ * The calls go through swapFs.ts: with the real file system the reads of the kept file are made at once, not
+ * queued for a thread behind other writes' fsyncs, and a temp file renamed into place is not unlinked again.
+ *
  * A writer killed half-way leaves its moved-aside file behind under a name the temp sweep never deletes; the next
  * replace merges it back (see `leftoverAsides`), so a kill never loses what the file held.
  */
 import { basename, dirname, join } from 'node:path';
 import { isStaleTemp, tempPathFor } from './atomicWrite';
 import { errorCode, nodeFs, type FsLike } from './fsLike';
+import { swapFsFor, type SwapFs } from './swapFs';
 
 /** The suffix of a file moved aside during a replace. */
 export const ASIDE_SUFFIX = '.lora-aside';
@@ -49,9 +53,10 @@ export async function replaceMerging(
   path: string,
   read: () => Promise<Buffer | undefined>,
   build: (s: SwapSources) => Buffer | undefined,
-  fs: FsLike = nodeFs,
+  seam: FsLike = nodeFs,
   opts: { fsync?: boolean; leftovers?: readonly string[]; attempts?: number; final?: boolean } = {},
 ): Promise<Buffer | undefined> {
+  const fs = swapFsFor(seam);
   // Each moved-aside file with the content it had when it was merged in.
   const held: Held[] = [];
   for (const p of opts.leftovers ?? []) {
@@ -93,8 +98,9 @@ export async function replaceMerging(
         continue;
       }
       const tmp = tempPathFor(path);
+      let placed = false; // renamed into place: there is no temp left to remove
       try {
-        await writeNew(tmp, data, fs, opts.fsync !== false);
+        await fs.writeNew(tmp, data, opts.fsync !== false);
         if (current !== undefined) {
           const aside = tempPathFor(path, ASIDE_SUFFIX);
           const how = await keep(path, aside, fs);
@@ -103,11 +109,12 @@ export async function replaceMerging(
           held.push({ path: aside, bytes: moved });
           if (how === 'moved' && !moved.equals(current)) continue; // the path is empty: build on what was moved
           await fs.rename(tmp, path);
+          placed = true;
           // Changed before it was kept: the next round merges it into what is at the path now.
           if (!moved.equals(current)) continue;
         } else if (!(await linkNoReplace(tmp, path, fs))) continue; // made meanwhile: merged next round
       } finally {
-        await fs.unlink(tmp).catch(() => undefined);
+        if (!placed) await fs.unlink(tmp).catch(() => undefined);
       }
       if (!(await allUnchanged(held, fs))) continue; // a late write reached a file moved aside: merge it too
       if (await done()) return data;
@@ -137,11 +144,13 @@ export async function replaceIfSame(
   path: string,
   data: Uint8Array,
   expected: Buffer | undefined,
-  fs: FsLike = nodeFs,
+  seam: FsLike = nodeFs,
 ): Promise<boolean> {
+  const fs = swapFsFor(seam);
   const tmp = tempPathFor(path);
+  let placed = false; // renamed into place: there is no temp left to remove
   try {
-    await writeNew(tmp, Buffer.from(data), fs, true);
+    await fs.writeNew(tmp, Buffer.from(data), true);
     if (expected === undefined) return await linkNoReplace(tmp, path, fs);
     const aside = tempPathFor(path, ASIDE_SUFFIX);
     const how = await keep(path, aside, fs);
@@ -154,6 +163,7 @@ export async function replaceIfSame(
         return false;
       }
       await fs.rename(tmp, path);
+      placed = true;
       const late = await fs.readFile(aside);
       if (late.equals(expected)) return true;
       // Written into the old file in the instant of the replace: that edit wins, ours stays in the caller's hands.
@@ -163,7 +173,7 @@ export async function replaceIfSame(
       await fs.unlink(aside).catch(() => undefined);
     }
   } finally {
-    await fs.unlink(tmp).catch(() => undefined);
+    if (!placed) await fs.unlink(tmp).catch(() => undefined);
   }
 }
 
@@ -190,8 +200,9 @@ export async function settleLeftoverAsides(
   dir: string,
   names: readonly string[],
   merged: readonly string[],
-  fs: FsLike = nodeFs,
+  seam: FsLike = nodeFs,
 ): Promise<string[]> {
+  const fs = swapFsFor(seam);
   const back: string[] = [];
   const present = new Set(names);
   for (const name of names) {
@@ -210,21 +221,11 @@ export async function settleLeftoverAsides(
   return back;
 }
 
-async function writeNew(tmp: string, data: Buffer, fs: FsLike, fsync: boolean): Promise<void> {
-  const handle = await fs.open(tmp, 'wx');
-  try {
-    await handle.writeFile(data);
-    if (fsync) await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 /**
  * Gives the file at `path` the second name `aside`: 'linked' (the path keeps it too), 'moved' (renamed, where links
  * are not supported), or 'gone' when there is no file at the path any more.
  */
-async function keep(path: string, aside: string, fs: FsLike): Promise<'linked' | 'moved' | 'gone'> {
+async function keep(path: string, aside: string, fs: SwapFs): Promise<'linked' | 'moved' | 'gone'> {
   try {
     return (await linkNoReplace(path, aside, fs, false)) ? 'linked' : 'gone';
   } catch (err) {
@@ -246,7 +247,7 @@ const UNSUPPORTED = ['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'];
  * Links `from` at `to` unless something is there (atomic: the path never holds a half-made file, and nothing made
  * there meanwhile is replaced). Where links are not supported (FAT drives, some shares), a rename.
  */
-async function linkNoReplace(from: string, to: string, fs: FsLike, orRename = true): Promise<boolean> {
+async function linkNoReplace(from: string, to: string, fs: SwapFs, orRename = true): Promise<boolean> {
   try {
     await fs.link(from, to);
     return true;
@@ -258,7 +259,7 @@ async function linkNoReplace(from: string, to: string, fs: FsLike, orRename = tr
   return true;
 }
 
-async function allUnchanged(held: Held[], fs: FsLike): Promise<boolean> {
+async function allUnchanged(held: Held[], fs: SwapFs): Promise<boolean> {
   let same = true;
   for (const h of held) {
     const now = await fs.readFile(h.path);
@@ -270,11 +271,11 @@ async function allUnchanged(held: Held[], fs: FsLike): Promise<boolean> {
   return same;
 }
 
-async function removeAll(held: { path: string }[], fs: FsLike): Promise<void> {
+async function removeAll(held: { path: string }[], fs: SwapFs): Promise<void> {
   for (const h of held.splice(0)) await fs.unlink(h.path).catch(() => undefined);
 }
 
-async function putBack(path: string, held: Held[], fs: FsLike): Promise<void> {
+async function putBack(path: string, held: Held[], fs: SwapFs): Promise<void> {
   const newest = held[held.length - 1]!;
   if (held.length === 1 && (await linkNoReplace(newest.path, path, fs).catch(() => false))) {
     await fs.unlink(newest.path).catch(() => undefined);

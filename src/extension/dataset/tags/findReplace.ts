@@ -6,6 +6,7 @@
  * undo history on disk, one undo step), so Undo Last Dataset-Wide Tag Operation takes it back and never overwrites a
  * caption edited since. The trigger word is left alone unless the options say otherwise.
  */
+import { performance } from 'node:perf_hooks';
 import * as vm from 'node:vm';
 import { captionTags, cleanTag, removeTag, renameTag, toFileText } from '../../../shared/caption';
 import { compileUserRegex } from '../../../shared/regexSafety';
@@ -157,47 +158,123 @@ function replaceTags(text: string, re: RegExp, o: FindReplaceOptions, input: Pla
 
 /** The captions a find and replace would change; throws an Error saying why it cannot run. */
 export function planFindReplace(input: PlanInput, o: FindReplaceOptions): ReplacePlan {
-  const re = buildRegex(o, o.target === 'tags');
-  const only = o.files ? new Set(o.files) : undefined;
-  const changes: ReplaceChange[] = [];
-  let replacements = 0;
-  const run = () => {
-    for (const c of input.captions) {
-      if (only && !only.has(c.file)) continue;
-      const r = o.target === 'tags' ? replaceTags(c.text, re, o, input) : replaceText(c.text, re, o, input.trigger);
-      if (typeof r === 'number') continue;
-      if (c.problem)
-        throw new Error(
-          `Find and replace would rewrite ${c.file}, which cannot be rewritten: ${c.problem} Nothing was changed.`,
-        );
-      // Counted again from the marks: the tag path marks one range per caption, not one per tag.
-      replacements += o.target === 'tags' ? 1 : r.beforeMarks.length;
-      changes.push({ ...r, file: c.file });
-    }
-  };
-  const timeout = o.timeoutMs ?? 3000;
-  try {
-    // JavaScript has no regex timeout; a script timeout interrupts whatever runs, a backtracking pattern included.
-    vm.runInNewContext('run()', { run }, { timeout });
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT')
-      throw new Error(
-        `Find and replace: the pattern ${o.find} ran for more than ${timeout / 1000} s over the captions and was stopped; it backtracks too much. Make it more specific (anchors, fewer nested repeats). Nothing was changed.`,
-      );
-    throw e;
-  }
-  return { label: describeReplace(o), changes, replacements };
+  const p = planner(input, o);
+  p.run(Infinity);
+  return p.plan;
 }
 
-/** Plans a find and replace over an open dataset (its captions as they are on disk). */
-export function planFindReplaceForDataset(ds: Dataset, o: FindReplaceOptions): ReplacePlan {
+/**
+ * planFindReplace in slices of about `sliceMs`, giving the event loop a turn between them, so that a preview over
+ * 10,000 captions never holds the extension host for its whole length. The same plan, the same errors, and the
+ * same time limit for the pattern, counted over all the slices.
+ */
+export async function planFindReplaceSliced(
+  input: PlanInput,
+  o: FindReplaceOptions,
+  sliceMs = 8,
+): Promise<ReplacePlan> {
+  const p = planner(input, o);
+  while (!p.run(sliceMs)) await new Promise((r) => setImmediate(r));
+  return p.plan;
+}
+
+/** The script that runs one slice: a script timeout interrupts whatever runs, a backtracking pattern included. */
+const SLICE = new vm.Script('done = slice(ms)');
+
+/** A plan made a slice at a time: `run(ms)` goes on for about `ms` and says whether every caption is done. */
+function planner(input: PlanInput, o: FindReplaceOptions) {
+  const re = buildRegex(o, o.target === 'tags');
+  const only = o.files ? new Set(o.files) : undefined;
+  const plan: ReplacePlan = { label: describeReplace(o), changes: [], replacements: 0 };
+  const captions = input.captions;
+  let next = 0;
+  const slice = (ms: number) => {
+    const until = performance.now() + ms;
+    while (next < captions.length) {
+      const c = captions[next++]!;
+      if (only && !only.has(c.file)) continue;
+      const r = o.target === 'tags' ? replaceTags(c.text, re, o, input) : replaceText(c.text, re, o, input.trigger);
+      if (typeof r !== 'number') {
+        if (c.problem)
+          throw new Error(
+            `Find and replace would rewrite ${c.file}, which cannot be rewritten: ${c.problem} Nothing was changed.`,
+          );
+        // Counted again from the marks: the tag path marks one range per caption, not one per tag.
+        plan.replacements += o.target === 'tags' ? 1 : r.beforeMarks.length;
+        plan.changes.push({ ...r, file: c.file });
+      }
+      if (performance.now() > until) break;
+    }
+    return next >= captions.length;
+  };
+  const timeout = o.timeoutMs ?? 3000;
+  const context = vm.createContext({ slice, ms: 0, done: false });
+  let spent = 0;
+  const run = (ms: number): boolean => {
+    context.ms = ms;
+    const t0 = performance.now();
+    try {
+      // JavaScript has no regex timeout; the time left of the pattern's limit bounds this slice.
+      SLICE.runInContext(context, { timeout: Math.max(1, Math.ceil(timeout - spent)) });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw tooSlow(o, timeout);
+      throw e;
+    } finally {
+      spent += performance.now() - t0;
+    }
+    if (!context.done && spent >= timeout) throw tooSlow(o, timeout);
+    return context.done as boolean;
+  };
+  return { run, plan };
+}
+
+function tooSlow(o: FindReplaceOptions, timeout: number): Error {
+  return new Error(
+    `Find and replace: the pattern ${o.find} ran for more than ${timeout / 1000} s over the captions and was stopped; it backtracks too much. Make it more specific (anchors, fewer nested repeats). Nothing was changed.`,
+  );
+}
+
+/** What a plan over an open dataset was made from: its captions and their revisions at one instant. */
+function snapshot(ds: Dataset): { input: PlanInput; revs: Map<string, number> } {
   const s = ds.session;
+  const revs = new Map(s.images.map((i) => [i.file, ds.captionRev(i.file)]));
   const input: PlanInput = {
     style: s.captionStyle,
     trigger: s.triggerWord,
     captions: s.images.map((i) => ({ file: i.file, text: ds.caption(i.file), problem: ds.captionProblem(i.file) })),
   };
-  return planFindReplace(input, o);
+  return { input, revs };
+}
+
+/** Plans a find and replace over an open dataset (its captions as they are on disk). */
+export function planFindReplaceForDataset(ds: Dataset, o: FindReplaceOptions): ReplacePlan {
+  return planFindReplace(snapshot(ds).input, o);
+}
+
+/** A plan over an open dataset with the revision of each changed caption it was made from. */
+export interface DatasetReplacePlan extends ReplacePlan {
+  revs: { file: string; rev: number }[];
+}
+
+/**
+ * planFindReplaceForDataset without holding the extension host: planned in slices over the captions as they were
+ * when it started, then kept only if no caption (in the scope or not) changed meanwhile, so it is exactly the plan
+ * of one instant; a caption saved during it makes it plan again. `revs`: those captions' revisions then.
+ */
+export async function planFindReplaceForDatasetSliced(
+  ds: Dataset,
+  o: FindReplaceOptions,
+  sliceMs = 8,
+): Promise<DatasetReplacePlan> {
+  for (let attempt = 1; ; attempt++) {
+    const { input, revs } = snapshot(ds);
+    // Captions saved all through it (a long caption run): the last attempt is made at once, in one piece.
+    const plan = attempt < 5 ? await planFindReplaceSliced(input, o, sliceMs) : planFindReplace(input, o);
+    const same =
+      [...revs].every(([file, rev]) => ds.captionRev(file) === rev) && ds.session.images.length === revs.size;
+    if (same || attempt >= 5)
+      return { ...plan, revs: plan.changes.map((c) => ({ file: c.file, rev: revs.get(c.file)! })) };
+  }
 }
 
 /** Writes a planned find and replace as one step of the dataset-wide undo history. */

@@ -15,8 +15,9 @@ import {
 import type { Dataset } from '../../dataset/session/dataset';
 import {
   applyFindReplace,
+  type DatasetReplacePlan,
   type FindReplaceOptions,
-  planFindReplaceForDataset,
+  planFindReplaceForDatasetSliced,
   type ReplacePlan,
 } from '../../dataset/tags/findReplace';
 
@@ -79,17 +80,19 @@ export function changedSincePreview(
 
 /** The `findReplace/preview` and `findReplace/apply` handlers of one panel. */
 export function findReplaceHandlers(panel: FindReplaceHost, log: () => FindReplaceLog) {
-  const plan = (ds: Dataset, q: FindReplaceQuery): ReplacePlan | { error: string } => {
+  // Planned in slices with the event loop's turns between them (a preview over 10,000 captions took 1.7 s in one
+  // piece), over the captions of one instant, with their revisions then.
+  const plan = async (ds: Dataset, q: FindReplaceQuery): Promise<DatasetReplacePlan | { error: string }> => {
     try {
-      return planFindReplaceForDataset(ds, replaceOptions(ds, q));
+      return await planFindReplaceForDatasetSliced(ds, replaceOptions(ds, q));
     } catch (err) {
       return { error: errorMessage(err) };
     }
   };
   return {
-    'findReplace/preview': (msg: { query: FindReplaceQuery }): ToHostResult<'findReplace/preview'> => {
+    'findReplace/preview': async (msg: { query: FindReplaceQuery }): Promise<ToHostResult<'findReplace/preview'>> => {
       const ds = panel.dataset;
-      const p = plan(ds, msg.query);
+      const p = await plan(ds, msg.query);
       if ('error' in p) return { ok: false, error: p.error };
       return {
         ok: true,
@@ -103,7 +106,7 @@ export function findReplaceHandlers(panel: FindReplaceHost, log: () => FindRepla
           beforeMarks: c.beforeMarks,
           afterMarks: c.afterMarks,
         })),
-        revs: p.changes.map((c) => ({ file: c.file, rev: ds.captionRev(c.file) })),
+        revs: p.revs,
       };
     },
     'findReplace/apply': async (msg: {
@@ -120,9 +123,10 @@ export function findReplaceHandlers(panel: FindReplaceHost, log: () => FindRepla
           error: `Nothing was replaced: the pending saves of ${ds.outputFolder} failed first (${errorMessage(err)}). Fix that (see the status line) and replace again.`,
         };
       }
-      const p = plan(ds, msg.query);
+      const p = await plan(ds, msg.query);
       if ('error' in p) return { ok: false, error: p.error };
-      const moved = changedSincePreview(p, msg.revs, ds.captionRev);
+      const planned = new Map(p.revs.map((r) => [r.file, r.rev]));
+      const moved = changedSincePreview(p, msg.revs, (f) => planned.get(f) ?? ds.captionRev(f));
       if (moved.length)
         return {
           ok: false,

@@ -5,6 +5,8 @@ import {
   applyFindReplace,
   planFindReplace,
   planFindReplaceForDataset,
+  planFindReplaceForDatasetSliced,
+  planFindReplaceSliced,
   type FindReplaceOptions,
 } from '../../../../src/extension/dataset/tags/findReplace';
 import { undoLastTagOperation } from '../../../../src/extension/dataset/tags/tagOperations';
@@ -180,5 +182,60 @@ describe('find and replace across captions', () => {
     assert.deepEqual(undone.skipped, ['f_0002.png']);
     assert.equal(read(join(out, 'f_0001.txt')), 'ohwx, red hair');
     assert.equal(read(join(out, 'f_0002.txt')), 'ohwx, auburn hair, smile, hat');
+  });
+});
+
+describe("find and replace planned in slices (the panel's preview, off the host's critical path)", () => {
+  const many = input(
+    'tags',
+    Array.from({ length: 1000 }, (_, i) => `ohwx, ${i % 3 ? 'red hair' : 'blue eyes'}, tag ${i}`),
+  );
+  const o: FindReplaceOptions = { find: '(red|blue) (hair|eyes)', replace: '$2 $1', regex: true, target: 'text' };
+
+  it('makes the same plan as in one piece, and the event loop runs between its slices', async () => {
+    let turns = 0;
+    let planning = true;
+    const tick = () => {
+      if (!planning) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const sliced = await planFindReplaceSliced(many, o, 0);
+    planning = false;
+    assert.deepEqual(sliced, planFindReplace(many, o));
+    assert.equal(sliced.changes.length, 1000);
+    // One caption a slice here: the loop had a turn between each.
+    assert.ok(turns >= 300, `${turns} turns of the event loop while it planned`);
+  });
+
+  it('stops a pattern that runs too long, its time counted over all its slices', async () => {
+    // Each caption alone takes a few milliseconds here, all 400 of them far more than the limit.
+    const slow = input(
+      'tags',
+      Array.from({ length: 400 }, () => `ohwx, ${'a'.repeat(13)}b`),
+    );
+    await assert.rejects(
+      planFindReplaceSliced(slow, { find: '(a|a)*$', replace: '', regex: true, target: 'text', timeoutMs: 150 }, 0),
+      /ran for more than 0\.15 s over the captions and was stopped/,
+    );
+  });
+
+  it('over a dataset: a caption changed while it plans makes it plan again, with the revision after the change', async () => {
+    const src = tempDir('frs');
+    for (let i = 1; i <= 3; i++) img(src, `i${i}.png`, i);
+    const out = (await stageDataset(src, opts({ prefix: 'f', triggerWord: 'ohwx', captionStyle: 'tags' })))
+      .outputFolder;
+    for (let i = 1; i <= 3; i++) writeFileSync(join(out, `f_000${i}.txt`), 'ohwx, red hair');
+    const { dataset } = await Dataset.open(out);
+    const before = dataset.captionRev('f_0001.png');
+    // One caption a slice: the change lands between the plan's slices (an editor's text, a new revision).
+    const planned = planFindReplaceForDatasetSliced(dataset, { find: 'red hair', replace: 'x', target: 'tags' }, 0);
+    setImmediate(() => dataset.forwardEditorText('f_0001.png', 'ohwx, red hair'));
+    const plan = await planned;
+    await dataset.close();
+    assert.equal(plan.changes.length, 3);
+    assert.notEqual(dataset.captionRev('f_0001.png'), before);
+    assert.deepEqual(plan.revs[0], { file: 'f_0001.png', rev: dataset.captionRev('f_0001.png') });
   });
 });
