@@ -30,6 +30,57 @@ interface Run {
   work: [number, number];
 }
 
+/** GRID_BENCH_TRACE=1: Chromium's trace of each scrolling run, summed by event and thread (where frame time goes). */
+const TRACE = Boolean(process.env.GRID_BENCH_TRACE);
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'v8'];
+
+/** Prints the trace's busiest events per thread by self time (an event's time less its children's), in ms. */
+function traceSummary(name: string, trace: { traceEvents: any[] }): void {
+  const threads = new Map<string, string>();
+  for (const e of trace.traceEvents)
+    if (e.ph === 'M' && e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args.name);
+  const byThread = new Map<string, any[]>();
+  for (const e of trace.traceEvents) {
+    if (e.ph !== 'X' || !e.dur) continue;
+    const thread = (threads.get(`${e.pid}:${e.tid}`) ?? '?').replace(/\d+$/, '');
+    if (!/CrRendererMain|Compositor|Raster|ImageDecod/.test(thread)) continue;
+    const k = `${e.pid}:${e.tid}:${thread}`;
+    (byThread.get(k) ?? byThread.set(k, []).get(k)!).push(e);
+  }
+  const sums = new Map<string, number>();
+  for (const [k, events] of byThread) {
+    const thread = k.split(':')[2];
+    events.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+    const stack: { end: number; key: string; self: number }[] = [];
+    const close = (until: number) => {
+      while (stack.length && stack[stack.length - 1]!.end <= until) {
+        const top = stack.pop()!;
+        sums.set(top.key, (sums.get(top.key) ?? 0) + top.self / 1000);
+      }
+    };
+    for (const e of events) {
+      close(e.ts);
+      const parent = stack[stack.length - 1];
+      if (parent) parent.self -= e.dur;
+      stack.push({ end: e.ts + e.dur, key: `${thread} ${e.name}`, self: e.dur });
+    }
+    close(Number.POSITIVE_INFINITY);
+  }
+  const top = [...sums].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  console.log(`trace, ${name} (self ms): ${top.map(([k, ms]) => `${k} ${ms.toFixed(0)}`).join('; ')}`);
+  // The work itself, which the machine's load does not change: elements restyled, layout objects laid out,
+  // image requests.
+  let styled = 0;
+  let laidOut = 0;
+  let requests = 0;
+  for (const e of trace.traceEvents) {
+    if (e.name === 'UpdateLayoutTree') styled += e.args?.elementCount ?? 0;
+    else if (e.name === 'Layout' && e.ph === 'X') laidOut += e.args?.beginData?.dirtyObjects ?? 0;
+    else if (e.name === 'ResourceSendRequest') requests++;
+  }
+  console.log(`trace, ${name}: ${styled} elements restyled, ${laidOut} layout objects laid out, ${requests} requests`);
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
 
@@ -147,8 +198,10 @@ async function main(): Promise<void> {
         { step, frames },
       );
 
-    const measure = async (step: number, frames: number): Promise<Run> => {
+    const measure = async (step: number, frames: number, name = ''): Promise<Run> => {
+      if (name && TRACE) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
       const r = await run(step, frames);
+      if (name && TRACE) traceSummary(name, JSON.parse((await browser.stopTracing()).toString('utf8')));
       const dropped = r.deltas.reduce((n, d) => n + Math.max(0, Math.round(d / FRAME_MS) - 1), 0);
       return {
         frames: r.deltas.length,
@@ -164,9 +217,21 @@ async function main(): Promise<void> {
 
     const idle = await measure(0, 120);
     // A reading pace: 60 px a frame (3,600 px/s, about two rows a second at 1280 px).
-    const steady = await measure(60, 600);
+    // GRID_BENCH_ONLY=fling (or =reading) runs only that one, with the idle baseline.
+    const only = process.env.GRID_BENCH_ONLY ?? '';
+    const skipped: Run = {
+      frames: 0,
+      seconds: 1,
+      median: 0,
+      p95: 0,
+      dropped: 0,
+      maxCells: 0,
+      imagesPassed: 0,
+      work: [0, 0],
+    };
+    const steady = only === 'fling' ? skipped : await measure(60, 600, 'reading pace');
     // A fling: 2,000 px a frame, past all 10,000 images in about three seconds.
-    const fling = await measure(2000, 180);
+    const fling = only === 'reading' ? skipped : await measure(2000, 180, 'fling');
     const line = (name: string, r: Run) =>
       console.log(
         `${name.padEnd(58)} ${(r.frames / r.seconds).toFixed(1)} fps, ${r.dropped} of ${r.frames} frames dropped, ` +

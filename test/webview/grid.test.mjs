@@ -52,15 +52,31 @@ describe('review grid', function () {
       imageView(`big_${String(i + 1).padStart(5, '0')}.png`, `/img/img_${(i % 6) + 1}.png`, i % 3 ? `ohwx, t${i}` : ''),
     );
     p = await openPanel(browser, server, datasetView(ims));
-    await clearPosted(p);
+    // The filmstrip asks for the thumbnails it draws first; the grid asks only for the ones nobody asked for yet
+    // (one helper for both views): every file drawn is asked for, and none twice.
+    await waitPosted(p, 'thumbs/want', (m) => m.files.includes('big_00001.png'));
     await openGrid(p);
     const first = await cells(p);
     assert.ok(first.length >= 6 && first.length <= 60, `${first.length} cells in the DOM`);
     assert.match(first[0], /^1: big_00001\.png, untagged$/);
     assert.equal(await p.locator(GRID).locator('img').count(), 0, 'placeholders until the thumbnails exist');
-    const want = await waitPosted(p, 'thumbs/want', (m) => m.files.includes('big_00001.png'));
-    assert.ok(want.files.length <= first.length, `asked for ${want.files.length} thumbnails, ${first.length} drawn`);
-    await send(p, { type: 'thumbs/ready', thumbs: want.files.map((file) => ({ file, uri: `/img/img_2.png?thumb` })) });
+    const drawn = first.map((l) => l.split(/: |,/)[1]);
+    await waitPosted(p, 'thumbs/want', (m) => m.files.includes(drawn[drawn.length - 1]));
+    const asked = await p.evaluate(() =>
+      window.__posted.filter((m) => m.body.type === 'thumbs/want').flatMap((m) => m.body.files),
+    );
+    assert.deepEqual(
+      asked.filter((f, k) => asked.indexOf(f) !== k),
+      [],
+      'no thumbnail asked for twice',
+    );
+    assert.deepEqual(
+      drawn.filter((f) => !asked.includes(f)),
+      [],
+      'every cell drawn has its thumbnail asked for',
+    );
+    assert.ok(asked.length <= 60 + 30, `${asked.length} thumbnails asked for by the strip and the grid together`);
+    await send(p, { type: 'thumbs/ready', thumbs: asked.map((file) => ({ file, uri: `/img/img_2.png?thumb` })) });
     await p.locator(GRID).locator('img').first().waitFor();
     await p
       .locator(GRID)
@@ -81,6 +97,69 @@ describe('review grid', function () {
       return count(document);
     });
     assert.ok(nodes < 3000, `${nodes} DOM nodes in the page`);
+  });
+
+  it('scrolls by lending the cells of the rows leaving to the rows arriving, read in the order on screen', async () => {
+    const { browser, server } = harness();
+    const ims = Array.from({ length: 10_000 }, (_, i) =>
+      imageView(
+        `big_${String(i + 1).padStart(5, '0')}.png`,
+        `/img/img_${(i % 6) + 1}.png`,
+        i % 3 ? `ohwx, t${i}` : '',
+        {
+          thumb: `/img/img_${(i % 6) + 1}.png?thumb`,
+        },
+      ),
+    );
+    p = await openPanel(browser, server, datasetView(ims), { viewport: { width: 1280, height: 800 } });
+    await openGrid(p);
+    const cols = await columns(p);
+    const vp = p.locator(GRID).locator('.viewport');
+    /** Scrolls to `row` and waits for the first image of the row in view to be drawn. */
+    const scrollTo = async (row) => {
+      await vp.evaluate((v, top) => (v.scrollTop = top), row * 236 + 10);
+      await p
+        .locator(GRID)
+        .getByRole('button', { name: new RegExp(`^${row * cols + 1}: `) })
+        .waitFor();
+    };
+    await scrollTo(40);
+    // Every cell element drawn now is marked; three rows further down, the same elements draw the new rows.
+    const before = await p.locator(GRID).evaluate((g) => {
+      for (const c of g.shadowRoot.querySelectorAll('.cell')) c.__seen = true;
+      return g.shadowRoot.querySelectorAll('.cell').length;
+    });
+    await scrollTo(43);
+    const after = await p.locator(GRID).evaluate((g) => {
+      const all = [...g.shadowRoot.querySelectorAll('.cell')];
+      const canvas = g.shadowRoot.querySelector('.canvas');
+      // The order assistive technology reads: the list's aria-owns, which must name every cell once.
+      const owned = canvas
+        .getAttribute('aria-owns')
+        ?.split(' ')
+        .map((id) => g.shadowRoot.getElementById(id));
+      return {
+        count: all.length,
+        made: all.filter((c) => !c.__seen).length,
+        owned: owned?.length,
+        read: owned?.map((c) => Number.parseInt(c.querySelector('.pick').getAttribute('aria-label'), 10)),
+        srcs: owned?.map((c) => c.querySelector('img')?.getAttribute('src') ?? ''),
+      };
+    });
+    assert.equal(after.count, before, 'as many cells as before');
+    assert.equal(after.made, 0, 'no cell element made while scrolling');
+    assert.equal(after.owned, after.count);
+    const firstDrawn = (43 - 2) * cols + 1;
+    assert.deepEqual(
+      after.read,
+      Array.from({ length: after.count }, (_, k) => firstDrawn + k),
+      'read in the order on screen',
+    );
+    // Each recycled cell shows its new image's thumbnail.
+    assert.deepEqual(
+      after.srcs,
+      after.read.map((n) => `/img/img_${((n - 1) % 6) + 1}.png?thumb`),
+    );
   });
 
   it('moves by cell and by row with the arrows, and Alt+G goes back to the single view on the focused image', async () => {

@@ -5,6 +5,7 @@ import {
   GRID_ROW_PX,
   gridColumns,
   gridMove,
+  gridPoolSize,
   gridWindow,
 } from '../../../src/webview/components/grid/gridLayout';
 
@@ -20,7 +21,9 @@ describe('review grid layout', () => {
   it('draws the rows in view plus the margin, whatever the dataset size', () => {
     const top = gridWindow(0, 600, 5, 10_000);
     assert.equal(top.first, 0);
-    assert.equal(top.end, (Math.ceil(600 / GRID_ROW_PX) + GRID_OVERSCAN_ROWS) * 5);
+    // At the top the margin above has nothing to show: the rows go below instead, the window keeps its size.
+    assert.equal(top.end, gridPoolSize(600, 5));
+    assert.ok(top.end >= (Math.ceil(600 / GRID_ROW_PX) + GRID_OVERSCAN_ROWS) * 5);
     const mid = gridWindow(GRID_ROW_PX * 1000 + 10, 600, 5, 10_000);
     assert.equal(mid.firstRow, 1000 - GRID_OVERSCAN_ROWS);
     assert.equal(mid.first, mid.firstRow * 5);
@@ -28,6 +31,27 @@ describe('review grid layout', () => {
     const end = gridWindow(GRID_ROW_PX * 2000, 600, 5, 10_000);
     assert.equal(end.end, 10_000);
     assert.deepEqual(gridWindow(0, 600, 3, 0), { first: 0, end: 0, firstRow: 0 });
+  });
+
+  it("always draws as many cells as the grid's pool holds, so scrolling never makes or drops a cell", () => {
+    for (const [height, cols] of [
+      [600, 5],
+      [750, 6],
+      [237, 1],
+      [1400, 7],
+    ]) {
+      const pool = gridPoolSize(height, cols);
+      const total = 10_000 - (10_000 % cols);
+      for (let top = 0; top <= Math.ceil(total / cols) * GRID_ROW_PX - height; top += 97) {
+        const w = gridWindow(top, height, cols, total);
+        assert.equal(w.end - w.first, pool, `${w.end - w.first} cells at ${top} px (${height} px, ${cols} columns)`);
+        // The rows in view are always among them.
+        assert.ok(w.first <= Math.floor(top / GRID_ROW_PX) * cols, `row in view above the window at ${top} px`);
+        assert.ok(w.end >= Math.min(total, Math.ceil((top + height) / GRID_ROW_PX) * cols), `below it at ${top} px`);
+      }
+    }
+    // Fewer images than the pool: all of them.
+    assert.deepEqual(gridWindow(0, 600, 5, 12), { first: 0, end: 12, firstRow: 0 });
   });
 
   it('moves by cell, by row, and to either end, staying on the shown images', () => {

@@ -15,7 +15,20 @@ export function gridColumns(width: number): number {
   return Math.max(1, Math.floor(Math.max(0, width) / GRID_CELL_MIN_PX));
 }
 
-/** The positions (in the shown order) to render: whole rows in view plus the margin, as [first, end). */
+/**
+ * How many cell elements the grid keeps: the most that any window of `gridWindow` at this height can hold. Position
+ * p is drawn by cell element p mod this, so a cell in view keeps its element while the rows around it come and go,
+ * and a row scrolling out lends its elements to the row scrolling in (no element made or dropped while scrolling).
+ */
+export function gridPoolSize(viewHeight: number, columns: number): number {
+  return (Math.ceil(Math.max(0, viewHeight) / GRID_ROW_PX) + 1 + 2 * GRID_OVERSCAN_ROWS) * columns;
+}
+
+/**
+ * The positions (in the shown order) to render, as [first, end): whole rows in view plus the margin, always the
+ * same number of rows at a given height (more margin below at the top, above at the end), so the grid's pool of
+ * cells is always all in use and a scroll never makes or drops one.
+ */
 export function gridWindow(
   scrollTop: number,
   viewHeight: number,
@@ -23,8 +36,10 @@ export function gridWindow(
   total: number,
 ): { first: number; end: number; firstRow: number } {
   const rows = Math.ceil(total / columns);
-  const firstRow = Math.max(0, Math.floor(scrollTop / GRID_ROW_PX) - GRID_OVERSCAN_ROWS);
-  const lastRow = Math.min(rows, Math.ceil((scrollTop + viewHeight) / GRID_ROW_PX) + GRID_OVERSCAN_ROWS);
+  const span = gridPoolSize(viewHeight, columns) / columns;
+  let firstRow = Math.max(0, Math.floor(scrollTop / GRID_ROW_PX) - GRID_OVERSCAN_ROWS);
+  const lastRow = Math.min(rows, firstRow + span);
+  firstRow = Math.max(0, lastRow - span);
   return { first: firstRow * columns, end: Math.min(total, lastRow * columns), firstRow };
 }
 

@@ -21,6 +21,8 @@ export const gridStyles = css`
     border: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); border-radius: 4px;
     /* Its size never depends on its content: a cell coming into view is laid out and painted on its own. */
     contain: strict;
+    /* The margin rows out of sight are neither laid out nor painted until they come near. */
+    content-visibility: auto;
   }
   .cell.sel {
     background: var(--vscode-list-inactiveSelectionBackground);

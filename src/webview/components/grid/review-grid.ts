@@ -8,12 +8,12 @@
  */
 import { LitElement, html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { repeat } from 'lit/directives/repeat.js';
 import { toFileText } from '../../../shared/caption';
 import { baseStyles } from '../styles';
 import { StoreController } from '../storeController';
 import type { TaggerStore } from '../../state/store';
-import { GRID_ROW_PX, gridColumns, gridMove, gridWindow, isGridKey } from './gridLayout';
+import { wantVisibleThumbs } from '../../state/thumbRequests';
+import { GRID_ROW_PX, gridColumns, gridMove, gridPoolSize, gridWindow, isGridKey } from './gridLayout';
 import { gridStyles } from './gridStyles';
 
 /** The review grid. */
@@ -28,9 +28,11 @@ export class ReviewGrid extends LitElement {
   private editing = -1;
   private refocus: 'cell' | 'edit' | '' = '';
   private revealed = -1;
-  /** Files whose thumbnail was asked of the host (once each per dataset load). */
-  private asked = new Set<string>();
-  private askedFor: unknown;
+  /** The window last drawn, as "first end": a scroll within it draws nothing. */
+  private drawn = '';
+  /** What updated() last set, so it writes the CSSOM only when something moved. */
+  private placed = new WeakMap<HTMLElement, string>();
+  private shape = '';
   private readonly resize = new ResizeObserver((entries) => {
     const r = entries[0]?.contentRect;
     if (!r || (Math.abs(r.width - this.viewW) < 1 && Math.abs(r.height - this.viewH) < 1)) return;
@@ -100,10 +102,21 @@ export class ReviewGrid extends LitElement {
     if (!s) return nothing;
     const list = s.filtered;
     const total = list ? list.length : s.model.images.length;
-    const { first, end } = gridWindow(this.top, this.viewH, this.columns, total);
-    const shown: number[] = [];
+    const cols = this.columns;
+    const { first, end } = gridWindow(this.top, this.viewH, cols, total);
+    this.drawn = `${first} ${end}`;
+    // A fixed pool of cell elements: position p is drawn by element p mod pool, so a row scrolling out lends its
+    // elements, where they are, to the row scrolling in, which only rebinds them (nothing made, dropped or moved in
+    // the DOM). The list's aria-owns gives assistive technology the order on screen.
+    const pool = gridPoolSize(this.viewH, cols);
+    const slots: (number | undefined)[] = [];
+    const order: string[] = [];
     // Until the viewport has a width, the number of columns is unknown: no cells rather than one column.
-    if (this.viewW > 0) for (let p = first; p < end; p++) shown.push(list ? list[p]! : p);
+    if (this.viewW > 0)
+      for (let p = first; p < end; p++) {
+        slots[p % pool] = p;
+        order.push(`c${p % pool}`);
+      }
     const n = s.selection.size;
     return html`<div class="head">
         <h2 id="grid-title">Review grid</h2>
@@ -112,18 +125,20 @@ export class ReviewGrid extends LitElement {
         >
       </div>
       <div class="viewport" @scroll=${this.onScroll} @keydown=${this.onKey}>
-        <div class="canvas" role="list" aria-labelledby="grid-title" data-columns=${this.viewW > 0 ? this.columns : nothing}>
-          ${repeat(
-            shown,
-            (i) => i,
-            (i, k) => this.cell(i, first + k),
-          )}
+        <div
+          class="canvas"
+          role="list"
+          aria-labelledby="grid-title"
+          aria-owns=${order.length ? order.join(' ') : nothing}
+          data-columns=${this.viewW > 0 ? cols : nothing}
+        >
+          ${Array.from(slots, (p, k) => (p === undefined ? nothing : this.cell(list ? list[p]! : p, p, k)))}
         </div>
         ${total ? nothing : html`<p class="empty-list muted">No image matches the filter.</p>`}
       </div>`;
   }
 
-  private cell(i: number, pos: number) {
+  private cell(i: number, pos: number, slot: number) {
     const s = this.store!;
     const im = s.model.images[i]!;
     const cur = i === s.index;
@@ -133,7 +148,7 @@ export class ReviewGrid extends LitElement {
       im.machine ? ', machine-written, not reviewed' : ''
     }${sel ? ', selected' : ''}`;
     const editing = this.editing === i;
-    return html`<div role="listitem" class="cell ${im.status} ${cur ? 'cur' : ''} ${sel ? 'sel' : ''}" data-pos=${pos}>
+    return html`<div role="listitem" id="c${slot}" class="cell ${im.status} ${cur ? 'cur' : ''} ${sel ? 'sel' : ''}" data-pos=${pos}>
       <button
         class="pick"
         data-i=${i}
@@ -179,15 +194,27 @@ export class ReviewGrid extends LitElement {
     const total = list ? list.length : s.model.images.length;
     const cols = this.columns;
     const { first, end } = gridWindow(this.top, this.viewH, cols, total);
-    // Through the CSSOM: the CSP forbids style attributes.
-    this.style.setProperty('--cols', String(cols));
-    vp.querySelector<HTMLElement>('.canvas')?.style.setProperty('height', `${Math.ceil(total / cols) * GRID_ROW_PX}px`);
+    // Through the CSSOM (the CSP forbids style attributes), and only what changed: a style written is a style
+    // recalculated, and most updates move no cell.
+    const shape = `${cols} ${Math.ceil(total / cols) * GRID_ROW_PX}`;
+    if (shape !== this.shape) {
+      this.shape = shape;
+      this.style.setProperty('--cols', String(cols));
+      vp.querySelector<HTMLElement>('.canvas')?.style.setProperty(
+        'height',
+        `${Math.ceil(total / cols) * GRID_ROW_PX}px`,
+      );
+    }
     for (const cell of vp.querySelectorAll<HTMLElement>('.cell')) {
       const pos = Number(cell.dataset.pos);
+      const at = `${Math.floor(pos / cols)} ${pos % cols}`;
+      if (this.placed.get(cell) === at) continue;
+      this.placed.set(cell, at);
       cell.style.setProperty('--row', String(Math.floor(pos / cols)));
       cell.style.setProperty('--col', String(pos % cols));
     }
-    this.askForThumbs(first, end);
+    // The thumbnails drawn that have none yet are asked of the host (the filmstrip asks through the same helper).
+    wantVisibleThumbs(s, first, end);
     if (s.index !== this.revealed && this.viewW) {
       this.revealed = s.index;
       if (this.reveal(s.index)) return;
@@ -224,30 +251,15 @@ export class ReviewGrid extends LitElement {
     return true;
   }
 
-  /** Asks the host for the thumbnails of the cells drawn that have none yet, so they are made next. */
-  private askForThumbs(first: number, end: number): void {
-    const s = this.store!;
-    if (this.askedFor !== s.model.images) {
-      this.askedFor = s.model.images;
-      this.asked.clear();
-    }
-    const list = s.filtered;
-    const files: string[] = [];
-    for (let p = first; p < end; p++) {
-      const im = s.model.images[list ? list[p]! : p];
-      if (im && !im.thumb && !this.asked.has(im.file)) {
-        this.asked.add(im.file);
-        files.push(im.file);
-      }
-    }
-    s.wantThumbs(files);
-  }
-
   private onScroll(): void {
     const vp = this.viewport;
     if (!vp || vp.scrollTop === this.top) return;
     this.top = vp.scrollTop;
-    this.requestUpdate();
+    // Within the rows already drawn (and their margin) the compositor scrolls what is there: nothing to render.
+    const s = this.store;
+    const total = s ? (s.filtered?.length ?? s.model.images.length) : 0;
+    const { first, end } = gridWindow(this.top, this.viewH, this.columns, total);
+    if (`${first} ${end}` !== this.drawn) this.requestUpdate();
   }
 
   private onClick(e: MouseEvent, i: number): void {

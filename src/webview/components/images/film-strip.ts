@@ -11,6 +11,7 @@ import { baseStyles } from '../styles';
 import { StoreController } from '../storeController';
 import { runMarkOf } from '../captioning/run-mark';
 import type { TaggerStore } from '../../state/store';
+import { wantVisibleThumbs } from '../../state/thumbRequests';
 import type { ViewStateStore } from '../../vscodeApi';
 import { isMac } from '../../keymap';
 
@@ -69,9 +70,6 @@ export class FilmStrip extends LitElement {
   private stripLeft = 0;
   private viewW = 800;
   private lastIndex = -1;
-  /** Files whose thumbnail was asked of the host (once each per dataset load). */
-  private asked = new Set<string>();
-  private askedFor: unknown;
   private refocus = false;
   private resize = new ResizeObserver((entries) => {
     const w = entries[0]?.contentRect.width ?? 0;
@@ -194,7 +192,8 @@ export class FilmStrip extends LitElement {
     const first = Math.max(0, Math.floor(this.stripLeft / this.cell) - OVERSCAN);
     vp.querySelector<HTMLElement>('.spacer')?.style.setProperty('width', `${total * this.cell}px`);
     vp.querySelector<HTMLElement>('.window')?.style.setProperty('transform', `translateX(${first * this.cell}px)`);
-    this.askForThumbs(first, Math.min(total, Math.ceil((this.stripLeft + this.viewW) / this.cell) + OVERSCAN));
+    // The thumbnails drawn that have none yet are asked of the host (the grid asks through the same helper).
+    wantVisibleThumbs(s, first, Math.ceil((this.stripLeft + this.viewW) / this.cell) + OVERSCAN);
     if (s.index !== this.lastIndex) {
       this.lastIndex = s.index;
       this.reveal(s.index);
@@ -217,25 +216,6 @@ export class FilmStrip extends LitElement {
       this.stripLeft = vp.scrollLeft;
       this.requestUpdate();
     }
-  }
-
-  /** Asks the host for the thumbnails of the cells shown that have none yet, so they are made next. */
-  private askForThumbs(first: number, last: number): void {
-    const s = this.store!;
-    if (this.askedFor !== s.model.images) {
-      this.askedFor = s.model.images;
-      this.asked.clear();
-    }
-    const list = this.list();
-    const files: string[] = [];
-    for (let p = first; p < last; p++) {
-      const im = s.model.images[list ? list[p]! : p];
-      if (im && !im.thumb && !this.asked.has(im.file)) {
-        this.asked.add(im.file);
-        files.push(im.file);
-      }
-    }
-    s.wantThumbs(files);
   }
 
   private onScroll(): void {
