@@ -222,19 +222,14 @@ describe("find and replace planned in slices (the panel's preview, off the host'
   });
 
   it('over a dataset: a caption changed while it plans makes it plan again, with the revision after the change', async () => {
-    const src = tempDir('frs');
-    for (let i = 1; i <= 3; i++) img(src, `i${i}.png`, i);
-    const out = (await stageDataset(src, opts({ prefix: 'f', triggerWord: 'ohwx', captionStyle: 'tags' })))
-      .outputFolder;
-    for (let i = 1; i <= 3; i++) writeFileSync(join(out, `f_000${i}.txt`), 'ohwx, red hair');
-    const { dataset } = await Dataset.open(out);
+    const { dataset } = await stageFindReplaceDataset('frs');
     const before = dataset.captionRev('f_0001.png');
     // One caption a slice: the change lands between the plan's slices (an editor's text, a new revision).
     const planned = planFindReplaceForDatasetSliced(dataset, { find: 'red hair', replace: 'x', target: 'tags' }, 0);
     setImmediate(() => dataset.forwardEditorText('f_0001.png', 'ohwx, red hair'));
     const plan = await planned;
     await dataset.close();
-    assert.equal(plan.changes.length, 3);
+    assert.equal(plan.changes.length, 2, 'the two captions with "red hair"');
     assert.notEqual(dataset.captionRev('f_0001.png'), before);
     assert.deepEqual(plan.revs[0], { file: 'f_0001.png', rev: dataset.captionRev('f_0001.png') });
   });
