@@ -1,9 +1,9 @@
 /**
  * Runs a parsed filter query (filterQuery.ts) over a dataset's images. The tree is compiled once into one
  * predicate per query (AND and OR try their cheap terms first and stop at the first answer), so a query over
- * 10,000 captions does no parsing per image; a caption's lower-cased text, its set of tags and its token estimates
- * are worked out when a term first needs them and kept for that caption revision, so the next keystroke's query
- * pays only for its tests.
+ * 10,000 captions does no parsing per image; a caption's lower-cased tags and its token estimates are worked out
+ * when a term first needs them and kept for that caption revision, so the next keystroke's query pays only for its
+ * tests. Text is searched case-insensitively in the caption as it is, with no lower-cased copy.
  */
 import type { FilterNode } from './filterQuery';
 import { tokenCounts } from './tokenCount';
@@ -35,21 +35,15 @@ export interface FilterContext {
 interface Derived {
   tags: readonly string[];
   caption: string;
-  lower?: string;
-  tagSet?: ReadonlySet<string>;
+  lowerTags?: readonly string[];
   clip?: number;
   t5?: number;
 }
 const derivedCache = new WeakMap<FilterContext['tagsOf'], (Derived | undefined)[]>();
 
-function lowerOf(im: FilterSubject, d: Derived): string {
-  d.lower ??= im.caption.toLowerCase();
-  return d.lower;
-}
-
-function tagSetOf(tags: readonly string[], d: Derived): ReadonlySet<string> {
-  d.tagSet ??= new Set(tags.map((t) => t.toLowerCase()));
-  return d.tagSet;
+function lowerTagsOf(tags: readonly string[], d: Derived): readonly string[] {
+  d.lowerTags ??= tags.map((t) => t.toLowerCase());
+  return d.lowerTags;
 }
 
 function tokensOf(im: FilterSubject, d: Derived): Derived & { clip: number; t5: number } {
@@ -98,8 +92,6 @@ function needsDerived(n: FilterNode): boolean {
       return n.items.some(needsDerived);
     case 'not':
       return needsDerived(n.item);
-    case 'text':
-      return true;
     case 'tag':
       return n.exact !== undefined;
     case 'measure':
@@ -165,7 +157,7 @@ function compile(n: FilterNode, ctx: FilterContext): Pred {
       break;
     case 'tag': {
       const { exact, pattern } = n;
-      if (exact !== undefined) return (_im, t, d) => t.length > 0 && tagSetOf(t, d).has(exact);
+      if (exact !== undefined) return (_im, t, d) => t.length > 0 && lowerTagsOf(t, d).includes(exact);
       // A dataset has far fewer distinct tags than tag uses: each is tested against the wildcard once per query.
       const seen = new Map<string, boolean>();
       return (_im, t) => {
@@ -182,7 +174,14 @@ function compile(n: FilterNode, ctx: FilterContext): Pred {
     }
     case 'text': {
       const text = n.text;
-      return (im, _t, d) => lowerOf(im, d).includes(text);
+      // ASCII text: a case-insensitive search of the caption as it is, with no lower-cased copy made (or kept);
+      // otherwise the caption lower-cased, as the old text filter did.
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII
+      if (/^[\x00-\x7f]*$/.test(text)) {
+        const re = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+        return (im) => re.test(im.caption);
+      }
+      return (im) => im.caption.toLowerCase().includes(text);
     }
     case 'regex': {
       const re = n.regex;

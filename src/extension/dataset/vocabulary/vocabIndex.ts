@@ -146,8 +146,8 @@ export function buildIndex(sources: readonly VocabSource[], problems: string[]):
   const finalRow = new Uint32Array(entries);
   const entryAlias = new Uint8Array(entries);
   const rowName = new Uint32Array(rows);
-  // Where each copied entry went.
-  const to = new Map<number, number>();
+  // Where each copied entry went, + 1 (0: it stays).
+  const to = new Uint32Array(p.entries);
   keyStart.set(p.entryStart.subarray(0, inPlace));
   keyEnd.set(p.entryEnd.subarray(0, inPlace));
   srcStart.set(p.entryStart.subarray(0, inPlace));
@@ -179,14 +179,22 @@ export function buildIndex(sources: readonly VocabSource[], problems: string[]):
         srcEnd[k] = p.entryEnd[e]!;
         finalRow[k] = canon;
         entryAlias[k] = p.entryAlias[e]!;
-        to.set(e, k++);
+        to[e] = ++k;
       }
     }
   }
-  for (const e of movedEntries) {
-    if (probe(hash, mask, keys0, kStart, kEnd, keys0, kStart[e]!, kEnd[e]!, -1) === e) hash[lastSlot] = to.get(e)! + 1;
+  // The hash points at the copies: a few are looked up again, many by one pass over the table.
+  if (movedEntries.length > slots >> 5) {
+    for (let slot = 0; slot < slots; slot++) {
+      const v = hash[slot]!;
+      if (v && to[v - 1]) hash[slot] = to[v - 1]!;
+    }
+  } else {
+    for (const e of movedEntries) {
+      if (probe(hash, mask, keys0, kStart, kEnd, keys0, kStart[e]!, kEnd[e]!, -1) === e) hash[lastSlot] = to[e]!;
+    }
   }
-  for (let r = 0; r < rows; r++) if (moved[r]) rowName[r] = to.get(p.rowFirst[r]!)!;
+  for (let r = 0; r < rows; r++) if (moved[r]) rowName[r] = to[p.rowFirst[r]!]! - 1;
   const segments: Segment[] = [];
   p.files.forEach(({ start, end, firstRow }, f) => {
     if (sorted[f])
