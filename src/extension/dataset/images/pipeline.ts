@@ -63,7 +63,13 @@ export class ImagePipeline {
   private turn = 0;
   private lookups = 0;
   private decoding = 0;
-  private readonly decodeQueue: string[] = [];
+  /** Files whose decode waits, in the order they were started (see `rank`). */
+  private readonly decodeQueue: { file: string; rank: number }[] = [];
+  /** The ranks of the lookups in flight: a decode waits for every lookup started before it. */
+  private readonly looking = new Set<number>();
+  private started_ = 0;
+  /** Whether the file nextFile last returned was asked for (rather than the background's next). */
+  private lastAsked = false;
   private pendingNotes: ThumbnailReady[] = [];
   private noteTimer: ReturnType<typeof setTimeout> | undefined;
   private idleWaiters: Array<() => void> = [];
@@ -180,9 +186,14 @@ export class ImagePipeline {
   private nextFile(peek = false): string | undefined {
     while (this.urgent.length) {
       const f = this.urgent[0]!;
-      if (!this.started.has(f)) return peek ? f : this.urgent.shift();
+      if (!this.started.has(f)) {
+        if (peek) return f;
+        this.lastAsked = true;
+        return this.urgent.shift();
+      }
       this.urgent.shift();
     }
+    this.lastAsked = false;
     if (!this.background) return undefined;
     const n = this.images.length;
     while (this.fwd < n && this.started.has(this.images[this.fwd]!.file)) this.fwd++;
@@ -206,16 +217,27 @@ export class ImagePipeline {
 
   private pump(): void {
     if (this.disposed) return;
-    while (this.decoding < this.opts.decoder.concurrency && this.decodeQueue.length)
-      this.decode(this.decodeQueue.shift()!);
+    // Decodes go in the order their files were started (the asked-for first, then outwards from the current image),
+    // not in the order their cache lookups happen to finish: a decode waits until every lookup started before it is done.
+    const first = Math.min(Infinity, ...this.looking);
+    while (
+      this.decoding < this.opts.decoder.concurrency &&
+      this.decodeQueue.length &&
+      this.decodeQueue[0]!.rank < first
+    )
+      this.decode(this.decodeQueue.shift()!.file);
     const ahead = Math.max(AHEAD, this.opts.decoder.concurrency * 2);
     while (this.lookups + this.decodeQueue.length < ahead) {
       const f = this.nextFile();
       if (f === undefined) break;
+      // The asked-for files rank before every background one, each class in the order it was started.
+      const rank = (this.lastAsked ? -Number.MAX_SAFE_INTEGER : 0) + ++this.started_;
       this.started.add(f);
       this.lookups++;
-      void this.lookup(f).finally(() => {
+      this.looking.add(rank);
+      void this.lookup(f, rank).finally(() => {
         this.lookups--;
+        this.looking.delete(rank);
         this.pump();
       });
     }
@@ -226,7 +248,7 @@ export class ImagePipeline {
   }
 
   /** Uses the cached facts and thumbnail when the file is unchanged; queues a decode otherwise. */
-  private async lookup(file: string): Promise<void> {
+  private async lookup(file: string, rank: number): Promise<void> {
     const path = join(this.opts.outputFolder, file);
     let st;
     try {
@@ -251,7 +273,9 @@ export class ImagePipeline {
         return;
       }
     }
-    this.decodeQueue.push(file);
+    let at = this.decodeQueue.length;
+    while (at > 0 && this.decodeQueue[at - 1]!.rank > rank) at--;
+    this.decodeQueue.splice(at, 0, { file, rank });
   }
 
   private decode(file: string): void {
