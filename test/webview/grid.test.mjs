@@ -162,6 +162,39 @@ describe('review grid', function () {
     );
   });
 
+  it('never leaves the focus on a cell refilled with another image: scrolled out, the list holds it, the keys still act', async () => {
+    p = await open(
+      Array.from({ length: 300 }, (_, i) => `ohwx, tag ${i + 1}`),
+      {},
+      { viewport: { width: 1000, height: 800 } },
+    );
+    await openGrid(p);
+    assert.match(await focused(p), /^1: test_0001\.png/);
+    const cols = await columns(p);
+    const vp = p.locator(GRID).locator('.viewport');
+    /** Scrolls as the wheel or the scroll bar does (no key), and waits for the row's first cell to be drawn. */
+    const scrollTo = async (row) => {
+      await vp.evaluate((v, top) => (v.scrollTop = top), row * 236 + 10);
+      await p
+        .locator(GRID)
+        .getByRole('button', { name: new RegExp(`^${row * cols + 1}: `) })
+        .waitFor();
+    };
+    await scrollTo(40);
+    // The focused cell's element now draws another image: the focus is on the list, not on that image.
+    assert.equal(await focused(p), 'DIV', 'the scrolling list holds the focus');
+    assert.equal(
+      await vp.evaluate((v) => v.getRootNode().activeElement === v),
+      true,
+      'the focus is on the grid, still in the panel',
+    );
+    await scrollTo(0);
+    assert.match(await focused(p), /^1: test_0001\.png/, 'back on the current image when its cell is drawn again');
+    await scrollTo(40);
+    await p.keyboard.press('ArrowRight');
+    assert.match(await focused(p), /^2: test_0002\.png/, 'the arrows act on the current image and bring it into view');
+  });
+
   it('moves by cell and by row with the arrows, and Alt+G goes back to the single view on the focused image', async () => {
     p = await open(
       Array.from({ length: 14 }, (_, i) => `ohwx, tag ${i + 1}`),

@@ -10,6 +10,9 @@ export const gridStyles = css`
   /* Opaque and its own layer: the compositor scrolls it without repainting what is already drawn. */
   .viewport { position: relative; flex: 1 1 auto; min-height: 0; overflow-y: auto; overflow-x: hidden; padding: 0 4px;
     background: var(--vscode-editor-background); will-change: scroll-position; }
+  /* The list holds the focus only while the current image's cell is scrolled out of view (review-grid keepFocusTrue). */
+  .viewport:focus { outline: none; }
+  .viewport:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
   /* The scrolled content: each cell is placed at its own row and column, so a cell in view never moves inside it
      while rows come and go, and scrolling repaints only the cells that arrive. */
   .canvas { position: relative; width: 100%; will-change: transform; }

@@ -124,7 +124,7 @@ export class ReviewGrid extends LitElement {
           >${list ? `${total} of ${s.model.images.length} images` : `${total} images`}${n > 1 ? ` · ${n} selected` : ''}</span
         >
       </div>
-      <div class="viewport" @scroll=${this.onScroll} @keydown=${this.onKey}>
+      <div class="viewport" tabindex="-1" @scroll=${this.onScroll} @keydown=${this.onKey}>
         <div
           class="canvas"
           role="list"
@@ -233,6 +233,20 @@ export class ReviewGrid extends LitElement {
         cell.focus({ preventScroll: true });
       }
     }
+    this.keepFocusTrue(vp, s.index);
+  }
+
+  /**
+   * The cell elements are a fixed pool, refilled as rows scroll: a focused cell scrolled out of view (by the wheel or
+   * the scroll bar) is refilled with another image and would keep the focus, so a screen reader would name the wrong
+   * image. The focus moves to the scrolling list itself (the keys still act on the current image, see onKey), and
+   * back to the current image's cell when it is drawn again.
+   */
+  private keepFocusTrue(vp: HTMLElement, index: number): void {
+    const active = this.shadowRoot?.activeElement;
+    if (active instanceof HTMLElement && active.classList.contains('pick') && active.dataset.i !== String(index))
+      vp.focus({ preventScroll: true });
+    else if (active === vp) vp.querySelector<HTMLElement>(`.pick[data-i="${index}"]`)?.focus({ preventScroll: true });
   }
 
   /** Scrolls so image i's row is in view; true when it scrolled (a render follows). */
@@ -324,7 +338,8 @@ export class ReviewGrid extends LitElement {
       }
       return;
     }
-    if (!(target instanceof HTMLElement) || !target.classList.contains('pick')) return;
+    // On a cell, or on the list itself while the current image's cell is scrolled out of view (keepFocusTrue).
+    if (!(target instanceof HTMLElement) || !(target.classList.contains('pick') || target === this.viewport)) return;
     const mod = e.ctrlKey || e.metaKey;
     if (mod && !e.altKey && !e.shiftKey && e.code === 'KeyA') {
       s.selection.selectAll(this.order());
