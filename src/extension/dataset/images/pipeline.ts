@@ -114,10 +114,15 @@ export class ImagePipeline {
     this.schedule();
   }
 
-  /** Moves images to the front of the queue (the ones the panel is about to show). */
+  /**
+   * Moves images to the front of the queue (the ones the panel is about to show), in their order, ahead of what was
+   * asked before: after a fling through thousands of images, the ones where the scrolling stopped come first, not
+   * after every image scrolled past on the way.
+   */
   want(files: readonly string[]): void {
-    for (const f of files)
-      if (this.index.has(f) && !this.started.has(f) && !this.urgent.includes(f)) this.urgent.push(f);
+    const asked = new Set<string>();
+    for (const f of files) if (this.index.has(f) && !this.started.has(f)) asked.add(f);
+    if (asked.size) this.urgent = [...asked, ...this.urgent.filter((f) => !asked.has(f))];
     this.schedule();
   }
 

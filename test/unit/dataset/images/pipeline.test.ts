@@ -178,6 +178,24 @@ describe('the image pipeline (background thumbnails and facts, cached outside th
     await p.dispose();
   });
 
+  it('makes the images asked for last first: after a fling, where the scrolling stopped comes before what it passed', async () => {
+    const files = names(8);
+    write(files);
+    const decoder = { ...counting(), concurrency: 1 };
+    const p = await ImagePipeline.open(
+      { outputFolder: dataset, cacheDir: cache, decoder, background: false },
+      files.map((file) => ({ file })),
+    );
+    // Three requests in one turn, as the panel sends them while it scrolls: the last one is where it stopped.
+    p.want(['img_01.jpg', 'img_02.png']);
+    p.want(['img_04.png', 'img_05.jpg']);
+    p.want(['img_07.jpg', 'img_08.png', 'img_02.png']);
+    await p.idle();
+    await p.dispose();
+    const order = decoder.paths.map((x) => x.slice(-10));
+    assert.deepEqual(order, ['img_07.jpg', 'img_08.png', 'img_02.png', 'img_04.png', 'img_05.jpg', 'img_01.jpg']);
+  });
+
   it('starts over with an empty cache when its file is damaged, and reports a bad image without stopping', async () => {
     const files = names(3);
     write(files);
