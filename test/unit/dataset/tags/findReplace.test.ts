@@ -210,10 +210,11 @@ describe("find and replace planned in slices (the panel's preview, off the host'
   });
 
   it('stops a pattern that runs too long, its time counted over all its slices', async () => {
-    // Each caption alone takes a few milliseconds here, all 400 of them far more than the limit.
+    // Each caption alone backtracks 2^16 ways: a few milliseconds on a quiet machine, tens on a busy one, always far
+    // under the limit; all 400 of them far over it, however fast the machine (13 a's was too quick on a quiet CI).
     const slow = input(
       'tags',
-      Array.from({ length: 400 }, () => `ohwx, ${'a'.repeat(13)}b`),
+      Array.from({ length: 400 }, () => `ohwx, ${'a'.repeat(16)}b`),
     );
     await assert.rejects(
       planFindReplaceSliced(slow, { find: '(a|a)*$', replace: '', regex: true, target: 'text', timeoutMs: 150 }, 0),
