@@ -184,7 +184,8 @@ function term(t: Extract<Token, { kind: 'word' }>): FilterNode {
       if (t.regex) {
         if (!v) throw new QueryError('caption:~ needs a pattern, like caption:~"^a photo"', t.fieldPos!);
         const r = compileUserRegex(v, 'iu');
-        if ('error' in r) throw new QueryError(r.error, t.pos + r.pos);
+        // Where V8 gives no position, the pattern's start is shown.
+        if ('error' in r) throw new QueryError(r.error, t.pos + (r.pos ?? 0));
         return { op: 'regex', regex: r.regex };
       }
       if (!v) throw new QueryError('caption: needs text, like caption:beach or caption:~"^a photo"', t.fieldPos!);

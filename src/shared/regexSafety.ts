@@ -66,8 +66,11 @@ function isGroupModifier(source: string, i: number): boolean {
   return source[i - 1] === '(' && source[i - 2] !== '\\';
 }
 
-/** A compiled user regex, or the reason it cannot be used (invalid or unsafe) with its position in the pattern. */
-export function compileUserRegex(source: string, flags: string): { regex: RegExp } | { error: string; pos: number } {
+/**
+ * A compiled user regex, or the reason it cannot be used (invalid or unsafe), with its position in the pattern when it
+ * is known: V8's syntax errors give none, so `pos` is then undefined rather than a guess.
+ */
+export function compileUserRegex(source: string, flags: string): { regex: RegExp } | { error: string; pos?: number } {
   const unsafe = unsafeRegex(source);
   if (unsafe) return { error: unsafe.message, pos: unsafe.pos };
   try {
@@ -75,6 +78,6 @@ export function compileUserRegex(source: string, flags: string): { regex: RegExp
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     // V8 says "Invalid regular expression: /x(/iu: Unterminated group"; the part after the last colon is the why.
-    return { error: `invalid regular expression: ${msg.split(': ').pop()}`, pos: 0 };
+    return { error: `invalid regular expression: ${msg.split(': ').pop()}` };
   }
 }

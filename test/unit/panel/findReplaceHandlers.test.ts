@@ -94,7 +94,8 @@ describe('panel find and replace handlers', () => {
     assert.equal(bad.ok, false);
     assert.match(
       bad.ok ? '' : bad.error,
-      /the pattern red \(hair cannot be used: invalid regular expression: .*\(at character \d+\)/,
+      // V8 gives no position for a syntax error, so none is made up.
+      /the pattern red \(hair cannot be used: invalid regular expression: Unterminated group\.$/,
     );
     const slow = await h['findReplace/preview']({ query: query({ find: '(a+)+', regex: true, wholeTags: false }) });
     assert.match(slow.ok ? '' : slow.error, /repeated group that itself repeats.*\(at character 1\)/);

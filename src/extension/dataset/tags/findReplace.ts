@@ -75,8 +75,10 @@ function buildRegex(o: FindReplaceOptions, whole: boolean): RegExp {
   const body = o.regex ? o.find : o.find.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   const r = compileUserRegex(whole ? `^(?:${body})$` : body, flags);
   if ('error' in r) {
-    const at = whole ? Math.max(0, r.pos - 4) : r.pos;
-    throw new Error(`Find and replace: the pattern ${o.find} cannot be used: ${r.error} (at character ${at + 1}).`);
+    // The position only where it is known (the unsafe-pattern guard gives one; V8's syntax errors do not).
+    const at = r.pos === undefined ? undefined : whole ? Math.max(0, r.pos - 4) : r.pos;
+    const where = at === undefined ? '' : ` (at character ${at + 1})`;
+    throw new Error(`Find and replace: the pattern ${o.find} cannot be used: ${r.error}${where}.`);
   }
   return r.regex;
 }
