@@ -182,9 +182,7 @@ describe('find and replace in captions', function () {
     await p.keyboard.type('(');
     await p.keyboard.press('Enter');
     const alert = dialog(p).getByRole('alert');
-    await alert
-      .getByText(/red\( cannot be used: invalid regular expression: Unterminated group\./)
-      .waitFor();
+    await alert.getByText(/red\( cannot be used: invalid regular expression: Unterminated group\./).waitFor();
     assert.deepEqual(await items(p), ['test_0001.png', 'test_0003.png', 'test_0004.png']);
     assert.match(await summary(p), /for the previous search/);
     assert.equal(await replaceAll(p).isDisabled(), true);
