@@ -1,9 +1,7 @@
 // Helpers for the workbench UI tests (test/integration/ui/**/*.test.mjs): mocha in Node drives the real VS Code
 // web workbench (code-server, scripts/vscodeHost.mjs) in headless Chromium, as a person would: the Explorer,
 // its context menu, the command palette, the tagging panel's webview, colour themes, screenshots.
-//
 // Usage (a whole test file):
-//
 //   import { openWorkbench } from './workbench.mjs';
 //   import { makeTempFolder, writeImages, copyRealImages, waitFor } from './files.mjs';
 //   describe('tagging from the Explorer', function () {
@@ -20,7 +18,6 @@
 //       await wb.screenshot('panel-dark');                 // -> .test-artifacts/screenshots/panel-dark.png
 //     });
 //   });
-//
 // Exports:
 //   openWorkbench({ folder, theme?, settings?, machineSettings?, viewport?, readyTimeoutMs?, vsix? }) -> Promise<Workbench>
 //       starts code-server with this repo as extensionDevelopmentPath, opens `folder` in Chromium, waits until ready.
@@ -60,17 +57,14 @@ import { format } from 'node:util';
 import { ensureHost, launchBrowser, REPO_ROOT } from '../../../scripts/vscodeHost.mjs';
 import { startServer } from '../../../scripts/lib/codeServer.mjs';
 import { removeTempFolders, waitFor, waitSettled } from './files.mjs';
-
 export { REPO_ROOT };
 export const LIGHT_THEME = 'Default Light Modern';
 export const DARK_THEME = 'Default Dark Modern';
 /** Where screenshots land (git-ignored). */
 export const SCREENSHOT_DIR = join(REPO_ROOT, '.test-artifacts/screenshots');
-
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const yes = () => true;
 const no = () => false;
-
 /** The entry titles a quick-input list shows. */
 const rowLabels = (rows) =>
   rows.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? '').trim()));
@@ -387,8 +381,15 @@ export async function openWorkbench({
     });
     await page.goto(server.url);
     await wb.waitReady(readyTimeoutMs);
-    // The theme from settings.json is applied a moment after the workbench is restored.
-    if (theme) await wb.waitForTheme(theme);
+    // The theme from settings.json is applied a moment after the workbench is restored; once on CI it never was: then
+    // the picker, which always applies one, is the second way (what the workbench wore is logged, with a screenshot).
+    if (theme)
+      await wb.waitForTheme(theme).catch(async () => {
+        const worn = await page.evaluate(() => document.querySelector('.monaco-workbench')?.className).catch(String);
+        await wb.screenshot('theme-from-settings-not-applied').catch(() => {});
+        console.log(`      [workbench] "${theme}" from settings.json not applied (${worn}); choosing it in the picker`);
+        await wb.setTheme(theme);
+      });
     return wb;
   } catch (err) {
     await browser?.close().catch(() => {});
