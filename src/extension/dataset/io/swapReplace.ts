@@ -206,8 +206,11 @@ export async function settleLeftoverAsides(
   const back: string[] = [];
   const present = new Set(names);
   for (const name of names) {
-    const file = /^\.(.+)\.\d+_[0-9a-f]+\.lora-aside$/.exec(name)?.[1];
-    if (!file || merged.includes(file) || !isStaleTemp(name, ASIDE_SUFFIX)) continue;
+    const m = /^\.(.+)\.(\d+)_[0-9a-f]+\.lora-aside$/.exec(name);
+    const file = m?.[1];
+    // This process's own are never settled here: one of its saves may be in flight (a captioning run writing while
+    // a command opens the same dataset); a later open, in another process, settles them if it was not.
+    if (!file || merged.includes(file) || Number(m[2]) === process.pid || !isStaleTemp(name, ASIDE_SUFFIX)) continue;
     const aside = join(dir, name);
     if (!present.has(file)) {
       // Linked back (or renamed, where links are not supported); false: a file took the name meanwhile.
