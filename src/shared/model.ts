@@ -12,6 +12,11 @@ export const StagedName = z
   .max(255)
   .refine((s) => !/[\\/]/.test(s) && s !== '.' && s !== '..' && !s.includes('\0'), 'not a plain file name');
 
+/** The trainers a dataset is exported for (session.json `exportTarget`; CivitAI when absent). */
+export const EXPORT_TARGETS = ['civitai', 'kohya', 'ai-toolkit', 'simpletuner', 'huggingface'] as const;
+/** One export target. */
+export type ExportTarget = (typeof EXPORT_TARGETS)[number];
+
 export const CaptionStyle = z.enum(['tags', 'natural']);
 export type CaptionStyle = z.infer<typeof CaptionStyle>;
 

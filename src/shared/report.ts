@@ -14,7 +14,8 @@
  * Expect the estimate within about 15% of the real count for English prose and tag lists.
  */
 import { DEFAULT_RESOLUTION } from './buckets/kohya';
-import { BUCKET_NAMES, exportSize, targetBucket, type SizeTarget } from './buckets/sizes';
+import { BUCKET_NAMES, exportSize, targetBucket } from './buckets/sizes';
+import type { ExportTarget } from './model';
 import { uprightSize } from './crop';
 import { cleanTag, countTags } from './caption';
 
@@ -41,7 +42,7 @@ export interface ReportInput {
   triggerWord: string;
   captionStyle: 'tags' | 'natural';
   /** The session's export target, whose buckets the report shows (CivitAI when absent, as the check does). */
-  exportTarget?: SizeTarget;
+  exportTarget?: ExportTarget;
 }
 
 /** One histogram bar. */
@@ -78,7 +79,7 @@ export interface Report {
   /** By the nearest common ratio (width:height). */
   aspectRatios: Bucket[];
   /** The export target whose buckets `buckets` counts. */
-  bucketTarget: SizeTarget;
+  bucketTarget: ExportTarget;
   /** By that target's bucket at DEFAULT_RESOLUTION (shared/buckets/sizes.ts), most images first; none for an
    * imagefolder, which has no buckets. */
   buckets: Bucket[];
@@ -170,7 +171,7 @@ export function aspectLabel(width: number, height: number): string {
 }
 
 /** The report's heading of the buckets of `target`, e.g. "Buckets: ai-toolkit's, resolution 1024, after crops". */
-export function bucketHeading(target: SizeTarget): string {
+export function bucketHeading(target: ExportTarget): string {
   if (target === 'huggingface') return 'Buckets: none for a Hugging Face imagefolder';
   return `Buckets: ${BUCKET_NAMES[target]}, resolution ${DEFAULT_RESOLUTION}, after crops`;
 }

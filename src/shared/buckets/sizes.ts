@@ -6,14 +6,10 @@
 import { aiToolkitResolutions, aiToolkitSelect } from './aiToolkit';
 import { bucketResolutions, CIVITAI_MAX_SIDE, DEFAULT_RESOLUTION, selectBucket, type Size } from './kohya';
 import { simpleTunerSelect } from './simpleTuner';
-
-/** The export targets (the same ids, in the same order, as the extension's EXPORT_TARGETS). */
-export const SIZE_TARGETS = ['civitai', 'kohya', 'ai-toolkit', 'simpletuner', 'huggingface'] as const;
-/** One export target. */
-export type SizeTarget = (typeof SIZE_TARGETS)[number];
+import type { ExportTarget } from '../model';
 
 /** The trainer whose buckets each target uses, as the report and the crop tool name it. */
-export const BUCKET_NAMES: Record<SizeTarget, string> = {
+export const BUCKET_NAMES: Record<ExportTarget, string> = {
   // CivitAI's trainer defaults to the kohya engine with buckets on (civitai/civitai ebed6616
   // src/components/Training/Form/TrainingParams.tsx: engine 'kohya', enableBucket true, resolution 1024 for SDXL).
   civitai: "kohya's (CivitAI's default engine)",
@@ -28,7 +24,7 @@ export const BUCKET_NAMES: Record<SizeTarget, string> = {
  * trainer trains it at. Undefined for Hugging Face imagefolder, which has no buckets (the training script decides).
  */
 export function targetBucket(
-  target: SizeTarget,
+  target: ExportTarget,
   width: number,
   height: number,
   resolution = DEFAULT_RESOLUTION,
@@ -76,7 +72,7 @@ function sameBuckets(target: 'kohya' | 'ai-toolkit' | 'simpletuner', a: Size, b:
  *   is (the trainer resizes it itself);
  * - Hugging Face: the crop as it is, or scaled down to `resolution` on its long side when one is given.
  */
-export function exportSize(target: SizeTarget, width: number, height: number, resolution?: number): Size {
+export function exportSize(target: ExportTarget, width: number, height: number, resolution?: number): Size {
   const crop: Size = [width, height];
   if (target === 'civitai' || target === 'huggingface') {
     const max = target === 'civitai' ? CIVITAI_MAX_SIDE : resolution;
@@ -93,6 +89,6 @@ export function exportSize(target: SizeTarget, width: number, height: number, re
 }
 
 /** The crop tool's bucket presets for `target` (width, height), or none when the trainer has no fixed list. */
-export function bucketPresets(target: SizeTarget, resolution = DEFAULT_RESOLUTION): Size[] {
+export function bucketPresets(target: ExportTarget, resolution = DEFAULT_RESOLUTION): Size[] {
   return target === 'civitai' || target === 'kohya' ? bucketResolutions(resolution) : [];
 }

@@ -1,8 +1,7 @@
 /** The dataset as the panel sees it: its images, the panel actions VS Code can trigger, caption revisions. */
 import { z } from 'zod';
-import { CaptionStyle, ImageStatus, StagedName, TagCategory } from '../model';
+import { CaptionStyle, EXPORT_TARGETS, ImageStatus, StagedName, TagCategory } from '../model';
 import { CropRect } from '../crop';
-import { SIZE_TARGETS } from '../buckets/sizes';
 
 /** One image as the panel sees it: everything it needs to show, filter and navigate. */
 export const ImageView = z.object({
@@ -67,7 +66,7 @@ export const DatasetView = z.object({
   captionStyle: CaptionStyle,
   /** The session's export target (session.json `exportTarget`; CivitAI when absent): the report's buckets and the
    * crop tool's presets are that trainer's. */
-  exportTarget: z.enum(SIZE_TARGETS).optional(),
+  exportTarget: z.enum(EXPORT_TARGETS).optional(),
   images: z.array(ImageView),
   /** Every tag of `tags.txt` in first-use order (counts are derived from the captions). */
   knownTags: z.array(z.string()),

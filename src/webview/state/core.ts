@@ -2,7 +2,7 @@
  * What every part of the panel's state shares: the dataset in memory, where the user is in it, the dataset's
  * caption settings, the page and the status line, the link to the host, and the batched `change` event.
  */
-import type { SizeTarget } from '../../shared/buckets/sizes';
+import type { ExportTarget } from '../../shared/model';
 import type { PanelAction, ToHost, ToHostResult } from '../../shared/protocol';
 import type { CaptionStyle } from '../../shared/model';
 import { DatasetModel } from './datasetModel';
@@ -49,7 +49,7 @@ export class StoreCore extends EventTarget {
   style: CaptionStyle = 'tags';
   trigger = '';
   /** The session's export target: the crop tool's bucket presets are its trainer's. */
-  exportTarget: SizeTarget = 'civitai';
+  exportTarget: ExportTarget = 'civitai';
   index = 0;
   hostKeys = new Set<PanelAction>();
   view: PanelView = 'tagging';

@@ -9,14 +9,12 @@
  * - bghira/SimpleTuner bc8e6ab7738ce457a2ed8eb2d26cadd91c6442cb `simpletuner/helpers/prompts.py`
  * - civitai/civitai ebed661630d3407a6d853981d89c97c31a2a4be0 `src/components/Training/Form/TrainingImages.tsx`
  */
-import type { CaptionStyle } from '../../../shared/model';
+// The target ids are shared with the webview (the report's buckets, the crop tool), so they live in shared/model.ts.
+import { EXPORT_TARGETS, type CaptionStyle, type ExportTarget } from '../../../shared/model';
 import { CLIP_TOKEN_LIMIT, estimateClipTokens, estimateT5Tokens, T5_TOKEN_LIMIT } from '../../../shared/report';
 import type { Severity } from './checkRules';
 
-/** Every export target. */
-export const EXPORT_TARGETS = ['civitai', 'kohya', 'ai-toolkit', 'simpletuner', 'huggingface'] as const;
-/** One export target. */
-export type ExportTarget = (typeof EXPORT_TARGETS)[number];
+export { EXPORT_TARGETS, type ExportTarget };
 
 /** What each target is called in messages and pickers. */
 export const TARGET_LABELS: Record<ExportTarget, string> = {

@@ -10,7 +10,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { ASPECT_PRESETS, MIN_CROP_SIDE, clampCrop, fitAspect, uprightSize, type CropRect } from '../../../shared/crop';
 import { DEFAULT_RESOLUTION } from '../../../shared/buckets/kohya';
-import { BUCKET_NAMES, bucketPresets, exportSize, targetBucket, type SizeTarget } from '../../../shared/buckets/sizes';
+import { BUCKET_NAMES, bucketPresets, exportSize, targetBucket } from '../../../shared/buckets/sizes';
+import type { ExportTarget } from '../../../shared/model';
 import type { ImageView } from '../../../shared/protocol';
 import { baseStyles } from '../styles';
 
@@ -44,7 +45,7 @@ export class CropTool extends LitElement {
   ];
   declare image?: ImageView;
   /** The session's export target, whose buckets are offered and named. */
-  declare target?: SizeTarget;
+  declare target?: ExportTarget;
   private rect: CropRect | undefined;
   private aspect = 'free';
   private drag: { x: number; y: number; id: number } | undefined;
@@ -127,7 +128,7 @@ export class CropTool extends LitElement {
   }
 
   /** What the export target does with the crop `r`: its bucket and the size the export writes. */
-  private trainsAt(target: SizeTarget, r: CropRect): string {
+  private trainsAt(target: ExportTarget, r: CropRect): string {
     const [ew, eh] = exportSize(target, r.width, r.height);
     const b = targetBucket(target, r.width, r.height);
     const out = `exported ${ew} × ${eh}`;
