@@ -12,7 +12,6 @@
  *   event-loop delay during the add (p99 and max, sampled every millisecond).
  */
 /* eslint-disable @typescript-eslint/no-explicit-any -- the page.evaluate bodies run in the browser on the panel's untyped test globals */
-import { createHook } from 'node:async_hooks';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +25,7 @@ import { SESSION_SCHEMA_VERSION, type ImageRecord, type Session } from '../src/e
 import { applySelectionEdit } from '../src/extension/dataset/tags/selectionEdits';
 import { undoLastTagOperation } from '../src/extension/dataset/tags/tagOperations';
 import { buildWebview, launchChromium, startServer } from '../test/webview/harness.mjs';
+import { threadCalls } from '../test/unit/dataset/io/threadCalls';
 import { printRows, time, type BenchRow } from './harness';
 
 const IMAGES = 5000;
@@ -71,23 +71,6 @@ function makeDataset(out: string): void {
     categories: [],
   };
   writeFileSync(join(out, 'session.json'), serializeSession(session));
-}
-
-/** Counts the file-system requests queued for the thread pool while `fn` runs. */
-async function threadCalls(fn: () => Promise<unknown>): Promise<number> {
-  let n = 0;
-  const hook = createHook({
-    init(_id, type) {
-      if (type === 'FSREQPROMISE' || type === 'FSREQCALLBACK') n++;
-    },
-  });
-  hook.enable();
-  try {
-    await fn();
-  } finally {
-    hook.disable();
-  }
-  return n;
 }
 
 /** 5,000 bare atomic writes of the captions, 16 in flight: the floor the engine's writes are measured against. */
