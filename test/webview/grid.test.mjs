@@ -30,6 +30,18 @@ const columns = async (p) => {
   });
 };
 
+/** Scrolls the grid to `row` as the wheel or the scroll bar does (no key), and waits for that row's first cell. */
+async function scrollToRow(p, row, cols) {
+  await p
+    .locator(GRID)
+    .locator('.viewport')
+    .evaluate((v, top) => (v.scrollTop = top), row * 236 + 10);
+  await p
+    .locator(GRID)
+    .getByRole('button', { name: new RegExp(`^${row * cols + 1}: `) })
+    .waitFor();
+}
+
 async function openGrid(p) {
   await p.keyboard.press('Alt+g');
   await p.getByRole('list', { name: 'Review grid' }).waitFor();
@@ -114,15 +126,7 @@ describe('review grid', function () {
     p = await openPanel(browser, server, datasetView(ims), { viewport: { width: 1280, height: 800 } });
     await openGrid(p);
     const cols = await columns(p);
-    const vp = p.locator(GRID).locator('.viewport');
-    /** Scrolls to `row` and waits for the first image of the row in view to be drawn. */
-    const scrollTo = async (row) => {
-      await vp.evaluate((v, top) => (v.scrollTop = top), row * 236 + 10);
-      await p
-        .locator(GRID)
-        .getByRole('button', { name: new RegExp(`^${row * cols + 1}: `) })
-        .waitFor();
-    };
+    const scrollTo = (row) => scrollToRow(p, row, cols);
     await scrollTo(40);
     // Every cell element drawn now is marked; three rows further down, the same elements draw the new rows.
     const before = await p.locator(GRID).evaluate((g) => {
@@ -172,14 +176,7 @@ describe('review grid', function () {
     assert.match(await focused(p), /^1: test_0001\.png/);
     const cols = await columns(p);
     const vp = p.locator(GRID).locator('.viewport');
-    /** Scrolls as the wheel or the scroll bar does (no key), and waits for the row's first cell to be drawn. */
-    const scrollTo = async (row) => {
-      await vp.evaluate((v, top) => (v.scrollTop = top), row * 236 + 10);
-      await p
-        .locator(GRID)
-        .getByRole('button', { name: new RegExp(`^${row * cols + 1}: `) })
-        .waitFor();
-    };
+    const scrollTo = (row) => scrollToRow(p, row, cols);
     await scrollTo(40);
     // The focused cell's element now draws another image: the focus is on the list, not on that image.
     assert.equal(await focused(p), 'DIV', 'the scrolling list holds the focus');
