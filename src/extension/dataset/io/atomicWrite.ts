@@ -12,8 +12,15 @@ export const TEMP_SUFFIX = '.lora-tmp';
 
 /** A fresh temp path beside `path`: hidden, unique, carrying this process's id, ending in `suffix`. */
 export function tempPathFor(path: string, suffix = TEMP_SUFFIX): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}_${randomBytes(4).toString('hex')}${suffix}`);
+  // A random start once, then a count: unique within this process, and unlikely to meet a killed run's leftover
+  // under a reused pid, as a fresh random name was; without a random draw and a getpid call per name (a bulk edit
+  // names two files per caption, and both cost more here than the rest of naming).
+  tempSeq = tempSeq === undefined ? randomBytes(4).readUInt32BE(0) : (tempSeq + 1) >>> 0;
+  return join(dirname(path), `.${basename(path)}.${PID}_${tempSeq.toString(16).padStart(8, '0')}${suffix}`);
 }
+
+const PID = process.pid;
+let tempSeq: number | undefined;
 
 /**
  * True for a temp file (hidden, ending in `suffix`) that no running process is writing: a leftover of a killed run.
