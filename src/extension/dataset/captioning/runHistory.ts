@@ -48,13 +48,17 @@ async function recordLocked(
     if (!(err instanceof DamagedHistory)) throw err;
     return appendUndoEntry(outputFolder, { at: run.at, label: run.label, changes: written }, fs);
   }
-  const entry = history.find((e) => e.at === run.at && e.label === run.label);
+  const at = history.findIndex((e) => e.at === run.at && e.label === run.label);
+  const entry = history[at];
   if (!entry) return appendUndoEntry(outputFolder, { at: run.at, label: run.label, changes: written }, fs);
-  for (const c of written) {
-    const had = entry.changes.find((x) => x.file === c.file);
-    if (had) had.after = c.after;
-    else entry.changes.push(c);
-  }
+  // A new entry in its place: the history's entries are shared, never changed (tagUndo.ts).
+  const later = new Map(written.map((c) => [c.file, c]));
+  const changes = entry.changes.map((x) => {
+    const c = later.get(x.file);
+    later.delete(x.file);
+    return c ? { ...x, after: c.after } : x;
+  });
+  history[at] = { ...entry, changes: [...changes, ...later.values()] };
   await writeUndoHistory(outputFolder, history, fs);
   return undefined;
 }

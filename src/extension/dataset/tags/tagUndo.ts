@@ -4,6 +4,12 @@
  * Written atomically; read as untrusted input (validated with zod, size-capped), and a damaged file is moved aside,
  * never overwritten. Two processes take turns through the short file lock (withUndoLock): each read-change-write of
  * the history, and an undo from its read to its write, so a step is never lost or undone twice.
+ *
+ * A full history of bulk edits is about 100,000 changes and 11 MB: reading, checking and writing it again took a
+ * quarter of a second of the host's main thread for every operation and every undo. So the history as this process
+ * last read or wrote it is kept, with each entry's text, and used again while the file's stamp (inode, size, times)
+ * is the one it had then; any other write to the file (another process, an editor) changes the stamp, and the file
+ * is read as before. The entries handed out are frozen: a caller makes new ones instead of changing them.
  */
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -33,6 +39,36 @@ export type UndoEntry = z.infer<typeof UndoEntry>;
 
 const UndoFile = z.object({ version: z.literal(1), entries: z.array(UndoEntry) });
 
+/** The history as this process last read or wrote it, per file system and file, with the file's stamp then. */
+const known = new WeakMap<FsLike, Map<string, { stamp: string; entries: readonly UndoEntry[] }>>();
+/** Each kept entry's text in the file (serialize), so writing the history again does not make it again. */
+const entryText = new WeakMap<UndoEntry, string>();
+/** Histories kept per file system: the datasets worked on last. */
+const KEPT_FILES = 4;
+
+async function stampOf(file: string, fs: FsLike): Promise<string | undefined> {
+  const st = await fs.stat(file).catch(() => undefined);
+  return st && `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+}
+
+function keep(file: string, fs: FsLike, stamp: string | undefined, entries: readonly UndoEntry[]): void {
+  let files = known.get(fs);
+  if (!files) known.set(fs, (files = new Map()));
+  files.delete(file);
+  if (stamp === undefined) return;
+  files.set(file, { stamp, entries });
+  if (files.size > KEPT_FILES) files.delete(files.keys().next().value!);
+}
+
+/** A frozen copy of an entry (itself when it is one already), so what is kept cannot change under its text. */
+function frozen(e: UndoEntry): UndoEntry {
+  if (Object.isFrozen(e)) return e;
+  const changes = Object.freeze(
+    e.changes.map((c) => Object.freeze({ file: c.file, before: c.before, after: c.after })),
+  );
+  return Object.freeze({ label: e.label, at: e.at, changes }) as UndoEntry;
+}
+
 /**
  * Runs `fn` holding the lock of the undo history, so another process (a second window, the command line) cannot
  * change it between what `fn` reads and writes. Not re-entrant: the functions below take no lock themselves, except
@@ -45,6 +81,8 @@ export function withUndoLock<T>(outputFolder: string, fn: () => Promise<T>, fs: 
 /** Reads the undo history, oldest first ([] when there is none); throws an Error naming the file when it is damaged. */
 export async function readUndoHistory(outputFolder: string, fs: FsLike = nodeFs): Promise<UndoEntry[]> {
   const file = join(outputFolder, UNDO_FILE);
+  const had = known.get(fs)?.get(file);
+  if (had && had.stamp === (await stampOf(file, fs))) return [...had.entries];
   let text: string;
   try {
     const st = await fs.stat(file);
@@ -66,7 +104,9 @@ export async function readUndoHistory(outputFolder: string, fs: FsLike = nodeFs)
   }
   const parsed = UndoFile.safeParse(raw);
   if (!parsed.success) throw new DamagedHistory(`${file} is not a tag undo history: ${z.prettifyError(parsed.error)}`);
-  return parsed.data.entries;
+  const entries = parsed.data.entries.map(frozen);
+  keep(file, fs, await stampOf(file, fs), entries);
+  return [...entries];
 }
 
 /** Writes the undo history atomically, keeping at most UNDO_DEPTH entries within the size budget. */
@@ -75,7 +115,7 @@ export async function writeUndoHistory(
   entries: readonly UndoEntry[],
   fs: FsLike = nodeFs,
 ): Promise<void> {
-  let kept = entries.slice(-UNDO_DEPTH);
+  let kept = entries.slice(-UNDO_DEPTH).map(frozen);
   let text = serialize(kept);
   while (kept.length > 1 && Buffer.byteLength(text) > SAVE_BUDGET_BYTES) {
     kept = kept.slice(1);
@@ -85,8 +125,10 @@ export async function writeUndoHistory(
   try {
     await writeFileAtomic(file, text, fs);
   } catch (err) {
+    keep(file, fs, undefined, []);
     throw new Error(`Could not save the tag undo history ${file}: ${describeError(err)}. ${adviceFor(err)}`);
   }
+  keep(file, fs, await stampOf(file, fs), kept);
 }
 
 /**
@@ -126,9 +168,13 @@ export class DamagedHistory extends Error {}
 function serialize(entries: readonly UndoEntry[]): string {
   // One change per line: readable, and a diff of the history stays small.
   const body = entries.map((e) => {
+    const had = entryText.get(e);
+    if (had !== undefined) return had;
     const changes = e.changes.map((c) => '      ' + JSON.stringify(c)).join(',\n');
     const head = `    { "label": ${JSON.stringify(e.label)}, "at": ${JSON.stringify(e.at)}, "changes": [`;
-    return e.changes.length ? `${head}\n${changes}\n    ] }` : `${head}] }`;
+    const text = e.changes.length ? `${head}\n${changes}\n    ] }` : `${head}] }`;
+    entryText.set(e, text);
+    return text;
   });
   return `{\n  "version": 1,\n  "entries": [${body.length ? `\n${body.join(',\n')}\n  ` : ''}]\n}\n`;
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Dataset } from '../../../../src/extension/dataset/session/dataset';
 import { stageDataset } from '../../../../src/extension/dataset/staging/stage';
@@ -81,6 +81,31 @@ describe('the tag undo history on disk', () => {
     const u = await undo(out);
     assert.deepEqual(u.restored, ['u_0001.png', 'u_0002.png']);
     assert.deepEqual(u.skipped, [], 'the caption never reached is already as it was');
+    assert.equal(read(join(out, 'u_0001.txt')), 'ohwx');
+  });
+
+  it('keeps the history it wrote, and reads the file again once another program has written it', async () => {
+    const out = await staged();
+    const file = join(out, UNDO_FILE);
+    await run(out, { kind: 'add', tag: 'a' });
+    const mine = await readUndoHistory(out);
+    assert.deepEqual(mine, JSON.parse(readFileSync(file, 'utf8')).entries, 'what is kept is what the file holds');
+    assert.throws(() => (mine[0]!.changes as unknown[]).push({}), TypeError, 'the entries handed out are frozen');
+    // Another process writes it as this tool does (a new file renamed over it), to the very same size.
+    const same = readFileSync(file, 'utf8').replace('Add \\"a\\"', 'Add \\"z\\"');
+    assert.equal(same.length, readFileSync(file, 'utf8').length);
+    writeFileSync(`${file}.other`, same);
+    renameSync(`${file}.other`, file);
+    assert.equal((await readUndoHistory(out))[0]!.label, 'Add "z"');
+    // An editor saving over it in place, with one more entry.
+    const edited = { version: 1, entries: [...JSON.parse(same).entries, { label: 'by hand', at: '', changes: [] }] };
+    writeFileSync(file, JSON.stringify(edited));
+    assert.deepEqual(
+      (await readUndoHistory(out)).map((e) => e.label),
+      ['Add "z"', 'by hand'],
+    );
+    assert.equal((await undo(out)).label, 'by hand');
+    assert.equal((await undo(out)).label, 'Add "z"');
     assert.equal(read(join(out, 'u_0001.txt')), 'ohwx');
   });
 
