@@ -2,7 +2,7 @@
  * The file-system surface the dataset engine uses: a subset of `node:fs/promises`, injectable so tests can
  * simulate a full disk, a read-only folder or a kill in the middle of a write.
  */
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 
 /** The subset of `node:fs/promises` the engine calls; pass a wrapped one to simulate failures. */
@@ -22,17 +22,20 @@ export interface FsLike {
   /**
    * Optional: reads a small file synchronously, opened with `flags`. When present, bulk reads (the captions, on
    * open) use it in short batches with a yield between them, 5-10x faster than one promise per file. The bytes are
-   * valid until the next call. Injected ones leave it out.
+   * valid until the next call. `onStat` hears the opened file's fstat, taken before the read (so a write after it
+   * changes the file's times, and a stamp from it never vouches for bytes newer than the ones read). Injected ones
+   * leave it out.
    */
-  readBytesSync?(path: string, flags: number): Uint8Array;
+  readBytesSync?(path: string, flags: number, onStat?: (st: Stats) => void): Uint8Array;
 }
 
 const small = Buffer.alloc(64 * 1024);
 
 /** Reads a file synchronously in three system calls (one read into a shared buffer); bigger files in full. */
-function readBytesSync(path: string, flags: number): Uint8Array {
+function readBytesSync(path: string, flags: number, onStat?: (st: Stats) => void): Uint8Array {
   const fd = openSync(path, flags);
   try {
+    if (onStat) onStat(fstatSync(fd));
     // Position null: the read moves the file offset, so readFileSync below continues after it.
     const n = readSync(fd, small, 0, small.length, null);
     // A caption bigger than the buffer is rare: read the rest through the same descriptor.

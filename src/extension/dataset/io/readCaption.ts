@@ -29,6 +29,16 @@ export interface CaptionRead {
   text: string;
   missing?: boolean;
   problem?: CaptionProblem;
+  /** The file's stamp as it was read (readCaptionFiles' quick path): its first save then need not read it again. */
+  stamp?: ReadStamp;
+}
+
+/** What identifies one version of a file: its inode, size and times (captionRevisions.ts's FileStamp). */
+export interface ReadStamp {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
 }
 
 /** The message for each kind of problem, naming the file and saying what to do. */
@@ -127,13 +137,23 @@ export async function readCaptionFiles(paths: readonly string[], fs: FsLike = no
   const fast = fs.readBytesSync && STRICT_FLAGS !== undefined ? fs.readBytesSync : undefined;
   if (fast) {
     const again: number[] = [];
+    const seen: { stamp?: ReadStamp } = {};
+    const onStat = (st: Stats) => {
+      seen.stamp = { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
+    };
     for (let i = 0; i < paths.length; i += SYNC_BATCH) {
       for (let j = i; j < Math.min(i + SYNC_BATCH, paths.length); j++) {
         try {
-          const bytes = fast(paths[j]!, STRICT_FLAGS!);
+          seen.stamp = undefined;
+          const bytes = fast(paths[j]!, STRICT_FLAGS!, onStat);
           // Nothing read: an empty caption, or a pipe (which reads as empty when opened without waiting).
           if (bytes.length === 0) again.push(j);
-          else out[j] = decoded(bytes, paths[j]!);
+          else {
+            const r = decoded(bytes, paths[j]!);
+            // Stamped only when it is a plain regular file read in full, as a save's own look would find it.
+            const stamp = seen.stamp as ReadStamp | undefined; // set by onStat, which TypeScript does not follow
+            out[j] = !r.problem && stamp?.size === bytes.length ? { ...r, stamp } : r;
+          }
         } catch (err) {
           if (errorCode(err) === 'ENOENT') out[j] = { text: '', missing: true };
           else again.push(j);

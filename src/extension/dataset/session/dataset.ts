@@ -86,6 +86,7 @@ export class Dataset {
       },
       fs,
     );
+    for (const [file, stamp] of o.captionStamps) this.files.revs.setStamp(file, stamp); // a first save then only stats
   }
 
   /**

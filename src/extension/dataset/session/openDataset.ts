@@ -7,7 +7,7 @@ import type { Dirent } from 'node:fs';
 import { join } from 'node:path';
 import type { Session } from './schema';
 import { adviceFor, describeError, type FsLike } from '../io/fsLike';
-import { readCaptionFiles, type CaptionProblem, type CaptionProblemKind } from '../io/readCaption';
+import { readCaptionFiles, type CaptionProblem, type CaptionProblemKind, type ReadStamp } from '../io/readCaption';
 import { captionName, naturalCompare } from '../staging/naming';
 import { recordsFromDisk } from './rebuild';
 import { loadSession, saveSession } from './sessionFile';
@@ -20,6 +20,8 @@ import { appendTags, isListableTag, parseTagsFile, readTagsFile, TAGS_FILE } fro
 export interface OpenedSession {
   session: Session;
   captions: Map<string, string>;
+  /** The stamp of each caption file as it was read (where the quick read gave one), by image. */
+  captionStamps: Map<string, ReadStamp>;
   /** Captions that cannot be used as they are on disk, by image. */
   captionProblems: Map<string, CaptionProblem>;
   /** Images that are not plain files in the output folder (a link, a folder), by image: never exported. */
@@ -130,8 +132,10 @@ export async function openSession(
     toRead.map((r) => join(outputFolder, captionName(r.file))),
     fs,
   );
+  const captionStamps = new Map<string, ReadStamp>();
   toRead.forEach((r, i) => {
     captions.set(r.file, texts[i]!.text);
+    if (texts[i]!.stamp) captionStamps.set(r.file, texts[i]!.stamp!);
     if (texts[i]!.problem) captionProblems.set(r.file, texts[i]!.problem!);
   });
   for (const r of session.images) if (!captions.has(r.file)) captions.set(r.file, '');
@@ -190,6 +194,7 @@ export async function openSession(
   return {
     session,
     captions,
+    captionStamps,
     captionProblems,
     imageProblems,
     ...(tagsRead.unusable ? { tagsFileProblem: tagsRead.problem } : {}),

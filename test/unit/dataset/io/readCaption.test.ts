@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCaptionFiles } from '../../../../src/extension/dataset/io/readCaption';
 import { sysError, tempDir, text, trapFs } from '../helpers';
@@ -25,7 +25,18 @@ describe('readCaptionFiles', () => {
         { text: '' },
         { text: 'a real \uFFFD, kept' },
       ];
-      assert.deepEqual(await readCaptionFiles(paths), expected);
+      const fast = await readCaptionFiles(paths);
+      assert.deepEqual(
+        fast.map(({ stamp: _, ...r }) => r),
+        expected,
+      );
+      // The quick path stamps each regular file it read in full, as lstat sees it (what a first save compares).
+      for (const i of [0, 1, 4]) {
+        const st = lstatSync(paths[i]!);
+        assert.deepEqual(fast[i]!.stamp, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs });
+      }
+      assert.equal(fast[2]!.stamp, undefined, 'a missing file has none');
+      assert.equal(fast[3]!.stamp, undefined, 'nor an empty one, which readCaptionFile looks at again');
       const injected = trapFs(() => undefined);
       assert.equal(injected.fs.readBytesSync, undefined);
       assert.deepEqual(await readCaptionFiles(paths, injected.fs), expected);

@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { openSync, closeSync, writeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CaptionConflictError, type CaptionChanged } from '../../../../src/extension/dataset/session/captionRevisions';
+import { nodeFs } from '../../../../src/extension/dataset/io/fsLike';
 import { Dataset } from '../../../../src/extension/dataset/session/dataset';
 import { PanelSaves } from '../../../../src/extension/dataset/session/panelSaves';
 import { stageDataset } from '../../../../src/extension/dataset/staging/stage';
@@ -65,6 +66,33 @@ describe('caption revisions (issue 9, cases 2 and 5)', () => {
     await assert.rejects(dataset.setCaption('r_0003.png', 'ohwx, from the editor, tagged'), CaptionConflictError);
     assert.equal(read(join(out, 'r_0003.txt')), 'ohwx, changed again');
     await dataset.close();
+  });
+
+  it('the first save after opening looks at the stamp the open read, and still refuses an outside edit', async () => {
+    const { out, dataset } = await open();
+    const path = join(out, 'r_0001.txt');
+    const reads: string[] = [];
+    const real = nodeFs.readBytesSync!;
+    nodeFs.readBytesSync = (p, flags, onStat) => (reads.push(p), real(p, flags, onStat));
+    try {
+      await dataset.setCaption('r_0001.png', 'ohwx, red hair, saved');
+      assert.deepEqual(
+        reads.filter((p) => p === path),
+        [],
+        'the caption itself is not read again (the kept copy is)',
+      );
+      // An edit of the same size in place: the stamp's times differ, or (in the same clock tick) the kept copy does.
+      assert.equal(read(join(out, 'r_0002.txt')), 'ohwx');
+      const base = dataset.captionRev('r_0002.png');
+      const fd = openSync(join(out, 'r_0002.txt'), 'r+');
+      writeSync(fd, 'OHWX', 0);
+      closeSync(fd);
+      await assert.rejects(dataset.setCaption('r_0002.png', 'ohwx, mine', { base }), CaptionConflictError);
+      assert.equal(read(join(out, 'r_0002.txt')), 'OHWX');
+    } finally {
+      nodeFs.readBytesSync = real;
+      await dataset.close();
+    }
   });
 
   it('our own writes read back as no change, however late the watcher reports them', async () => {
