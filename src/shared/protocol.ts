@@ -17,7 +17,7 @@
  * so `shared/protocol` stays the one import path.
  */
 import { z } from 'zod';
-import { ImageStatus, StagedName, TagCategory, VocabSuggestion } from './model';
+import { EXPORT_TARGETS, ImageStatus, StagedName, TagCategory, VocabSuggestion } from './model';
 import { CropRect } from './crop';
 import { CaptionRunView, SuggestionAnswer, SuggestionView } from './protocol/captioning';
 import { FIND_REPLACE_PREVIEW_MAX, FileRev, FindReplaceQuery, Marks, SelectionEdit } from './protocol/edits';
@@ -157,6 +157,8 @@ export const ToHostResults = {
 export const ToWebview = z.discriminatedUnion('type', [
   /** The whole dataset (first load, or after the session was rebuilt). */
   z.object({ type: z.literal('dataset/load'), dataset: DatasetView }),
+  /** The session's export target changed (Export Dataset…): the report's buckets and the crop presets follow it. */
+  z.object({ type: z.literal('dataset/target'), exportTarget: z.enum(EXPORT_TARGETS) }),
   /** A caption changed outside the panel (text editor, another program, a tag operation), at revision `rev`. */
   z.object({ type: z.literal('caption/changed'), file: StagedName, text: z.string(), rev: Revision }),
   /**

@@ -7,6 +7,8 @@ export function applyHostMessage(store: TaggerStore, msg: ToWebview): void {
   switch (msg.type) {
     case 'dataset/load':
       return store.load(msg.dataset);
+    case 'dataset/target':
+      return store.setExportTarget(msg.exportTarget);
     case 'caption/changed':
       return store.applyOutsideCaption(msg.file, msg.text, msg.rev);
     case 'captions/changed':

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { harness, checkAndClose } from './context.mjs';
-import { datasetView, imageView, openPanel, posted, repoRoot, waitPosted } from './harness.mjs';
+import { datasetView, imageView, openPanel, posted, repoRoot, send, waitPosted } from './harness.mjs';
 import { skipWithoutRealImages } from '../fixtures.mjs';
 
 // Landscape_6 is stored 1200x1800 and shown 1800x1200 through its EXIF orientation: crops are upright pixels.
@@ -169,6 +169,29 @@ describe('crop tool', function () {
       }
     });
   }
+
+  it('a new export target from the host changes the buckets and keeps the undo history, the selection and the typing', async () => {
+    const { browser, server } = harness();
+    const ims = [photo({ crop: { x: 100, y: 100, width: 1600, height: 1000 } }), photo({ file: 'Landscape_6b.jpg' })];
+    p = await openPanel(browser, server, datasetView(ims, { exportTarget: 'kohya' }));
+    const area = p.getByRole('textbox', { name: 'Caption text', exact: true });
+    await area.focus();
+    await p.keyboard.press('End');
+    await p.keyboard.type(', mine');
+    await p.evaluate(() => window.loraTagger.store.closeUndoGroup());
+    const thumbs = p.getByRole('list', { name: 'Filmstrip' }).getByRole('button');
+    await thumbs.nth(1).click({ modifiers: ['Shift'] });
+    await send(p, { type: 'dataset/target', exportTarget: 'ai-toolkit' });
+    await p.getByRole('button', { name: 'Report', exact: true }).click();
+    await p.getByRole('table', { name: 'Images by ai-toolkit bucket' }).waitFor();
+    await p.getByRole('button', { name: 'Tagging', exact: true }).click();
+    assert.equal(await p.evaluate(() => window.loraTagger.store.selection.size), 2, 'the selection stays');
+    await thumbs.first().click();
+    await area.focus();
+    assert.equal(await area.inputValue(), 'ohwx, mine', 'the typed text stays');
+    await p.keyboard.press('Control+z');
+    assert.equal(await area.inputValue(), 'ohwx', 'and is still one undo step back');
+  });
 
   for (const theme of ['light', 'dark']) {
     it(`${theme}: the report shows the kohya bucket of each image, after its EXIF orientation and its crop`, async () => {

@@ -117,11 +117,12 @@ export class TaggingPanel extends Disposable {
         if (!e.webviewPanel.visible) void this.dataset.flush();
       }),
       dataset.onDidChange(() => this.deps.onDidChangeProgress(this)),
-      // The report's buckets and the crop tool's presets are the export target's: send them again when it changes.
+      // The report's buckets and the crop tool's presets are the export target's: the panel hears when it changes
+      // (only that: its undo history, selection and unsaved text stay).
       dataset.onDidChange(() => {
         if (target === dataset.session.exportTarget) return;
         target = dataset.session.exportTarget;
-        this.reload();
+        this.post({ type: 'dataset/target', exportTarget: target ?? 'civitai' });
       }),
     ]) {
       this._register(d);

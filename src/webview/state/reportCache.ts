@@ -1,4 +1,5 @@
 /** The dataset as it is now, captions and lists included, for the report page: rebuilt only after a change. */
+import type { ExportTarget } from '../../shared/model';
 import type { DatasetView } from '../../shared/protocol';
 import type { StoreCore } from './core';
 import type { TagLists } from './tagLists';
@@ -16,6 +17,12 @@ export class ReportCache {
   /** Keeps the loaded dataset: its settings are the snapshot's, its images and lists are replaced by today's. */
   load(ds: DatasetView): void {
     this.base = ds;
+  }
+
+  /** The session's export target changed: the next snapshot carries it. */
+  setTarget(target: ExportTarget): void {
+    if (this.base) this.base = { ...this.base, exportTarget: target };
+    this.cached = undefined;
   }
 
   /** The dataset as it is now, or undefined before the first load. */

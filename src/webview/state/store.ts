@@ -4,7 +4,7 @@
  * snapshot) and runs the few actions that span them. Components read it and call it; it tells them what changed.
  */
 import type { DatasetView, PanelAction } from '../../shared/protocol';
-import type { ImageStatus, TagCategory, VocabSuggestion } from '../../shared/model';
+import type { ExportTarget, ImageStatus, TagCategory, VocabSuggestion } from '../../shared/model';
 import { CaptionEditor } from './captions/captionEditor';
 import { StoreCore, type PanelView } from './core';
 import type { ImageFilterKind } from './datasetModel';
@@ -121,6 +121,13 @@ export class TaggerStore extends StoreCore {
     this.nav.reveal(file);
   }
 
+  /** The session's export target changed: the report and the crop tool follow; undo, selection and text stay. */
+  setExportTarget(target: ExportTarget): void {
+    if (target === this.exportTarget) return;
+    this.exportTarget = target;
+    this.report.setTarget(target);
+    this.emit('dataset');
+  }
   /** A caption changed outside the panel (text editor, another program, a tag operation), at revision `rev`. */
   applyOutsideCaption(file: string, text: string, rev: number): void {
     this.captions.applyOutside(file, text, rev);
