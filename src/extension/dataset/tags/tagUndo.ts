@@ -84,8 +84,11 @@ export async function readUndoHistory(outputFolder: string, fs: FsLike = nodeFs)
   const had = known.get(fs)?.get(file);
   if (had && had.stamp === (await stampOf(file, fs))) return [...had.entries];
   let text: string;
+  let stamp: string;
   try {
+    // Stamped before it is read: a write after this changes the stamp, so what is kept is never newer than it says.
     const st = await fs.stat(file);
+    stamp = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
     if (st.size > READ_LIMIT_BYTES) {
       const mb = Math.round(st.size / 2 ** 20);
       throw new DamagedHistory(`${file} is ${mb} MB, far more than an undo history this tool writes`);
@@ -96,6 +99,13 @@ export async function readUndoHistory(outputFolder: string, fs: FsLike = nodeFs)
     if (errorCode(err) === 'ENOENT') return [];
     throw new Error(`Cannot read the tag undo history ${file}: ${describeError(err)}. ${adviceFor(err)}`);
   }
+  const entries = (await parseInSlices(text)) ?? parseWhole(text, file);
+  keep(file, fs, stamp, entries);
+  return [...entries];
+}
+
+/** The history in one piece: JSON.parse, then the schema; a damaged file's message says where. */
+function parseWhole(text: string, file: string): UndoEntry[] {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -104,9 +114,42 @@ export async function readUndoHistory(outputFolder: string, fs: FsLike = nodeFs)
   }
   const parsed = UndoFile.safeParse(raw);
   if (!parsed.success) throw new DamagedHistory(`${file} is not a tag undo history: ${z.prettifyError(parsed.error)}`);
-  const entries = parsed.data.entries.map(frozen);
-  keep(file, fs, await stampOf(file, fs), entries);
-  return [...entries];
+  return parsed.data.entries.map(frozen);
+}
+
+// The file as serialize() lays it out: HEAD, the entries joined by ENTRY_SEP, TAIL. A JSON string holds no raw line
+// break, so ENTRY_SEP occurs only between two entries.
+const HEAD = '{\n  "version": 1,\n  "entries": [\n';
+const TAIL = '\n  ]\n}\n';
+const ENTRY_START = '    { "label": ';
+const ENTRY_SEP = `,\n${ENTRY_START}`;
+
+/**
+ * The history laid out as this tool writes it, one entry at a time with the event loop's turns between them (a full
+ * history is 11 MB: in one piece its parse and check held the host for 130-180 ms). Undefined when the text is laid
+ * out otherwise or any entry does not parse or check: parseWhole then reads it, and says what is wrong.
+ */
+export async function parseInSlices(text: string): Promise<UndoEntry[] | undefined> {
+  if (!text.startsWith(HEAD + ENTRY_START) || !text.endsWith(TAIL)) return undefined;
+  const parts = text.slice(HEAD.length + ENTRY_START.length, -TAIL.length).split(ENTRY_SEP);
+  const entries: UndoEntry[] = [];
+  let slice = performance.now();
+  for (const part of parts) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(`{ "label": ${part}`);
+    } catch {
+      return undefined;
+    }
+    const parsed = UndoEntry.safeParse(raw);
+    if (!parsed.success) return undefined;
+    entries.push(frozen(parsed.data));
+    if (performance.now() - slice > 8) {
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    }
+  }
+  return entries;
 }
 
 /** Writes the undo history atomically, keeping at most UNDO_DEPTH entries within the size budget. */

@@ -10,6 +10,7 @@ import {
   type TagOperation,
 } from '../../../../src/extension/dataset/tags/tagOperations';
 import {
+  parseInSlices,
   readUndoHistory,
   UNDO_DEPTH,
   UNDO_FILE,
@@ -107,6 +108,28 @@ describe('the tag undo history on disk', () => {
     assert.equal((await undo(out)).label, 'by hand');
     assert.equal((await undo(out)).label, 'Add "z"');
     assert.equal(read(join(out, 'u_0001.txt')), 'ohwx');
+  });
+
+  it('reads a history laid out as it writes one entry at a time, and any other layout in one piece, alike', async () => {
+    const out = await staged();
+    const file = join(out, UNDO_FILE);
+    const tricky = 'a",\n    { "label": "b'; // escaped in the file: never a line of its own
+    const entries = [
+      { label: tricky, at: '1', changes: [{ file: 'u_0001.png', before: 'ohwx', after: 'ohwx, ] }' }] },
+      { label: 'empty', at: '2', changes: [] },
+      { label: 'third', at: '3', changes: [{ file: 'u_0002.png', before: '', after: 'ohwx, é ☕' }] },
+    ];
+    await writeUndoHistory(out, entries);
+    const text = readFileSync(file, 'utf8');
+    assert.deepEqual(await parseInSlices(text), entries, 'our layout is read entry by entry');
+    writeFileSync(file, text); // another program's write: read afresh
+    assert.deepEqual(await readUndoHistory(out), entries);
+    writeFileSync(file, JSON.stringify({ version: 1, entries })); // compact, as a script might write it
+    assert.equal(await parseInSlices(readFileSync(file, 'utf8')), undefined);
+    assert.deepEqual(await readUndoHistory(out), entries, 'read in one piece');
+    // One entry damaged in our layout: the whole file is refused with the schema's message, as before.
+    writeFileSync(file, text.replace('"at": "2"', '"at": 2'));
+    await assert.rejects(readUndoHistory(out), /tag-undo\.json is not a tag undo history/);
   });
 
   it('refuses a history that is not one, naming the file, without touching the captions', async () => {
