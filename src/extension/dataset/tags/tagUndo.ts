@@ -143,7 +143,10 @@ export async function parseInSlices(text: string): Promise<UndoEntry[] | undefin
     }
     const parsed = UndoEntry.safeParse(raw);
     if (!parsed.success) return undefined;
-    entries.push(frozen(parsed.data));
+    const entry = frozen(parsed.data);
+    // Its text as the file has it: writing the history again then makes no entry's text anew (another 100 ms).
+    entryText.set(entry, ENTRY_START + part);
+    entries.push(entry);
     if (performance.now() - slice > 8) {
       await new Promise((resolve) => setImmediate(resolve));
       slice = performance.now();

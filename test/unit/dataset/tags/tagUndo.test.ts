@@ -124,6 +124,16 @@ describe('the tag undo history on disk', () => {
     assert.deepEqual(await parseInSlices(text), entries, 'our layout is read entry by entry');
     writeFileSync(file, text); // another program's write: read afresh
     assert.deepEqual(await readUndoHistory(out), entries);
+    // Written again with one more: the entries read keep the text they had, byte for byte.
+    const extra = { label: 'fourth', at: '4', changes: [] };
+    await writeUndoHistory(out, [...(await readUndoHistory(out)), extra]);
+    assert.equal(
+      readFileSync(file, 'utf8'),
+      text.replace(/\n {2}\]\n\}\n$/, ',\n    { "label": "fourth", "at": "4", "changes": [] }\n  ]\n}\n'),
+    );
+    await writeUndoHistory(out, entries);
+    const text2 = readFileSync(file, 'utf8');
+    assert.equal(text2, text);
     writeFileSync(file, JSON.stringify({ version: 1, entries })); // compact, as a script might write it
     assert.equal(await parseInSlices(readFileSync(file, 'utf8')), undefined);
     assert.deepEqual(await readUndoHistory(out), entries, 'read in one piece');
