@@ -24,9 +24,15 @@ export class ImagePreview extends LitElement {
   static override styles = [
     baseStyles,
     css`
-      :host { display: flex; flex-direction: column; min-width: 0; min-height: 0; }
+      :host { display: flex; flex-direction: column; min-width: 0; min-height: 0; container-type: inline-size; }
       .info { display: flex; align-items: center; gap: 8px; padding: 2px 4px; min-height: 26px; }
-      .name { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; min-width: 0; }
+      .name { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; min-width: 3ch; }
+      .meta { white-space: nowrap; flex: none; }
+      /* Narrow (360 px): the size and "cropped" stay whole, the name gives way, the position is the status bar's. */
+      @container (max-width: 440px) {
+        .info { gap: 4px; }
+        .pos { display: none; }
+      }
       .spacer { flex: 1; }
       .stage {
         position: relative;
@@ -45,7 +51,7 @@ export class ImagePreview extends LitElement {
       .empty { padding: 24px; text-align: center; }
       .state { font-size: 11px; padding: 0 6px; border-radius: 8px; border: 1px solid var(--vscode-list-warningForeground, var(--vscode-editorWarning-foreground)); color: var(--vscode-list-warningForeground, var(--vscode-editorWarning-foreground)); }
       .state.skipped { border-color: var(--vscode-descriptionForeground); color: var(--vscode-descriptionForeground); }
-      .cropped { white-space: nowrap; }
+      .cropped { white-space: nowrap; flex: none; }
       .zoom { min-width: 44px; text-align: right; font-variant-numeric: tabular-nums; }
     `,
   ];
@@ -121,8 +127,8 @@ export class ImagePreview extends LitElement {
     const pct = this.zoom === 'fit' ? 'Fit' : `${Math.round(this.zoom * 100)}%`;
     return html`<div class="info">
         <span class="name" title=${im.file}>${im.file}</span>
-        <span class="muted" aria-label="${w} by ${h} pixels">${w} × ${h}</span>
-        <span class="muted" aria-label="Image ${s.index + 1} of ${n}">${s.index + 1} / ${n}</span>
+        <span class="muted meta" aria-label="${w} by ${h} pixels">${w} × ${h}</span>
+        <span class="muted meta pos" aria-label="Image ${s.index + 1} of ${n}">${s.index + 1} / ${n}</span>
         ${im.status === 'tagged' ? '' : html`<span class="state ${im.status}">${im.status}</span>`}
         ${im.crop ? html`<span class="muted cropped" title="Exported cropped to ${im.crop.width} × ${im.crop.height}" aria-label="Cropped to ${im.crop.width} by ${im.crop.height} for export">cropped</span>` : nothing}
         <span class="spacer"></span>
