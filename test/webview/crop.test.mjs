@@ -181,8 +181,10 @@ describe('crop tool', function () {
     await p.evaluate(() => window.loraTagger.store.closeUndoGroup());
     const thumbs = p.getByRole('list', { name: 'Filmstrip' }).getByRole('button');
     await thumbs.nth(1).click({ modifiers: ['Shift'] });
-    await send(p, { type: 'dataset/target', exportTarget: 'ai-toolkit' });
+    // Exported from the report page: the report open at the time follows the new target in place.
     await p.getByRole('button', { name: 'Report', exact: true }).click();
+    await p.getByRole('table', { name: 'Images by kohya bucket' }).waitFor();
+    await send(p, { type: 'dataset/target', exportTarget: 'ai-toolkit' });
     await p.getByRole('table', { name: 'Images by ai-toolkit bucket' }).waitFor();
     await p.getByRole('button', { name: 'Tagging', exact: true }).click();
     assert.equal(await p.evaluate(() => window.loraTagger.store.selection.size), 2, 'the selection stays');
