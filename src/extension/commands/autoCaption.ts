@@ -164,7 +164,12 @@ async function ask(extra: unknown): Promise<RunOptions | undefined> {
     });
   const first = defaultProvider();
   providers.sort((a, b) => (a.id === first ? -1 : b.id === first ? 1 : 0));
-  const p = await vscode.window.showQuickPick(providers, { title: `${TITLE} (1/${steps}): provider` });
+  const p = await vscode.window.showQuickPick(providers, {
+    title: `${TITLE} (1/${steps}): provider`,
+    // Every step stays open when the focus moves (as Start LoRA Tagging's do): from the panel's menu, the focus
+    // going back to the webview as one pick closes could dismiss the next one before anyone saw it.
+    ignoreFocusOut: true,
+  });
   if (!p) return undefined;
   const base = settingsOptions(p.id);
   if (p.id === 'wd-tagger' && !base.modelFolder) {
@@ -197,7 +202,10 @@ async function ask(extra: unknown): Promise<RunOptions | undefined> {
       throw new Error(
         'No VS Code language model that accepts images is available. Sign in to GitHub Copilot, or install an extension that provides one.',
       );
-    const m = models.length === 1 ? models[0] : await vscode.window.showQuickPick(models, { title: `${TITLE}: model` });
+    const m =
+      models.length === 1
+        ? models[0]
+        : await vscode.window.showQuickPick(models, { title: `${TITLE}: model`, ignoreFocusOut: true });
     if (!m) return undefined;
     base.model = m.id;
   }
@@ -206,7 +214,7 @@ async function ask(extra: unknown): Promise<RunOptions | undefined> {
       ...PRESETS.map((x) => ({ label: x.label, id: x.id })),
       { label: 'My own prompt (loraTagger.captioning.prompt)', id: String(base.prompt) },
     ];
-    const pr = await vscode.window.showQuickPick(presets, { title: `${TITLE}: prompt` });
+    const pr = await vscode.window.showQuickPick(presets, { title: `${TITLE}: prompt`, ignoreFocusOut: true });
     if (!pr) return undefined;
     base.prompt = pr.id;
   }
@@ -218,7 +226,10 @@ async function ask(extra: unknown): Promise<RunOptions | undefined> {
       { label: 'The current image', scope: 'current' },
       { label: 'All images', scope: 'all' },
     ];
-    const sc = await vscode.window.showQuickPick(scopes, { title: `${TITLE} (2/3): which images` });
+    const sc = await vscode.window.showQuickPick(scopes, {
+      title: `${TITLE} (2/3): which images`,
+      ignoreFocusOut: true,
+    });
     if (!sc) return undefined;
     scope = sc.scope;
   }
@@ -228,7 +239,10 @@ async function ask(extra: unknown): Promise<RunOptions | undefined> {
     { label: 'Append to the captions', mode: 'append' },
     { label: 'Replace the captions', mode: 'replace' },
   ];
-  const md = await vscode.window.showQuickPick(modes, { title: `${TITLE} (${steps}/${steps}): write mode` });
+  const md = await vscode.window.showQuickPick(modes, {
+    title: `${TITLE} (${steps}/${steps}): write mode`,
+    ignoreFocusOut: true,
+  });
   if (!md) return undefined;
   return parseRunOptions({ ...base, scope, mode: md.mode });
 }
