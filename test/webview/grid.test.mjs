@@ -42,6 +42,18 @@ async function scrollToRow(p, row, cols) {
     .waitFor();
 }
 
+/** A panel of `n` tag captions at 1000 x 800 in the grid, the focus on the first image's cell. */
+async function gridOfTags(n) {
+  const page = await open(
+    Array.from({ length: n }, (_, i) => `ohwx, tag ${i + 1}`),
+    {},
+    { viewport: { width: 1000, height: 800 } },
+  );
+  await openGrid(page);
+  assert.match(await focused(page), /^1: test_0001\.png/);
+  return page;
+}
+
 async function openGrid(p) {
   await p.keyboard.press('Alt+g');
   await p.getByRole('list', { name: 'Review grid' }).waitFor();
@@ -167,13 +179,7 @@ describe('review grid', function () {
   });
 
   it('never leaves the focus on a cell refilled with another image: scrolled out, the list holds it, the keys still act', async () => {
-    p = await open(
-      Array.from({ length: 300 }, (_, i) => `ohwx, tag ${i + 1}`),
-      {},
-      { viewport: { width: 1000, height: 800 } },
-    );
-    await openGrid(p);
-    assert.match(await focused(p), /^1: test_0001\.png/);
+    p = await gridOfTags(300);
     const cols = await columns(p);
     const vp = p.locator(GRID).locator('.viewport');
     const scrollTo = (row) => scrollToRow(p, row, cols);
@@ -193,13 +199,7 @@ describe('review grid', function () {
   });
 
   it('moves by cell and by row with the arrows, and Alt+G goes back to the single view on the focused image', async () => {
-    p = await open(
-      Array.from({ length: 14 }, (_, i) => `ohwx, tag ${i + 1}`),
-      {},
-      { viewport: { width: 1000, height: 800 } },
-    );
-    await openGrid(p);
-    assert.match(await focused(p), /^1: test_0001\.png/);
+    p = await gridOfTags(14);
     const cols = await columns(p);
     assert.ok(cols >= 3 && cols <= 5, `${cols} columns at 1000 px`);
     await p.keyboard.press('ArrowRight');
