@@ -33,7 +33,7 @@ export interface CaptionRead {
   stamp?: ReadStamp;
 }
 
-/** What identifies one version of a file: its inode, size and times (captionRevisions.ts's FileStamp). */
+/** What identifies one version of a file: its inode, size and times (captionRevisions.ts's FileStamp is this). */
 export interface ReadStamp {
   ino: number;
   size: number;

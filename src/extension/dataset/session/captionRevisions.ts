@@ -8,14 +8,10 @@
  */
 import { lstatSync, type Stats } from 'node:fs';
 import { errorCode, nodeFs, type FsLike } from '../io/fsLike';
+import type { ReadStamp } from '../io/readCaption';
 
-/** What identifies one version of a file on disk without reading it. */
-export interface FileStamp {
-  ino: number;
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
-}
+/** What identifies one version of a file on disk without reading it (the stamp the open's quick read gives too). */
+export type FileStamp = ReadStamp;
 
 /** The stamp of a file (not following a link), or undefined when there is none. */
 export async function stampOf(path: string, fs: FsLike): Promise<FileStamp | undefined> {
